@@ -1,0 +1,69 @@
+from django.contrib import admin
+
+from cicopa.core.models import ApiToken, AuditEntry, Country, LegalForm, MembershipType, Region, Sector
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "actor_label", "action", "object_type", "object_repr")
+    list_filter = ("action", "object_type")
+    search_fields = ("object_repr", "actor_label", "object_id")
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
+class ReadOnlyReference(admin.ModelAdmin):
+    """Reference data comes from the standards through migrations, not by hand."""
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(Country)
+class CountryAdmin(ReadOnlyReference):
+    list_display = ("iso2", "iso3", "name_en", "name_fr", "name_es", "region", "subregion", "developed")
+    list_filter = ("region", "developed")
+    search_fields = ("iso2", "iso3", "name_en", "name_fr", "name_es")
+
+
+@admin.register(Region)
+class RegionAdmin(ReadOnlyReference):
+    list_display = ("m49", "name_en", "level", "parent")
+
+
+@admin.register(Sector)
+class SectorAdmin(ReadOnlyReference):
+    list_display = ("code", "name_en", "isic", "ica_codes")
+
+
+@admin.register(MembershipType)
+class MembershipTypeAdmin(ReadOnlyReference):
+    list_display = ("code", "name_en", "essglobal")
+
+
+@admin.register(LegalForm)
+class LegalFormAdmin(ReadOnlyReference):
+    list_display = ("code", "name_en")
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    list_display = ("name", "user", "prefix", "created_at", "last_used_at")
+    readonly_fields = ("user", "name", "prefix", "key_hash", "created_at", "last_used_at")
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False

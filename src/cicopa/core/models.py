@@ -1,0 +1,135 @@
+"""Reference data every capability shares, and the audit log."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from cicopa.core.i18n import TranslatedName
+
+
+class Region(TranslatedName):
+    """A UN M49 geographic region, sub-region or intermediate region."""
+
+    class Level(models.TextChoices):
+        REGION = "region", _("region")
+        SUBREGION = "subregion", _("sub-region")
+        INTERMEDIATE = "intermediate", _("intermediate region")
+
+    m49 = models.CharField(_("M49 code"), max_length=3, primary_key=True)
+    level = models.CharField(_("level"), max_length=12, choices=Level.choices)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+
+    class Meta:
+        ordering = ["m49"]
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+
+
+class Country(TranslatedName):
+    """An ISO 3166-1 country or territory with its UN M49 classification."""
+
+    iso2 = models.CharField(_("ISO code"), max_length=2, primary_key=True)
+    iso3 = models.CharField(_("ISO alpha-3 code"), max_length=3, unique=True)
+    numeric = models.CharField(_("ISO numeric code"), max_length=3, unique=True)
+    region = models.ForeignKey(
+        Region, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("region")
+    )
+    subregion = models.ForeignKey(
+        Region, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("sub-region")
+    )
+    intermediate_region = models.ForeignKey(
+        Region,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("intermediate region"),
+    )
+    developed = models.BooleanField(_("developed region"), default=False)
+
+    class Meta:
+        ordering = ["name_en"]
+        verbose_name = _("country")
+        verbose_name_plural = _("countries")
+
+
+class Sector(TranslatedName):
+    """A field of activity of producers' co-operatives, mapped to ISIC Rev.4 and ICA activity codes."""
+
+    code = models.SlugField(_("code"), max_length=40, primary_key=True)
+    position = models.PositiveSmallIntegerField(default=0)
+    isic = models.CharField(_("ISIC Rev.4"), max_length=80, help_text=_("ISIC Rev.4 sections or divisions"))
+    ica_codes = models.CharField(_("ICA activity codes"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["position"]
+        verbose_name = _("sector")
+        verbose_name_plural = _("sectors")
+
+
+class MembershipType(TranslatedName):
+    """Who the members of a co-operative are (ESSGlobal / ILO base membership type)."""
+
+    code = models.SlugField(_("code"), max_length=40, primary_key=True)
+    position = models.PositiveSmallIntegerField(default=0)
+    essglobal = models.CharField(_("ESSGlobal codes"), max_length=40, blank=True)
+
+    class Meta:
+        ordering = ["position"]
+        verbose_name = _("membership type")
+        verbose_name_plural = _("membership types")
+
+
+class LegalForm(TranslatedName):
+    code = models.SlugField(_("code"), max_length=40, primary_key=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position"]
+        verbose_name = _("legal form")
+        verbose_name_plural = _("legal forms")
+
+
+class AuditEntry(models.Model):
+    """One write: who did what to which record, and which fields changed (old -> new)."""
+
+    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, verbose_name=_("who")
+    )
+    actor_label = models.CharField(_("who"), max_length=200, blank=True)
+    action = models.CharField(_("action"), max_length=60)
+    object_type = models.CharField(_("object type"), max_length=60)
+    object_id = models.CharField(_("object id"), max_length=60)
+    object_repr = models.CharField(_("object"), max_length=300)
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_repr}"
+
+
+class ApiToken(models.Model):
+    """A bearer token for the JSON API. Only a hash of the key is stored."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(max_length=8, db_index=True)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"

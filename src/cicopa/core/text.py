@@ -1,0 +1,34 @@
+"""Text normalisation shared by search indexing and search queries (no Django import)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+_COMPOUND = re.compile(r"\w+(?:-\w+)+", re.UNICODE)
+
+
+def fold(text: str) -> str:
+    """Lower-case, accent-free form: 'Coopérativa' -> 'cooperativa', 'Ærø' -> 'aero'."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return stripped.replace("æ", "ae").replace("ø", "o").replace("œ", "oe").replace("ß", "ss")
+
+
+def words(text: str) -> list[str]:
+    """The folded words of `text`, in order."""
+    return _WORD.findall(fold(text))
+
+
+def search_text(*parts: str | None) -> str:
+    """One folded, space-separated string of words, as stored in the search columns.
+
+    Hyphenated compounds are also indexed joined, so "cooperative" finds "Co-operative".
+    """
+    out: list[str] = []
+    for part in parts:
+        if part:
+            out.extend(words(part))
+            out.extend(m.replace("-", "") for m in _COMPOUND.findall(fold(part)))
+    return " ".join(out)

@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from cicopa.core import services
+from cicopa.core.errors import ValidationError
+from cicopa.core.models import ApiToken
+
+
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
+
+
+@login_required
+def account(request: HttpRequest) -> HttpResponse:
+    new_key = None
+    if request.method == "POST":
+        if "revoke" in request.POST:
+            token = get_object_or_404(ApiToken, pk=request.POST.get("revoke"), user=request.user)
+            services.api_token_revoke(actor=request.user, token=token)
+            messages.success(request, _("The token was revoked."))
+            return redirect("account")
+        try:
+            _token, new_key = services.api_token_create(
+                actor=request.user, user=request.user, name=request.POST.get("name", "")
+            )
+        except ValidationError as exc:
+            for msgs in exc.message_dict.values():
+                for msg in msgs:
+                    messages.error(request, msg)
+    tokens = ApiToken.objects.filter(user=request.user)
+    access = request.user.organisation_access.select_related("organisation")  # type: ignore[union-attr]
+    return render(request, "core/account.html", {"tokens": tokens, "new_key": new_key, "access": access})

@@ -1,0 +1,268 @@
+"""Registry endpoints of the JSON API. Reads are public; writes call the same services as the pages."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema
+from ninja.errors import HttpError
+
+from cicopa.core.api_auth import WRITE_AUTH
+from cicopa.core.i18n import name_field
+from cicopa.core.models import Country, LegalForm, MembershipType, Region, Sector
+from cicopa.registry import queries, representations, services
+from cicopa.registry.models import Membership, MembershipStatus, Office, Organisation, OrganisationKind
+
+router = Router(tags=["registry"])
+
+
+class DirectoryQuery(Schema):
+    q: str | None = Field(None, description="Words to find in name, acronym, description and city")
+    kind: list[str] | None = Field(None, description="alliance, sectoral, member_organisation, cooperative, other")
+    country: list[str] | None = Field(None, description="ISO 3166-1 alpha-2 codes, e.g. FR")
+    region: str | None = Field(None, description="UN M49 region, sub-region or intermediate region code")
+    development: str | None = Field(None, description="developed or developing")
+    sector: list[str] | None = Field(None, description="Sector codes (see /sectors)")
+    membership_type: list[str] | None = None
+    legal_form: list[str] | None = None
+    status: str | None = Field(None, description="active (default), dissolved or all")
+    member_of: str | None = Field(None, description="Slug of the organisation the results belong to")
+    sort: str | None = Field(None, description="relevance, name, -name, country, founded, -founded, -members, -updated")
+    page: int | None = None
+    page_size: int | None = Field(None, description="1 to 100, default 20")
+    facets: bool = Field(False, description="Include counts per filter value")
+
+
+@router.get("/organisations", summary="Search the directory", auth=None)
+def list_organisations(request: HttpRequest, params: Query[DirectoryQuery]) -> dict[str, Any]:
+    filters = queries.parse_filters(request.GET)
+    page = queries.search_directory(filters)
+    data: dict[str, Any] = {
+        "count": page.total,
+        "page": filters.page,
+        "pages": page.pages,
+        "page_size": filters.page_size,
+        "results": [representations.organisation_summary(o) for o in page.items],
+    }
+    if page.ranked_limit is not None:
+        data["ranked_limit"] = page.ranked_limit
+    if params.facets:
+        data["facets"] = {
+            key: [{"value": v, "label": label, "count": n} for v, label, n in values]
+            for key, values in queries.directory_facets(filters).items()
+        }
+    return data
+
+
+@router.get("/organisations/{slug}", summary="One organisation", auth=None)
+def get_organisation(request: HttpRequest, slug: str) -> dict[str, Any]:
+    try:
+        org = queries.organisation_profile(slug)
+    except Organisation.DoesNotExist:
+        raise HttpError(404, _("No organisation has the slug %(slug)s.") % {"slug": slug}) from None
+    return representations.organisation_detail(org)
+
+
+class OrganisationIn(Schema):
+    kind: str | None = None
+    name: str | None = None
+    acronym: str | None = None
+    description: str | None = None
+    country: str | None = Field(None, description="ISO 3166-1 alpha-2 code")
+    address: str | None = None
+    city: str | None = None
+    postcode: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    phone: str | None = None
+    fax: str | None = None
+    email: str | None = None
+    website: str | None = None
+    sectors: list[str] | None = None
+    membership_type: str | None = None
+    legal_form: str | None = None
+    legal_form_text: str | None = None
+    founded: int | None = None
+    members_count: int | None = None
+    workers_count: int | None = None
+    counts_year: int | None = None
+    status: str | None = None
+    parent: str | None = Field(None, description="On creation: slug of the organisation it joins")
+
+
+def _service_data(payload: OrganisationIn) -> dict[str, Any]:
+    """Turn codes into records; report each unknown code by field."""
+    data = payload.dict(exclude_unset=True)
+    data.pop("parent", None)
+    errors: dict[str, str] = {}
+    lookups: dict[str, Any] = {"country": Country, "membership_type": MembershipType, "legal_form": LegalForm}
+    for key, model in lookups.items():
+        if data.get(key):
+            code = data[key].upper() if key == "country" else data[key]
+            obj = model.objects.filter(pk=code).first()
+            if obj is None:
+                errors[key] = _("Unknown %(param)s: %(value)s") % {"param": key, "value": data[key]}
+            data[key] = obj
+        elif key in data:
+            data[key] = None
+    if "kind" in data and data["kind"] not in OrganisationKind.values:
+        errors["kind"] = _("Unknown kind: %(value)s") % {"value": data["kind"]}
+    if errors:
+        raise ValidationError(errors)
+    return data
+
+
+@router.post("/organisations", summary="Create an organisation", auth=WRITE_AUTH, response={201: dict})
+def create_organisation(request: HttpRequest, payload: OrganisationIn) -> tuple[int, dict[str, Any]]:
+    parent = None
+    if payload.parent:
+        parent = Organisation.objects.filter(slug=payload.parent).first()
+        if parent is None:
+            raise ValidationError({"parent": _("No organisation has the slug %(slug)s.") % {"slug": payload.parent}})
+    org = services.organisation_create(actor=request.user, data=_service_data(payload), parent=parent)
+    return 201, representations.organisation_detail(queries.organisation_profile(org.slug))
+
+
+@router.patch("/organisations/{slug}", summary="Change an organisation", auth=WRITE_AUTH)
+def update_organisation(request: HttpRequest, slug: str, payload: OrganisationIn) -> dict[str, Any]:
+    org = get_object_or_404(Organisation, slug=slug)
+    if payload.parent is not None:
+        raise ValidationError({"parent": _("Change memberships through /memberships.")})
+    org = services.organisation_update(actor=request.user, organisation=org, data=_service_data(payload))
+    return representations.organisation_detail(queries.organisation_profile(org.slug))
+
+
+@router.get("/organisations/{slug}/jsonld", summary="schema.org / W3C ORG JSON-LD", auth=None)
+def organisation_jsonld(request: HttpRequest, slug: str) -> dict[str, Any]:
+    return representations.jsonld(queries.organisation_profile(slug))
+
+
+@router.get("/organisations/{slug}/murmurations", summary="Murmurations profile", auth=None)
+def organisation_murmurations(request: HttpRequest, slug: str) -> dict[str, Any]:
+    return representations.murmurations(queries.organisation_profile(slug))
+
+
+@router.get("/organisations/{slug}/offices", summary="Officers, current and past", auth=None)
+def organisation_offices(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
+    org = get_object_or_404(Organisation, slug=slug)
+    current, past = queries.offices(org)
+    return [_office(o, True) for o in current] + [_office(o, False) for o in past]
+
+
+def _office(o: Office, current: bool) -> dict[str, Any]:
+    return {
+        "id": o.pk,
+        "person": o.person.full_name,
+        "role": o.role,
+        "current": current,
+        "start": o.start.isoformat() if o.start else None,
+        "end": o.end.isoformat() if o.end else None,
+    }
+
+
+class MembershipIn(Schema):
+    member: str = Field(..., description="Slug of the member")
+    parent: str = Field(..., description="Slug of the organisation it belongs to")
+    status: str = MembershipStatus.APPLICANT
+    since: datetime.date | None = None
+    note: str = ""
+
+
+class MembershipChange(Schema):
+    status: str
+    date: datetime.date | None = None
+    note: str = ""
+
+
+@router.get("/memberships", summary="Memberships, filtered by member or parent slug", auth=None)
+def list_memberships(
+    request: HttpRequest, member: str | None = None, parent: str | None = None, status: str | None = None
+) -> list[dict[str, Any]]:
+    if not member and not parent:
+        raise ValidationError({"member": _("Give member or parent (an organisation's slug).")})
+    qs = Membership.objects.select_related("member", "parent")
+    if member:
+        qs = qs.filter(member__slug=member)
+    if parent:
+        qs = qs.filter(parent__slug=parent)
+    if status:
+        if status not in MembershipStatus.values:
+            raise ValidationError({"status": _("Unknown membership status: %(status)s") % {"status": status}})
+        qs = qs.filter(status=status)
+    return [representations.membership_dict(m) for m in qs.order_by("id")[:1000]]
+
+
+@router.post("/memberships", summary="Link a member to an organisation", auth=WRITE_AUTH, response={201: dict})
+def create_membership(request: HttpRequest, payload: MembershipIn) -> tuple[int, dict[str, Any]]:
+    member = Organisation.objects.filter(slug=payload.member).first()
+    parent = Organisation.objects.filter(slug=payload.parent).first()
+    errors = {}
+    if member is None:
+        errors["member"] = _("No organisation has the slug %(slug)s.") % {"slug": payload.member}
+    if parent is None:
+        errors["parent"] = _("No organisation has the slug %(slug)s.") % {"slug": payload.parent}
+    if errors:
+        raise ValidationError(errors)
+    assert member is not None and parent is not None
+    m = services.membership_create(
+        actor=request.user,
+        member=member,
+        parent=parent,
+        status=payload.status,
+        since=payload.since,
+        note=payload.note,
+    )
+    return 201, representations.membership_dict(m)
+
+
+@router.patch("/memberships/{membership_id}", summary="Change a membership's status", auth=WRITE_AUTH)
+def change_membership(request: HttpRequest, membership_id: int, payload: MembershipChange) -> dict[str, Any]:
+    m = get_object_or_404(Membership.objects.select_related("member", "parent"), pk=membership_id)
+    m = services.membership_set_status(
+        actor=request.user, membership=m, status=payload.status, date=payload.date, note=payload.note
+    )
+    return representations.membership_dict(m)
+
+
+@router.get("/countries", summary="ISO 3166-1 countries with their UN M49 regions", auth=None)
+def list_countries(request: HttpRequest) -> list[dict[str, Any]]:
+    return [
+        {
+            "iso2": c.iso2,
+            "iso3": c.iso3,
+            "numeric": c.numeric,
+            "name": c.name,
+            "region": c.region_id,
+            "subregion": c.subregion_id,
+            "intermediate_region": c.intermediate_region_id,
+            "developed": c.developed,
+        }
+        for c in Country.objects.order_by(name_field())
+    ]
+
+
+@router.get("/regions", summary="UN M49 regions", auth=None)
+def list_regions(request: HttpRequest) -> list[dict[str, Any]]:
+    return [{"m49": r.m49, "name": r.name, "level": r.level, "parent": r.parent_id} for r in Region.objects.all()]
+
+
+@router.get("/sectors", summary="Sectors with their ISIC Rev.4 and ICA codes", auth=None)
+def list_sectors(request: HttpRequest) -> list[dict[str, Any]]:
+    return [
+        {"code": s.code, "name": s.name, "isic": s.isic, "ica_codes": s.ica_codes.split()} for s in Sector.objects.all()
+    ]
+
+
+@router.get("/membership-types", summary="Membership types", auth=None)
+def list_membership_types(request: HttpRequest) -> list[dict[str, Any]]:
+    return [{"code": t.code, "name": t.name} for t in MembershipType.objects.all()]
+
+
+@router.get("/legal-forms", summary="Legal forms", auth=None)
+def list_legal_forms(request: HttpRequest) -> list[dict[str, Any]]:
+    return [{"code": t.code, "name": t.name} for t in LegalForm.objects.all()]

@@ -1,0 +1,550 @@
+"""Import organisations from CSV or XLSX: the platform's own columns, or the ESSGlobal open-data CSV.
+
+All or nothing: every row is checked first; if any is wrong, nothing is written and the report lists
+each problem by row, column and value. Re-importing a file updates the organisations it created,
+matched on their identifier in the file (kept as an external identifier of the chosen scheme).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import EmailValidator, URLValidator
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from cicopa.core.audit import actor_label
+from cicopa.core.errors import PermissionDenied
+from cicopa.core.models import AuditEntry, Country, LegalForm, MembershipType, Sector
+from cicopa.core.roles import is_secretariat
+from cicopa.registry.models import ExternalIdentifier, Organisation, OrganisationKind, OrganisationStatus
+from cicopa.registry.services import slug_base, unique_slug
+
+FORMATS = ("cicopa", "essglobal")
+BATCH = 2000
+
+ESSGLOBAL_COLUMNS = {
+    "identifier": "Identifier",
+    "name": "Name",
+    "description": "Description",
+    "structure": "Organisational Structure",
+    "primary_activity": "Primary Activity",
+    "activities": "Activities",
+    "address": "Street Address",
+    "city": "Locality",
+    "region": "Region",
+    "postcode": "Postcode",
+    "country": "Country ID",
+    "website": "Website",
+    "phone": "Phone",
+    "email": "Email",
+    "membership_type": "Membership Type",
+    "latitude": "Latitude",
+    "longitude": "Longitude",
+    "legal_form": "Legal Form",
+}
+ESSGLOBAL_REQUIRED = ("Identifier", "Name", "Country ID")
+CICOPA_COLUMNS = (
+    "identifier",
+    "name",
+    "acronym",
+    "kind",
+    "status",
+    "country",
+    "city",
+    "postcode",
+    "address",
+    "latitude",
+    "longitude",
+    "phone",
+    "fax",
+    "email",
+    "website",
+    "sectors",
+    "membership_type",
+    "legal_form",
+    "legal_form_text",
+    "founded",
+    "members_count",
+    "workers_count",
+    "counts_year",
+    "description",
+)
+CICOPA_REQUIRED = ("identifier", "name", "kind", "country")
+
+# ESSGlobal organisational-structure codes -> our kinds (codes not listed are reported).
+STRUCTURE_KIND = {
+    **{c: OrganisationKind.COOPERATIVE for c in ("OS60", "OS70", "OS80", "OS90", "OS100", "OS115", "OS130", "OS210")},
+    **{c: OrganisationKind.MEMBER_ORGANISATION for c in ("OS110", "OS180", "OS190", "OS200", "OS240")},
+    "OS230": OrganisationKind.ALLIANCE,
+    **{
+        c: OrganisationKind.OTHER
+        for c in ("OS10", "OS20", "OS30", "OS40", "OS50", "OS120", "OS140", "OS150", "OS160", "OS170", "OS220")
+    },
+}
+# Free-text legal forms found in open data -> our legal forms; anything else is "other", text kept.
+LEGAL_FORM_WORDS = {
+    "society": "cooperative_society",
+    "co-operative society": "cooperative_society",
+    "cooperative society": "cooperative_society",
+    "industrial and provident society": "cooperative_society",
+    "community benefit society": "cooperative_society",
+    "co-operative": "cooperative_society",
+    "cooperative": "cooperative_society",
+    "worker co-operative": "worker_cooperative",
+    "worker cooperative": "worker_cooperative",
+    "workers co-operative": "worker_cooperative",
+    "social co-operative": "social_cooperative",
+    "social cooperative": "social_cooperative",
+    "esop": "esop_company",
+    "employee owned company": "esop_company",
+    "sociedad anonima laboral": "sal",
+    "sociedad anónima laboral": "sal",
+    "sal": "sal",
+    "common ownership": "common_ownership",
+    "common ownership company": "common_ownership",
+}
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    column: str
+    value: str
+    message: str
+
+    def __str__(self) -> str:
+        where = _("row %(row)s") % {"row": self.row} if self.row else _("file")
+        col = f", {self.column}" if self.column else ""
+        val = f" = {self.value!r}" if self.value else ""
+        return f"{where}{col}{val}: {self.message}"
+
+
+@dataclass
+class ImportReport:
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    dry_run: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+class ImportFileError(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def read_table(stream: IO[bytes], filename: str) -> tuple[list[str], Iterator[list[str]]]:
+    """Header and rows of a CSV (UTF-8) or XLSX file, every cell as a stripped string."""
+    if filename.lower().endswith(".xlsx"):
+        return _read_xlsx(stream)
+    raw = stream.read()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ImportFileError(
+            _("The file is not UTF-8 text (byte %(pos)s cannot be read). Save it as CSV UTF-8 and try again.")
+            % {"pos": exc.start}
+        ) from None
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel  # type: ignore[assignment]
+    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise ImportFileError(_("The file is empty.")) from None
+    return [h.strip() for h in header], ([c.strip() for c in row] for row in reader if any(c.strip() for c in row))
+
+
+def _read_xlsx(stream: IO[bytes]) -> tuple[list[str], Iterator[list[str]]]:
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(stream, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
+        raise ImportFileError(_("The file is not a readable XLSX workbook.")) from None
+    rows = wb.worksheets[0].iter_rows(values_only=True)
+
+    def cells(row: Iterable[Any]) -> list[str]:
+        return [
+            "" if v is None else (str(int(v)) if isinstance(v, float) and v.is_integer() else str(v)).strip()
+            for v in row
+        ]
+
+    try:
+        header = cells(next(rows))
+    except StopIteration:
+        raise ImportFileError(_("The workbook's first sheet is empty.")) from None
+    return header, (cells(r) for r in rows if any(v not in (None, "") for v in r))
+
+
+class _Lookups:
+    def __init__(self) -> None:
+        self.countries = set(Country.objects.values_list("iso2", flat=True))
+        self.sectors = {s.code: s for s in Sector.objects.all()}
+        self.ica_sector = {code: s.code for s in self.sectors.values() for code in s.ica_codes.split()}
+        self.membership_types = set(MembershipType.objects.values_list("code", flat=True))
+        self.bmt = {code: t.code for t in MembershipType.objects.all() for code in t.essglobal.split()}
+        self.legal_forms = set(LegalForm.objects.values_list("code", flat=True))
+
+
+def _code(uri: str) -> str:
+    return uri.rstrip("/").rsplit("/", 1)[-1].strip()
+
+
+class _Row:
+    """Collects a row's values and its problems."""
+
+    def __init__(self, number: int, errors: list[RowError]) -> None:
+        self.number = number
+        self.errors = errors
+        self.values: dict[str, Any] = {}
+        self.sectors: list[str] = []
+
+    def error(self, column: str, value: str, message: str) -> None:
+        self.errors.append(RowError(self.number, column, value, message))
+
+    def number_value(self, column: str, value: str, *, integer: bool, low: float, high: float) -> Any:
+        if value == "":
+            return None
+        try:
+            number = int(value.replace(" ", "")) if integer else float(value.replace(",", "."))
+        except ValueError:
+            self.error(column, value, _("not a number") if not integer else _("not a whole number"))
+            return None
+        if not low <= number <= high:
+            self.error(column, value, _("must be between %(low)s and %(high)s") % {"low": low, "high": high})
+            return None
+        return number
+
+
+_url = URLValidator()
+_email = EmailValidator()
+
+
+def _common_checks(row: _Row, cols: dict[str, str], lk: _Lookups) -> None:
+    v = row.values
+    if not v.get("name"):
+        row.error(cols["name"], "", _("a name is required"))
+    country = v.get("country_id", "")
+    if not country:
+        row.error(cols["country"], "", _("a country (ISO 3166-1 two-letter code) is required"))
+    elif country not in lk.countries:
+        row.error(cols["country"], country, _("unknown country; use an ISO 3166-1 two-letter code such as FR"))
+        v["country_id"] = None
+    if (v.get("latitude") is None) != (v.get("longitude") is None):
+        row.error(cols["longitude"], "", _("give both latitude and longitude, or neither"))
+    if v.get("email"):
+        try:
+            _email(v["email"])
+        except ValidationError:
+            row.error(cols["email"], v["email"], _("not a valid e-mail address"))
+    if v.get("website"):
+        if "://" not in v["website"]:
+            v["website"] = "http://" + v["website"]
+        try:
+            _url(v["website"])
+        except ValidationError:
+            row.error(cols["website"], v["website"], _("not a valid web address"))
+
+
+def _parse_essglobal(row: _Row, cells: dict[str, str], lk: _Lookups) -> None:
+    c = ESSGLOBAL_COLUMNS
+    v = row.values
+    v["name"] = cells.get(c["name"], "")[:255]
+    v["description"] = cells.get(c["description"], "")
+    v["address"] = cells.get(c["address"], "")
+    v["city"] = cells.get(c["city"], "")[:120]
+    v["postcode"] = cells.get(c["postcode"], "")[:20]
+    v["country_id"] = cells.get(c["country"], "").upper()
+    v["website"] = cells.get(c["website"], "")
+    v["phone"] = cells.get(c["phone"], "")[:40]
+    v["email"] = cells.get(c["email"], "")
+    v["latitude"] = row.number_value(c["latitude"], cells.get(c["latitude"], ""), integer=False, low=-90, high=90)
+    v["longitude"] = row.number_value(c["longitude"], cells.get(c["longitude"], ""), integer=False, low=-180, high=180)
+    structure = cells.get(c["structure"], "")
+    v["kind"] = OrganisationKind.COOPERATIVE
+    if structure:
+        kind = STRUCTURE_KIND.get(_code(structure))
+        if kind is None:
+            row.error(c["structure"], structure, _("unknown ESSGlobal organisational-structure code"))
+        else:
+            v["kind"] = kind
+    activities = [cells.get(c["primary_activity"], ""), *cells.get(c["activities"], "").replace(";", " ").split()]
+    for uri in (a for a in activities if a):
+        sector = lk.ica_sector.get(_code(uri))
+        if sector is None:
+            row.error(
+                c["primary_activity"] if uri == activities[0] else c["activities"],
+                uri,
+                _("unknown ESSGlobal ICA activity code"),
+            )
+        elif sector not in row.sectors:
+            row.sectors.append(sector)
+    bmt = cells.get(c["membership_type"], "")
+    v["membership_type_id"] = None
+    if bmt:
+        v["membership_type_id"] = lk.bmt.get(_code(bmt))
+        if v["membership_type_id"] is None:
+            row.error(c["membership_type"], bmt, _("unknown ESSGlobal base-membership-type code"))
+    legal = cells.get(c["legal_form"], "")
+    v["legal_form_id"], v["legal_form_text"] = _legal_form(legal, lk)
+    cols = {
+        "name": c["name"],
+        "country": c["country"],
+        "longitude": c["longitude"],
+        "email": c["email"],
+        "website": c["website"],
+    }
+    _common_checks(row, cols, lk)
+
+
+def _legal_form(text: str, lk: _Lookups) -> tuple[str | None, str]:
+    if not text:
+        return None, ""
+    key = " ".join(text.lower().replace("-", " - ").replace(" - ", "-").split())
+    code = LEGAL_FORM_WORDS.get(key) or (key.replace(" ", "_") if key.replace(" ", "_") in lk.legal_forms else None)
+    if code:
+        return code, ""
+    return "other", text[:120]
+
+
+def _parse_cicopa(row: _Row, cells: dict[str, str], lk: _Lookups) -> None:
+    v = row.values
+    for col in (
+        "name",
+        "acronym",
+        "description",
+        "address",
+        "city",
+        "postcode",
+        "phone",
+        "fax",
+        "email",
+        "website",
+        "legal_form_text",
+    ):
+        v[col] = cells.get(col, "")
+    v["acronym"] = v["acronym"][:40]
+    v["country_id"] = cells.get("country", "").upper()
+    kind = cells.get("kind", "")
+    if kind not in OrganisationKind.values:
+        row.error("kind", kind, _("must be one of %(choices)s") % {"choices": ", ".join(OrganisationKind.values)})
+    v["kind"] = kind
+    status = cells.get("status", "") or OrganisationStatus.ACTIVE
+    if status not in OrganisationStatus.values:
+        row.error("status", status, _("must be active or dissolved"))
+    v["status"] = status
+    for col in ("membership_type", "legal_form"):
+        value = cells.get(col, "")
+        known = lk.membership_types if col == "membership_type" else lk.legal_forms
+        if value and value not in known:
+            row.error(
+                col,
+                value,
+                _("unknown code; see the list in the API at /api/v1/%(path)s") % {"path": col.replace("_", "-") + "s"},
+            )
+        v[col + "_id"] = value or None
+    for code in (s for s in cells.get("sectors", "").replace(",", ";").split(";") if s.strip()):
+        code = code.strip()
+        if code not in lk.sectors:
+            row.error("sectors", code, _("unknown sector code"))
+        elif code not in row.sectors:
+            row.sectors.append(code)
+    v["latitude"] = row.number_value("latitude", cells.get("latitude", ""), integer=False, low=-90, high=90)
+    v["longitude"] = row.number_value("longitude", cells.get("longitude", ""), integer=False, low=-180, high=180)
+    for col, low, high in (
+        ("founded", 1800, 2100),
+        ("counts_year", 1800, 2100),
+        ("members_count", 0, 2**31 - 1),
+        ("workers_count", 0, 2**31 - 1),
+    ):
+        v[col] = row.number_value(col, cells.get(col, ""), integer=True, low=low, high=high)
+    cols = {k: k for k in ("name", "country", "longitude", "email", "website")}
+    _common_checks(row, cols, lk)
+
+
+def import_organisations(
+    *,
+    actor: Any,
+    stream: IO[bytes],
+    filename: str,
+    fmt: str = "cicopa",
+    scheme: str | None = None,
+    dry_run: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> ImportReport:
+    """Check every row, then (unless `dry_run` or any row is wrong) create or update the organisations."""
+    if not is_secretariat(actor):
+        raise PermissionDenied(_("Only the secretariat imports organisations."))
+    if fmt not in FORMATS:
+        raise ImportFileError(_("Unknown format %(fmt)s; use cicopa or essglobal.") % {"fmt": fmt})
+    scheme = scheme or fmt
+    header, rows = read_table(stream, filename)
+    required = ESSGLOBAL_REQUIRED if fmt == "essglobal" else CICOPA_REQUIRED
+    id_column = "Identifier" if fmt == "essglobal" else "identifier"
+    report = ImportReport(dry_run=dry_run)
+    missing = [c for c in required if c not in header]
+    if missing:
+        report.errors.append(RowError(1, ", ".join(missing), "", _("missing column")))
+        return report
+    lk = _Lookups()
+    parse = _parse_essglobal if fmt == "essglobal" else _parse_cicopa
+    parsed: list[_Row] = []
+    seen: dict[str, int] = {}
+    for number, cells in enumerate(rows, start=2):
+        row = _Row(number, report.errors)
+        record = dict(zip(header, cells, strict=False))
+        ident = record.get(id_column, "")
+        if not ident:
+            row.error(id_column, "", _("an identifier is required"))
+        elif ident in seen:
+            row.error(id_column, ident, _("duplicate identifier (also on row %(row)s)") % {"row": seen[ident]})
+        else:
+            seen[ident] = number
+        parse(row, record, lk)
+        row.values["_identifier"] = ident
+        parsed.append(row)
+        if progress and number % 1000 == 0:
+            progress(number - 1)
+    report.rows = len(parsed)
+    if report.errors or dry_run:
+        existing = _existing(scheme, list(seen))
+        report.updated = len(existing)
+        report.created = report.rows - report.updated
+        return report
+    _write(actor, parsed, scheme, report, progress)
+    return report
+
+
+def _existing(scheme: str, identifiers: list[str]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for i in range(0, len(identifiers), BATCH):
+        found.update(
+            ExternalIdentifier.objects.filter(scheme=scheme, value__in=identifiers[i : i + BATCH]).values_list(
+                "value", "organisation_id"
+            )
+        )
+    return found
+
+
+FIELDS = (
+    "kind",
+    "name",
+    "acronym",
+    "description",
+    "country_id",
+    "address",
+    "city",
+    "postcode",
+    "latitude",
+    "longitude",
+    "phone",
+    "fax",
+    "email",
+    "website",
+    "membership_type_id",
+    "legal_form_id",
+    "legal_form_text",
+    "founded",
+    "members_count",
+    "workers_count",
+    "counts_year",
+    "status",
+)
+
+
+def _write(
+    actor: Any, parsed: list[_Row], scheme: str, report: ImportReport, progress: Callable[[int], None] | None
+) -> None:
+    through = Organisation.sectors.through
+    label = actor_label(actor)
+    with transaction.atomic():
+        existing = _existing(scheme, [r.values["_identifier"] for r in parsed])
+        for start in range(0, len(parsed), BATCH):
+            chunk = parsed[start : start + BATCH]
+            new: list[tuple[_Row, Organisation]] = []
+            update_ids = {existing[r.values["_identifier"]] for r in chunk if r.values["_identifier"] in existing}
+            current = Organisation.objects.in_bulk(update_ids)
+            changed: list[Organisation] = []
+            for r in chunk:
+                org = current.get(existing.get(r.values["_identifier"], -1))
+                if org is None:
+                    org = Organisation()
+                    new.append((r, org))
+                else:
+                    changed.append(org)
+                for f in FIELDS:
+                    if f in r.values:
+                        value = r.values[f]
+                        setattr(org, f, "" if value is None and f in {"acronym", "fax", "legal_form_text"} else value)
+                org.refresh_search_text()
+            _assign_slugs(new)
+            Organisation.objects.bulk_create([o for _, o in new], batch_size=500)
+            if changed:
+                Organisation.objects.bulk_update(
+                    changed,
+                    [f for f in FIELDS if f != "kind"] + ["kind", "search_title", "search_body"],
+                    batch_size=500,
+                )
+                through.objects.filter(organisation_id__in=[o.pk for o in changed]).delete()
+            ExternalIdentifier.objects.bulk_create(
+                [ExternalIdentifier(organisation=o, scheme=scheme, value=r.values["_identifier"]) for r, o in new],
+                batch_size=1000,
+            )
+            by_row = {id(r): o for r, o in new} | {
+                id(r): current[existing[r.values["_identifier"]]] for r in chunk if r.values["_identifier"] in existing
+            }
+            through.objects.bulk_create(
+                [through(organisation_id=by_row[id(r)].pk, sector_id=s) for r in chunk for s in r.sectors],
+                batch_size=1000,
+            )
+            AuditEntry.objects.bulk_create(
+                [
+                    AuditEntry(
+                        actor=actor,
+                        actor_label=label,
+                        action="organisation.import",
+                        object_type="registry.organisation",
+                        object_id=str(by_row[id(r)].pk),
+                        object_repr=by_row[id(r)].name[:300],
+                        changes={"identifier": f"{scheme}:{r.values['_identifier']}"},
+                    )
+                    for r in chunk
+                ],
+                batch_size=1000,
+            )
+            report.created += len(new)
+            report.updated += len(changed)
+            if progress:
+                progress(start + len(chunk))
+
+
+def _assign_slugs(new: list[tuple[_Row, Organisation]]) -> None:
+    """Slugs from names; a name already taken gets the row's identifier appended."""
+    bases = {id(o): slug_base(o.name) for _, o in new}
+    seconds = {id(o): f"{bases[id(o)][:80]}-{slug_base(r.values['_identifier'])}" for r, o in new}
+    wanted = set(bases.values()) | set(seconds.values())
+    taken = set(Organisation.objects.filter(slug__in=wanted).values_list("slug", flat=True))
+    for _row, org in new:
+        for candidate in (bases[id(org)], seconds[id(org)]):
+            if candidate not in taken:
+                org.slug = candidate
+                break
+        else:
+            org.slug = unique_slug(org.name, taken=taken)
+        taken.add(org.slug)

@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
+
+from cicopa.registry import demo
+from cicopa.registry.models import Organisation
+
+
+class Command(BaseCommand):
+    help = _("Migrate, load the demo federation if the registry is empty, and serve it on http://127.0.0.1:8000.")
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--host", default="127.0.0.1", help=_("address to serve on"))
+        parser.add_argument("--port", type=int, default=8000, help=_("port to serve on"))
+        parser.add_argument(
+            "--scale",
+            type=int,
+            default=None,
+            metavar="N",
+            help=_("generate N more demo co-operatives (for benchmarks)"),
+        )
+        parser.add_argument("--no-serve", action="store_true", help=_("prepare the data and stop"))
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not 1 <= options["port"] <= 65535:
+            raise CommandError(_("--port must be between 1 and 65535."))
+        if options["scale"] is not None and options["scale"] < 1:
+            raise CommandError(_("--scale must be a positive number of co-operatives."))
+        call_command("migrate", interactive=False, verbosity=0)
+        if not Organisation.objects.exists():
+            self.stdout.write(_("Loading the demo federation…"))
+            demo.load_demo(progress=lambda s: self.stdout.write(f"  {s}"))
+        if options["scale"]:
+            federations = list(Organisation.objects.filter(kind="member_organisation"))
+            if not federations:
+                raise CommandError(_("The registry has no member organisations to attach co-operatives to."))
+            total = options["scale"]
+            demo.generate_cooperatives(
+                total,
+                federations=federations,
+                progress=lambda n: self.stdout.write(f"\r  {n:,}/{total:,}", ending=""),
+            )
+            self.stdout.write("")
+        self.stdout.write(_("Demo logins (username / password):"))
+        for username, password, what in demo.DEMO_USERS:
+            self.stdout.write(f"  {username} / {password} — {what}")
+        if options["no_serve"]:
+            return
+        url = f"http://{options['host']}:{options['port']}/"
+        self.stdout.write(self.style.SUCCESS(_("The platform is at %(url)s (stop with Ctrl+C)") % {"url": url}))
+        call_command("runserver", f"{options['host']}:{options['port']}", use_reloader=False)

@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
+
+from cicopa.registry import importing
+
+
+class Command(BaseCommand):
+    help = _("Import records from a CSV or XLSX file: `cicopa import organisations PATH [--format cicopa|essglobal]`.")
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("what", choices=["organisations"], help=_("what the file holds"))
+        parser.add_argument("path", type=Path)
+        parser.add_argument("--format", choices=importing.FORMATS, default="cicopa")
+        parser.add_argument(
+            "--scheme",
+            default=None,
+            help=_("name of the identifier scheme (default: the format); re-imports match on it"),
+        )
+        parser.add_argument("--dry-run", action="store_true", help=_("check the file and write nothing"))
+        parser.add_argument("--as-user", default=None, help=_("secretariat account recorded as the author"))
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        path: Path = options["path"]
+        if not path.is_file():
+            raise CommandError(_("No file at %(path)s.") % {"path": path})
+        actor = self._actor(options["as_user"])
+        show = sys.stderr.isatty() and options["verbosity"] > 0
+
+        def progress(n: int) -> None:
+            if show:
+                bar = "#" * min(40, n // 1000 % 41)
+                sys.stderr.write(f"\r{n:>9,} rows {bar:<40}")
+
+        try:
+            with path.open("rb") as stream:
+                report = importing.import_organisations(
+                    actor=actor,
+                    stream=stream,
+                    filename=path.name,
+                    fmt=options["format"],
+                    scheme=options["scheme"],
+                    dry_run=options["dry_run"],
+                    progress=progress,
+                )
+        except importing.ImportFileError as exc:
+            raise CommandError(exc.message) from None
+        if show:
+            sys.stderr.write("\n")
+        if not report.ok:
+            for error in report.errors:
+                self.stderr.write(str(error))
+            raise CommandError(_("%(n)s problems found; nothing was imported.") % {"n": len(report.errors)})
+        verb = _("would be") if report.dry_run else _("were")
+        self.stdout.write(
+            _("%(rows)s rows: %(created)s organisations %(verb)s created, %(updated)s %(verb)s updated.")
+            % {"rows": report.rows, "created": report.created, "updated": report.updated, "verb": verb}
+        )
+
+    def _actor(self, username: str | None) -> Any:
+        User = get_user_model()
+        qs = User.objects.filter(is_staff=True, is_active=True)
+        user = qs.filter(username=username).first() if username else qs.order_by("id").first()
+        if user is None:
+            raise CommandError(
+                _("No active secretariat account%(who)s; create one with `cicopa createsuperuser`.")
+                % {"who": f" named {username}" if username else ""}
+            )
+        return user

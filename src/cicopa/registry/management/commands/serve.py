@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
+
+
+class Command(BaseCommand):
+    help = _("Serve the platform in production with gunicorn (static files are served by the app).")
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) * 2 + 1)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not 1 <= options["port"] <= 65535:
+            raise CommandError(_("--port must be between 1 and 65535."))
+        if options["workers"] < 1:
+            raise CommandError(_("--workers must be at least 1."))
+        from django.core.management import call_command
+        from gunicorn.app.wsgiapp import run
+
+        call_command("collectstatic", interactive=False, verbosity=0)
+
+        sys.argv = [
+            "gunicorn",
+            "--bind",
+            f"{options['host']}:{options['port']}",
+            "--workers",
+            str(options["workers"]),
+            "--access-logfile",
+            "-",
+            "cicopa.wsgi:application",
+        ]
+        run()

@@ -1,0 +1,270 @@
+"""The federation graph: organisations, memberships between them, people and their offices."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cicopa.core.models import Country, LegalForm, MembershipType, Sector
+from cicopa.core.text import search_text
+
+
+class OrganisationKind(models.TextChoices):
+    ALLIANCE = "alliance", _("alliance")
+    SECTORAL = "sectoral", _("sectoral organisation")
+    MEMBER_ORGANISATION = "member_organisation", _("member organisation")
+    COOPERATIVE = "cooperative", _("co-operative")
+    OTHER = "other", _("other associative enterprise")
+
+
+class OrganisationStatus(models.TextChoices):
+    ACTIVE = "active", _("active")
+    DISSOLVED = "dissolved", _("dissolved")
+
+
+class Organisation(models.Model):
+    kind = models.CharField(_("kind"), max_length=24, choices=OrganisationKind.choices, db_index=True)
+    name = models.CharField(_("official name"), max_length=255)
+    acronym = models.CharField(_("acronym"), max_length=40, blank=True)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    country = models.ForeignKey(
+        Country,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        verbose_name=_("country"),
+        related_name="organisations",
+    )
+    address = models.TextField(_("address"), blank=True)
+    city = models.CharField(_("city"), max_length=120, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=20, blank=True)
+    latitude = models.FloatField(
+        _("latitude"), null=True, blank=True, validators=[MinValueValidator(-90), MaxValueValidator(90)]
+    )
+    longitude = models.FloatField(
+        _("longitude"), null=True, blank=True, validators=[MinValueValidator(-180), MaxValueValidator(180)]
+    )
+    phone = models.CharField(_("telephone"), max_length=40, blank=True)
+    fax = models.CharField(_("fax"), max_length=40, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    sectors = models.ManyToManyField(Sector, blank=True, verbose_name=_("sectors"), related_name="organisations")
+    membership_type = models.ForeignKey(
+        MembershipType, null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("membership type")
+    )
+    legal_form = models.ForeignKey(
+        LegalForm, null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("legal form")
+    )
+    legal_form_text = models.CharField(
+        _("legal form as given"),
+        max_length=120,
+        blank=True,
+        help_text=_("The original wording when it does not match one of the legal forms."),
+    )
+    founded = models.PositiveSmallIntegerField(
+        _("year founded"), null=True, blank=True, validators=[MinValueValidator(1800), MaxValueValidator(2100)]
+    )
+    members_count = models.PositiveIntegerField(_("members"), null=True, blank=True)
+    workers_count = models.PositiveIntegerField(_("workers"), null=True, blank=True)
+    counts_year = models.PositiveSmallIntegerField(
+        _("year of the counts"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1800), MaxValueValidator(2100)],
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=12,
+        choices=OrganisationStatus.choices,
+        default=OrganisationStatus.ACTIVE,
+        db_index=True,
+    )
+    is_demo = models.BooleanField(_("demo record"), default=False)
+    # Folded (lower-case, accent-free) text indexed by the database's full-text index.
+    search_title = models.TextField(default="", editable=False)
+    search_body = models.TextField(default="", editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        indexes = [
+            models.Index(fields=["country", "kind"]),
+            models.Index(fields=["name"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.acronym})" if self.acronym else self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("registry:organisation", kwargs={"slug": self.slug})
+
+    def refresh_search_text(self) -> None:
+        self.search_title = search_text(self.name, self.acronym)
+        self.search_body = search_text(self.description, self.city)
+
+    @property
+    def has_coordinates(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
+
+
+class ExternalIdentifier(models.Model):
+    """An identifier given to an organisation elsewhere (an import source, a company register)."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="identifiers")
+    scheme = models.CharField(_("scheme"), max_length=60)
+    value = models.CharField(_("value"), max_length=120)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["scheme", "value"], name="unique_external_identifier")]
+        verbose_name = _("external identifier")
+        verbose_name_plural = _("external identifiers")
+
+    def __str__(self) -> str:
+        return f"{self.scheme}:{self.value}"
+
+
+class MembershipStatus(models.TextChoices):
+    APPLICANT = "applicant", _("applicant")
+    ACTIVE = "active", _("active")
+    SUSPENDED = "suspended", _("suspended")
+    WITHDRAWN = "withdrawn", _("withdrawn")
+    EXPELLED = "expelled", _("expelled")
+
+
+CURRENT_MEMBERSHIP = (MembershipStatus.APPLICANT, MembershipStatus.ACTIVE, MembershipStatus.SUSPENDED)
+
+
+class Membership(models.Model):
+    """`member` belongs to `parent` (a co-operative to a member organisation, that to CICOPA, ...)."""
+
+    member = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("member")
+    )
+    parent = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="member_links", verbose_name=_("belongs to")
+    )
+    status = models.CharField(_("status"), max_length=12, choices=MembershipStatus.choices, db_index=True)
+    since = models.DateField(_("since"), null=True, blank=True)
+    until = models.DateField(_("until"), null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["member", "parent"], name="unique_membership"),
+            models.CheckConstraint(condition=~models.Q(member=models.F("parent")), name="membership_not_self"),
+        ]
+        ordering = ["parent__name", "member__name"]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+
+    def __str__(self) -> str:
+        return f"{self.member} → {self.parent}"
+
+    @property
+    def is_current(self) -> bool:
+        return self.status in CURRENT_MEMBERSHIP
+
+
+class MembershipEvent(models.Model):
+    """One dated change of a membership's status: the membership's history."""
+
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="events")
+    status = models.CharField(_("status"), max_length=12, choices=MembershipStatus.choices)
+    date = models.DateField(_("date"))
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["date", "id"]
+        verbose_name = _("membership event")
+        verbose_name_plural = _("membership events")
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.status}"
+
+
+class Person(models.Model):
+    full_name = models.CharField(_("full name"), max_length=200)
+    title = models.CharField(_("title or position"), max_length=200, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("telephone"), max_length=40, blank=True)
+    is_demo = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["full_name"]
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+
+    def __str__(self) -> str:
+        return self.full_name
+
+
+class OfficeRole(models.TextChoices):
+    PRESIDENT = "president", _("president")
+    VICE_PRESIDENT = "vice_president", _("vice-president")
+    SECRETARY = "secretary", _("secretary")
+    TREASURER = "treasurer", _("treasurer")
+    BOARD_MEMBER = "board_member", _("board member")
+    CONTACT = "contact", _("contact person")
+
+
+class Office(models.Model):
+    """A person holds an office in an organisation for a term."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="offices", verbose_name=_("person"))
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="offices", verbose_name=_("organisation")
+    )
+    role = models.CharField(_("office"), max_length=20, choices=OfficeRole.choices)
+    start = models.DateField(_("term starts"), null=True, blank=True)
+    end = models.DateField(_("term ends"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["organisation", "role", "-start"]
+        verbose_name = _("office")
+        verbose_name_plural = _("offices")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end__isnull=True)
+                | models.Q(start__isnull=True)
+                | models.Q(end__gte=models.F("start")),
+                name="office_term_ordered",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} — {self.get_role_display()}, {self.organisation}"
+
+    def is_current(self, today: datetime.date | None = None) -> bool:
+        today = today or timezone.localdate()
+        return (self.start is None or self.start <= today) and (self.end is None or self.end >= today)
+
+
+class AccessRole(models.TextChoices):
+    OFFICER = "officer", _("officer (edits the organisation, its co-operatives and their memberships)")
+    EDITOR = "editor", _("editor (edits the organisation's profile)")
+
+
+class OrganisationAccess(models.Model):
+    """A user account's right to act for an organisation."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="organisation_access")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="access")
+    role = models.CharField(_("role"), max_length=10, choices=AccessRole.choices)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "organisation"], name="unique_organisation_access")]
+        verbose_name = _("organisation access")
+        verbose_name_plural = _("organisation access")
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()}, {self.organisation}"

@@ -1,0 +1,68 @@
+"""Who may change which organisation. Services call these; queries use them to scope lists."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from cicopa.core.roles import is_authenticated, is_secretariat
+from cicopa.registry.models import (
+    CURRENT_MEMBERSHIP,
+    AccessRole,
+    Membership,
+    Organisation,
+    OrganisationAccess,
+    OrganisationKind,
+)
+
+
+def officer_organisation_ids(user: Any) -> set[int]:
+    if not is_authenticated(user):
+        return set()
+    return set(
+        OrganisationAccess.objects.filter(user=user, role=AccessRole.OFFICER).values_list("organisation_id", flat=True)
+    )
+
+
+def editable_organisations(user: Any) -> QuerySet[Organisation]:
+    """Organisations `user` may edit: all for the secretariat; for an officer, the organisation and its
+    current members; for an editor, the organisation itself; nothing for anyone else."""
+    if is_secretariat(user):
+        return Organisation.objects.all()
+    if not is_authenticated(user):
+        return Organisation.objects.none()
+    own = OrganisationAccess.objects.filter(user=user).values("organisation_id")
+    officer_of = OrganisationAccess.objects.filter(user=user, role=AccessRole.OFFICER).values("organisation_id")
+    members = Membership.objects.filter(parent_id__in=officer_of, status__in=CURRENT_MEMBERSHIP).values("member_id")
+    return Organisation.objects.filter(Q(id__in=own) | Q(id__in=members))
+
+
+def can_edit_organisation(user: Any, organisation: Organisation) -> bool:
+    if is_secretariat(user):
+        return True
+    return editable_organisations(user).filter(pk=organisation.pk).exists()
+
+
+def can_create_organisation(user: Any, kind: str, parent: Organisation | None) -> bool:
+    """The secretariat creates anything; an officer creates co-operatives inside the own organisation."""
+    if is_secretariat(user):
+        return True
+    return (
+        kind in (OrganisationKind.COOPERATIVE, OrganisationKind.OTHER)
+        and parent is not None
+        and parent.pk in officer_organisation_ids(user)
+    )
+
+
+def can_manage_membership(user: Any, *, parent: Organisation) -> bool:
+    """Memberships are managed by the organisation members belong to (its officers) or the secretariat."""
+    return is_secretariat(user) or parent.pk in officer_organisation_ids(user)
+
+
+def can_manage_offices(user: Any, organisation: Organisation) -> bool:
+    return (
+        is_secretariat(user)
+        or organisation.pk in officer_organisation_ids(user)
+        or can_edit_organisation(user, organisation)
+    )

@@ -1,0 +1,352 @@
+"""Reads of the registry shared by the pages, the API and the exports."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models.expressions import RawSQL
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cicopa.core.i18n import name_field
+from cicopa.core.models import Country, LegalForm, MembershipType, Region, Sector
+from cicopa.registry.models import (
+    CURRENT_MEMBERSHIP,
+    Membership,
+    Office,
+    Organisation,
+    OrganisationKind,
+    OrganisationStatus,
+)
+from cicopa.registry.search import TextQuery, match_sql, ranked_ids
+
+SORTS = {
+    "relevance": None,
+    "name": ("name", "id"),
+    "-name": ("-name", "-id"),
+    "country": ("country__name_en", "name", "id"),
+    "founded": ("founded", "name", "id"),
+    "-founded": ("-founded", "name", "id"),
+    "-members": ("-members_count", "name", "id"),
+    "-updated": ("-updated_at", "-id"),
+}
+MAX_PAGE_SIZE = 100
+DEFAULT_PAGE_SIZE = 20
+LIST_PARAMS = ("kind", "country", "sector", "membership_type", "legal_form")
+
+
+@dataclass(frozen=True)
+class DirectoryFilters:
+    q: str = ""
+    kind: tuple[str, ...] = ()
+    country: tuple[str, ...] = ()
+    region: str = ""
+    development: str = ""
+    sector: tuple[str, ...] = ()
+    membership_type: tuple[str, ...] = ()
+    legal_form: tuple[str, ...] = ()
+    status: str = OrganisationStatus.ACTIVE
+    member_of: str = ""
+    sort: str = ""
+    page: int = 1
+    page_size: int = DEFAULT_PAGE_SIZE
+
+    @property
+    def text(self) -> TextQuery:
+        return TextQuery.parse(self.q)
+
+    @property
+    def effective_sort(self) -> str:
+        return self.sort or ("relevance" if self.text else "name")
+
+    def with_page(self, page: int) -> DirectoryFilters:
+        return replace(self, page=page)
+
+
+def _values(params: Mapping[str, Any], key: str) -> list[str]:
+    getlist = getattr(params, "getlist", None)
+    raw = getlist(key) if getlist else params.get(key)
+    if raw is None:
+        return []
+    if isinstance(raw, str):
+        raw = [raw]
+    out: list[str] = []
+    for item in raw:
+        out.extend(v.strip() for v in str(item).split(",") if v.strip())
+    return out
+
+
+def _one(params: Mapping[str, Any], key: str) -> str:
+    values = _values(params, key)
+    return values[-1] if values else ""
+
+
+def parse_filters(params: Mapping[str, Any]) -> DirectoryFilters:
+    """Read filters from query parameters; raise ValidationError naming each bad parameter and value."""
+    errors: dict[str, str] = {}
+    data: dict[str, Any] = {"q": (_one(params, "q") or "")[:200]}
+    known: dict[str, set[str]] = {
+        "kind": set(OrganisationKind.values),
+        "country": set(Country.objects.values_list("iso2", flat=True)),
+        "sector": set(Sector.objects.values_list("code", flat=True)),
+        "membership_type": set(MembershipType.objects.values_list("code", flat=True)),
+        "legal_form": set(LegalForm.objects.values_list("code", flat=True)),
+    }
+    for key in LIST_PARAMS:
+        values = _values(params, key)
+        if key == "country":
+            values = [v.upper() for v in values]
+        bad = [v for v in values if v not in known[key]]
+        if bad:
+            errors[key] = _("Unknown %(param)s: %(values)s") % {"param": key, "values": ", ".join(bad)}
+        data[key] = tuple(dict.fromkeys(values))
+    region = _one(params, "region")
+    if region and not Region.objects.filter(m49=region).exists():
+        errors["region"] = _("Unknown region (use a UN M49 code such as 150 for Europe): %(v)s") % {"v": region}
+    data["region"] = region
+    development = _one(params, "development")
+    if development and development not in ("developed", "developing"):
+        errors["development"] = _("development must be 'developed' or 'developing', not %(v)s") % {"v": development}
+    data["development"] = development
+    status = _one(params, "status") or OrganisationStatus.ACTIVE
+    if status not in (*OrganisationStatus.values, "all"):
+        errors["status"] = _("status must be active, dissolved or all, not %(v)s") % {"v": status}
+    data["status"] = status
+    data["member_of"] = _one(params, "member_of")
+    sort = _one(params, "sort")
+    if sort and sort not in SORTS:
+        errors["sort"] = _("sort must be one of %(choices)s, not %(v)s") % {"choices": ", ".join(SORTS), "v": sort}
+    data["sort"] = sort
+    for key, default, top in (("page", 1, 10**6), ("page_size", DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)):
+        raw = _one(params, key)
+        try:
+            value = int(raw) if raw else default
+            if not 1 <= value <= top:
+                raise ValueError
+        except ValueError:
+            errors[key] = _("%(param)s must be a whole number from 1 to %(top)s, not %(v)s") % {
+                "param": key,
+                "top": top,
+                "v": raw,
+            }
+            value = default
+        data[key] = value
+    if errors:
+        raise ValidationError(errors)
+    return DirectoryFilters(**data)
+
+
+def filtered(filters: DirectoryFilters) -> QuerySet[Organisation]:
+    """Organisations passing every filter except the text query."""
+    qs = Organisation.objects.all()
+    if filters.status != "all":
+        qs = qs.filter(status=filters.status)
+    if filters.kind:
+        qs = qs.filter(kind__in=filters.kind)
+    if filters.country:
+        qs = qs.filter(country__in=filters.country)
+    if filters.region:
+        qs = qs.filter(
+            Q(country__region=filters.region)
+            | Q(country__subregion=filters.region)
+            | Q(country__intermediate_region=filters.region)
+        )
+    if filters.development:
+        qs = qs.filter(country__developed=filters.development == "developed")
+    if filters.sector:
+        qs = qs.filter(
+            id__in=Organisation.sectors.through.objects.filter(sector__in=filters.sector).values("organisation_id")
+        )
+    if filters.membership_type:
+        qs = qs.filter(membership_type__in=filters.membership_type)
+    if filters.legal_form:
+        qs = qs.filter(legal_form__in=filters.legal_form)
+    if filters.member_of:
+        qs = qs.filter(
+            id__in=Membership.objects.filter(parent__slug=filters.member_of, status__in=CURRENT_MEMBERSHIP).values(
+                "member_id"
+            )
+        )
+    return qs
+
+
+def matching(filters: DirectoryFilters) -> QuerySet[Organisation]:
+    """Organisations passing the filters and the text query, unordered."""
+    qs = filtered(filters)
+    if filters.text:
+        sql, params = match_sql(filters.text)
+        qs = qs.filter(id__in=RawSQL(sql, params))  # noqa: S611 - params are bound, never interpolated
+    return qs
+
+
+def _with_relations(qs: QuerySet[Organisation]) -> QuerySet[Organisation]:
+    return qs.select_related("country", "membership_type", "legal_form").prefetch_related(
+        Prefetch("sectors", queryset=Sector.objects.order_by("position"))
+    )
+
+
+@dataclass
+class DirectoryPage:
+    filters: DirectoryFilters
+    items: list[Organisation]
+    total: int
+    ranked_limit: int | None = None
+    facets: dict[str, list[tuple[str, str, int]]] = field(default_factory=dict)
+
+    @property
+    def pages(self) -> int:
+        reachable = self.total if self.ranked_limit is None else min(self.total, self.ranked_limit)
+        return max(1, math.ceil(reachable / self.filters.page_size))
+
+    @property
+    def start(self) -> int:
+        return (self.filters.page - 1) * self.filters.page_size + 1 if self.items else 0
+
+    @property
+    def end(self) -> int:
+        return self.start + len(self.items) - 1 if self.items else 0
+
+
+def search_directory(filters: DirectoryFilters) -> DirectoryPage:
+    """One page of the directory: three queries whatever the page size (count, ids or rows, sectors)."""
+    offset = (filters.page - 1) * filters.page_size
+    qs = matching(filters)
+    total = qs.count()
+    sort = filters.effective_sort
+    if sort == "relevance" and filters.text:
+        cap = max(settings.CICOPA_SEARCH_RANK_LIMIT, offset + filters.page_size)
+        filter_sql, filter_params = filtered(filters).values("id").query.sql_with_params()
+        ids = ranked_ids(filters.text, filter_sql, list(filter_params), offset + filters.page_size, cap)[offset:]
+        by_id = {o.id: o for o in _with_relations(Organisation.objects.filter(id__in=ids))}
+        items = [by_id[i] for i in ids if i in by_id]
+        ranked_limit = settings.CICOPA_SEARCH_RANK_LIMIT if total > settings.CICOPA_SEARCH_RANK_LIMIT else None
+        return DirectoryPage(filters, items, total, ranked_limit)
+    order = SORTS.get(sort) or SORTS["name"]
+    items = list(_with_relations(qs.order_by(*order))[offset : offset + filters.page_size])
+    return DirectoryPage(filters, items, total)
+
+
+def directory_facets(filters: DirectoryFilters, top_countries: int = 60) -> dict[str, list[tuple[str, str, int]]]:
+    """Counts per value of each filter over the current results: (value, label, count), largest first."""
+    qs = matching(filters).order_by()
+    lang_name = name_field()
+    facets: dict[str, list[tuple[str, str, int]]] = {}
+    kinds = dict(OrganisationKind.choices)
+    facets["kind"] = [
+        (r["kind"], str(kinds.get(r["kind"], r["kind"])), r["n"])
+        for r in qs.values("kind").annotate(n=Count("id")).order_by("-n")
+    ]
+    facets["country"] = [
+        (r["country"], r[f"country__{lang_name}"], r["n"])
+        for r in qs.exclude(country=None)
+        .values("country", f"country__{lang_name}")
+        .annotate(n=Count("id"))
+        .order_by("-n")[:top_countries]
+    ]
+    facets["region"] = [
+        (r["country__region"], r[f"country__region__{lang_name}"], r["n"])
+        for r in qs.exclude(country__region=None)
+        .values("country__region", f"country__region__{lang_name}")
+        .annotate(n=Count("id"))
+        .order_by("-n")
+    ]
+    through = Organisation.sectors.through.objects.filter(organisation_id__in=qs.values("id"))
+    facets["sector"] = [
+        (r["sector"], r[f"sector__{lang_name}"], r["n"])
+        for r in through.values("sector", f"sector__{lang_name}").annotate(n=Count("id")).order_by("-n")
+    ]
+    facets["membership_type"] = [
+        (r["membership_type"], r[f"membership_type__{lang_name}"], r["n"])
+        for r in qs.exclude(membership_type=None)
+        .values("membership_type", f"membership_type__{lang_name}")
+        .annotate(n=Count("id"))
+        .order_by("-n")
+    ]
+    facets["legal_form"] = [
+        (r["legal_form"], r[f"legal_form__{lang_name}"], r["n"])
+        for r in qs.exclude(legal_form=None)
+        .values("legal_form", f"legal_form__{lang_name}")
+        .annotate(n=Count("id"))
+        .order_by("-n")
+    ]
+    return facets
+
+
+def map_points(filters: DirectoryFilters) -> list[tuple[float, float, str]]:
+    """(lat, lon, country) of every result; a record without coordinates stands at its country."""
+    rows = matching(filters).order_by().values_list("latitude", "longitude", "country_id")
+    return [(lat, lon, c or "") for lat, lon, c in rows.iterator(chunk_size=5000)]
+
+
+def organisation_profile(slug: str) -> Organisation:
+    """An organisation with what its profile page shows: officers, what it belongs to, its members."""
+    return _with_relations(
+        Organisation.objects.prefetch_related(
+            Prefetch(
+                "memberships",
+                queryset=Membership.objects.select_related("parent", "parent__country").order_by("parent__name"),
+            ),
+            "identifiers",
+        )
+    ).get(slug=slug)
+
+
+def offices(organisation: Organisation) -> tuple[list[Office], list[Office]]:
+    """Current and past officers of an organisation."""
+    today = timezone.localdate()
+    all_offices = list(organisation.offices.select_related("person").order_by("role", "-start"))
+    current = [o for o in all_offices if o.is_current(today)]
+    past = [o for o in all_offices if not o.is_current(today)]
+    return current, past
+
+
+def members_of(organisation: Organisation, limit: int = 50) -> tuple[list[Membership], int]:
+    qs = (
+        Membership.objects.filter(parent=organisation, status__in=CURRENT_MEMBERSHIP)
+        .select_related("member", "member__country")
+        .order_by("member__name")
+    )
+    return list(qs[:limit]), qs.count()
+
+
+def member_organisations_by_country(federation: Organisation) -> list[tuple[Country | None, list[Organisation]]]:
+    """The current members of `federation` (CICOPA's member organisations), grouped by country."""
+    members = list(
+        Organisation.objects.filter(memberships__parent=federation, memberships__status__in=CURRENT_MEMBERSHIP)
+        .select_related("country")
+        .order_by(f"country__{name_field()}", "name")
+    )
+    grouped: dict[str | None, list[Organisation]] = {}
+    countries: dict[str | None, Country | None] = {}
+    for org in members:
+        grouped.setdefault(org.country_id, []).append(org)
+        countries[org.country_id] = org.country
+    return [(countries[k], v) for k, v in grouped.items()]
+
+
+def federation_root() -> Organisation | None:
+    """The organisation this platform runs (CICOPA in the demo): the sectoral organisation at the top."""
+    return Organisation.objects.filter(kind=OrganisationKind.SECTORAL).order_by("id").first()
+
+
+def export_rows(filters: DirectoryFilters) -> Any:
+    """Every organisation of a directory view, in the view's order (without paging), streamed."""
+    qs = matching(filters)
+    order = SORTS.get(filters.effective_sort) or SORTS["name"]
+    return _with_relations(qs.order_by(*order)).iterator(chunk_size=2000)
+
+
+def export_rows_with_memberships(filters: DirectoryFilters) -> Any:
+    """Like export_rows, with memberships and identifiers for the open-data documents."""
+    qs = matching(filters)
+    return (
+        _with_relations(qs.order_by("id"))
+        .prefetch_related(Prefetch("memberships", queryset=Membership.objects.select_related("parent")), "identifiers")
+        .iterator(chunk_size=2000)
+    )

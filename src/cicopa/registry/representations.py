@@ -1,0 +1,235 @@
+"""Organisations as plain data: for the API, the exports and the open-data formats (JSON-LD, Murmurations).
+
+Callers pass organisations fetched with their relations (see queries._with_relations), so building
+these dictionaries issues no query of its own except where noted.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.conf import settings
+from django.urls import reverse
+
+from cicopa.registry.models import CURRENT_MEMBERSHIP, Membership, Organisation
+
+MURMURATIONS_SCHEMA = "organizations_schema-v1.0.0"
+EXPORT_COLUMNS = (
+    "slug",
+    "name",
+    "acronym",
+    "kind",
+    "status",
+    "country",
+    "city",
+    "postcode",
+    "address",
+    "latitude",
+    "longitude",
+    "phone",
+    "fax",
+    "email",
+    "website",
+    "sectors",
+    "membership_type",
+    "legal_form",
+    "legal_form_text",
+    "founded",
+    "members_count",
+    "workers_count",
+    "counts_year",
+    "description",
+    "url",
+)
+
+
+def absolute(path: str) -> str:
+    return settings.SITE_URL + path
+
+
+def profile_url(org: Organisation) -> str:
+    return absolute(reverse("registry:organisation", kwargs={"slug": org.slug}))
+
+
+def organisation_summary(org: Organisation) -> dict[str, Any]:
+    return {
+        "slug": org.slug,
+        "name": org.name,
+        "acronym": org.acronym,
+        "kind": org.kind,
+        "status": org.status,
+        "country": org.country_id,
+        "city": org.city,
+        "latitude": org.latitude,
+        "longitude": org.longitude,
+        "sectors": [s.code for s in org.sectors.all()],
+        "membership_type": org.membership_type_id,
+        "legal_form": org.legal_form_id,
+        "members_count": org.members_count,
+        "workers_count": org.workers_count,
+        "url": profile_url(org),
+    }
+
+
+def organisation_detail(org: Organisation) -> dict[str, Any]:
+    data = organisation_summary(org)
+    data.update(
+        description=org.description,
+        address=org.address,
+        postcode=org.postcode,
+        phone=org.phone,
+        fax=org.fax,
+        email=org.email,
+        website=org.website,
+        legal_form_text=org.legal_form_text,
+        founded=org.founded,
+        counts_year=org.counts_year,
+        identifiers=[{"scheme": i.scheme, "value": i.value} for i in org.identifiers.all()],
+        belongs_to=[membership_dict(m) for m in org.memberships.all()],
+        updated_at=org.updated_at.isoformat() if org.updated_at else None,
+    )
+    return data
+
+
+def export_row(org: Organisation) -> dict[str, Any]:
+    data = organisation_summary(org)
+    data.update(
+        address=org.address,
+        postcode=org.postcode,
+        phone=org.phone,
+        fax=org.fax,
+        email=org.email,
+        website=org.website,
+        legal_form_text=org.legal_form_text,
+        founded=org.founded,
+        counts_year=org.counts_year,
+        description=org.description,
+    )
+    data["sectors"] = ";".join(data["sectors"])
+    return {k: data.get(k) for k in EXPORT_COLUMNS}
+
+
+def membership_dict(m: Membership) -> dict[str, Any]:
+    return {
+        "id": m.pk,
+        "member": m.member.slug,
+        "parent": m.parent.slug,
+        "status": m.status,
+        "since": m.since.isoformat() if m.since else None,
+        "until": m.until.isoformat() if m.until else None,
+    }
+
+
+def _address_lines(org: Organisation) -> str:
+    parts = [org.address.replace("\n", ", "), " ".join(p for p in (org.postcode, org.city) if p)]
+    if org.country:
+        parts.append(org.country.name_en)
+    return ", ".join(p for p in parts if p)
+
+
+def jsonld(org: Organisation) -> dict[str, Any]:
+    """schema.org Organization, with W3C ORG memberships (org:Membership) to what it belongs to."""
+    url = profile_url(org)
+    doc: dict[str, Any] = {
+        "@context": {
+            "@vocab": "https://schema.org/",
+            "org": "http://www.w3.org/ns/org#",
+            "org:organization": {"@type": "@id"},
+            "org:member": {"@type": "@id"},
+        },
+        "@type": "Organization",
+        "@id": url,
+        "url": url,
+        "name": org.name,
+    }
+    optional = {
+        "alternateName": org.acronym,
+        "description": org.description,
+        "email": org.email,
+        "telephone": org.phone,
+        "faxNumber": org.fax,
+        "sameAs": org.website,
+        "foundingDate": str(org.founded) if org.founded else "",
+    }
+    doc.update({k: v for k, v in optional.items() if v})
+    if org.workers_count is not None:
+        doc["numberOfEmployees"] = {"@type": "QuantitativeValue", "value": org.workers_count}
+    if org.address or org.city or org.country_id:
+        doc["address"] = {
+            "@type": "PostalAddress",
+            **({"streetAddress": org.address} if org.address else {}),
+            **({"addressLocality": org.city} if org.city else {}),
+            **({"postalCode": org.postcode} if org.postcode else {}),
+            **({"addressCountry": org.country_id} if org.country_id else {}),
+        }
+    if org.has_coordinates:
+        doc["geo"] = {"@type": "GeoCoordinates", "latitude": org.latitude, "longitude": org.longitude}
+    sectors = [s.name_en for s in org.sectors.all()]
+    if sectors:
+        doc["knowsAbout"] = sectors
+    memberships = [m for m in org.memberships.all() if m.status in CURRENT_MEMBERSHIP]
+    if memberships:
+        doc["memberOf"] = [
+            {"@type": "Organization", "@id": profile_url(m.parent), "name": m.parent.name} for m in memberships
+        ]
+        doc["org:hasMembership"] = [
+            {
+                "@type": "org:Membership",
+                "org:member": url,
+                "org:organization": profile_url(m.parent),
+                **(
+                    {
+                        "org:memberDuring": {
+                            "@type": "http://www.w3.org/2006/time#Interval",
+                            "startDate": m.since.isoformat(),
+                        }
+                    }
+                    if m.since
+                    else {}
+                ),
+            }
+            for m in memberships
+        ]
+    return doc
+
+
+def murmurations(org: Organisation) -> dict[str, Any]:
+    """A Murmurations profile valid against organizations_schema-v1.0.0."""
+    profile: dict[str, Any] = {
+        "linked_schemas": [MURMURATIONS_SCHEMA],
+        "name": org.name,
+        "primary_url": org.website if org.website.startswith(("http://", "https://")) else profile_url(org),
+        "unique_id": profile_url(org),
+        "status": "active" if org.status == "active" else "completed",
+    }
+    if org.acronym:
+        profile["nickname"] = org.acronym
+    if org.description:
+        profile["description"] = org.description
+    tags = [org.get_kind_display(), *(s.name_en for s in org.sectors.all())]
+    if org.membership_type:
+        tags.append(org.membership_type.name_en)
+    profile["tags"] = list(dict.fromkeys(str(t)[:100] for t in tags))
+    profile["urls"] = [{"name": "CICOPA directory", "url": profile_url(org)}]
+    address = _address_lines(org)
+    if address:
+        profile["full_address"] = address
+    if org.country_id:
+        profile["country_iso_3166"] = org.country_id
+    if org.has_coordinates:
+        profile["geolocation"] = {"lat": org.latitude, "lon": org.longitude}
+    if org.email:
+        profile["contact_details"] = {"email": org.email}
+    if org.phone:
+        profile["telephone"] = org.phone
+    if org.founded:
+        profile["starts_at"] = int(datetime.datetime(org.founded, 1, 1, tzinfo=datetime.UTC).timestamp())
+    relationships = [
+        {"predicate_url": "https://schema.org/memberOf", "object_url": profile_url(m.parent)}
+        for m in org.memberships.all()
+        if m.status in CURRENT_MEMBERSHIP
+    ]
+    if relationships:
+        profile["relationships"] = relationships
+    return profile

@@ -1,0 +1,305 @@
+"""Every write on the registry. Each function checks permissions, validates, saves and audits in one
+transaction; pages, the API, imports and the CLI all come through here."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from cicopa.core import audit
+from cicopa.core.errors import PermissionDenied, ValidationError
+from cicopa.core.models import Sector
+from cicopa.core.roles import is_secretariat
+from cicopa.registry import permissions
+from cicopa.registry.models import (
+    AccessRole,
+    Membership,
+    MembershipEvent,
+    MembershipStatus,
+    Office,
+    Organisation,
+    OrganisationAccess,
+    OrganisationKind,
+    Person,
+)
+
+# Fields a profile form or the API may set. `kind` and `status` only the secretariat changes.
+PROFILE_FIELDS = (
+    "name",
+    "acronym",
+    "description",
+    "country",
+    "address",
+    "city",
+    "postcode",
+    "latitude",
+    "longitude",
+    "phone",
+    "fax",
+    "email",
+    "website",
+    "membership_type",
+    "legal_form",
+    "legal_form_text",
+    "founded",
+    "members_count",
+    "workers_count",
+    "counts_year",
+)
+SECRETARIAT_FIELDS = ("kind", "status", "slug")
+AUDITED_FIELDS = (*PROFILE_FIELDS, *SECRETARIAT_FIELDS)
+
+
+def slug_base(name: str) -> str:
+    return (slugify(name) or "organisation")[:100]
+
+
+def unique_slug(name: str, *, taken: set[str] | None = None, exclude_pk: int | None = None) -> str:
+    base = slug_base(name)
+    candidate, n = base, 1
+    while (taken is not None and candidate in taken) or (
+        Organisation.objects.filter(slug=candidate).exclude(pk=exclude_pk).exists()
+    ):
+        n += 1
+        candidate = f"{base}-{n}"
+    return candidate
+
+
+def _snapshot(org: Organisation) -> dict[str, Any]:
+    data = audit.snapshot(
+        org, [f if f not in {"country", "membership_type", "legal_form"} else f + "_id" for f in AUDITED_FIELDS]
+    )
+    data["sectors"] = sorted(org.sectors.values_list("code", flat=True)) if org.pk else []
+    return data
+
+
+def _apply(org: Organisation, data: Mapping[str, Any], allowed: Iterable[str]) -> None:
+    allowed = set(allowed)
+    unknown = set(data) - allowed - {"sectors"}
+    if unknown:
+        raise ValidationError({f: _("This field cannot be changed here.") for f in sorted(unknown)})
+    for field, value in data.items():
+        if field != "sectors":
+            setattr(org, field, "" if value is None and _is_text(field) else value)
+
+
+def _is_text(field: str) -> bool:
+    return Organisation._meta.get_field(field).get_internal_type() in {
+        "CharField",
+        "TextField",
+        "EmailField",
+        "URLField",
+        "SlugField",
+    }
+
+
+def _validate(org: Organisation) -> None:
+    org.full_clean(exclude=["search_title", "search_body"], validate_unique=True)
+    if (org.latitude is None) != (org.longitude is None):
+        raise ValidationError({"longitude": _("Give both latitude and longitude, or neither.")})
+
+
+def _sectors(data: Mapping[str, Any]) -> list[Sector] | None:
+    if "sectors" not in data:
+        return None
+    values = list(data["sectors"] or [])
+    codes = [v.code if isinstance(v, Sector) else str(v) for v in values]
+    found = {s.code: s for s in Sector.objects.filter(code__in=codes)}
+    missing = [c for c in codes if c not in found]
+    if missing:
+        raise ValidationError({"sectors": _("Unknown sector: %(codes)s") % {"codes": ", ".join(missing)}})
+    return [found[c] for c in codes]
+
+
+@transaction.atomic
+def organisation_create(
+    *, actor: Any, data: Mapping[str, Any], parent: Organisation | None = None, is_demo: bool = False
+) -> Organisation:
+    """Create an organisation; with `parent`, it becomes an active member of it (officers create
+    co-operatives in their own organisation this way)."""
+    kind = data.get("kind", OrganisationKind.COOPERATIVE)
+    if not permissions.can_create_organisation(actor, kind, parent):
+        raise PermissionDenied(_("You may not create this organisation."))
+    org = Organisation(kind=kind, is_demo=is_demo)
+    allowed = (*PROFILE_FIELDS, *SECRETARIAT_FIELDS) if is_secretariat(actor) else (*PROFILE_FIELDS, "kind")
+    _apply(org, data, allowed)
+    if not (data.get("name") or "").strip():
+        raise ValidationError({"name": _("An organisation needs a name.")})
+    org.slug = data.get("slug") or unique_slug(org.name)
+    org.refresh_search_text()
+    _validate(org)
+    org.save()
+    sectors = _sectors(data)
+    if sectors:
+        org.sectors.set(sectors)
+    audit.record(actor=actor, action="organisation.create", obj=org, changes=audit.diff({}, _snapshot(org)))
+    if parent is not None:
+        membership_create(actor=actor, member=org, parent=parent, status=MembershipStatus.ACTIVE)
+    return org
+
+
+@transaction.atomic
+def organisation_update(*, actor: Any, organisation: Organisation, data: Mapping[str, Any]) -> Organisation:
+    """Change an organisation's profile. Only the fields in `data` change."""
+    if not permissions.can_edit_organisation(actor, organisation):
+        raise PermissionDenied(_("You may not edit this organisation."))
+    org = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    before = _snapshot(org)
+    allowed = (*PROFILE_FIELDS, *SECRETARIAT_FIELDS) if is_secretariat(actor) else PROFILE_FIELDS
+    _apply(org, data, allowed)
+    if "name" in data and not (data.get("name") or "").strip():
+        raise ValidationError({"name": _("An organisation needs a name.")})
+    org.refresh_search_text()
+    _validate(org)
+    org.save()
+    sectors = _sectors(data)
+    if sectors is not None:
+        org.sectors.set(sectors)
+    changes = audit.diff(before, _snapshot(org))
+    if changes:
+        audit.record(actor=actor, action="organisation.update", obj=org, changes=changes)
+    return org
+
+
+@transaction.atomic
+def membership_create(
+    *,
+    actor: Any,
+    member: Organisation,
+    parent: Organisation,
+    status: str = MembershipStatus.APPLICANT,
+    since: datetime.date | None = None,
+    note: str = "",
+) -> Membership:
+    if not permissions.can_manage_membership(actor, parent=parent):
+        raise PermissionDenied(_("You may not manage the members of %(parent)s.") % {"parent": parent})
+    if member.pk == parent.pk:
+        raise ValidationError({"parent": _("An organisation cannot be a member of itself.")})
+    if status not in MembershipStatus.values:
+        raise ValidationError({"status": _("Unknown membership status: %(status)s") % {"status": status}})
+    if Membership.objects.filter(member=member, parent=parent).exists():
+        raise ValidationError(
+            {"parent": _("%(member)s is already linked to %(parent)s.") % {"member": member, "parent": parent}}
+        )
+    if _is_ancestor(member, parent):
+        raise ValidationError(
+            {
+                "parent": _("%(parent)s already belongs to %(member)s; a cycle is not allowed.")
+                % {"member": member, "parent": parent}
+            }
+        )
+    today = timezone.localdate()
+    m = Membership.objects.create(member=member, parent=parent, status=status, since=since or today)
+    MembershipEvent.objects.create(membership=m, status=status, date=since or today, note=note)
+    audit.record(actor=actor, action="membership.create", obj=m, changes={"status": [None, status]})
+    return m
+
+
+def _is_ancestor(candidate: Organisation, of: Organisation) -> bool:
+    """True when `of` already belongs, directly or not, to `candidate`."""
+    seen: set[int] = set()
+    frontier = {of.pk}
+    while frontier:
+        if candidate.pk in frontier:
+            return True
+        seen |= frontier
+        frontier = set(Membership.objects.filter(member_id__in=frontier).values_list("parent_id", flat=True)) - seen
+    return False
+
+
+@transaction.atomic
+def membership_set_status(
+    *, actor: Any, membership: Membership, status: str, date: datetime.date | None = None, note: str = ""
+) -> Membership:
+    if not permissions.can_manage_membership(actor, parent=membership.parent):
+        raise PermissionDenied(_("You may not manage the members of %(parent)s.") % {"parent": membership.parent})
+    if status not in MembershipStatus.values:
+        raise ValidationError({"status": _("Unknown membership status: %(status)s") % {"status": status}})
+    m = Membership.objects.select_for_update().get(pk=membership.pk)
+    if m.status == status:
+        raise ValidationError(
+            {"status": _("The membership is already %(status)s.") % {"status": m.get_status_display()}}
+        )
+    date = date or timezone.localdate()
+    if m.since and date < m.since:
+        raise ValidationError({"date": _("The date cannot be before the membership began.")})
+    old = m.status
+    m.status = status
+    m.until = date if status in (MembershipStatus.WITHDRAWN, MembershipStatus.EXPELLED) else None
+    m.save(update_fields=["status", "until"])
+    MembershipEvent.objects.create(membership=m, status=status, date=date, note=note[:300])
+    audit.record(actor=actor, action="membership.status", obj=m, changes={"status": [old, status], "note": note})
+    return m
+
+
+@transaction.atomic
+def office_assign(
+    *,
+    actor: Any,
+    organisation: Organisation,
+    role: str,
+    person: Person | None = None,
+    person_data: Mapping[str, Any] | None = None,
+    start: datetime.date | None = None,
+    end: datetime.date | None = None,
+    is_demo: bool = False,
+) -> Office:
+    """Give an office in `organisation` to an existing person or to a new one described by `person_data`."""
+    if not permissions.can_manage_offices(actor, organisation):
+        raise PermissionDenied(_("You may not manage the officers of %(org)s.") % {"org": organisation})
+    if person is None:
+        person = Person(is_demo=is_demo, **dict(person_data or {}))
+        person.full_clean()
+        person.save()
+        audit.record(actor=actor, action="person.create", obj=person, changes={"full_name": [None, person.full_name]})
+    office = Office(person=person, organisation=organisation, role=role, start=start, end=end)
+    if start and end and end < start:
+        raise ValidationError({"end": _("A term cannot end before it starts.")})
+    office.full_clean()
+    office.save()
+    audit.record(
+        actor=actor,
+        action="office.assign",
+        obj=office,
+        changes={
+            "role": [None, role],
+            "start": [None, str(start) if start else None],
+            "end": [None, str(end) if end else None],
+        },
+    )
+    return office
+
+
+@transaction.atomic
+def office_end(*, actor: Any, office: Office, end: datetime.date | None = None) -> Office:
+    if not permissions.can_manage_offices(actor, office.organisation):
+        raise PermissionDenied(_("You may not manage the officers of %(org)s.") % {"org": office.organisation})
+    end = end or timezone.localdate()
+    if office.start and end < office.start:
+        raise ValidationError({"end": _("A term cannot end before it starts.")})
+    old = office.end
+    office.end = end
+    office.save(update_fields=["end"])
+    audit.record(actor=actor, action="office.end", obj=office, changes={"end": [str(old) if old else None, str(end)]})
+    return office
+
+
+@transaction.atomic
+def access_grant(*, actor: Any, user: Any, organisation: Organisation, role: str) -> OrganisationAccess:
+    """Let `user` act for `organisation`. Officers may add editors to their own organisation."""
+    if role not in AccessRole.values:
+        raise ValidationError({"role": _("Unknown role: %(role)s") % {"role": role}})
+    officer_here = organisation.pk in permissions.officer_organisation_ids(actor)
+    if not (is_secretariat(actor) or (officer_here and role == AccessRole.EDITOR)):
+        raise PermissionDenied(_("You may not give access to %(org)s.") % {"org": organisation})
+    access, _created = OrganisationAccess.objects.update_or_create(
+        user=user, organisation=organisation, defaults={"role": role}
+    )
+    audit.record(actor=actor, action="access.grant", obj=access, changes={"role": [None, role], "user": user.pk})
+    return access

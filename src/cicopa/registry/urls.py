@@ -1,0 +1,20 @@
+from django.urls import path
+
+from cicopa.registry import views
+
+app_name = "registry"
+urlpatterns = [
+    path("", views.directory, name="home"),
+    path("directory/", views.directory, name="directory"),
+    path("directory/facets/", views.directory_facets, name="facets"),
+    path("directory/map.svg", views.directory_map, name="map"),
+    path("directory/export.<str:fmt>", views.directory_export, name="export"),
+    path("members/", views.member_organisations, name="members"),
+    path("import/", views.import_organisations, name="import"),
+    path("organisations/new/", views.organisation_new, name="organisation_new"),
+    path("organisations/<slug:slug>/", views.organisation, name="organisation"),
+    path("organisations/<slug:slug>/edit/", views.organisation_edit, name="organisation_edit"),
+    path("organisations/<slug:slug>/history/", views.organisation_history, name="organisation_history"),
+    path("organisations/<slug:slug>/murmurations.json", views.organisation_murmurations, name="murmurations"),
+    path("organisations/<slug:slug>/jsonld.json", views.organisation_jsonld, name="jsonld"),
+]

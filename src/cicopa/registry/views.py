@@ -1,0 +1,396 @@
+"""Pages of the registry. Thin: parse the request, call a query or a service, render."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from cicopa.core import worldmap
+from cicopa.core.audit import history
+from cicopa.core.roles import is_secretariat
+from cicopa.registry import importing, permissions, queries, representations, services
+from cicopa.registry.forms import ImportForm, OrganisationForm
+from cicopa.registry.models import Organisation, OrganisationKind
+
+FACET_TITLES = {
+    "kind": _("kind"),
+    "region": _("region"),
+    "country": _("country"),
+    "sector": _("sector"),
+    "membership_type": _("membership type"),
+    "legal_form": _("legal form"),
+}
+
+
+def _filters_or_errors(request: HttpRequest) -> tuple[queries.DirectoryFilters, dict[str, list[str]]]:
+    try:
+        return queries.parse_filters(request.GET), {}
+    except ValidationError as exc:
+        return queries.DirectoryFilters(), exc.message_dict
+
+
+@require_GET
+def directory(request: HttpRequest) -> HttpResponse:
+    filters, errors = _filters_or_errors(request)
+    page = queries.search_directory(filters)
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "page": page,
+        "filters": filters,
+        "errors": errors,
+        "query": query.urlencode(),
+        "kinds": OrganisationKind.choices,
+        "sorts": _sort_choices(bool(filters.text)),
+        "lookups": _lookups(),
+    }
+    template = "registry/_results.html" if request.headers.get("HX-Request") else "registry/directory.html"
+    return render(request, template, context)
+
+
+def _sort_choices(with_text: bool) -> list[tuple[str, str]]:
+    choices = [
+        ("name", _("name, A to Z")),
+        ("-name", _("name, Z to A")),
+        ("country", _("country")),
+        ("-members", _("most members")),
+        ("founded", _("oldest first")),
+        ("-founded", _("newest first")),
+        ("-updated", _("recently updated")),
+    ]
+    return [("relevance", _("best match")), *choices] if with_text else choices
+
+
+def _lookups() -> dict[str, Any]:
+    from cicopa.core.i18n import name_field
+    from cicopa.core.models import Country, LegalForm, MembershipType, Region, Sector
+
+    return {
+        "countries": Country.objects.order_by(name_field()),
+        "regions": Region.objects.exclude(level="intermediate").order_by("level", name_field()),
+        "sectors": Sector.objects.all(),
+        "membership_types": MembershipType.objects.all(),
+        "legal_forms": LegalForm.objects.all(),
+    }
+
+
+@require_GET
+def directory_facets(request: HttpRequest) -> HttpResponse:
+    filters, _errors = _filters_or_errors(request)
+    facets = queries.directory_facets(filters)
+    selected = {
+        "kind": set(filters.kind),
+        "country": set(filters.country),
+        "region": {filters.region},
+        "sector": set(filters.sector),
+        "membership_type": set(filters.membership_type),
+        "legal_form": set(filters.legal_form),
+    }
+    groups = [
+        {
+            "key": key,
+            "title": FACET_TITLES[key],
+            "values": [
+                {
+                    "value": v,
+                    "label": label,
+                    "count": n,
+                    "selected": v in selected[key],
+                    "url": _toggle(request, key, v, multi=key != "region"),
+                }
+                for v, label, n in facets[key]
+            ],
+        }
+        for key in ("kind", "region", "country", "sector", "membership_type", "legal_form")
+        if facets.get(key)
+    ]
+    return render(request, "registry/_facets.html", {"groups": groups})
+
+
+def _toggle(request: HttpRequest, key: str, value: str, *, multi: bool) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    current = [v for item in query.getlist(key) for v in item.split(",") if v]
+    if value in current:
+        current.remove(value)
+    elif multi:
+        current.append(value)
+    else:
+        current = [value]
+    query.setlist(key, current)
+    return "?" + query.urlencode()
+
+
+@require_GET
+def directory_map(request: HttpRequest) -> HttpResponse:
+    filters, _errors = _filters_or_errors(request)
+    labels = worldmap.label_points()
+    points = []
+    for lat, lon, country in queries.map_points(filters):
+        if lat is None or lon is None:
+            if country not in labels:
+                continue
+            lat, lon = labels[country]
+        points.append((lat, lon, country))
+    markers = [
+        worldmap.Marker(
+            lat=lat, lon=lon, count=n, label=_("%(n)s organisations") % {"n": n} if n != 1 else _("1 organisation")
+        )
+        for lat, lon, n in worldmap.aggregate_markers(points, cell_degrees=3.0)
+    ]
+    svg = worldmap.render_map(
+        markers=markers,
+        title=_("Map of the results"),
+        description=_("%(n)s organisations shown on a world map; larger circles stand for more organisations.")
+        % {"n": len(points)},
+    )
+    response = HttpResponse(svg, content_type="image/svg+xml")
+    response["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+@require_GET
+def directory_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    if fmt not in ("csv", "xlsx", "json"):
+        raise Http404
+    try:
+        filters = queries.parse_filters(request.GET)
+    except ValidationError as exc:
+        return JsonResponse({"detail": exc.message_dict}, status=400)
+    rows = (representations.export_row(o) for o in queries.export_rows(filters))
+    name = "organisations"
+    if fmt == "json":
+        return StreamingHttpResponse(
+            _json_stream(rows),
+            content_type="application/json",
+            headers={"Content-Disposition": f'attachment; filename="{name}.json"'},
+        )
+    if fmt == "csv":
+        return StreamingHttpResponse(
+            _csv_stream(rows),
+            content_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
+        )
+    return HttpResponse(
+        _xlsx(rows),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'},
+    )
+
+
+def _json_stream(rows: Any) -> Any:
+    yield "["
+    for i, row in enumerate(rows):
+        yield ("," if i else "") + json.dumps(row, ensure_ascii=False)
+    yield "]"
+
+
+def _csv_stream(rows: Any) -> Any:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=representations.EXPORT_COLUMNS)
+    buffer.write("\ufeff")
+    writer.writeheader()
+    for i, row in enumerate(rows):
+        writer.writerow(row)
+        if i % 500 == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
+
+
+def _xlsx(rows: Any) -> bytes:
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("organisations")
+    ws.append(list(representations.EXPORT_COLUMNS))
+    for row in rows:
+        ws.append([row[c] for c in representations.EXPORT_COLUMNS])
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+@require_GET
+def organisation(request: HttpRequest, slug: str) -> HttpResponse:
+    try:
+        org = queries.organisation_profile(slug)
+    except Organisation.DoesNotExist:
+        raise Http404 from None
+    current, past = queries.offices(org)
+    members, member_count = queries.members_of(org)
+    map_svg = None
+    if org.has_coordinates or org.country_id in worldmap.label_points():
+        lat, lon = (org.latitude, org.longitude) if org.has_coordinates else worldmap.label_points()[org.country_id]
+        map_svg = worldmap.render_map(
+            markers=[worldmap.Marker(lat=lat, lon=lon, count=1, label=org.name)],  # type: ignore[arg-type]
+            title=_("Location of %(name)s") % {"name": org.name},
+            description=org.city or (org.country.name if org.country else ""),
+        )
+    return render(
+        request,
+        "registry/organisation.html",
+        {
+            "org": org,
+            "current_offices": current,
+            "past_offices": past,
+            "members": members,
+            "member_count": member_count,
+            "can_edit": permissions.can_edit_organisation(request.user, org),
+            "is_secretariat": is_secretariat(request.user),
+            "jsonld": json.dumps(representations.jsonld(org), ensure_ascii=False).replace("</", "<\\/"),
+            "map_svg": map_svg,
+        },
+    )
+
+
+@login_required
+def organisation_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    org = get_object_or_404(Organisation, slug=slug)
+    if not permissions.can_edit_organisation(request.user, org):
+        raise PermissionDenied
+    secretariat = is_secretariat(request.user)
+    form = OrganisationForm(request.POST or None, instance=org, secretariat=secretariat)
+    if request.method == "POST" and form.is_valid():
+        try:
+            org = services.organisation_update(actor=request.user, organisation=org, data=form.cleaned_data)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Your changes were saved."))
+            return redirect(org)
+    return render(request, "registry/organisation_form.html", {"form": form, "org": org})
+
+
+@login_required
+def organisation_new(request: HttpRequest) -> HttpResponse:
+    parent_slug = request.GET.get("parent") or request.POST.get("parent") or ""
+    parent = Organisation.objects.filter(slug=parent_slug).first() if parent_slug else None
+    secretariat = is_secretariat(request.user)
+    if not secretariat and (parent is None or not permissions.can_manage_membership(request.user, parent=parent)):
+        raise PermissionDenied
+    form = OrganisationForm(
+        request.POST or None,
+        secretariat=secretariat,
+        initial={"kind": OrganisationKind.COOPERATIVE, "country": parent.country_id if parent else None},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        if not secretariat:
+            data["kind"] = OrganisationKind.COOPERATIVE
+        try:
+            org = services.organisation_create(actor=request.user, data=data, parent=parent)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("The organisation was created."))
+            return redirect(org)
+    return render(request, "registry/organisation_form.html", {"form": form, "org": None, "parent": parent})
+
+
+def _form_errors(form: Any, exc: ValidationError) -> None:
+    for field, errors in exc.message_dict.items():
+        for error in errors:
+            form.add_error(field if field in form.fields else None, error)
+
+
+@login_required
+def organisation_history(request: HttpRequest, slug: str) -> HttpResponse:
+    org = get_object_or_404(Organisation, slug=slug)
+    if not is_secretariat(request.user):
+        raise PermissionDenied
+    return render(request, "registry/history.html", {"org": org, "entries": history(org)[:500]})
+
+
+@require_GET
+def organisation_murmurations(request: HttpRequest, slug: str) -> JsonResponse:
+    try:
+        org = queries.organisation_profile(slug)
+    except Organisation.DoesNotExist:
+        raise Http404 from None
+    return JsonResponse(representations.murmurations(org), json_dumps_params={"ensure_ascii": False})
+
+
+@require_GET
+def organisation_jsonld(request: HttpRequest, slug: str) -> JsonResponse:
+    try:
+        org = queries.organisation_profile(slug)
+    except Organisation.DoesNotExist:
+        raise Http404 from None
+    return JsonResponse(
+        representations.jsonld(org), content_type="application/ld+json", json_dumps_params={"ensure_ascii": False}
+    )
+
+
+@require_GET
+def member_organisations(request: HttpRequest) -> HttpResponse:
+    root = queries.federation_root()
+    groups = queries.member_organisations_by_country(root) if root else []
+    return render(
+        request,
+        "registry/members.html",
+        {
+            "root": root,
+            "groups": groups,
+            "total": sum(len(orgs) for _, orgs in groups),
+        },
+    )
+
+
+@login_required
+def import_organisations(request: HttpRequest) -> HttpResponse:
+    if not is_secretariat(request.user):
+        raise PermissionDenied
+    form = ImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and "confirm" in request.POST:
+        pending = request.session.get("pending_import")
+        if not pending:
+            messages.error(request, _("Nothing to import: upload the file again."))
+            return redirect("registry:import")
+        report = importing.import_organisations(
+            actor=request.user,
+            stream=io.BytesIO(bytes.fromhex(pending["data"])),
+            filename=pending["name"],
+            fmt=pending["format"],
+        )
+        del request.session["pending_import"]
+        if report.ok:
+            messages.success(
+                request,
+                _("%(created)s organisations created, %(updated)s updated.")
+                % {"created": report.created, "updated": report.updated},
+            )
+            return redirect("registry:directory")
+    elif request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        data = upload.read()
+        try:
+            report = importing.import_organisations(
+                actor=request.user,
+                stream=io.BytesIO(data),
+                filename=upload.name,
+                fmt=form.cleaned_data["format"],
+                dry_run=True,
+            )
+        except importing.ImportFileError as exc:
+            form.add_error("file", exc.message)
+        else:
+            if report.ok:
+                request.session["pending_import"] = {
+                    "data": data.hex(),
+                    "name": upload.name,
+                    "format": form.cleaned_data["format"],
+                }
+    return render(request, "registry/import.html", {"form": form, "report": report})

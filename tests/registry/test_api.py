@@ -1,0 +1,194 @@
+import json
+
+import pytest
+
+from cicopa.core.models import AuditEntry
+from cicopa.core.services import api_token_create
+from cicopa.registry.models import Organisation
+
+
+@pytest.fixture
+def token_for():
+    def make(user):
+        return {"HTTP_AUTHORIZATION": "Bearer " + api_token_create(actor=user, user=user, name="test")[1]}
+
+    return make
+
+
+def test_list_with_search_and_filters(client, federation):
+    r = client.get("/api/v1/organisations", {"q": "menuiserie", "country": "FR", "sector": "construction"})
+    assert r.status_code == 200
+    data = r.json()
+    assert data["count"] == 1
+    item = data["results"][0]
+    assert item["slug"] == "menuiserie" and item["country"] == "FR" and item["sectors"] == ["construction"]
+    assert item["url"] == "https://cicopa.test/organisations/menuiserie/"
+
+
+def test_list_repeated_and_comma_separated_params(client, federation):
+    a = client.get("/api/v1/organisations?country=FR&country=ES").json()["count"]
+    b = client.get("/api/v1/organisations?country=fr,es").json()["count"]
+    assert a == b == 4
+
+
+def test_list_facets_and_paging(client, federation):
+    data = client.get("/api/v1/organisations", {"page_size": 2, "page": 2, "facets": "true"}).json()
+    assert data["page"] == 2 and data["pages"] == 3 and len(data["results"]) == 2
+    assert {"value": "FR", "label": "France", "count": 2} in data["facets"]["country"]
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [("country=ZZ", "country"), ("page_size=0", "page_size"), ("sort=up", "sort"), ("kind=bank", "kind")],
+)
+def test_list_bad_input_is_a_precise_422(client, federation, query, field):
+    r = client.get("/api/v1/organisations?" + query)
+    assert r.status_code == 422
+    assert field in r.json()["detail"]
+
+
+def test_detail_and_404(client, federation):
+    r = client.get("/api/v1/organisations/menuiserie")
+    assert r.status_code == 200
+    assert r.json()["belongs_to"][0]["parent"] == "cg-scop"
+    r = client.get("/api/v1/organisations/nope")
+    assert r.status_code == 404 and "nope" in r.json()["detail"]
+
+
+def test_reference_endpoints(client, federation):
+    countries = client.get("/api/v1/countries").json()
+    fr = next(c for c in countries if c["iso2"] == "FR")
+    assert fr["region"] == "150" and fr["subregion"] == "155" and fr["developed"] is True
+    assert len(countries) == 249
+    assert [s["code"] for s in client.get("/api/v1/sectors").json()][:2] == ["construction", "industrial_production"]
+    assert client.get("/api/v1/memberships", {"parent": "cg-scop"}).json()[0]["member"] == "menuiserie"
+    assert client.get("/api/v1/memberships").status_code == 422
+
+
+def test_openapi_document(client, federation):
+    doc = client.get("/api/v1/openapi.json").json()
+    params = {p["name"] for p in doc["paths"]["/api/v1/organisations"]["get"]["parameters"]}
+    assert {"q", "country", "sector", "kind", "page", "page_size"} <= params
+    assert client.get("/api/v1/docs").status_code == 200
+
+
+def test_anonymous_cannot_write(client, federation):
+    r = client.patch("/api/v1/organisations/menuiserie", json.dumps({"city": "X"}), content_type="application/json")
+    assert r.status_code == 401
+    r = client.post(
+        "/api/v1/organisations",
+        json.dumps({"name": "X"}),
+        content_type="application/json",
+        HTTP_AUTHORIZATION="Bearer cic_wrong",
+    )
+    assert r.status_code == 401
+
+
+def test_officer_updates_own_and_is_refused_elsewhere(client, federation, bob, token_for):
+    headers = token_for(bob)
+    r = client.patch(
+        "/api/v1/organisations/menuiserie",
+        json.dumps({"city": "Villeurbanne", "sectors": ["construction", "artisanal"]}),
+        content_type="application/json",
+        **headers,
+    )
+    assert r.status_code == 200, r.content
+    assert r.json()["city"] == "Villeurbanne" and r.json()["sectors"] == ["construction", "artisanal"]
+    assert AuditEntry.objects.filter(action="organisation.update", actor=bob).exists()
+    # another member organisation's co-operative, addressed by its slug: refused, unchanged
+    r = client.patch(
+        "/api/v1/organisations/taxis-madrid", json.dumps({"city": "Hacked"}), content_type="application/json", **headers
+    )
+    assert r.status_code == 403
+    assert Organisation.objects.get(slug="taxis-madrid").city == "Madrid"
+
+
+def test_cooperative_editor_and_outsider_tokens(client, federation, charlie, dave, token_for):
+    r = client.patch(
+        "/api/v1/organisations/cg-scop",
+        json.dumps({"city": "X"}),
+        content_type="application/json",
+        **token_for(charlie),
+    )
+    assert r.status_code == 403
+    r = client.patch(
+        "/api/v1/organisations/menuiserie",
+        json.dumps({"city": "X"}),
+        content_type="application/json",
+        **token_for(dave),
+    )
+    assert r.status_code == 403
+
+
+def test_create_with_codes_and_bad_codes(client, federation, bob, token_for):
+    headers = token_for(bob)
+    body = {
+        "name": "Scop Énergie",
+        "country": "fr",
+        "parent": "cg-scop",
+        "sectors": ["other"],
+        "membership_type": "worker",
+        "latitude": 48.1,
+        "longitude": 2.2,
+    }
+    r = client.post("/api/v1/organisations", json.dumps(body), content_type="application/json", **headers)
+    assert r.status_code == 201, r.content
+    assert r.json()["slug"] == "scop-energie" and r.json()["country"] == "FR"
+    before = Organisation.objects.count()
+    bad = {"name": "X", "country": "QQ", "membership_type": "serf", "parent": "cg-scop"}
+    r = client.post("/api/v1/organisations", json.dumps(bad), content_type="application/json", **headers)
+    assert r.status_code == 422
+    assert set(r.json()["detail"]) == {"country", "membership_type"}
+    r = client.post("/api/v1/organisations", "{not json", content_type="application/json", **headers)
+    assert r.status_code in (400, 422)
+    r = client.post(
+        "/api/v1/organisations",
+        json.dumps({"name": 5, "latitude": "north"}),
+        content_type="application/json",
+        **headers,
+    )
+    assert r.status_code == 422
+    assert Organisation.objects.count() == before
+
+
+def test_membership_api(client, federation, alice, bob, token_for):
+    r = client.post(
+        "/api/v1/memberships",
+        json.dumps({"member": "taxis-madrid", "parent": "cg-scop"}),
+        content_type="application/json",
+        **token_for(bob),
+    )
+    assert r.status_code == 201 and r.json()["status"] == "applicant"
+    mid = r.json()["id"]
+    r = client.patch(
+        f"/api/v1/memberships/{mid}",
+        json.dumps({"status": "active"}),
+        content_type="application/json",
+        **token_for(bob),
+    )
+    assert r.status_code == 200 and r.json()["status"] == "active"
+    r = client.post(
+        "/api/v1/memberships",
+        json.dumps({"member": "menuiserie", "parent": "coceta"}),
+        content_type="application/json",
+        **token_for(bob),
+    )
+    assert r.status_code == 403
+    r = client.post(
+        "/api/v1/memberships",
+        json.dumps({"member": "nope", "parent": "coceta"}),
+        content_type="application/json",
+        **token_for(alice),
+    )
+    assert r.status_code == 422 and "member" in r.json()["detail"]
+
+
+def test_open_data_endpoints(client, federation):
+    ld = client.get("/organisations/menuiserie/jsonld.json")
+    assert ld["Content-Type"] == "application/ld+json"
+    doc = ld.json()
+    assert doc["@type"] == "Organization" and doc["memberOf"][0]["name"] == "Confédération générale des Scop"
+    assert doc["org:hasMembership"][0]["org:organization"] == "https://cicopa.test/organisations/cg-scop/"
+    m = client.get("/organisations/menuiserie/murmurations.json").json()
+    assert m["linked_schemas"] == ["organizations_schema-v1.0.0"]
+    assert m["geolocation"] == {"lat": 45.76, "lon": 4.84}

@@ -1,0 +1,114 @@
+import pytest
+from django.core.exceptions import ValidationError
+
+from cicopa.registry import queries
+from cicopa.registry.models import Organisation
+
+
+def names(params):
+    page = queries.search_directory(queries.parse_filters(params))
+    return [o.name for o in page.items]
+
+
+@pytest.mark.parametrize(
+    ("q", "expected"),
+    [
+        ("cooperativa", "Coopérativa de Taxis Madrid"),  # accents ignored
+        ("COOPÉRATIVA", "Coopérativa de Taxis Madrid"),  # case ignored
+        ("scop", "Confédération générale des Scop"),  # matches the acronym SCOP too
+        ("menuis lyon", "Menuiserie Coopérative de Lyon"),  # prefixes, all words
+        ("joinery", "Menuiserie Coopérative de Lyon"),  # description
+        ("cooperative alliance", "International Co-operative Alliance"),  # hyphenated compound joined
+    ],
+)
+def test_text_search_is_case_and_accent_insensitive(federation, q, expected):
+    assert expected in names({"q": q})
+
+
+def test_name_matches_rank_before_description_matches(federation, alice):
+    from cicopa.registry import services
+
+    services.organisation_create(actor=alice, data={"name": "Carpentry Works", "description": "Also lyon."})
+    services.organisation_create(actor=alice, data={"name": "Lyon Builders", "description": "Carpentry."})
+    result = names({"q": "lyon"})
+    assert result.index("Lyon Builders") < result.index("Carpentry Works")
+
+
+def test_no_match_and_punctuation_only_queries(federation):
+    assert names({"q": "zzzzqx"}) == []
+    assert len(names({"q": '"*()'})) == Organisation.objects.filter(status="active").count()
+
+
+def test_filters_combine(federation):
+    assert names({"country": "es"}) == ["COCETA", "Coopérativa de Taxis Madrid"]
+    assert names({"country": "FR", "kind": "cooperative"}) == ["Menuiserie Coopérative de Lyon"]
+    assert names({"sector": "transport"}) == ["Coopérativa de Taxis Madrid"]
+    assert set(names({"region": "150", "q": "coop", "kind": "cooperative"})) == {
+        "Coopérativa de Taxis Madrid",
+        "Menuiserie Coopérative de Lyon",
+    }
+    assert "International Co-operative Alliance" in names({"region": "155", "q": "coop"})  # Western Europe
+    assert names({"member_of": "cg-scop"}) == ["Menuiserie Coopérative de Lyon"]
+    assert names({"development": "developing"}) == []
+
+
+def test_dissolved_hidden_unless_asked(federation, alice):
+    from cicopa.registry import services
+
+    services.organisation_update(actor=alice, organisation=federation["taxi"], data={"status": "dissolved"})
+    assert "Coopérativa de Taxis Madrid" not in names({"q": "taxis"})
+    assert names({"q": "taxis", "status": "dissolved"}) == ["Coopérativa de Taxis Madrid"]
+    assert names({"q": "taxis", "status": "all"}) == ["Coopérativa de Taxis Madrid"]
+
+
+def test_sorting_and_paging(federation):
+    page1 = queries.search_directory(queries.parse_filters({"sort": "-name", "page_size": "2"}))
+    page2 = queries.search_directory(queries.parse_filters({"sort": "-name", "page_size": "2", "page": "2"}))
+    assert page1.total == 6 and page1.pages == 3
+    all_names = sorted(Organisation.objects.values_list("name", flat=True), reverse=True)
+    assert [o.name for o in page1.items + page2.items] == all_names[:4]
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"country": "XX"}, "country"),
+        ({"kind": "bank"}, "kind"),
+        ({"sector": "fishing"}, "sector"),
+        ({"region": "999"}, "region"),
+        ({"page": "0"}, "page"),
+        ({"page_size": "1000"}, "page_size"),
+        ({"page": "abc"}, "page"),
+        ({"sort": "random"}, "sort"),
+        ({"status": "maybe"}, "status"),
+        ({"development": "rich"}, "development"),
+    ],
+)
+def test_bad_filters_are_named(db, params, field):
+    with pytest.raises(ValidationError) as exc:
+        queries.parse_filters(params)
+    assert field in exc.value.message_dict
+    assert next(iter(params.values())) in exc.value.message_dict[field][0]
+
+
+def test_facet_counts(federation):
+    facets = queries.directory_facets(queries.parse_filters({"q": "coop"}))
+    assert dict((v, n) for v, _label, n in facets["country"]) == {"FR": 1, "ES": 1, "CH": 1}
+    assert dict((v, n) for v, _label, n in facets["kind"]) == {"cooperative": 2, "alliance": 1}
+    assert dict((v, n) for v, _label, n in facets["sector"]) == {"construction": 1, "transport": 1}
+
+
+@pytest.mark.parametrize("q", ["", "coop"])
+def test_page_query_count_is_constant(federation, alice, django_assert_num_queries, q):
+    from cicopa.core.models import Sector
+    from cicopa.registry import services
+
+    for i in range(30):
+        services.organisation_create(actor=alice, data={"name": f"Coop Extra {i}", "sectors": ["health", "other"]})
+    Sector.objects.count()  # warm nothing: every query below is counted
+    for size in ("5", "25"):
+        filters = queries.parse_filters({"q": q, "page_size": size})
+        with django_assert_num_queries(3 if not q else 4):
+            page = queries.search_directory(filters)
+            for org in page.items:
+                _ = [s.name for s in org.sectors.all()], org.country and org.country.name

@@ -1,0 +1,169 @@
+"""Imports: good files, re-imports, and broken files that must change nothing."""
+
+from __future__ import annotations
+
+import io
+import shutil
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+from openpyxl import Workbook
+
+from cicopa.core.errors import PermissionDenied
+from cicopa.core.models import AuditEntry
+from cicopa.registry.importing import ImportFileError, import_organisations
+from cicopa.registry.models import ExternalIdentifier, Organisation
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+
+
+def run(actor, path: Path, fmt="cicopa", **kw):
+    with path.open("rb") as f:
+        return import_organisations(actor=actor, stream=f, filename=path.name, fmt=fmt, **kw)
+
+
+def test_cicopa_file_creates_then_reimport_updates(alice, tmp_path):
+    report = run(alice, FIXTURES / "cicopa-organisations.csv")
+    assert report.ok, report.errors
+    assert (report.rows, report.created, report.updated) == (3, 3, 0)
+    sbr = Organisation.objects.get(acronym="SBR")
+    assert sbr.country_id == "FR" and sbr.latitude == 45.764 and sbr.founded == 1983
+    assert sorted(sbr.sectors.values_list("code", flat=True)) == ["artisanal", "construction"]
+    assert Organisation.objects.get(name__startswith="Cooperativa de Limpieza").country_id == "ES"
+    assert AuditEntry.objects.filter(action="organisation.import").count() == 3
+    # The same file with one change: updates, no duplicates.
+    changed = tmp_path / "again.csv"
+    changed.write_text((FIXTURES / "cicopa-organisations.csv").read_text().replace("Lyon,69001", "Villeurbanne,69100"))
+    report = run(alice, changed)
+    assert (report.created, report.updated) == (0, 3)
+    assert Organisation.objects.count() == 3
+    assert Organisation.objects.get(acronym="SBR").city == "Villeurbanne"
+    assert sorted(Organisation.objects.get(acronym="SBR").sectors.values_list("code", flat=True)) == [
+        "artisanal",
+        "construction",
+    ]
+
+
+def test_essglobal_file_maps_vocabularies(alice):
+    report = run(alice, FIXTURES / "essglobal-sample.csv", fmt="essglobal")
+    assert report.ok, [str(e) for e in report.errors]
+    assert report.created == 10
+    group = Organisation.objects.get(identifiers__value="R000001")
+    assert group.kind == "cooperative" and group.country_id == "GB"
+    assert group.membership_type_id == "consumer_user" and group.legal_form_id == "cooperative_society"
+    assert list(group.sectors.values_list("code", flat=True)) == ["general_services"]
+    cycles = Organisation.objects.get(identifiers__value="R000149")
+    assert cycles.membership_type_id == "worker" and cycles.kind == "other"  # OS50: company (other)
+    assert cycles.legal_form_id == "other" and cycles.legal_form_text == "Company"
+    hcd = Organisation.objects.get(identifiers__value="R000168")
+    assert hcd.legal_form_text == "Community Interest Company"
+    growers = Organisation.objects.get(identifiers__value="R000039")
+    assert growers.membership_type_id == "producer" and list(growers.sectors.values_list("code", flat=True)) == [
+        "other"
+    ]
+    assert ExternalIdentifier.objects.filter(scheme="essglobal").count() == 10
+    # re-import with another scheme name creates separate records; with the same, updates
+    assert run(alice, FIXTURES / "essglobal-sample.csv", fmt="essglobal").updated == 10
+
+
+def test_xlsx_import(alice, tmp_path):
+    import csv
+
+    rows = list(csv.reader((FIXTURES / "cicopa-organisations.csv").open(encoding="utf-8")))
+    wb = Workbook()
+    ws = wb.active
+    for row in rows:
+        ws.append([float(c) if c.replace(".", "", 1).replace("-", "", 1).isdigit() and "." in c else c for c in row])
+    ws["V2"] = 51  # workers as a number cell
+    path = tmp_path / "orgs.xlsx"
+    wb.save(path)
+    report = run(alice, path)
+    assert report.ok, [str(e) for e in report.errors]
+    assert Organisation.objects.get(acronym="NACS").latitude == -1.286
+    assert Organisation.objects.get(acronym="SBR").workers_count == 51
+
+
+def _broken(tmp_path, text: str, name="broken.csv", encoding="utf-8") -> Path:
+    path = tmp_path / name
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+HEADER = "identifier,name,kind,country,latitude,longitude,founded,members_count,email,sectors\n"
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("A1,Uno,cooperative,XX,,,,,,\n", ("country", "XX", "unknown country")),
+        ("A1,Uno,cooperative,FR,,,,,,\nA1,Dos,cooperative,FR,,,,,,\n", ("identifier", "A1", "duplicate identifier")),
+        ("A1,Uno,cooperative,FR,45.1,north,,,,\n", ("longitude", "north", "not a number")),
+        ("A1,Uno,cooperative,FR,,,19x0,,,\n", ("founded", "19x0", "not a whole number")),
+        ("A1,Uno,cooperative,FR,,,,-5,,\n", ("members_count", "-5", "must be between")),
+        ("A1,Uno,cooperative,FR,91,10,,,,\n", ("latitude", "91", "must be between")),
+        ("A1,Uno,bank,FR,,,,,,\n", ("kind", "bank", "must be one of")),
+        ("A1,Uno,cooperative,FR,,,,,nope@,\n", ("email", "nope@", "not a valid e-mail")),
+        ("A1,Uno,cooperative,FR,,,,,,fishing\n", ("sectors", "fishing", "unknown sector")),
+        ("A1,,cooperative,FR,,,,,,\n", ("name", "", "a name is required")),
+    ],
+)
+def test_broken_rows_are_reported_and_nothing_changes(alice, federation, tmp_path, body, expected):
+    before = Organisation.objects.count()
+    report = run(alice, _broken(tmp_path, HEADER + "OK1,Fine,cooperative,FR,,,,,,\n" + body))
+    assert not report.ok
+    error = report.errors[0]
+    assert (error.column, error.value) == expected[:2] and expected[2] in error.message
+    assert error.row >= 3  # the good row 2 passed; the problem is on the bad one
+    assert Organisation.objects.count() == before
+
+
+def test_missing_column_and_bad_encoding_and_empty(alice, tmp_path):
+    report = run(alice, _broken(tmp_path, "identifier,name\nA,B\n"))
+    assert report.errors[0].row == 1 and "kind" in report.errors[0].column and "missing" in report.errors[0].message
+    with pytest.raises(ImportFileError, match="UTF-8"):
+        run(alice, _broken(tmp_path, HEADER + "A1,Coopérative,cooperative,FR,,,,,,\n", encoding="latin-1"))
+    with pytest.raises(ImportFileError, match="empty"):
+        run(alice, _broken(tmp_path, ""))
+    with pytest.raises(ImportFileError, match="XLSX"):
+        run(alice, _broken(tmp_path, "not a workbook", name="fake.xlsx"))
+    assert Organisation.objects.count() == 0
+
+
+def test_essglobal_unknown_codes_reported(alice, tmp_path):
+    text = (FIXTURES / "essglobal-sample.csv").read_text(encoding="utf-8")
+    text = text.replace("base-membership-type/BMT10", "base-membership-type/BMT99", 1)
+    text = text.replace("activities-ica/ICA260", "activities-ica/ICA999", 1)
+    report = run(alice, _broken(tmp_path, text), fmt="essglobal")
+    assert {(e.column, e.message) for e in report.errors} >= {
+        ("Membership Type", "unknown ESSGlobal base-membership-type code"),
+        ("Primary Activity", "unknown ESSGlobal ICA activity code"),
+    }
+    assert Organisation.objects.count() == 0
+
+
+@pytest.mark.parametrize("who", ["bob", "charlie", "dave"])
+def test_only_secretariat_imports(request, federation, who):
+    with pytest.raises(PermissionDenied):
+        run(request.getfixturevalue(who), FIXTURES / "cicopa-organisations.csv")
+
+
+def test_cli_import_and_exit_codes(alice, tmp_path):
+    out = io.StringIO()
+    call_command(
+        "import_data", "organisations", str(FIXTURES / "essglobal-sample.csv"), "--format", "essglobal", stdout=out
+    )
+    assert "10 organisations were created" in out.getvalue()
+    bad = _broken(tmp_path, HEADER + "A1,Uno,cooperative,XX,,,,,,\n")
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="nothing was imported"):
+        call_command("import_data", "organisations", str(bad), stderr=err)
+    assert "row 2, country = 'XX': unknown country" in err.getvalue()
+    with pytest.raises(CommandError, match="No file"):
+        call_command("import_data", "organisations", str(tmp_path / "missing.csv"))
+    copy = tmp_path / "dry.csv"
+    shutil.copy(FIXTURES / "cicopa-organisations.csv", copy)
+    out = io.StringIO()
+    call_command("import_data", "organisations", str(copy), "--dry-run", stdout=out)
+    assert "would be created" in out.getvalue()
+    assert Organisation.objects.count() == 10
