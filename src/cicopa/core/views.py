@@ -25,7 +25,7 @@ def account(request: HttpRequest) -> HttpResponse:
     new_key = None
     if request.method == "POST":
         if "revoke" in request.POST:
-            token = get_object_or_404(ApiToken, pk=request.POST.get("revoke"), user=request.user)
+            token = get_object_or_404(ApiToken, pk=request.POST.get("revoke"), user_id=request.user.pk)
             services.api_token_revoke(actor=request.user, token=token)
             messages.success(request, _("The token was revoked."))
             return redirect("account")
@@ -37,6 +37,6 @@ def account(request: HttpRequest) -> HttpResponse:
             for msgs in exc.message_dict.values():
                 for msg in msgs:
                     messages.error(request, msg)
-    tokens = ApiToken.objects.filter(user=request.user)
+    tokens = ApiToken.objects.filter(user_id=request.user.pk or 0)
     access = request.user.organisation_access.select_related("organisation")  # type: ignore[union-attr]
     return render(request, "core/account.html", {"tokens": tokens, "new_key": new_key, "access": access})

@@ -26,7 +26,7 @@ from cicopa.registry.models import (
 )
 from cicopa.registry.search import TextQuery, match_sql, ranked_ids
 
-SORTS = {
+SORTS: dict[str, tuple[str, ...] | None] = {
     "relevance": None,
     "name": ("name", "id"),
     "-name": ("-name", "-id"),
@@ -213,22 +213,26 @@ class DirectoryPage:
         return self.start + len(self.items) - 1 if self.items else 0
 
 
+def _order(sort: str) -> tuple[str, ...]:
+    return SORTS.get(sort) or ("name", "id")
+
+
 def search_directory(filters: DirectoryFilters) -> DirectoryPage:
-    """One page of the directory: three queries whatever the page size (count, ids or rows, sectors)."""
+    """One page of the directory in a constant number of queries whatever the page size:
+    count, (candidates, ranking,) rows, sectors."""
     offset = (filters.page - 1) * filters.page_size
     qs = matching(filters)
     total = qs.count()
     sort = filters.effective_sort
     if sort == "relevance" and filters.text:
         cap = max(settings.CICOPA_SEARCH_RANK_LIMIT, offset + filters.page_size)
-        filter_sql, filter_params = filtered(filters).values("id").query.sql_with_params()
-        ids = ranked_ids(filters.text, filter_sql, list(filter_params), offset + filters.page_size, cap)[offset:]
+        candidates = list(qs.order_by().values_list("id", flat=True)[:cap])
+        ids = ranked_ids(filters.text, candidates, offset + filters.page_size)[offset:]
         by_id = {o.id: o for o in _with_relations(Organisation.objects.filter(id__in=ids))}
         items = [by_id[i] for i in ids if i in by_id]
         ranked_limit = settings.CICOPA_SEARCH_RANK_LIMIT if total > settings.CICOPA_SEARCH_RANK_LIMIT else None
         return DirectoryPage(filters, items, total, ranked_limit)
-    order = SORTS.get(sort) or SORTS["name"]
-    items = list(_with_relations(qs.order_by(*order))[offset : offset + filters.page_size])
+    items = list(_with_relations(qs.order_by(*_order(sort)))[offset : offset + filters.page_size])
     return DirectoryPage(filters, items, total)
 
 
@@ -278,7 +282,7 @@ def directory_facets(filters: DirectoryFilters, top_countries: int = 60) -> dict
     return facets
 
 
-def map_points(filters: DirectoryFilters) -> list[tuple[float, float, str]]:
+def map_points(filters: DirectoryFilters) -> list[tuple[float | None, float | None, str]]:
     """(lat, lon, country) of every result; a record without coordinates stands at its country."""
     rows = matching(filters).order_by().values_list("latitude", "longitude", "country_id")
     return [(lat, lon, c or "") for lat, lon, c in rows.iterator(chunk_size=5000)]
@@ -338,8 +342,7 @@ def federation_root() -> Organisation | None:
 def export_rows(filters: DirectoryFilters) -> Any:
     """Every organisation of a directory view, in the view's order (without paging), streamed."""
     qs = matching(filters)
-    order = SORTS.get(filters.effective_sort) or SORTS["name"]
-    return _with_relations(qs.order_by(*order)).iterator(chunk_size=2000)
+    return _with_relations(qs.order_by(*_order(filters.effective_sort))).iterator(chunk_size=2000)
 
 
 def export_rows_with_memberships(filters: DirectoryFilters) -> Any:

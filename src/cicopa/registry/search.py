@@ -52,27 +52,27 @@ def match_sql(query: TextQuery) -> tuple[str, list[str]]:
     return f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [query.fts5()]
 
 
-def ranked_ids(query: TextQuery, filter_sql: str, filter_params: list, limit: int, cap: int) -> list[int]:
-    """Ids of the best `limit` matches, best first, among at most `cap` candidates that pass the filter.
+def ranked_ids(query: TextQuery, candidate_ids: list[int], limit: int) -> list[int]:
+    """The best `limit` of `candidate_ids` (all matching `query`), best first.
 
-    Ranking every hit of a very common word would cost time in proportion to half the directory;
-    bounding the candidates keeps a query's cost flat while the best candidates still come first
-    for the usual, selective queries (the benchmark reports both kinds).
+    Callers bound the candidates: ranking every hit of a very common word would cost time in
+    proportion to half the directory, so only the first candidates the index yields are ranked.
     """
+    if not candidate_ids:
+        return []
     if is_postgres():
         sql = (
-            "SELECT c.id FROM (SELECT id, search_vector FROM registry_organisation "
-            "WHERE search_vector @@ to_tsquery('simple', %s) AND id IN (" + filter_sql + ") LIMIT %s) c "
-            "ORDER BY ts_rank(c.search_vector, to_tsquery('simple', %s)) DESC, c.id LIMIT %s"
+            "SELECT id FROM registry_organisation WHERE id = ANY(%s) "
+            "ORDER BY ts_rank(search_vector, to_tsquery('simple', %s)) DESC, id LIMIT %s"
         )
-        params = [query.tsquery(), *filter_params, cap, query.tsquery(), limit]
+        params: list[object] = [candidate_ids, query.tsquery(), limit]
     else:
         sql = (
-            f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s AND rowid IN ("
-            f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s AND rowid IN ({filter_sql}) LIMIT %s) "
+            f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s "
+            f"AND +rowid IN ({', '.join(['%s'] * len(candidate_ids))}) "
             f"ORDER BY bm25({FTS_TABLE}, 10.0, 1.0), rowid LIMIT %s"
         )
-        params = [query.fts5(), query.fts5(), *filter_params, cap, limit]
+        params = [query.fts5(), *candidate_ids, limit]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [row[0] for row in cursor.fetchall()]

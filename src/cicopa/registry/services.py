@@ -60,11 +60,11 @@ def slug_base(name: str) -> str:
     return (slugify(name) or "organisation")[:100]
 
 
-def unique_slug(name: str, *, taken: set[str] | None = None, exclude_pk: int | None = None) -> str:
+def unique_slug(name: str, *, taken: set[str] | None = None) -> str:
     base = slug_base(name)
     candidate, n = base, 1
     while (taken is not None and candidate in taken) or (
-        Organisation.objects.filter(slug=candidate).exclude(pk=exclude_pk).exists()
+        Organisation.objects.filter(slug=candidate).exists()
     ):
         n += 1
         candidate = f"{base}-{n}"

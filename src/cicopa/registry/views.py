@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -160,7 +161,7 @@ def directory_map(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def directory_export(request: HttpRequest, fmt: str) -> HttpResponse:
+def directory_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
     if fmt not in ("csv", "xlsx", "json"):
         raise Http404
     try:
@@ -231,10 +232,10 @@ def organisation(request: HttpRequest, slug: str) -> HttpResponse:
     current, past = queries.offices(org)
     members, member_count = queries.members_of(org)
     map_svg = None
-    if org.has_coordinates or org.country_id in worldmap.label_points():
-        lat, lon = (org.latitude, org.longitude) if org.has_coordinates else worldmap.label_points()[org.country_id]
+    point = _location(org)
+    if point is not None:
         map_svg = worldmap.render_map(
-            markers=[worldmap.Marker(lat=lat, lon=lon, count=1, label=org.name)],  # type: ignore[arg-type]
+            markers=[worldmap.Marker(lat=point[0], lon=point[1], count=1, label=org.name)],
             title=_("Location of %(name)s") % {"name": org.name},
             description=org.city or (org.country.name if org.country else ""),
         )
@@ -253,6 +254,13 @@ def organisation(request: HttpRequest, slug: str) -> HttpResponse:
             "map_svg": map_svg,
         },
     )
+
+
+def _location(org: Organisation) -> tuple[float, float] | None:
+    """Where to show an organisation: its coordinates, else the middle of its country."""
+    if org.latitude is not None and org.longitude is not None:
+        return org.latitude, org.longitude
+    return worldmap.label_points().get(org.country_id or "")
 
 
 @login_required

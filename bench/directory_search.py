@@ -1,0 +1,104 @@
+"""Directory search on SQLite over a large generated registry.
+
+For each representative query: p50/p95 through the code the page and the API use
+(`queries.search_directory`), against (a) the bare FTS5 SQL for the same page on the same database
+(the floor) and (b) a naive `icontains` scan. Queries that match half the directory are reported
+apart. Usage: python bench/directory_search.py [--size 1000000] [--repeat 30]
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+from _setup import django_on, pct, say, timed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--size", type=int, default=1_000_000, help="co-operatives in the directory")
+    parser.add_argument("--repeat", type=int, default=30)
+    args = parser.parse_args()
+    django_on(f"directory-{args.size}.sqlite3")
+
+    from django.core.management import call_command
+    from django.db import connection
+
+    from cicopa.registry import demo, queries
+    from cicopa.registry.models import Organisation
+    from cicopa.registry.search import FTS_TABLE, TextQuery
+
+    call_command("migrate", verbosity=0)
+    have = Organisation.objects.filter(kind="cooperative").count()
+    if have == 0:
+        demo.load_demo(cooperatives=0)
+    if have < args.size:
+        start = time.perf_counter()
+        federations = list(Organisation.objects.filter(kind="member_organisation"))
+        demo.generate_cooperatives(args.size - have, federations=federations, batch=20000)
+        with connection.cursor() as c:
+            c.execute("ANALYZE")
+        say(f"generated {args.size - have:,} co-operatives in {time.perf_counter() - start:.0f} s")
+    total = Organisation.objects.count()
+    say(f"directory: {total:,} organisations (SQLite {connection.Database.sqlite_version})")
+
+    selective = [
+        ("one word", {"q": "joinery"}),
+        ("two words", {"q": "harbour joinery"}),
+        ("with filters", {"q": "builders", "country": "FR", "sector": "construction"}),
+        ("prefix", {"q": "stonema"}),
+        ("no match", {"q": "zzyzx"}),
+        ("filters only", {"country": "KE", "sector": "health"}),
+    ]
+    common = [
+        ("very common word", {"q": "cooperativa"}),
+        ("short prefix", {"q": "co"}),
+    ]
+
+    def floor_sql(q: str) -> None:
+        with connection.cursor() as c:
+            c.execute(f"SELECT count(*) FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [TextQuery.parse(q).fts5()])
+            c.fetchall()
+            c.execute(
+                f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s ORDER BY bm25({FTS_TABLE}, 10.0, 1.0) "
+                "LIMIT 20",
+                [TextQuery.parse(q).fts5()],
+            )
+            ids = [r[0] for r in c.fetchall()]
+            list(Organisation.objects.filter(id__in=ids).select_related("country").prefetch_related("sectors"))
+
+    def naive(q: str) -> None:
+        qs = Organisation.objects.filter(name__icontains=q, status="active")
+        qs.count()
+        list(qs.select_related("country").prefetch_related("sectors").order_by("name")[:20])
+
+    say("")
+    say(f"{'query':<18} {'platform p50':>12} {'p95':>8} {'floor p50':>10} {'p95':>8} {'ratio p95':>9} "
+        f"{'icontains p50':>13} {'hits':>9}")
+    for group, cases in (("selective queries", selective), ("very common words and short prefixes", common)):
+        say(f"-- {group}")
+        for label, params in cases:
+            filters = queries.parse_filters(params)
+            hits = queries.search_directory(filters).total
+            ours = timed(lambda f=filters: queries.search_directory(f), args.repeat)
+            q = params.get("q", "")
+            if q:
+                floor = timed(lambda q=q: floor_sql(q), args.repeat)
+                scan = timed(lambda q=q: naive(q), max(3, args.repeat // 10))
+                ratio = pct(ours, 95) / pct(floor, 95)
+                say(f"{label:<18} {pct(ours, 50):>10.1f}ms {pct(ours, 95):>6.1f}ms {pct(floor, 50):>8.1f}ms "
+                    f"{pct(floor, 95):>6.1f}ms {ratio:>8.2f}x {pct(scan, 50):>11.1f}ms {hits:>9,}")
+            else:
+                say(f"{label:<18} {pct(ours, 50):>10.1f}ms {pct(ours, 95):>6.1f}ms {'':>10} {'':>8} {'':>9} "
+                    f"{'':>13} {hits:>9,}")
+    say("")
+    say("facet counts (loaded beside the results, after them):")
+    for label, params in (("one word", {"q": "joinery"}), ("very common word", {"q": "cooperativa"}),
+                          ("whole directory", {})):
+        filters = queries.parse_filters(params)
+        t = timed(lambda f=filters: queries.directory_facets(f), max(3, args.repeat // 5))
+        say(f"  {label:<18} p50 {pct(t, 50):.1f} ms  p95 {pct(t, 95):.1f} ms")
+
+
+if __name__ == "__main__":
+    main()

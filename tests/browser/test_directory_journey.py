@@ -1,0 +1,65 @@
+"""A visitor searches the directory and reads a profile in three languages; an officer edits the
+own organisation and is refused another's."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_public_directory_journey(page, accessible, federation):
+    page.goto("/")
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    accessible(page)
+
+    page.get_by_label("Search").first.fill("cooperativa")
+    page.keyboard.press("Enter")
+    expect(page.locator("#results")).to_contain_text("Coopérativa de Taxis Madrid")
+    expect(page.locator("#results")).not_to_contain_text("COCETA")
+
+    page.goto("/?q=&country=FR")
+    expect(page.locator("#results")).to_contain_text("Menuiserie Coopérative de Lyon")
+    expect(page.locator("#results")).not_to_contain_text("Taxis")
+    expect(page.locator(".worldmap").first).to_be_visible()  # the map loads without any tile server
+    accessible(page)
+
+    page.get_by_role("link", name="Menuiserie Coopérative de Lyon").click()
+    expect(page).to_have_url(re.compile(r"/organisations/menuiserie/$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile("Menuiserie Coopérative de Lyon"))
+    expect(page.locator("main")).to_contain_text("Confédération générale des Scop")
+    accessible(page)
+
+    page.get_by_label(re.compile("Language")).select_option("fr")
+    page.get_by_role("button", name=re.compile("Change language|Changer")).click()
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
+    expect(page.locator("main")).to_contain_text("Construction")
+    accessible(page)
+
+    page.get_by_label(re.compile("Langue")).select_option("es")
+    page.get_by_role("button", name=re.compile("Changer|Cambiar")).click()
+    expect(page.locator("html")).to_have_attribute("lang", "es")
+    expect(page.locator("main")).to_contain_text("Construcción")
+    accessible(page)
+
+
+def test_officer_edits_own_organisation_and_not_another(page, accessible, federation):
+    page.goto("/accounts/login/")
+    accessible(page)
+    page.get_by_label("Username").fill("bob")
+    page.get_by_label("Password").fill("bob-password-1")
+    page.get_by_role("button", name="Log in").click()
+
+    page.goto("/organisations/cg-scop/")
+    page.get_by_role("link", name=re.compile("Edit")).click()
+    accessible(page)
+    page.get_by_label("Telephone").fill("+33 1 44 85 47 00")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator("main")).to_contain_text("+33 1 44 85 47 00")
+    expect(page.get_by_role("status")).to_contain_text("saved")
+
+    page.goto("/organisations/coceta/")
+    expect(page.get_by_role("link", name=re.compile("Edit"))).to_have_count(0)
+    response = page.goto("/organisations/coceta/edit/")
+    assert response.status == 403
