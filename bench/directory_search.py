@@ -73,8 +73,10 @@ def main() -> None:
         list(qs.select_related("country").prefetch_related("sectors").order_by("name")[:20])
 
     say("")
-    say(f"{'query':<18} {'platform p50':>12} {'p95':>8} {'floor p50':>10} {'p95':>8} {'ratio p95':>9} "
-        f"{'icontains p50':>13} {'hits':>9}")
+    say(
+        f"{'query':<18} {'platform p50':>12} {'p95':>8} {'floor p50':>10} {'p95':>8} {'ratio p95':>9} "
+        f"{'icontains p50':>13} {'hits':>9}"
+    )
     for group, cases in (("selective queries", selective), ("very common words and short prefixes", common)):
         say(f"-- {group}")
         for label, params in cases:
@@ -86,15 +88,22 @@ def main() -> None:
                 floor = timed(lambda q=q: floor_sql(q), args.repeat)
                 scan = timed(lambda q=q: naive(q), max(3, args.repeat // 10))
                 ratio = pct(ours, 95) / pct(floor, 95)
-                say(f"{label:<18} {pct(ours, 50):>10.1f}ms {pct(ours, 95):>6.1f}ms {pct(floor, 50):>8.1f}ms "
-                    f"{pct(floor, 95):>6.1f}ms {ratio:>8.2f}x {pct(scan, 50):>11.1f}ms {hits:>9,}")
+                say(
+                    f"{label:<18} {pct(ours, 50):>10.1f}ms {pct(ours, 95):>6.1f}ms {pct(floor, 50):>8.1f}ms "
+                    f"{pct(floor, 95):>6.1f}ms {ratio:>8.2f}x {pct(scan, 50):>11.1f}ms {hits:>9,}"
+                )
             else:
-                say(f"{label:<18} {pct(ours, 50):>10.1f}ms {pct(ours, 95):>6.1f}ms {'':>10} {'':>8} {'':>9} "
-                    f"{'':>13} {hits:>9,}")
+                say(
+                    f"{label:<18} {pct(ours, 50):>10.1f}ms {pct(ours, 95):>6.1f}ms {'':>10} {'':>8} {'':>9} "
+                    f"{'':>13} {hits:>9,}"
+                )
     say("")
     say("facet counts (loaded beside the results, after them):")
-    for label, params in (("one word", {"q": "joinery"}), ("very common word", {"q": "cooperativa"}),
-                          ("whole directory", {})):
+    for label, params in (
+        ("one word", {"q": "joinery"}),
+        ("very common word", {"q": "cooperativa"}),
+        ("whole directory", {}),
+    ):
         filters = queries.parse_filters(params)
         t = timed(lambda f=filters: queries.directory_facets(f), max(3, args.repeat // 5))
         say(f"  {label:<18} p50 {pct(t, 50):.1f} ms  p95 {pct(t, 95):.1f} ms")

@@ -212,3 +212,5 @@ LOGGING = {
 
 # Directory search: ranking is bounded to this many best candidates per query.
 CICOPA_SEARCH_RANK_LIMIT = env_int("CICOPA_SEARCH_RANK_LIMIT", 2000)
+# ... and results are counted up to this many ("10,000+").
+CICOPA_SEARCH_COUNT_LIMIT = env_int("CICOPA_SEARCH_COUNT_LIMIT", 10000)

@@ -51,6 +51,8 @@ def list_organisations(request: HttpRequest, params: Query[DirectoryQuery]) -> d
     }
     if page.ranked_limit is not None:
         data["ranked_limit"] = page.ranked_limit
+    if page.total_is_capped:
+        data["count_is_lower_bound"] = True
     if params.facets:
         data["facets"] = {
             key: [{"value": v, "label": label, "count": n} for v, label, n in values]

@@ -14,6 +14,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from cicopa.core import audit
+from cicopa.core.db import refresh_statistics
 from cicopa.core.models import Country, Sector
 from cicopa.registry import services
 from cicopa.registry.models import (
@@ -464,6 +465,7 @@ def generate_cooperatives(
             progress(made)
     if federations:
         audit.record(actor=None, action="demo.generate", obj=federations[0], changes={"cooperatives": n})
+    refresh_statistics(["registry_organisation", "registry_organisation_sectors", "registry_membership"])
     return made
 
 

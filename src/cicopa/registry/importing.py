@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cicopa.core.audit import actor_label
+from cicopa.core.db import refresh_statistics
 from cicopa.core.errors import PermissionDenied
 from cicopa.core.models import AuditEntry, Country, LegalForm, MembershipType, Sector
 from cicopa.core.roles import is_secretariat
@@ -27,6 +28,7 @@ from cicopa.registry.services import slug_base, unique_slug
 
 FORMATS = ("cicopa", "essglobal")
 BATCH = 2000
+STATISTICS_AFTER = 10_000  # rows; a larger import refreshes the planner's statistics
 
 ESSGLOBAL_COLUMNS = {
     "identifier": "Identifier",
@@ -532,6 +534,8 @@ def _write(
             report.updated += len(changed)
             if progress:
                 progress(start + len(chunk))
+    if len(parsed) >= STATISTICS_AFTER:
+        refresh_statistics(["registry_organisation", "registry_organisation_sectors"])
 
 
 def _assign_slugs(new: list[tuple[_Row, Organisation]]) -> None:

@@ -100,6 +100,9 @@ class Organisation(models.Model):
         indexes = [
             models.Index(fields=["country", "kind"]),
             models.Index(fields=["name"]),
+            # the directory lists by name within a country, or the whole directory by name
+            models.Index(fields=["country", "name"], name="registry_org_country_name"),
+            models.Index(fields=["status", "name"], name="registry_org_status_name"),
         ]
 
     def __str__(self) -> str:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -160,9 +160,12 @@ def filtered(filters: DirectoryFilters) -> QuerySet[Organisation]:
     if filters.development:
         qs = qs.filter(country__developed=filters.development == "developed")
     if filters.sector:
-        qs = qs.filter(
-            id__in=Organisation.sectors.through.objects.filter(sector__in=filters.sector).values("organisation_id")
-        )
+        through = Organisation.sectors.through.objects.filter(sector__in=filters.sector)
+        if filters.country or filters.member_of or filters.q:
+            # Let the more selective filter drive; check the sector per row on the unique index.
+            qs = qs.filter(Exists(through.filter(organisation_id=OuterRef("pk"))))
+        else:
+            qs = qs.filter(id__in=through.values("organisation_id"))
     if filters.membership_type:
         qs = qs.filter(membership_type__in=filters.membership_type)
     if filters.legal_form:
@@ -197,7 +200,8 @@ class DirectoryPage:
     items: list[Organisation]
     total: int
     ranked_limit: int | None = None
-    facets: dict[str, list[tuple[str, str, int]]] = field(default_factory=dict)
+    # True when there are more results than were counted: `total` is then a lower bound.
+    total_is_capped: bool = False
 
     @property
     def pages(self) -> int:
@@ -222,7 +226,11 @@ def search_directory(filters: DirectoryFilters) -> DirectoryPage:
     count, (candidates, ranking,) rows, sectors."""
     offset = (filters.page - 1) * filters.page_size
     qs = matching(filters)
-    total = qs.count()
+    # Counting every hit of a common word would cost as much as the search itself: count up to a bound.
+    count_limit = settings.CICOPA_SEARCH_COUNT_LIMIT
+    total = qs.order_by().values("id")[: count_limit + 1].count()
+    capped = total > count_limit
+    total = min(total, count_limit)
     sort = filters.effective_sort
     if sort == "relevance" and filters.text:
         cap = max(settings.CICOPA_SEARCH_RANK_LIMIT, offset + filters.page_size)
@@ -231,9 +239,9 @@ def search_directory(filters: DirectoryFilters) -> DirectoryPage:
         by_id = {o.id: o for o in _with_relations(Organisation.objects.filter(id__in=ids))}
         items = [by_id[i] for i in ids if i in by_id]
         ranked_limit = settings.CICOPA_SEARCH_RANK_LIMIT if total > settings.CICOPA_SEARCH_RANK_LIMIT else None
-        return DirectoryPage(filters, items, total, ranked_limit)
+        return DirectoryPage(filters, items, total, ranked_limit, capped)
     items = list(_with_relations(qs.order_by(*_order(sort)))[offset : offset + filters.page_size])
-    return DirectoryPage(filters, items, total)
+    return DirectoryPage(filters, items, total, None, capped)
 
 
 def directory_facets(filters: DirectoryFilters, top_countries: int = 60) -> dict[str, list[tuple[str, str, int]]]:

@@ -9,6 +9,7 @@ search is case- and accent-insensitive on both engines. The schema lives in migr
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection
 
@@ -65,7 +66,7 @@ def ranked_ids(query: TextQuery, candidate_ids: list[int], limit: int) -> list[i
             "SELECT id FROM registry_organisation WHERE id = ANY(%s) "
             "ORDER BY ts_rank(search_vector, to_tsquery('simple', %s)) DESC, id LIMIT %s"
         )
-        params: list[object] = [candidate_ids, query.tsquery(), limit]
+        params: list[Any] = [candidate_ids, query.tsquery(), limit]
     else:
         sql = (
             f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s "

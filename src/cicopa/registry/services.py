@@ -63,9 +63,7 @@ def slug_base(name: str) -> str:
 def unique_slug(name: str, *, taken: set[str] | None = None) -> str:
     base = slug_base(name)
     candidate, n = base, 1
-    while (taken is not None and candidate in taken) or (
-        Organisation.objects.filter(slug=candidate).exists()
-    ):
+    while (taken is not None and candidate in taken) or (Organisation.objects.filter(slug=candidate).exists()):
         n += 1
         candidate = f"{base}-{n}"
     return candidate

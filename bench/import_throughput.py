@@ -1,0 +1,132 @@
+"""ESSGlobal import throughput on SQLite: the platform's importer (validation, vocabulary mapping,
+identifiers, sectors, audit entries) against a bare bulk_create of the same organisations.
+Usage: python bench/import_throughput.py [--rows 100000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import random
+import time
+
+from _setup import RESULTS, django_on, say
+
+HEADER = [
+    "Identifier",
+    "Name",
+    "Description",
+    "Organisational Structure",
+    "Primary Activity",
+    "Activities",
+    "Street Address",
+    "Locality",
+    "Region",
+    "Postcode",
+    "Country ID",
+    "Website",
+    "Phone",
+    "Email",
+    "Membership Type",
+    "Latitude",
+    "Longitude",
+    "Legal Form",
+]
+BASE = "https://dev.lod.coop/essglobal/2.1/standard/"
+
+
+def write_file(rows: int) -> str:
+    path = RESULTS / f"essglobal-{rows}.csv"
+    rng = random.Random(7)
+    with path.open("w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(HEADER)
+        for i in range(rows):
+            geo = rng.random() < 0.7
+            w.writerow(
+                [
+                    f"R{i:07d}",
+                    f"Workers Co-operative {i}",
+                    "A worker-owned business.",
+                    BASE + "organisational-structure/OS60",
+                    BASE + f"activities-ica/ICA{rng.choice([70, 80, 120, 220])}",
+                    "",
+                    f"{i} High Street",
+                    "Manchester",
+                    "",
+                    "M1 1AA",
+                    rng.choice(["GB", "FR", "ES", "IT"]),
+                    f"https://coop{i}.example",
+                    "+44 161 000 0000",
+                    f"info@coop{i}.example",
+                    BASE + "base-membership-type/BMT30",
+                    f"{53 + rng.random():.5f}" if geo else "",
+                    f"{-2 + rng.random():.5f}" if geo else "",
+                    rng.choice(["Society", "Company", "Co-operative"]),
+                ]
+            )
+    return str(path)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=100_000)
+    args = parser.parse_args()
+    db = RESULTS / "import.sqlite3"
+    for suffix in ("", "-wal", "-shm"):
+        (RESULTS / f"import.sqlite3{suffix}").unlink(missing_ok=True)
+    django_on(db.name)
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+    from django.db import transaction
+
+    from cicopa.core.text import search_text
+    from cicopa.registry.importing import import_organisations
+    from cicopa.registry.models import Organisation
+
+    call_command("migrate", verbosity=0)
+    actor = get_user_model().objects.create_user("bench", is_staff=True)
+    path = write_file(args.rows)
+
+    start = time.perf_counter()
+    with open(path, "rb") as f:
+        report = import_organisations(actor=actor, stream=f, filename="bench.csv", fmt="essglobal")
+    ours = time.perf_counter() - start
+    assert report.ok and report.created == args.rows, report.errors[:5]
+
+    Organisation.objects.all().delete()
+    start = time.perf_counter()
+    with open(path, encoding="utf-8", newline="") as f, transaction.atomic():
+        rows = list(csv.DictReader(f))
+        Organisation.objects.bulk_create(
+            [
+                Organisation(
+                    kind="cooperative",
+                    name=r["Name"],
+                    slug=f"bare-{r['Identifier']}",
+                    description=r["Description"],
+                    country_id=r["Country ID"],
+                    city=r["Locality"],
+                    search_title=search_text(r["Name"]),
+                    search_body=search_text(r["Description"], r["Locality"]),
+                )
+                for r in rows
+            ],
+            batch_size=500,
+        )
+    bare = time.perf_counter() - start
+
+    start = time.perf_counter()
+    with open(path, "rb") as f:
+        report = import_organisations(actor=actor, stream=f, filename="bench.csv", fmt="essglobal", dry_run=True)
+    check = time.perf_counter() - start
+
+    say(f"rows: {args.rows:,}")
+    say(f"platform importer (check + write): {ours:6.2f} s  {args.rows / ours:>9,.0f} rows/s")
+    say(f"check only (--dry-run):           {check:6.2f} s  {args.rows / check:>9,.0f} rows/s")
+    say(f"bare bulk_create (floor):         {bare:6.2f} s  {args.rows / bare:>9,.0f} rows/s")
+    say(f"importer / bare throughput:       {bare / ours:6.2f}x")
+
+
+if __name__ == "__main__":
+    main()

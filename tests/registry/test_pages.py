@@ -1,0 +1,152 @@
+import csv
+import io
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from cicopa.registry.models import Organisation
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+
+
+def test_directory_page_search_and_filters(client, federation):
+    r = client.get("/", {"q": "cooperativa"})
+    assert r.status_code == 200
+    assert "Coopérativa de Taxis Madrid" in r.content.decode()
+    r = client.get("/", {"country": "ZZ"})
+    assert r.status_code == 200 and "ZZ" in r.content.decode()  # the bad value is named, no crash
+    r = client.get("/", {"q": "taxis"}, HTTP_HX_REQUEST="true")
+    assert "<html" not in r.content.decode() and "Taxis" in r.content.decode()
+
+
+def test_facets_and_map_fragments(client, federation):
+    r = client.get("/directory/facets/", {"q": "coop"})
+    assert r.status_code == 200 and "France" in r.content.decode()
+    r = client.get("/directory/map.svg", {"country": "ES"})
+    assert r["Content-Type"] == "image/svg+xml"
+    svg = r.content.decode()
+    # the co-operative without coordinates stands at its country; COCETA too
+    assert svg.count("worldmap-marker") >= 1 and "2 organisations" in svg
+
+
+def test_exports(client, federation):
+    r = client.get("/directory/export.csv", {"country": "FR"})
+    rows = list(csv.DictReader(io.StringIO(b"".join(r.streaming_content).decode("utf-8-sig"))))
+    assert [row["name"] for row in rows] == ["Confédération générale des Scop", "Menuiserie Coopérative de Lyon"]
+    assert rows[1]["sectors"] == "construction" and rows[1]["latitude"] == "45.76"
+    r = client.get("/directory/export.xlsx", {"q": "taxis"})
+    ws = load_workbook(io.BytesIO(r.content)).active
+    assert ws.cell(2, 2).value == "Coopérativa de Taxis Madrid"
+    r = client.get("/directory/export.json", {"kind": "member_organisation"})
+    import json
+
+    assert {o["slug"] for o in json.loads(b"".join(r.streaming_content))} == {"cg-scop", "coceta"}
+    assert client.get("/directory/export.pdf").status_code == 404
+    assert client.get("/directory/export.csv", {"page_size": "x"}).status_code == 400
+
+
+def test_profile_page(client, federation):
+    r = client.get("/organisations/menuiserie/")
+    html = r.content.decode()
+    assert r.status_code == 200
+    assert "Confédération générale des Scop" in html and "application/ld+json" in html
+    assert "worldmap" in html
+    assert "/organisations/menuiserie/edit/" not in html  # anonymous: no edit link
+    assert client.get("/organisations/nope/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("user", "slug", "status"),
+    [
+        ("alice", "taxis-madrid", 200),
+        ("bob", "menuiserie", 200),
+        ("bob", "taxis-madrid", 403),
+        ("charlie", "menuiserie", 200),
+        ("charlie", "cg-scop", 403),
+        ("dave", "menuiserie", 403),
+        (None, "menuiserie", 302),
+    ],
+)
+def test_edit_page_permissions(client, federation, request, user, slug, status):
+    if user:
+        client.force_login(request.getfixturevalue(user))
+    assert client.get(f"/organisations/{slug}/edit/").status_code == status
+    org = Organisation.objects.get(slug=slug)
+    r = client.post(
+        f"/organisations/{slug}/edit/", {"name": "Renamed", "country": "FR", "kind": org.kind, "status": org.status}
+    )
+    if status == 200:
+        assert r.status_code == 302
+        assert Organisation.objects.get(slug=slug).name == "Renamed"
+    else:
+        assert r.status_code == status
+        assert Organisation.objects.get(slug=slug).name != "Renamed"
+
+
+def test_edit_form_shows_service_errors(client, federation, bob):
+    client.force_login(bob)
+    r = client.post("/organisations/menuiserie/edit/", {"name": "Menuiserie", "latitude": "45"})
+    assert r.status_code == 200
+    assert "Give both latitude and longitude" in r.content.decode()
+    assert Organisation.objects.get(slug="menuiserie").name == "Menuiserie Coopérative de Lyon"
+
+
+def test_history_is_for_the_secretariat(client, federation, alice, bob):
+    client.force_login(bob)
+    client.post("/organisations/menuiserie/edit/", {"name": "Menuiserie de Lyon"})
+    assert client.get("/organisations/menuiserie/history/").status_code == 403
+    client.force_login(alice)
+    html = client.get("/organisations/menuiserie/history/").content.decode()
+    assert "bob" in html and "Menuiserie de Lyon" in html
+
+
+def test_officer_adds_a_cooperative_to_own_organisation(client, federation, bob):
+    client.force_login(bob)
+    r = client.post(
+        "/organisations/new/?parent=cg-scop", {"name": "Scop du Vercors", "country": "FR", "parent": "cg-scop"}
+    )
+    assert r.status_code == 302
+    org = Organisation.objects.get(name="Scop du Vercors")
+    assert org.memberships.get().parent.slug == "cg-scop"
+    assert client.get("/organisations/new/?parent=coceta").status_code == 403
+
+
+def test_import_page_preview_then_confirm(client, federation, alice, bob):
+    client.force_login(bob)
+    assert client.get("/import/").status_code == 403
+    client.force_login(alice)
+    with (FIXTURES / "essglobal-sample.csv").open("rb") as f:
+        r = client.post("/import/", {"file": f, "format": "essglobal"})
+    assert r.status_code == 200 and "10" in r.content.decode()
+    assert not Organisation.objects.filter(name="Brixton Cycles").exists()  # preview writes nothing
+    r = client.post("/import/", {"confirm": "1"})
+    assert r.status_code == 302
+    assert Organisation.objects.filter(name="Brixton Cycles").exists()
+
+
+def test_import_page_rejects_wrong_files(client, federation, alice):
+    client.force_login(alice)
+    r = client.post("/import/", {"file": io.BytesIO(b"\x00\x01binary"), "format": "cicopa"})
+    assert r.status_code == 200
+    fake = io.BytesIO(b"not a zip")
+    fake.name = "orgs.xlsx"
+    r = client.post("/import/", {"file": fake, "format": "cicopa"})
+    assert "not an XLSX workbook" in r.content.decode()
+    bad = io.BytesIO(b"identifier,name,kind,country\nA,Uno,cooperative,XX\n")
+    bad.name = "orgs.csv"
+    r = client.post("/import/", {"file": bad, "format": "cicopa"})
+    assert "unknown country" in r.content.decode()
+    assert not Organisation.objects.filter(name="Uno").exists()
+
+
+def test_member_organisations_page(client, federation):
+    html = client.get("/members/").content.decode()
+    assert "Confédération générale des Scop" in html and "COCETA" in html and "Menuiserie" not in html
+
+
+def test_pages_in_french_and_spanish(client, federation):
+    html = client.get("/fr/organisations/menuiserie/").content.decode()
+    assert 'lang="fr"' in html and "Construction" in html
+    html = client.get("/es/organisations/menuiserie/").content.decode()
+    assert 'lang="es"' in html and "Construcción" in html
