@@ -93,9 +93,21 @@ def test_bad_filters_are_named(db, params, field):
 
 def test_facet_counts(federation):
     facets = queries.directory_facets(queries.parse_filters({"q": "coop"}))
-    assert dict((v, n) for v, _label, n in facets["country"]) == {"FR": 1, "ES": 1, "CH": 1}
-    assert dict((v, n) for v, _label, n in facets["kind"]) == {"cooperative": 2, "alliance": 1}
-    assert dict((v, n) for v, _label, n in facets["sector"]) == {"construction": 1, "transport": 1}
+    assert not facets.approximate
+    assert dict((v, n) for v, _label, n in facets.groups["country"]) == {"FR": 1, "ES": 1, "CH": 1}
+    assert dict((v, n) for v, _label, n in facets.groups["kind"]) == {"cooperative": 2, "alliance": 1}
+    assert dict((v, n) for v, _label, n in facets.groups["sector"]) == {"construction": 1, "transport": 1}
+
+
+def test_counts_are_bounded(federation, settings):
+    settings.CICOPA_SEARCH_COUNT_LIMIT = 3
+    page = queries.search_directory(queries.parse_filters({}))
+    assert page.total == 3 and page.total_is_capped
+    facets = queries.directory_facets(queries.parse_filters({}))
+    assert facets.approximate and sum(n for _v, _l, n in facets.groups["kind"]) == 3
+    settings.CICOPA_SEARCH_COUNT_LIMIT = 6
+    page = queries.search_directory(queries.parse_filters({}))
+    assert page.total == 6 and not page.total_is_capped
 
 
 @pytest.mark.parametrize("q", ["", "coop"])

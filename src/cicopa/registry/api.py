@@ -54,10 +54,12 @@ def list_organisations(request: HttpRequest, params: Query[DirectoryQuery]) -> d
     if page.total_is_capped:
         data["count_is_lower_bound"] = True
     if params.facets:
+        facets = queries.directory_facets(filters)
         data["facets"] = {
             key: [{"value": v, "label": label, "count": n} for v, label, n in values]
-            for key, values in queries.directory_facets(filters).items()
+            for key, values in facets.groups.items()
         }
+        data["facets_approximate"] = facets.approximate
     return data
 
 

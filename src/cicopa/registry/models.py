@@ -16,16 +16,16 @@ from cicopa.core.text import search_text
 
 
 class OrganisationKind(models.TextChoices):
-    ALLIANCE = "alliance", _("alliance")
-    SECTORAL = "sectoral", _("sectoral organisation")
-    MEMBER_ORGANISATION = "member_organisation", _("member organisation")
-    COOPERATIVE = "cooperative", _("co-operative")
-    OTHER = "other", _("other associative enterprise")
+    ALLIANCE = "alliance", _("Alliance")
+    SECTORAL = "sectoral", _("Sectoral organisation")
+    MEMBER_ORGANISATION = "member_organisation", _("Member organisation")
+    COOPERATIVE = "cooperative", _("Co-operative")
+    OTHER = "other", _("Other associative enterprise")
 
 
 class OrganisationStatus(models.TextChoices):
-    ACTIVE = "active", _("active")
-    DISSOLVED = "dissolved", _("dissolved")
+    ACTIVE = "active", _("Active")
+    DISSOLVED = "dissolved", _("Dissolved")
 
 
 class Organisation(models.Model):
@@ -137,11 +137,11 @@ class ExternalIdentifier(models.Model):
 
 
 class MembershipStatus(models.TextChoices):
-    APPLICANT = "applicant", _("applicant")
-    ACTIVE = "active", _("active")
-    SUSPENDED = "suspended", _("suspended")
-    WITHDRAWN = "withdrawn", _("withdrawn")
-    EXPELLED = "expelled", _("expelled")
+    APPLICANT = "applicant", _("Applicant")
+    ACTIVE = "active", _("Active")
+    SUSPENDED = "suspended", _("Suspended")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    EXPELLED = "expelled", _("Expelled")
 
 
 CURRENT_MEMBERSHIP = (MembershipStatus.APPLICANT, MembershipStatus.ACTIVE, MembershipStatus.SUSPENDED)
@@ -212,12 +212,12 @@ class Person(models.Model):
 
 
 class OfficeRole(models.TextChoices):
-    PRESIDENT = "president", _("president")
-    VICE_PRESIDENT = "vice_president", _("vice-president")
-    SECRETARY = "secretary", _("secretary")
-    TREASURER = "treasurer", _("treasurer")
-    BOARD_MEMBER = "board_member", _("board member")
-    CONTACT = "contact", _("contact person")
+    PRESIDENT = "president", _("President")
+    VICE_PRESIDENT = "vice_president", _("Vice-president")
+    SECRETARY = "secretary", _("Secretary")
+    TREASURER = "treasurer", _("Treasurer")
+    BOARD_MEMBER = "board_member", _("Board member")
+    CONTACT = "contact", _("Contact person")
 
 
 class Office(models.Model):
@@ -253,8 +253,8 @@ class Office(models.Model):
 
 
 class AccessRole(models.TextChoices):
-    OFFICER = "officer", _("officer (edits the organisation, its co-operatives and their memberships)")
-    EDITOR = "editor", _("editor (edits the organisation's profile)")
+    OFFICER = "officer", _("Officer (edits the organisation, its co-operatives and their memberships)")
+    EDITOR = "editor", _("Editor (edits the organisation's profile)")
 
 
 class OrganisationAccess(models.Model):

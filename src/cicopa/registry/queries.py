@@ -244,9 +244,24 @@ def search_directory(filters: DirectoryFilters) -> DirectoryPage:
     return DirectoryPage(filters, items, total, None, capped)
 
 
-def directory_facets(filters: DirectoryFilters, top_countries: int = 60) -> dict[str, list[tuple[str, str, int]]]:
-    """Counts per value of each filter over the current results: (value, label, count), largest first."""
-    qs = matching(filters).order_by()
+@dataclass
+class Facets:
+    groups: dict[str, list[tuple[str, str, int]]]
+    # True when the results were too many to count in full: counts are then over the first `sample`.
+    approximate: bool
+    sample: int
+
+
+def directory_facets(filters: DirectoryFilters, top_countries: int = 60) -> Facets:
+    """Counts per value of each filter over the current results: (value, label, count), largest first.
+
+    Over a very large result set the counts are taken over its first CICOPA_SEARCH_COUNT_LIMIT
+    results, so that the cost stays bounded; `approximate` says so.
+    """
+    limit = settings.CICOPA_SEARCH_COUNT_LIMIT
+    ids = list(matching(filters).order_by().values_list("id", flat=True)[: limit + 1])
+    approximate = len(ids) > limit
+    qs = Organisation.objects.filter(id__in=ids[:limit]).order_by()
     lang_name = name_field()
     facets: dict[str, list[tuple[str, str, int]]] = {}
     kinds = dict(OrganisationKind.choices)
@@ -287,7 +302,7 @@ def directory_facets(filters: DirectoryFilters, top_countries: int = 60) -> dict
         .annotate(n=Count("id"))
         .order_by("-n")
     ]
-    return facets
+    return Facets(facets, approximate, limit)
 
 
 def map_points(filters: DirectoryFilters) -> list[tuple[float | None, float | None, str]]:

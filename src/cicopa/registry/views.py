@@ -14,7 +14,9 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, Stream
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
 
 from cicopa.core import worldmap
 from cicopa.core.audit import history
@@ -24,12 +26,12 @@ from cicopa.registry.forms import ImportForm, OrganisationForm
 from cicopa.registry.models import Organisation, OrganisationKind
 
 FACET_TITLES = {
-    "kind": _("kind"),
-    "region": _("region"),
-    "country": _("country"),
-    "sector": _("sector"),
-    "membership_type": _("membership type"),
-    "legal_form": _("legal form"),
+    "kind": gettext_lazy("kind"),
+    "region": gettext_lazy("region"),
+    "country": gettext_lazy("country"),
+    "sector": gettext_lazy("sector"),
+    "membership_type": gettext_lazy("membership type"),
+    "legal_form": gettext_lazy("legal form"),
 }
 
 
@@ -41,6 +43,7 @@ def _filters_or_errors(request: HttpRequest) -> tuple[queries.DirectoryFilters, 
 
 
 @require_GET
+@vary_on_headers("HX-Request")
 def directory(request: HttpRequest) -> HttpResponse:
     filters, errors = _filters_or_errors(request)
     page = queries.search_directory(filters)
@@ -55,7 +58,8 @@ def directory(request: HttpRequest) -> HttpResponse:
         "sorts": _sort_choices(bool(filters.text)),
         "lookups": _lookups(),
     }
-    template = "registry/_results.html" if request.headers.get("HX-Request") else "registry/directory.html"
+    fragment = request.headers.get("HX-Request") and not request.headers.get("HX-History-Restore-Request")
+    template = "registry/_results.html" if fragment else "registry/directory.html"
     return render(request, template, context)
 
 
@@ -109,13 +113,13 @@ def directory_facets(request: HttpRequest) -> HttpResponse:
                     "selected": v in selected[key],
                     "url": _toggle(request, key, v, multi=key != "region"),
                 }
-                for v, label, n in facets[key]
+                for v, label, n in facets.groups[key]
             ],
         }
         for key in ("kind", "region", "country", "sector", "membership_type", "legal_form")
-        if facets.get(key)
+        if facets.groups.get(key)
     ]
-    return render(request, "registry/_facets.html", {"groups": groups})
+    return render(request, "registry/_facets.html", {"groups": groups, "facets": facets})
 
 
 def _toggle(request: HttpRequest, key: str, value: str, *, multi: bool) -> str:

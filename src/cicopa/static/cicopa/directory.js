@@ -1,5 +1,7 @@
 // Directory page: on narrow screens, start with the filter panel folded so that results come first.
 // Without JavaScript the panel simply stays open. On wide screens it is always open (its toggle is hidden).
+document.documentElement.classList.add("js");
+
 (function () {
   "use strict";
   var narrow = window.matchMedia("(max-width: 52rem)");
