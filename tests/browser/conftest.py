@@ -58,3 +58,17 @@ def accessible():
         assert not violations, f"accessibility violations on {page.url}:\n{report}"
 
     return check
+
+
+@pytest.fixture(autouse=True)
+def reference_data(transactional_db):
+    """Browser tests run on a live server with a real transaction, after which the tables are emptied:
+    put back the reference data that migrations load (countries, regions, sectors, ...)."""
+    import importlib
+
+    from django.apps import apps
+
+    from cicopa.core.models import Country
+
+    if not Country.objects.exists():
+        importlib.import_module("cicopa.core.migrations.0002_reference_data").load(apps, None)

@@ -50,7 +50,10 @@ def test_every_string_in_the_code_is_in_the_catalogues(tmp_path):
     env = {**os.environ, "CICOPA_DEBUG": "true", "DJANGO_SETTINGS_MODULE": "cicopa.settings"}
     subprocess.run(
         ["django-admin", "makemessages", "-l", "fr", "--no-location", "--ignore", "migrations/*"],
-        cwd=work, env=env, check=True, capture_output=True,
+        cwd=work,
+        env=env,
+        check=True,
+        capture_output=True,
         executable=shutil.which("django-admin", path=str(Path(os.sys.executable).parent)) or "django-admin",
     )
     fresh = {e.msgid for e in polib.pofile(str(work / "locale" / "fr" / "LC_MESSAGES" / "django.po"))}

@@ -124,3 +124,10 @@ def test_page_query_count_is_constant(federation, alice, django_assert_num_queri
             page = queries.search_directory(filters)
             for org in page.items:
                 _ = [s.name for s in org.sectors.all()], org.country and org.country.name
+
+
+def test_search_index_is_wired_after_all_migrations(db):
+    """A table rebuild in a migration drops SQLite triggers; the check and this test catch it."""
+    from cicopa.registry.checks import search_index_check
+
+    assert search_index_check(None, databases=["default"]) == []

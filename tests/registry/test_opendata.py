@@ -13,8 +13,10 @@ from django.core.management import call_command
 from cicopa.registry import queries, representations
 
 # The published schema is not part of this project: CI points to the reference copy beside it.
-SCHEMA_DIRS = [os.environ.get("CICOPA_MURMURATIONS_DIR", ""),
-               str(Path(__file__).resolve().parents[3] / "shared" / "standards" / "murmurations")]
+SCHEMA_DIRS = [
+    os.environ.get("CICOPA_MURMURATIONS_DIR", ""),
+    str(Path(__file__).resolve().parents[3] / "shared" / "standards" / "murmurations"),
+]
 
 
 def _validator():

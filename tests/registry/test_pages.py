@@ -150,3 +150,12 @@ def test_pages_in_french_and_spanish(client, federation):
     assert 'lang="fr"' in html and "Construction" in html
     html = client.get("/es/organisations/menuiserie/").content.decode()
     assert 'lang="es"' in html and "Construcción" in html
+
+
+def test_language_switch_keeps_the_page(client, federation):
+    r = client.post("/i18n/setlang/", {"language": "fr", "next": "/organisations/menuiserie/"})
+    assert r["Location"] == "/fr/organisations/menuiserie/"
+    r = client.post("/i18n/setlang/", {"language": "es", "next": "/fr/organisations/menuiserie/?x=1"})
+    assert r["Location"] == "/es/organisations/menuiserie/?x=1"
+    r = client.post("/i18n/setlang/", {"language": "en", "next": "/es/organisations/menuiserie/"})
+    assert r["Location"] == "/organisations/menuiserie/"

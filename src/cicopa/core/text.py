@@ -11,6 +11,8 @@ _COMPOUND = re.compile(r"\w+(?:-\w+)+", re.UNICODE)
 
 def fold(text: str) -> str:
     """Lower-case, accent-free form: 'Coopérativa' -> 'cooperativa', 'Ærø' -> 'aero'."""
+    if text.isascii():
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     return stripped.replace("æ", "ae").replace("ø", "o").replace("œ", "oe").replace("ß", "ss")
@@ -29,6 +31,7 @@ def search_text(*parts: str | None) -> str:
     out: list[str] = []
     for part in parts:
         if part:
-            out.extend(words(part))
-            out.extend(m.replace("-", "") for m in _COMPOUND.findall(fold(part)))
+            folded = fold(part)
+            out.extend(_WORD.findall(folded))
+            out.extend(m.replace("-", "") for m in _COMPOUND.findall(folded))
     return " ".join(out)

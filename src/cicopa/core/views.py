@@ -1,12 +1,15 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
+from django.views.i18n import set_language as django_set_language
 
 from cicopa.core import services
 from cicopa.core.errors import ValidationError
@@ -40,3 +43,15 @@ def account(request: HttpRequest) -> HttpResponse:
     tokens = ApiToken.objects.filter(user_id=request.user.pk or 0)
     access = request.user.organisation_access.select_related("organisation")  # type: ignore[union-attr]
     return render(request, "core/account.html", {"tokens": tokens, "new_key": new_key, "access": access})
+
+
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Django's set_language, resolving `next` in the language of its own prefix.
+
+    Requests outside the language-prefixed URLs run in the default language, so Django's view alone
+    cannot translate a `next` such as /fr/organisations/x/ into /es/organisations/x/.
+    """
+    next_url = request.POST.get("next", "")
+    with translation.override(translation.get_language_from_path(next_url) or settings.LANGUAGE_CODE):
+        return django_set_language(request)

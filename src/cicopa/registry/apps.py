@@ -6,3 +6,6 @@ class RegistryConfig(AppConfig):
     name = "cicopa.registry"
     label = "registry"
     verbose_name = _("Registry")
+
+    def ready(self) -> None:
+        from cicopa.registry import checks  # noqa: F401  (registers the system checks)

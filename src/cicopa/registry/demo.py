@@ -356,11 +356,13 @@ def _member_organisations(
                 f"{'Association' if second else 'National Federation'} of Producers' Co-operatives, {country.name_en}",
             )
             if second:
-                label = {"fr": f"Association des Scop ({country.name_fr})",
-                         "es": f"Unión de Cooperativas de Trabajo Asociado ({country.name_es})",
-                         "it": f"Lega delle cooperative di lavoro ({country.name_en})",
-                         "pt": f"União das Cooperativas de Produção ({country.name_en})",
-                         "de": f"Bund der Werkgenossenschaften ({country.name_en})"}.get(lang, label)
+                label = {
+                    "fr": f"Association des Scop ({country.name_fr})",
+                    "es": f"Unión de Cooperativas de Trabajo Asociado ({country.name_es})",
+                    "it": f"Lega delle cooperative di lavoro ({country.name_en})",
+                    "pt": f"União das Cooperativas de Produção ({country.name_en})",
+                    "de": f"Bund der Werkgenossenschaften ({country.name_en})",
+                }.get(lang, label)
             name, acronym, slug, city = label, "", None, ""
         lat, lon = labels.get(iso, (0.0, 0.0))
         org = services.organisation_create(

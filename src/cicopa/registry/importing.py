@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
@@ -19,7 +20,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cicopa.core.audit import actor_label
-from cicopa.core.db import refresh_statistics
+from cicopa.core.db import insert_rows, now_value, refresh_statistics
 from cicopa.core.errors import PermissionDenied
 from cicopa.core.models import AuditEntry, Country, LegalForm, MembershipType, Sector
 from cicopa.core.roles import is_secretariat
@@ -496,7 +497,7 @@ def _write(
                         setattr(org, f, "" if value is None and f in {"acronym", "fax", "legal_form_text"} else value)
                 org.refresh_search_text()
             _assign_slugs(new)
-            Organisation.objects.bulk_create([o for _, o in new], batch_size=500)
+            _insert_new([o for _, o in new])
             if changed:
                 Organisation.objects.bulk_update(
                     changed,
@@ -504,31 +505,45 @@ def _write(
                     batch_size=500,
                 )
                 through.objects.filter(organisation_id__in=[o.pk for o in changed]).delete()
-            ExternalIdentifier.objects.bulk_create(
-                [ExternalIdentifier(organisation=o, scheme=scheme, value=r.values["_identifier"]) for r, o in new],
-                batch_size=1000,
+            insert_rows(
+                ExternalIdentifier._meta.db_table,
+                ("organisation_id", "scheme", "value"),
+                ((o.pk, scheme, r.values["_identifier"]) for r, o in new),
             )
             by_row = {id(r): o for r, o in new} | {
                 id(r): current[existing[r.values["_identifier"]]] for r in chunk if r.values["_identifier"] in existing
             }
-            through.objects.bulk_create(
-                [through(organisation_id=by_row[id(r)].pk, sector_id=s) for r in chunk for s in r.sectors],
-                batch_size=1000,
+            insert_rows(
+                through._meta.db_table,
+                ("organisation_id", "sector_id"),
+                ((by_row[id(r)].pk, s) for r in chunk for s in r.sectors),
             )
-            AuditEntry.objects.bulk_create(
-                [
-                    AuditEntry(
-                        actor=actor,
-                        actor_label=label,
-                        action="organisation.import",
-                        object_type="registry.organisation",
-                        object_id=str(by_row[id(r)].pk),
-                        object_repr=by_row[id(r)].name[:300],
-                        changes={"identifier": f"{scheme}:{r.values['_identifier']}"},
+            now = now_value()
+            insert_rows(
+                AuditEntry._meta.db_table,
+                (
+                    "created_at",
+                    "actor_id",
+                    "actor_label",
+                    "action",
+                    "object_type",
+                    "object_id",
+                    "object_repr",
+                    "changes",
+                ),
+                (
+                    (
+                        now,
+                        actor.pk,
+                        label,
+                        "organisation.import",
+                        "registry.organisation",
+                        str(by_row[id(r)].pk),
+                        by_row[id(r)].name[:300],
+                        _changes(r, scheme, by_row[id(r)]),
                     )
                     for r in chunk
-                ],
-                batch_size=1000,
+                ),
             )
             report.created += len(new)
             report.updated += len(changed)
@@ -536,6 +551,31 @@ def _write(
                 progress(start + len(chunk))
     if len(parsed) >= STATISTICS_AFTER:
         refresh_statistics(["registry_organisation", "registry_organisation_sectors"])
+
+
+ORG_COLUMNS = (*FIELDS, "slug", "is_demo", "search_title", "search_body", "created_at", "updated_at")
+
+
+def _insert_new(orgs: list[Organisation]) -> None:
+    """Insert new organisations and give them their ids (found again by their unique slugs)."""
+    if not orgs:
+        return
+    now = now_value()
+    insert_rows(
+        Organisation._meta.db_table,
+        ORG_COLUMNS,
+        ([*(getattr(o, f) for f in ORG_COLUMNS[:-2]), now, now] for o in orgs),
+    )
+    ids = dict(Organisation.objects.filter(slug__in=[o.slug for o in orgs]).values_list("slug", "id"))
+    for org in orgs:
+        org.pk = ids[org.slug]
+        org._state.adding = False
+
+
+def _changes(row: _Row, scheme: str, org: Organisation) -> str:
+    """The audit entry's changes for one imported row: its identifier and the values it set."""
+    values = {f: [None, str(v)] for f, v in row.values.items() if not f.startswith("_") and v not in (None, "")}
+    return json.dumps({"identifier": f"{scheme}:{row.values['_identifier']}", **values}, ensure_ascii=False)
 
 
 def _assign_slugs(new: list[tuple[_Row, Organisation]]) -> None:

@@ -38,6 +38,7 @@ class Organisation(models.Model):
         Country,
         null=True,
         blank=True,
+        db_index=False,  # the (country, name) and (country, kind) indexes serve country lookups
         on_delete=models.PROTECT,
         verbose_name=_("country"),
         related_name="organisations",
@@ -84,7 +85,6 @@ class Organisation(models.Model):
         max_length=12,
         choices=OrganisationStatus.choices,
         default=OrganisationStatus.ACTIVE,
-        db_index=True,
     )
     is_demo = models.BooleanField(_("demo record"), default=False)
     # Folded (lower-case, accent-free) text indexed by the database's full-text index.

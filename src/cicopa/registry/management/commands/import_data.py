@@ -67,9 +67,8 @@ class Command(BaseCommand):
         User = get_user_model()
         qs = User.objects.filter(is_staff=True, is_active=True)
         user = qs.filter(username=username).first() if username else qs.order_by("id").first()
+        if user is None and username:
+            raise CommandError(_("No active secretariat account is named %(name)s.") % {"name": username})
         if user is None:
-            raise CommandError(
-                _("No active secretariat account%(who)s; create one with `cicopa createsuperuser`.")
-                % {"who": f" named {username}" if username else ""}
-            )
+            raise CommandError(_("No active secretariat account; create one with `cicopa createsuperuser`."))
         return user
