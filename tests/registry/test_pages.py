@@ -159,3 +159,28 @@ def test_language_switch_keeps_the_page(client, federation):
     assert r["Location"] == "/es/organisations/menuiserie/?x=1"
     r = client.post("/i18n/setlang/", {"language": "en", "next": "/es/organisations/menuiserie/"})
     assert r["Location"] == "/organisations/menuiserie/"
+
+
+def _queries_for(client, url, params):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url, params).status_code == 200
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.parametrize("url", ["/", "/api/v1/organisations"])
+@pytest.mark.parametrize("q", ["", "coop"])
+def test_directory_page_and_api_queries_do_not_grow_with_page_size(client, federation, alice, url, q):
+    from cicopa.registry import services
+
+    for i in range(40):
+        services.organisation_create(
+            actor=alice,
+            parent=federation["cgscop"],
+            data={"name": f"Coop Scop {i}", "country": federation["cgscop"].country, "sectors": ["health", "other"]},
+        )
+    small = _queries_for(client, url, {"q": q, "page_size": 5})
+    large = _queries_for(client, url, {"q": q, "page_size": 45})
+    assert small == large

@@ -1,10 +1,33 @@
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest
 
 from cicopa.core.models import ApiToken, AuditEntry, Country, LegalForm, MembershipType, Region, Sector
+from cicopa.core.roles import is_secretariat
+
+
+class SecretariatAdmin(admin.ModelAdmin):
+    """The back office belongs to the secretariat (staff accounts), whatever Django model permissions say."""
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return is_secretariat(request.user)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return is_secretariat(request.user)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return is_secretariat(request.user)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return is_secretariat(request.user)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return is_secretariat(request.user)
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(SecretariatAdmin):
     list_display = ("created_at", "actor_label", "action", "object_type", "object_repr")
     list_filter = ("action", "object_type")
     search_fields = ("object_repr", "actor_label", "object_id")
@@ -20,7 +43,7 @@ class AuditEntryAdmin(admin.ModelAdmin):
         return False
 
 
-class ReadOnlyReference(admin.ModelAdmin):
+class ReadOnlyReference(SecretariatAdmin):
     """Reference data comes from the standards through migrations, not by hand."""
 
     def has_add_permission(self, request):  # type: ignore[no-untyped-def]
@@ -61,7 +84,7 @@ class LegalFormAdmin(ReadOnlyReference):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(SecretariatAdmin):
     list_display = ("name", "user", "prefix", "created_at", "last_used_at")
     readonly_fields = ("user", "name", "prefix", "key_hash", "created_at", "last_used_at")
 

@@ -301,3 +301,27 @@ def access_grant(*, actor: Any, user: Any, organisation: Organisation, role: str
     )
     audit.record(actor=actor, action="access.grant", obj=access, changes={"role": [None, role], "user": user.pk})
     return access
+
+
+@transaction.atomic
+def access_revoke(*, actor: Any, access: OrganisationAccess) -> None:
+    if not is_secretariat(actor):
+        raise PermissionDenied(_("Only the secretariat removes access."))
+    audit.record(actor=actor, action="access.revoke", obj=access, changes={"role": [access.role, None]})
+    access.delete()
+
+
+PERSON_FIELDS = ("full_name", "title", "email", "phone")
+
+
+@transaction.atomic
+def person_save(*, actor: Any, person: Person, changed: Iterable[str] = PERSON_FIELDS) -> Person:
+    """Create or correct a person's details (the secretariat's back office)."""
+    if not is_secretariat(actor):
+        raise PermissionDenied(_("Only the secretariat edits people's details here."))
+    before = audit.snapshot(Person.objects.get(pk=person.pk), PERSON_FIELDS) if person.pk else {}
+    person.full_clean()
+    person.save()
+    changes = audit.diff(before, audit.snapshot(person, PERSON_FIELDS))
+    audit.record(actor=actor, action="person.update" if before else "person.create", obj=person, changes=changes)
+    return person
