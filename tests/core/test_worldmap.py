@@ -17,7 +17,6 @@ from cicopa.core.worldmap import (
     HEIGHT,
     WIDTH,
     Marker,
-    aggregate_markers,
     build_cache,
     country_paths,
     label_points,
@@ -319,39 +318,3 @@ def test_markers_without_links_keep_role_img() -> None:
 
 
 # --- aggregation ------------------------------------------------------------------------------------
-
-
-def test_aggregate_markers() -> None:
-    points = [
-        (0.5, 0.5, "a"),
-        (1.5, 1.5, "b"),
-        (1.0, 1.0, "a"),  # the same key again in the same cell: counted once
-        (-0.5, -0.5, "c"),
-        (48.8, 2.3, "d"),
-        (48.9, 2.4, "e"),
-        (49.1, 3.9, "f"),
-        (49.0, 3.0, "a"),  # a key seen elsewhere counts in this cell too
-        (math.nan, 3.0, "g"),
-    ]
-    result = aggregate_markers(points)
-    assert result[0] == (pytest.approx((48.8 + 48.9 + 49.1 + 49.0) / 4), pytest.approx(2.9), 4)
-    assert (1.0, 1.0, 2) in result
-    assert (-0.5, -0.5, 1) in result
-    assert len(result) == 3
-    assert sum(count for _, _, count in result) == 7
-
-
-def test_aggregate_markers_cell_size() -> None:
-    points = [(10.0, 10.0, "a"), (14.0, 14.0, "b"), (21.0, 21.0, "c")]
-    assert [count for *_, count in aggregate_markers(points, cell_degrees=10)] == [2, 1]
-    assert len(aggregate_markers(points, cell_degrees=1)) == 3
-    assert aggregate_markers([]) == []
-    with pytest.raises(ValueError):
-        aggregate_markers(points, cell_degrees=0)
-
-
-def test_aggregate_many_points_stays_small() -> None:
-    points = [((i * 7919) % 17000 / 100 - 85, (i * 104729) % 36000 / 100 - 180, str(i)) for i in range(100_000)]
-    result = aggregate_markers(points, cell_degrees=5)
-    assert sum(count for *_, count in result) == 100_000
-    assert len(result) <= (180 // 5 + 1) * (360 // 5 + 1)

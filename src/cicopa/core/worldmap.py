@@ -21,7 +21,7 @@ import math
 import os
 import tempfile
 import uuid
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,7 +31,6 @@ __all__ = [
     "HEIGHT",
     "WIDTH",
     "Marker",
-    "aggregate_markers",
     "build_cache",
     "country_paths",
     "label_points",
@@ -518,41 +517,3 @@ def render_map(
         out.append("</g>")
     out.append("</svg>")
     return "\n".join(out)
-
-
-# --------------------------------------------------------------------------------------------------
-# Aggregation
-# --------------------------------------------------------------------------------------------------
-
-
-def aggregate_markers(
-    points: Iterable[tuple[float, float, str]], cell_degrees: float = 2.0
-) -> list[tuple[float, float, int]]:
-    """Cluster (lat, lon, key) points into a grid of ``cell_degrees`` cells.
-
-    Returns one (mean lat, mean lon, count) per non-empty cell, largest count first. ``count`` is the
-    number of distinct keys in the cell: a key seen twice in the same cell counts once (and only its
-    first point enters the mean). Points with non-finite coordinates are skipped.
-    """
-    if not (math.isfinite(cell_degrees) and cell_degrees > 0):
-        raise ValueError("cell_degrees must be a positive number")
-    cells: dict[tuple[int, int], list[float]] = {}
-    seen: set[tuple[int, int, str]] = set()
-    for lat, lon, key in points:
-        if not (math.isfinite(lat) and math.isfinite(lon)):
-            continue
-        lat = min(90.0, max(-90.0, lat))
-        if not -180.0 <= lon <= 180.0:
-            lon = (lon + 180.0) % 360.0 - 180.0
-        cell = (math.floor(lat / cell_degrees), math.floor(lon / cell_degrees))
-        marker = (*cell, key)
-        if marker in seen:
-            continue
-        seen.add(marker)
-        acc = cells.setdefault(cell, [0.0, 0.0, 0.0])
-        acc[0] += lat
-        acc[1] += lon
-        acc[2] += 1
-    result = [(acc[0] / acc[2], acc[1] / acc[2], int(acc[2])) for acc in cells.values()]
-    result.sort(key=lambda item: (-item[2], item[0], item[1]))
-    return result

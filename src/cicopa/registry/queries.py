@@ -9,8 +9,9 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Avg, Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -305,10 +306,36 @@ def directory_facets(filters: DirectoryFilters, top_countries: int = 60) -> Face
     return Facets(facets, approximate, limit)
 
 
-def map_points(filters: DirectoryFilters) -> list[tuple[float | None, float | None, str]]:
-    """(lat, lon, country) of every result; a record without coordinates stands at its country."""
-    rows = matching(filters).order_by().values_list("latitude", "longitude", "country_id")
-    return [(lat, lon, c or "") for lat, lon, c in rows.iterator(chunk_size=5000)]
+@dataclass
+class MapCells:
+    located: list[tuple[float, float, int]]  # (mean latitude, mean longitude, organisations) per grid cell
+    by_country: dict[str, int]  # organisations without coordinates, per country
+
+    @property
+    def total(self) -> int:
+        return sum(n for *_, n in self.located) + sum(self.by_country.values())
+
+
+def map_cells(filters: DirectoryFilters, cell_degrees: float = 3.0) -> MapCells:
+    """The results counted per grid cell by the database, so that a map of a million stays cheap."""
+    qs = matching(filters).order_by()
+    located = (
+        qs.filter(latitude__isnull=False, longitude__isnull=False)
+        .annotate(
+            cell_lat=Cast(F("latitude") / cell_degrees, IntegerField()),
+            cell_lon=Cast(F("longitude") / cell_degrees, IntegerField()),
+        )
+        .values("cell_lat", "cell_lon")
+        .annotate(n=Count("id"), lat=Avg("latitude"), lon=Avg("longitude"))
+        .values_list("lat", "lon", "n")
+    )
+    unlocated = (
+        qs.filter(Q(latitude__isnull=True) | Q(longitude__isnull=True), country__isnull=False)
+        .values("country_id")
+        .annotate(n=Count("id"))
+        .values_list("country_id", "n")
+    )
+    return MapCells(list(located), dict(unlocated))
 
 
 def organisation_profile(slug: str) -> Organisation:

@@ -9,12 +9,13 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
@@ -139,25 +140,24 @@ def _toggle(request: HttpRequest, key: str, value: str, *, multi: bool) -> str:
 @require_GET
 def directory_map(request: HttpRequest) -> HttpResponse:
     filters, _errors = _filters_or_errors(request)
+    cells = queries.map_cells(filters)
     labels = worldmap.label_points()
-    points = []
-    for lat, lon, country in queries.map_points(filters):
-        if lat is None or lon is None:
-            if country not in labels:
-                continue
-            lat, lon = labels[country]
-        points.append((lat, lon, country))
+    # Organisations without coordinates stand in the middle of their country.
+    points = cells.located + [(*labels[iso], n) for iso, n in cells.by_country.items() if iso in labels]
     markers = [
         worldmap.Marker(
-            lat=lat, lon=lon, count=n, label=_("%(n)s organisations") % {"n": n} if n != 1 else _("1 organisation")
+            lat=lat,
+            lon=lon,
+            count=n,
+            label=ngettext("%(n)s organisation", "%(n)s organisations", n) % {"n": intcomma(n)},
         )
-        for lat, lon, n in worldmap.aggregate_markers(points, cell_degrees=3.0)
+        for lat, lon, n in points
     ]
     svg = worldmap.render_map(
         markers=markers,
         title=_("Map of the results"),
         description=_("%(n)s organisations shown on a world map; larger circles stand for more organisations.")
-        % {"n": len(points)},
+        % {"n": intcomma(sum(n for *_, n in points))},
     )
     response = HttpResponse(svg, content_type="image/svg+xml")
     response["Cache-Control"] = "public, max-age=300"
