@@ -100,9 +100,8 @@ class Organisation(models.Model):
         indexes = [
             models.Index(fields=["country", "kind"]),
             models.Index(fields=["name"]),
-            # the directory lists by name within a country, or the whole directory by name
+            # the directory lists by name within a country (the whole directory uses the name index)
             models.Index(fields=["country", "name"], name="registry_org_country_name"),
-            models.Index(fields=["status", "name"], name="registry_org_status_name"),
         ]
 
     def __str__(self) -> str:
