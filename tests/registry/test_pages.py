@@ -190,8 +190,15 @@ def test_map_counts_organisations_per_place(client, federation, alice):
     from cicopa.registry import services
 
     for i in range(3):
-        services.organisation_create(actor=alice, data={"name": f"Lyon Coop {i}", "country": federation[
-            "cgscop"].country, "latitude": 45.75 + i / 100, "longitude": 4.85})
+        services.organisation_create(
+            actor=alice,
+            data={
+                "name": f"Lyon Coop {i}",
+                "country": federation["cgscop"].country,
+                "latitude": 45.75 + i / 100,
+                "longitude": 4.85,
+            },
+        )
     svg = client.get("/directory/map.svg", {"country": "FR"}).content.decode()
     assert "4 organisations" in svg  # Menuiserie and three more around Lyon, in one cell
     assert "1 organisation<" in svg  # CG Scop, without coordinates, in the middle of France

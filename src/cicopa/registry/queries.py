@@ -25,7 +25,8 @@ from cicopa.registry.models import (
     OrganisationKind,
     OrganisationStatus,
 )
-from cicopa.registry.search import TextQuery, match_sql, ranked_ids
+from cicopa.registry import ranking
+from cicopa.registry.search import TextQuery, match_sql
 
 SORTS: dict[str, tuple[str, ...] | None] = {
     "relevance": None,
@@ -224,7 +225,7 @@ def _order(sort: str) -> tuple[str, ...]:
 
 def search_directory(filters: DirectoryFilters) -> DirectoryPage:
     """One page of the directory in a constant number of queries whatever the page size:
-    count, (candidates, ranking,) rows, sectors."""
+    count, (candidates,) rows, sectors."""
     offset = (filters.page - 1) * filters.page_size
     qs = matching(filters)
     # Counting every hit of a common word would cost as much as the search itself: count up to a bound.
@@ -235,8 +236,8 @@ def search_directory(filters: DirectoryFilters) -> DirectoryPage:
     sort = filters.effective_sort
     if sort == "relevance" and filters.text:
         cap = max(settings.CICOPA_SEARCH_RANK_LIMIT, offset + filters.page_size)
-        candidates = list(qs.order_by().values_list("id", flat=True)[:cap])
-        ids = ranked_ids(filters.text, candidates, offset + filters.page_size)[offset:]
+        candidates = list(qs.order_by().values_list("id", "search_title", "search_body")[:cap])
+        ids = ranking.rank(candidates, filters.text.terms, offset + filters.page_size)[offset:]
         by_id = {o.id: o for o in _with_relations(Organisation.objects.filter(id__in=ids))}
         items = [by_id[i] for i in ids if i in by_id]
         ranked_limit = settings.CICOPA_SEARCH_RANK_LIMIT if total > settings.CICOPA_SEARCH_RANK_LIMIT else None

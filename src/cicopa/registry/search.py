@@ -9,7 +9,6 @@ search is case- and accent-insensitive on both engines. The schema lives in migr
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from django.db import connection
 
@@ -51,29 +50,3 @@ def match_sql(query: TextQuery) -> tuple[str, list[str]]:
             [query.tsquery()],
         )
     return f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [query.fts5()]
-
-
-def ranked_ids(query: TextQuery, candidate_ids: list[int], limit: int) -> list[int]:
-    """The best `limit` of `candidate_ids` (all matching `query`), best first.
-
-    Callers bound the candidates: ranking every hit of a very common word would cost time in
-    proportion to half the directory, so only the first candidates the index yields are ranked.
-    """
-    if not candidate_ids:
-        return []
-    if is_postgres():
-        sql = (
-            "SELECT id FROM registry_organisation WHERE id = ANY(%s) "
-            "ORDER BY ts_rank(search_vector, to_tsquery('simple', %s)) DESC, id LIMIT %s"
-        )
-        params: list[Any] = [candidate_ids, query.tsquery(), limit]
-    else:
-        sql = (
-            f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s "
-            f"AND +rowid IN ({', '.join(['%s'] * len(candidate_ids))}) "
-            f"ORDER BY bm25({FTS_TABLE}, 10.0, 1.0), rowid LIMIT %s"
-        )
-        params = [query.fts5(), *candidate_ids, limit]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return [row[0] for row in cursor.fetchall()]
