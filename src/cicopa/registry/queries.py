@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from cicopa.core.i18n import name_field
 from cicopa.core.models import Country, LegalForm, MembershipType, Region, Sector
+from cicopa.registry import ranking
 from cicopa.registry.models import (
     CURRENT_MEMBERSHIP,
     Membership,
@@ -25,7 +26,6 @@ from cicopa.registry.models import (
     OrganisationKind,
     OrganisationStatus,
 )
-from cicopa.registry import ranking
 from cicopa.registry.search import TextQuery, match_sql
 
 SORTS: dict[str, tuple[str, ...] | None] = {
