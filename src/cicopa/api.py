@@ -9,6 +9,7 @@ from ninja import NinjaAPI
 
 from cicopa.core.api_auth import OptionalAuth
 from cicopa.registry.api import router as registry_router
+from cicopa.statistics.api import router as statistics_router
 
 api = NinjaAPI(
     title="CICOPA platform API",
@@ -35,3 +36,4 @@ def permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpRespon
 
 
 api.add_router("/", registry_router)
+api.add_router("/", statistics_router)

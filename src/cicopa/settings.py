@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "axes",
     "cicopa.core",
     "cicopa.registry",
+    "cicopa.statistics",
 ]
 
 MIDDLEWARE = [

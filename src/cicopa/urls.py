@@ -13,6 +13,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("accounts/", include("cicopa.core.urls")),
+    path("statistics/", include("cicopa.statistics.urls")),
     path("", include("cicopa.registry.urls")),
     prefix_default_language=False,
 )

@@ -2,8 +2,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cicopa.registry import demo
@@ -33,7 +35,12 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         if not Organisation.objects.exists():
             self.stdout.write(_("Loading the demo federation…"))
-            demo.load_demo(progress=lambda s: self.stdout.write(f"  {s}"))
+            # Each capability that has demo data loads it, in the order of INSTALLED_APPS (registry first).
+            for config in apps.get_app_configs():
+                loader = getattr(config, "load_demo", None)
+                if loader is not None:
+                    with transaction.atomic():
+                        loader(progress=lambda s: self.stdout.write(f"  {s}"))
         if options["scale"]:
             federations = list(Organisation.objects.filter(kind="member_organisation"))
             if not federations:

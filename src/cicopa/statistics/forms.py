@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from cicopa.core.models import MembershipType, Sector
+from cicopa.statistics.models import MEASURES
+
+
+class LineForm(forms.Form):
+    """One line of a return. Checks across lines and against last year are the service's."""
+
+    sector = forms.ModelChoiceField(Sector.objects.all(), label=_("sector"), required=False)
+    membership_type = forms.ModelChoiceField(MembershipType.objects.all(), label=_("membership type"), required=False)
+    currency = forms.CharField(label=_("currency"), max_length=3, required=False)
+    source = forms.CharField(label=_("source"), max_length=300, required=False)
+    estimated = forms.MultipleChoiceField(
+        label=_("estimates"), choices=MEASURES, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    explanation = forms.CharField(label=_("explanation of large changes"), max_length=500, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, label in MEASURES:
+            self.fields[name] = forms.DecimalField(
+                label=label, required=False, min_value=0, decimal_places=2 if name == "turnover" else 0
+            )
+
+    def service_data(self) -> dict[str, Any] | None:
+        """The line as the service takes it, or None for a blank row."""
+        data = self.cleaned_data
+        if not data.get("sector") and not data.get("membership_type"):
+            return None
+        out = {k: v for k, v in data.items() if k not in ("sector", "membership_type")}
+        out["sector"] = data["sector"].code if data.get("sector") else ""
+        out["membership_type"] = data["membership_type"].code if data.get("membership_type") else ""
+        return out
+
+
+LineFormSet = forms.formset_factory(LineForm, extra=2, max_num=200)
+
+
+class NewReturnForm(forms.Form):
+    reporter = forms.ChoiceField(label=_("reporting organisation"))
+    year = forms.IntegerField(label=_("year"))
+
+    def __init__(self, *args: Any, reporters: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["reporter"].choices = reporters  # type: ignore[attr-defined]

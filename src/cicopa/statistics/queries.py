@@ -1,0 +1,237 @@
+"""Reads of the statistics shared by the dashboard, the API and the exports.
+
+Published totals are sums of the *counted* lines of validated returns (see aggregation.py for the rule
+against double counting), grouped by the database. With `carry`, a country's missing years take its
+last known figures, flagged as estimates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import Count, F, Max, Q, QuerySet, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cicopa.core.models import Country, MembershipType, Region, Sector
+from cicopa.statistics import aggregation
+from cicopa.statistics.aggregation import Figure
+from cicopa.statistics.models import FIRST_YEAR, MEASURE_NAMES, PublishedEstimate, ReturnLine
+
+DIMENSIONS = {
+    "world": None,
+    "region": "country__region",
+    "subregion": "country__subregion",
+    "development": "country__developed",
+    "country": "country",
+    "sector": "sector",
+    "membership_type": "membership_type",
+}
+
+
+@dataclass(frozen=True)
+class StatsFilters:
+    measure: str = "cooperatives"
+    region: str = ""
+    country: tuple[str, ...] = ()
+    sector: tuple[str, ...] = ()
+    membership_type: tuple[str, ...] = ()
+    year_from: int = FIRST_YEAR
+    year_to: int = field(default_factory=lambda: timezone.localdate().year)
+    carry: bool = False
+
+
+def _values(params: Mapping[str, Any], key: str) -> list[str]:
+    getlist = getattr(params, "getlist", None)
+    raw = getlist(key) if getlist else params.get(key)
+    if raw is None:
+        return []
+    if isinstance(raw, str):
+        raw = [raw]
+    return [v.strip() for item in raw for v in str(item).split(",") if v.strip()]
+
+
+def parse_filters(params: Mapping[str, Any]) -> StatsFilters:
+    """Read statistics filters from query parameters; raise ValidationError naming each bad one."""
+    errors: dict[str, str] = {}
+    data: dict[str, Any] = {}
+    measure = (_values(params, "measure") or ["cooperatives"])[-1]
+    if measure not in MEASURE_NAMES:
+        errors["measure"] = _("Unknown measure %(v)s; use one of %(choices)s.") % {
+            "v": measure,
+            "choices": ", ".join(MEASURE_NAMES),
+        }
+    data["measure"] = measure
+    known = {
+        "country": set(Country.objects.values_list("iso2", flat=True)),
+        "sector": set(Sector.objects.values_list("code", flat=True)),
+        "membership_type": set(MembershipType.objects.values_list("code", flat=True)),
+    }
+    for key, allowed in known.items():
+        values = [v.upper() for v in _values(params, key)] if key == "country" else _values(params, key)
+        bad = [v for v in values if v not in allowed]
+        if bad:
+            errors[key] = _("Unknown %(param)s: %(values)s") % {"param": key, "values": ", ".join(bad)}
+        data[key] = tuple(dict.fromkeys(values))
+    region = (_values(params, "region") or [""])[-1]
+    if region and not Region.objects.filter(m49=region).exists():
+        errors["region"] = _("Unknown region (use a UN M49 code such as 150 for Europe): %(v)s") % {"v": region}
+    data["region"] = region
+    this_year = timezone.localdate().year
+    for key, default in (("year_from", FIRST_YEAR), ("year_to", this_year)):
+        raw = (_values(params, key) or [""])[-1]
+        try:
+            value = int(raw) if raw else default
+            if not FIRST_YEAR <= value <= this_year:
+                raise ValueError
+        except ValueError:
+            errors[key] = _("%(param)s must be a year from %(low)s to %(high)s, not %(v)s") % {
+                "param": key,
+                "low": FIRST_YEAR,
+                "high": this_year,
+                "v": raw,
+            }
+            value = default
+        data[key] = value
+    if data["year_from"] > data["year_to"]:
+        errors["year_from"] = _("year_from comes after year_to.")
+    carry = (_values(params, "carry") or ["false"])[-1].lower()
+    if carry not in ("true", "false", "1", "0", "on", "off", "yes", "no"):
+        errors["carry"] = _("carry must be true or false, not %(v)s") % {"v": carry}
+    data["carry"] = carry in ("true", "1", "on", "yes")
+    if errors:
+        raise ValidationError(errors)
+    return StatsFilters(**data)
+
+
+def counted(filters: StatsFilters) -> QuerySet[ReturnLine]:
+    """The lines that enter published totals, within the filters."""
+    qs = ReturnLine.objects.filter(counted=True, year__gte=filters.year_from, year__lte=filters.year_to)
+    if filters.region:
+        qs = qs.filter(
+            Q(country__region=filters.region)
+            | Q(country__subregion=filters.region)
+            | Q(country__intermediate_region=filters.region)
+        )
+    if filters.country:
+        qs = qs.filter(country__in=filters.country)
+    if filters.sector:
+        qs = qs.filter(sector__in=filters.sector)
+    if filters.membership_type:
+        qs = qs.filter(membership_type__in=filters.membership_type)
+    return qs
+
+
+Series = dict[str, dict[int, Figure]]  # dimension value -> year -> figure
+
+
+def series(filters: StatsFilters, dimension: str = "world") -> Series:
+    """Yearly totals of the filters' measure for each value of `dimension`."""
+    if dimension not in DIMENSIONS:
+        raise ValidationError(
+            {
+                "dimension": _("Unknown dimension %(v)s; use one of %(choices)s.")
+                % {"v": dimension, "choices": ", ".join(DIMENSIONS)}
+            }
+        )
+    if filters.carry:
+        return _carried_series(filters, dimension)
+    measure = filters.measure
+    group = DIMENSIONS[dimension]
+    bit = 1 << MEASURE_NAMES.index(measure)
+    qs = counted(filters).order_by()
+    keys = ["year", group] if group else ["year"]
+    rows = qs.values(*keys).annotate(
+        total=Sum(measure), known=Count(measure), estimate=Max(F("estimated_mask").bitand(bit))
+    )
+    out: Series = {}
+    for row in rows:
+        key = _key(dimension, row[group] if group else None)
+        if key is None:
+            continue
+        value = float(row["total"]) if row["known"] else None
+        out.setdefault(key, {})[row["year"]] = Figure(value, bool(row["estimate"]))
+    return out
+
+
+def _key(dimension: str, value: Any) -> str | None:
+    if dimension == "world":
+        return "world"
+    if dimension == "development":
+        return "developed" if value else "developing"
+    return None if value is None else str(value)
+
+
+def _carried_series(filters: StatsFilters, dimension: str) -> Series:
+    """Totals per (year, country, dimension value) from the database; each country's gaps are then filled with
+    its last known figures (flagged as estimates) before summing."""
+    measure = filters.measure
+    group = DIMENSIONS[dimension]
+    bit = 1 << MEASURE_NAMES.index(measure)
+    keys = ["year", "country", *([group] if group and group != "country" else [])]
+    rows = (
+        counted(filters)
+        .order_by()
+        .values(*keys)
+        .annotate(total=Sum(measure), known=Count(measure), estimate=Max(F("estimated_mask").bitand(bit)))
+    )
+    lines = []
+    for i, row in enumerate(rows):
+        key = _key(dimension, row[group] if group else None)
+        if key is None:
+            continue
+        lines.append(
+            aggregation.Line(
+                id=i,
+                reporter=row["country"],
+                reporter_level="national",
+                year=row["year"],
+                country=row["country"],
+                sector=key,
+                membership_type="",
+                values={measure: float(row["total"]) if row["known"] else None},
+                estimated=frozenset({measure}) if row["estimate"] else frozenset(),
+            )
+        )
+    years = range(filters.year_from, filters.year_to + 1)
+    filled = aggregation.carry_forward(lines, years)
+    totals = aggregation.totals(filled, by=lambda line: (line.sector, str(line.year)))
+    out: Series = {}
+    for (key, year), figures in totals.items():
+        out.setdefault(key, {})[int(year)] = figures[measure]
+    return out
+
+
+def latest_year(filters: StatsFilters) -> int | None:
+    year = counted(filters).aggregate(y=Max("year"))["y"]
+    return int(year) if year is not None else None
+
+
+def breakdown(filters: StatsFilters, dimension: str, year: int) -> dict[str, Figure]:
+    """One year's totals per value of `dimension` (for bar charts, tables and the map)."""
+    one_year = StatsFilters(
+        **{**filters.__dict__, "year_from": year if not filters.carry else filters.year_from, "year_to": year}
+    )
+    return {key: years[year] for key, years in series(one_year, dimension).items() if year in years}
+
+
+def headline(filters: StatsFilters) -> dict[str, Any]:
+    """Every measure for the latest year with data, with its change from the year before."""
+    year = latest_year(filters)
+    if year is None:
+        return {"year": None, "figures": {}}
+    figures = {}
+    for measure in MEASURE_NAMES:
+        f = StatsFilters(**{**filters.__dict__, "measure": measure, "year_from": max(filters.year_from, year - 1)})
+        world = series(f, "world").get("world", {})
+        current, previous = world.get(year), world.get(year - 1)
+        growth = aggregation.growth_rates({y: fig.value for y, fig in world.items()}).get(year) if previous else None
+        figures[measure] = {"figure": current, "growth": growth}
+    return {"year": year, "figures": figures}
+
+
+def published(measure: str, scope: str = "world") -> list[PublishedEstimate]:
+    return list(PublishedEstimate.objects.filter(scope=scope, measure=measure).order_by("year"))

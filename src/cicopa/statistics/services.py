@@ -1,0 +1,391 @@
+"""Every write on statistical returns: entry, the workflow (draft -> submitted -> validated, or returned with
+the secretariat's comments), versions, and which lines the published totals count."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cicopa.core import audit
+from cicopa.core.errors import PermissionDenied, ValidationError
+from cicopa.core.models import Country, MembershipType, Sector
+from cicopa.core.roles import is_authenticated, is_secretariat
+from cicopa.registry.models import Organisation, OrganisationAccess, OrganisationKind
+from cicopa.statistics import aggregation
+from cicopa.statistics.models import (
+    COUNT_MEASURES,
+    FIRST_YEAR,
+    MEASURE_NAMES,
+    PARTS,
+    DesignatedReporter,
+    PublishedEstimate,
+    ReturnLine,
+    ReturnStatus,
+    ReturnVersion,
+    StatisticalReturn,
+    estimated_mask,
+    estimated_names,
+)
+
+CHANGE_WARNING = 0.5  # a figure that moves by more than half from last year needs an explanation
+LINE_FIELDS = (*MEASURE_NAMES, "currency", "source", "estimated_mask", "explanation")
+
+
+def can_report_for(user: Any, reporter: Organisation) -> bool:
+    """The secretariat, or the people who act for the reporting organisation."""
+    if is_secretariat(user):
+        return True
+    return is_authenticated(user) and OrganisationAccess.objects.filter(user=user, organisation=reporter).exists()
+
+
+def _check_reporter(actor: Any, reporter: Organisation) -> None:
+    if not can_report_for(actor, reporter):
+        raise PermissionDenied(_("You may only enter the returns of your own organisation."))
+
+
+def _year_range() -> tuple[int, int]:
+    return FIRST_YEAR, timezone.localdate().year
+
+
+@transaction.atomic
+def return_create(*, actor: Any, reporter: Organisation, year: int) -> StatisticalReturn:
+    _check_reporter(actor, reporter)
+    low, high = _year_range()
+    if not low <= year <= high:
+        raise ValidationError(
+            {"year": _("The year must be between %(low)s and %(high)s.") % {"low": low, "high": high}}
+        )
+    if reporter.kind not in (OrganisationKind.MEMBER_ORGANISATION, OrganisationKind.COOPERATIVE):
+        raise ValidationError({"reporter": _("Returns come from member organisations and co-operatives.")})
+    if reporter.country_id is None:
+        raise ValidationError({"reporter": _("The reporting organisation needs a country first.")})
+    if StatisticalReturn.objects.filter(reporter=reporter, year=year).exists():
+        raise ValidationError(
+            {"year": _("%(org)s already has a return for %(year)s.") % {"org": reporter, "year": year}}
+        )
+    ret = StatisticalReturn.objects.create(reporter=reporter, year=year)
+    audit.record(actor=actor, action="statistics.return.create", obj=ret, changes={"year": [None, year]})
+    _version(actor, ret, "create")
+    return ret
+
+
+@dataclass(frozen=True)
+class Warning:
+    line: int
+    field: str
+    message: str
+
+
+def _number(value: Any, field: str, errors: dict[str, list[str]], where: str) -> Any:
+    if value in (None, ""):
+        return None
+    try:
+        number = Decimal(str(value).replace(" ", "").replace(",", ""))
+    except InvalidOperation:
+        errors.setdefault(where, []).append(
+            _("%(field)s: %(value)s is not a number.") % {"field": field, "value": value}
+        )
+        return None
+    if number < 0:
+        errors.setdefault(where, []).append(_("%(field)s cannot be negative.") % {"field": field})
+        return None
+    if field != "turnover":
+        if number != number.to_integral_value():
+            errors.setdefault(where, []).append(_("%(field)s must be a whole number.") % {"field": field})
+            return None
+        return int(number)
+    return number
+
+
+def check_lines(
+    ret: StatisticalReturn, lines: Sequence[Mapping[str, Any]]
+) -> tuple[list[dict[str, Any]], dict[str, list[str]], list[Warning]]:
+    """Clean and check the lines of a return: (clean lines, errors by line, warnings needing an explanation)."""
+    errors: dict[str, list[str]] = {}
+    warnings: list[Warning] = []
+    sectors = set(Sector.objects.values_list("code", flat=True))
+    types = set(MembershipType.objects.values_list("code", flat=True))
+    seen: dict[tuple[str, str], int] = {}
+    clean: list[dict[str, Any]] = []
+    previous = _previous_lines(ret)
+    for i, raw in enumerate(lines, start=1):
+        where = f"line {i}"
+        sector, mtype = str(raw.get("sector") or ""), str(raw.get("membership_type") or "")
+        if sector not in sectors:
+            errors.setdefault(where, []).append(_("Unknown sector: %(v)s") % {"v": sector or "—"})
+        if mtype not in types:
+            errors.setdefault(where, []).append(_("Unknown membership type: %(v)s") % {"v": mtype or "—"})
+        if (sector, mtype) in seen:
+            errors.setdefault(where, []).append(
+                _("The same sector and membership type are already on line %(n)s.") % {"n": seen[(sector, mtype)]}
+            )
+        seen.setdefault((sector, mtype), i)
+        line: dict[str, Any] = {"sector_id": sector, "membership_type_id": mtype}
+        for field in MEASURE_NAMES:
+            line[field] = _number(raw.get(field), field, errors, where)
+        for part, whole in PARTS:
+            if line[part] is not None and line[whole] is not None and line[part] > line[whole]:
+                errors.setdefault(where, []).append(
+                    _("%(part)s (%(pv)s) cannot be more than %(whole)s (%(wv)s).")
+                    % {"part": part, "pv": line[part], "whole": whole, "wv": line[whole]}
+                )
+        currency = str(raw.get("currency") or "").upper()
+        if line["turnover"] is not None and (len(currency) != 3 or not currency.isalpha()):
+            errors.setdefault(where, []).append(_("Give the turnover's currency as an ISO 4217 code, such as EUR."))
+        line["currency"] = currency
+        line["source"] = str(raw.get("source") or "")[:300]
+        estimated = raw.get("estimated") or []
+        if isinstance(estimated, str):
+            estimated = [e.strip() for e in estimated.replace(";", ",").split(",") if e.strip()]
+        unknown = sorted(set(estimated) - set(MEASURE_NAMES))
+        if unknown:
+            errors.setdefault(where, []).append(
+                _("Unknown figures marked as estimates: %(v)s") % {"v": ", ".join(unknown)}
+            )
+        line["estimated_mask"] = estimated_mask(list(estimated))
+        line["explanation"] = str(raw.get("explanation") or "")[:500]
+        before = previous.get((sector, mtype))
+        if before is not None:
+            for field, _label in COUNT_MEASURES:
+                old, new = before.get(field), line[field]
+                if old and new is not None and abs(new - old) / old > CHANGE_WARNING and not line["explanation"]:
+                    warnings.append(
+                        Warning(
+                            i,
+                            field,
+                            _(
+                                "%(field)s changes from %(old)s to %(new)s since last year (more than 50%%): "
+                                "explain why."
+                            )
+                            % {"field": field, "old": old, "new": new},
+                        )
+                    )
+        clean.append(line)
+    return clean, errors, warnings
+
+
+def _previous_lines(ret: StatisticalReturn) -> dict[tuple[str, str], dict[str, Any]]:
+    """Last year's validated figures of the same reporter, by (sector, membership type)."""
+    rows = ReturnLine.objects.filter(
+        statistical_return__reporter=ret.reporter_id,
+        statistical_return__year=ret.year - 1,
+        statistical_return__status=ReturnStatus.VALIDATED,
+    ).values("sector_id", "membership_type_id", *MEASURE_NAMES)
+    return {(r["sector_id"], r["membership_type_id"]): r for r in rows}
+
+
+@transaction.atomic
+def return_save_lines(
+    *, actor: Any, statistical_return: StatisticalReturn, lines: Sequence[Mapping[str, Any]]
+) -> list[Warning]:
+    """Replace the lines of an editable return. Errors change nothing; warnings are returned (the return
+    can be saved with them, but not submitted until each large change is explained)."""
+    ret = StatisticalReturn.objects.select_for_update().get(pk=statistical_return.pk)
+    _check_reporter(actor, ret.reporter)
+    if not ret.is_editable:
+        raise ValidationError({"status": _("Only a draft or a returned return can be changed.")})
+    clean, errors, warnings = check_lines(ret, lines)
+    if errors:
+        raise ValidationError(errors)
+    before = _snapshot(ret)
+    ret.lines.all().delete()
+    country_id = ret.reporter.country_id
+    ReturnLine.objects.bulk_create(
+        [ReturnLine(statistical_return=ret, year=ret.year, country_id=country_id, **line) for line in clean]
+    )
+    ret.save(update_fields=["updated_at"])
+    after = _snapshot(ret)
+    audit.record(
+        actor=actor,
+        action="statistics.return.lines",
+        obj=ret,
+        changes={"lines": [len(before["lines"]), len(after["lines"])]},
+    )
+    _version(actor, ret, "edit")
+    return warnings
+
+
+def _transition(
+    actor: Any, ret: StatisticalReturn, allowed_from: Iterable[str], to: str, action: str, comment: str | None = None
+) -> StatisticalReturn:
+    ret = StatisticalReturn.objects.select_for_update().get(pk=ret.pk)
+    if ret.status not in allowed_from:
+        raise ValidationError(
+            {
+                "status": _("A return that is %(status)s cannot be %(action)s.")
+                % {"status": ret.get_status_display().lower(), "action": action}
+            }
+        )
+    old = ret.status
+    ret.status = to
+    if comment is not None:
+        ret.comment = comment
+    ret.save(update_fields=["status", "comment", "updated_at"])
+    audit.record(
+        actor=actor,
+        action=f"statistics.return.{to}",
+        obj=ret,
+        changes={"status": [old, to], **({"comment": comment} if comment else {})},
+    )
+    _version(actor, ret, to)
+    return ret
+
+
+@transaction.atomic
+def return_submit(*, actor: Any, statistical_return: StatisticalReturn) -> StatisticalReturn:
+    _check_reporter(actor, statistical_return.reporter)
+    lines = list(statistical_return.lines.values("sector_id", "membership_type_id", *LINE_FIELDS))
+    if not lines:
+        raise ValidationError({"lines": _("Enter at least one line before submitting.")})
+    _clean, _errors, warnings = check_lines(
+        statistical_return,
+        [
+            {
+                **ln,
+                "sector": ln["sector_id"],
+                "membership_type": ln["membership_type_id"],
+                "estimated": estimated_names(ln["estimated_mask"]),
+            }
+            for ln in lines
+        ],
+    )
+    if warnings:
+        raise ValidationError({"lines": [w.message for w in warnings]})
+    return _transition(
+        actor, statistical_return, (ReturnStatus.DRAFT, ReturnStatus.RETURNED), ReturnStatus.SUBMITTED, _("submitted")
+    )
+
+
+@transaction.atomic
+def return_send_back(*, actor: Any, statistical_return: StatisticalReturn, comment: str) -> StatisticalReturn:
+    if not is_secretariat(actor):
+        raise PermissionDenied(_("Only the secretariat reviews returns."))
+    if not comment.strip():
+        raise ValidationError({"comment": _("Say what needs to change.")})
+    return _transition(
+        actor, statistical_return, (ReturnStatus.SUBMITTED,), ReturnStatus.RETURNED, _("returned"), comment.strip()
+    )
+
+
+@transaction.atomic
+def return_validate(*, actor: Any, statistical_return: StatisticalReturn) -> StatisticalReturn:
+    if not is_secretariat(actor):
+        raise PermissionDenied(_("Only the secretariat validates returns."))
+    ret = _transition(actor, statistical_return, (ReturnStatus.SUBMITTED,), ReturnStatus.VALIDATED, _("validated"))
+    recount(countries=[ret.reporter.country_id or ""], years=[ret.year])
+    return ret
+
+
+@transaction.atomic
+def designate_reporter(*, actor: Any, country: Country, organisation: Organisation) -> DesignatedReporter:
+    if not is_secretariat(actor):
+        raise PermissionDenied(_("Only the secretariat designates reporters."))
+    if organisation.country_id != country.iso2:
+        raise ValidationError(
+            {"organisation": _("%(org)s is not in %(country)s.") % {"org": organisation, "country": country}}
+        )
+    designation, _created = DesignatedReporter.objects.update_or_create(
+        country=country, defaults={"organisation": organisation}
+    )
+    audit.record(
+        actor=actor, action="statistics.designate", obj=designation, changes={"organisation": [None, organisation.slug]}
+    )
+    recount(countries=[country.iso2], years=None)
+    return designation
+
+
+def recount(*, countries: Iterable[str], years: Iterable[int] | None) -> None:
+    """Apply the rule against double counting to the validated lines of these countries (and years)."""
+    qs = ReturnLine.objects.filter(country__in=list(countries))
+    if years is not None:
+        qs = qs.filter(year__in=list(years))
+    rows = list(
+        qs.values(
+            "id",
+            "statistical_return__status",
+            "statistical_return__reporter__slug",
+            "statistical_return__reporter__kind",
+            "year",
+            "country_id",
+            "sector_id",
+            "membership_type_id",
+            "cooperatives",
+        )
+    )
+    validated = [r for r in rows if r["statistical_return__status"] == ReturnStatus.VALIDATED]
+    designated = dict(DesignatedReporter.objects.values_list("country_id", "organisation__slug"))
+    lines = [
+        aggregation.Line(
+            id=r["id"],
+            reporter=r["statistical_return__reporter__slug"],
+            reporter_level="national"
+            if r["statistical_return__reporter__kind"] != OrganisationKind.COOPERATIVE
+            else "cooperative",
+            year=r["year"],
+            country=r["country_id"],
+            sector=r["sector_id"],
+            membership_type=r["membership_type_id"],
+            values={"cooperatives": r["cooperatives"]},
+        )
+        for r in validated
+    ]
+    counted = aggregation.counted_lines(lines, designated)
+    for start in range(0, len(rows), 5000):
+        chunk = [r["id"] for r in rows[start : start + 5000]]
+        ReturnLine.objects.filter(id__in=[i for i in chunk if i in counted]).update(counted=True)
+        ReturnLine.objects.filter(id__in=[i for i in chunk if i not in counted]).update(counted=False)
+
+
+def _snapshot(ret: StatisticalReturn) -> dict[str, Any]:
+    lines = []
+    for line in ret.lines.values("sector_id", "membership_type_id", *LINE_FIELDS):
+        row = {k: (str(v) if isinstance(v, Decimal) else v) for k, v in line.items()}
+        row["estimated"] = estimated_names(int(row.pop("estimated_mask")))
+        lines.append(row)
+    return {"status": ret.status, "comment": ret.comment, "lines": lines}
+
+
+def _version(actor: Any, ret: StatisticalReturn, action: str) -> ReturnVersion:
+    number = (ret.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+    return ReturnVersion.objects.create(
+        statistical_return=ret,
+        number=number,
+        actor=actor if getattr(actor, "pk", None) else None,
+        action=action,
+        status=ret.status,
+        comment=ret.comment,
+        snapshot=_snapshot(ret),
+    )
+
+
+@transaction.atomic
+def published_estimate_save(
+    *, actor: Any, estimate: PublishedEstimate, changed: Iterable[str] = ()
+) -> PublishedEstimate:
+    """Record or correct a published figure (kept apart from the sums of returns)."""
+    if not is_secretariat(actor):
+        raise PermissionDenied(_("Only the secretariat records published estimates."))
+    created = estimate.pk is None
+    estimate.full_clean()
+    estimate.save()
+    audit.record(
+        actor=actor,
+        action="statistics.estimate.create" if created else "statistics.estimate.update",
+        obj=estimate,
+        changes={f: [None, str(getattr(estimate, f))] for f in changed},
+    )
+    return estimate
+
+
+@transaction.atomic
+def published_estimate_delete(*, actor: Any, estimate: PublishedEstimate) -> None:
+    if not is_secretariat(actor):
+        raise PermissionDenied(_("Only the secretariat removes published estimates."))
+    audit.record(actor=actor, action="statistics.estimate.delete", obj=estimate)
+    estimate.delete()

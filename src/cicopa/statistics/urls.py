@@ -1,0 +1,11 @@
+from django.urls import path
+
+from cicopa.statistics import views
+
+app_name = "statistics"
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("data.csv", views.tidy_csv, name="tidy_csv"),
+    path("returns/", views.returns, name="returns"),
+    path("returns/<int:return_id>/", views.return_detail, name="return"),
+]

@@ -1,0 +1,309 @@
+"""Statistics pages: the public dashboard, and the entry and review of returns."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.humanize.templatetags.humanize import intcomma
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
+
+from cicopa.core import charts, worldmap
+from cicopa.core.i18n import name_field
+from cicopa.core.models import Country, MembershipType, Region, Sector
+from cicopa.core.roles import is_secretariat
+from cicopa.registry.models import Organisation, OrganisationAccess, OrganisationKind
+from cicopa.statistics import queries, services
+from cicopa.statistics.forms import LineFormSet, NewReturnForm
+from cicopa.statistics.models import MEASURES, ReturnStatus, StatisticalReturn, estimated_names
+
+MEASURE_LABELS = dict(MEASURES)
+BREAKDOWNS = (
+    ("sector", gettext_lazy("By sector")),
+    ("region", gettext_lazy("By region")),
+    ("membership_type", gettext_lazy("By membership type")),
+    ("development", gettext_lazy("Developed and developing regions")),
+)
+
+
+def _number(v: float) -> str:
+    return intcomma(int(v)) if float(v).is_integer() else intcomma(round(v, 2))
+
+
+def _labels() -> dict[str, dict[str, str]]:
+    lang = name_field()
+    return {
+        "sector": dict(Sector.objects.values_list("code", lang)),
+        "membership_type": dict(MembershipType.objects.values_list("code", lang)),
+        "region": dict(Region.objects.values_list("m49", lang)),
+        "subregion": dict(Region.objects.values_list("m49", lang)),
+        "country": dict(Country.objects.values_list("iso2", lang)),
+        "development": {"developed": _("Developed regions"), "developing": _("Developing regions")},
+        "world": {"world": _("World")},
+    }
+
+
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    try:
+        filters = queries.parse_filters(request.GET)
+        errors: dict[str, list[str]] = {}
+    except ValidationError as exc:
+        filters, errors = queries.StatsFilters(), exc.message_dict
+    labels = _labels()
+    measure_label = str(MEASURE_LABELS[filters.measure])
+    world = queries.series(filters, "world").get("world", {})
+    published = (
+        queries.published(filters.measure)
+        if not (filters.country or filters.region or filters.sector or filters.membership_type)
+        else []
+    )
+    trend = [
+        charts.Series(
+            _("Sum of validated returns"),
+            sorted((y, f.value) for y, f in world.items()),
+            frozenset(y for y, f in world.items() if f.estimated),
+        )
+    ]
+    if published:
+        trend.append(
+            charts.Series(
+                _("Published estimates"), [(p.year, float(p.value)) for p in published], css_class="series-published"
+            )
+        )
+    year = queries.latest_year(filters)
+    breakdowns = []
+    if year is not None:
+        for dimension, title in BREAKDOWNS:
+            values = queries.breakdown(filters, dimension, year)
+            rows = sorted(values.items(), key=lambda kv: -(kv[1].value or 0))
+            total = sum(f.value or 0 for _k, f in rows)
+            bars = [charts.Bar(labels[dimension].get(k, k), f.value, f.estimated) for k, f in rows]
+            breakdowns.append(
+                {
+                    "dimension": dimension,
+                    "title": title,
+                    "svg": charts.bar_chart(
+                        bars,
+                        title=f"{title} — {measure_label}, {year}",
+                        description=_(
+                            "%(measure)s in %(year)s, one bar per group; the same figures are in the table below."
+                        )
+                        % {"measure": measure_label, "year": year},
+                        value_label=measure_label,
+                        number_format=_number,
+                        empty_text=_("No data"),
+                    ),
+                    "rows": [
+                        {
+                            "label": labels[dimension].get(k, k),
+                            "figure": f,
+                            "share": (f.value / total) if total and f.value is not None else None,
+                        }
+                        for k, f in rows
+                    ],
+                }
+            )
+    by_country = queries.breakdown(filters, "country", year) if year else {}
+    map_svg = worldmap.render_map(
+        markers=[],
+        shading={iso: f.value for iso, f in by_country.items() if f.value},
+        shading_label=lambda iso, v: f"{labels['country'].get(iso, iso)}: {_number(v)}",
+        title=_("%(measure)s by country, %(year)s") % {"measure": measure_label, "year": year or "—"},
+        description=_("Countries are shaded by their figure; darker means more. The table below has the figures."),
+    )
+    context = {
+        "filters": filters,
+        "errors": errors,
+        "measure_label": measure_label,
+        "measures": MEASURES,
+        "headline": queries.headline(filters),
+        "year": year,
+        "trend_svg": charts.line_chart(
+            trend,
+            title=_("%(measure)s over the years") % {"measure": measure_label},
+            description=_("Yearly totals; hollow points are estimates. The figures are in the table below."),
+            y_label=measure_label,
+            number_format=_number,
+            empty_text=_("No validated figures yet"),
+        ),
+        "trend_rows": [
+            {"year": y, "figure": world[y], "published": next((p for p in published if p.year == y), None)}
+            for y in sorted(set(world) | {p.year for p in published})
+        ],
+        "breakdowns": breakdowns,
+        "map_svg": map_svg,
+        "country_rows": sorted(
+            ((labels["country"].get(k, k), k, f) for k, f in by_country.items()), key=lambda r: -(r[2].value or 0)
+        ),
+        "query": request.GET.urlencode(),
+        "countries": Country.objects.order_by(name_field()),
+        "regions": Region.objects.order_by("level", name_field()),
+        "sectors": Sector.objects.all(),
+        "membership_types": MembershipType.objects.all(),
+    }
+    return render(request, "statistics/dashboard.html", context)
+
+
+@require_GET
+def tidy_csv(request: HttpRequest) -> HttpResponse:
+    """Every counted figure in long format with coded dimensions, for researchers."""
+    try:
+        filters = queries.parse_filters(request.GET)
+    except ValidationError as exc:
+        return HttpResponse(json.dumps(exc.message_dict), status=400, content_type="application/json")
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(
+        [
+            "year",
+            "country_iso",
+            "m49_region",
+            "m49_subregion",
+            "sector",
+            "isic",
+            "membership_type",
+            "measure",
+            "value",
+            "estimate",
+            "source",
+            "reporter",
+        ]
+    )
+    rows = (
+        queries.counted(filters)
+        .select_related("country", "sector", "statistical_return__reporter")
+        .order_by("year", "country_id", "sector__position", "membership_type__position")
+    )
+    for line in rows.iterator(chunk_size=2000):
+        est = set(estimated_names(line.estimated_mask))
+        for measure, _label in MEASURES:
+            value = getattr(line, measure)
+            if value is None:
+                continue
+            writer.writerow(
+                [
+                    line.year,
+                    line.country_id,
+                    line.country.region_id if line.country else "",
+                    line.country.subregion_id if line.country else "",
+                    line.sector_id,
+                    line.sector.isic,
+                    line.membership_type_id,
+                    measure,
+                    value,
+                    int(measure in est),
+                    line.source,
+                    line.statistical_return.reporter.slug,
+                ]
+            )
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="cicopa-statistics-long.csv"'
+    return response
+
+
+def _reporters(user: Any) -> list[Organisation]:
+    kinds = (OrganisationKind.MEMBER_ORGANISATION, OrganisationKind.COOPERATIVE)
+    if is_secretariat(user):
+        return list(Organisation.objects.filter(kind=OrganisationKind.MEMBER_ORGANISATION).order_by("name"))
+    ids = OrganisationAccess.objects.filter(user=user).values("organisation_id")
+    return list(Organisation.objects.filter(id__in=ids, kind__in=kinds).order_by("name"))
+
+
+@login_required
+def returns(request: HttpRequest) -> HttpResponse:
+    reporters = _reporters(request.user)
+    form = NewReturnForm(request.POST or None, reporters=[(o.slug, str(o)) for o in reporters])
+    if request.method == "POST" and form.is_valid():
+        reporter = get_object_or_404(Organisation, slug=form.cleaned_data["reporter"])
+        try:
+            ret = services.return_create(actor=request.user, reporter=reporter, year=form.cleaned_data["year"])
+        except ValidationError as exc:
+            for field, errs in exc.message_dict.items():
+                for err in errs:
+                    form.add_error(field if field in form.fields else None, err)
+        else:
+            return redirect("statistics:return", return_id=ret.pk)
+    qs = StatisticalReturn.objects.select_related("reporter", "reporter__country")
+    if not is_secretariat(request.user):
+        qs = qs.filter(reporter__in=reporters)
+    return render(
+        request,
+        "statistics/returns.html",
+        {
+            "form": form,
+            "returns": qs.order_by("status", "-year", "reporter__name")[:500],
+            "is_secretariat": is_secretariat(request.user),
+        },
+    )
+
+
+@login_required
+def return_detail(request: HttpRequest, return_id: int) -> HttpResponse:
+    ret = get_object_or_404(StatisticalReturn.objects.select_related("reporter", "reporter__country"), pk=return_id)
+    if not services.can_report_for(request.user, ret.reporter):
+        raise PermissionDenied
+    initial = [
+        {
+            "sector": line.sector_id,
+            "membership_type": line.membership_type_id,
+            **{m: getattr(line, m) for m, _label in MEASURES},
+            "currency": line.currency,
+            "source": line.source,
+            "estimated": estimated_names(line.estimated_mask),
+            "explanation": line.explanation,
+        }
+        for line in ret.lines.all()
+    ]
+    formset = LineFormSet(request.POST or None, initial=initial, prefix="lines")
+    warnings: list[Any] = []
+    action = request.POST.get("action", "")
+    try:
+        if request.method == "POST" and action in ("save", "submit") and ret.is_editable:
+            if formset.is_valid():
+                lines = [d for d in (f.service_data() for f in formset.forms if f.has_changed() or f.initial) if d]
+                warnings = services.return_save_lines(actor=request.user, statistical_return=ret, lines=lines)
+                if action == "submit":
+                    services.return_submit(actor=request.user, statistical_return=ret)
+                    messages.success(request, _("The return was submitted to the secretariat."))
+                    return redirect("statistics:return", return_id=ret.pk)
+                messages.success(request, _("The return was saved."))
+                if not warnings:
+                    return redirect("statistics:return", return_id=ret.pk)
+        elif request.method == "POST" and action == "validate":
+            services.return_validate(actor=request.user, statistical_return=ret)
+            messages.success(request, _("The return was validated; its figures are now public."))
+            return redirect("statistics:return", return_id=ret.pk)
+        elif request.method == "POST" and action == "return":
+            services.return_send_back(
+                actor=request.user, statistical_return=ret, comment=request.POST.get("comment", "")
+            )
+            messages.success(request, _("The return was sent back with your comment."))
+            return redirect("statistics:return", return_id=ret.pk)
+    except ValidationError as exc:
+        for field, errs in exc.message_dict.items():
+            for err in errs:
+                messages.error(request, f"{field}: {err}" if field.startswith("line") else err)
+    ret.refresh_from_db()
+    return render(
+        request,
+        "statistics/return.html",
+        {
+            "ret": ret,
+            "formset": formset,
+            "warnings": warnings,
+            "versions": ret.versions.select_related("actor")[:50],
+            "is_secretariat": is_secretariat(request.user),
+            "editable": ret.is_editable,
+            "statuses": ReturnStatus,
+        },
+    )
