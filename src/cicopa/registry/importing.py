@@ -7,10 +7,8 @@ matched on their identifier in the file (kept as an external identifier of the c
 
 from __future__ import annotations
 
-import csv
-import io
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import IO, Any
 
@@ -24,6 +22,7 @@ from cicopa.core.db import insert_rows, now_value, refresh_statistics
 from cicopa.core.errors import PermissionDenied
 from cicopa.core.models import AuditEntry, Country, LegalForm, MembershipType, Sector
 from cicopa.core.roles import is_secretariat
+from cicopa.core.tabular import ImportFileError, read_table
 from cicopa.registry.models import ExternalIdentifier, Organisation, OrganisationKind, OrganisationStatus
 from cicopa.registry.services import slug_base, unique_slug
 
@@ -139,60 +138,6 @@ class ImportReport:
     @property
     def ok(self) -> bool:
         return not self.errors
-
-
-class ImportFileError(Exception):
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
-def read_table(stream: IO[bytes], filename: str) -> tuple[list[str], Iterator[list[str]]]:
-    """Header and rows of a CSV (UTF-8) or XLSX file, every cell as a stripped string."""
-    if filename.lower().endswith(".xlsx"):
-        return _read_xlsx(stream)
-    raw = stream.read()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ImportFileError(
-            _("The file is not UTF-8 text (byte %(pos)s cannot be read). Save it as CSV UTF-8 and try again.")
-            % {"pos": exc.start}
-        ) from None
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel  # type: ignore[assignment]
-    reader = csv.reader(io.StringIO(text, newline=""), dialect)
-    try:
-        header = next(reader)
-    except StopIteration:
-        raise ImportFileError(_("The file is empty.")) from None
-    return [h.strip() for h in header], ([c.strip() for c in row] for row in reader if any(c.strip() for c in row))
-
-
-def _read_xlsx(stream: IO[bytes]) -> tuple[list[str], Iterator[list[str]]]:
-    import zipfile
-
-    from openpyxl import load_workbook
-
-    try:
-        wb = load_workbook(stream, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
-        raise ImportFileError(_("The file is not a readable XLSX workbook.")) from None
-    rows = wb.worksheets[0].iter_rows(values_only=True)
-
-    def cells(row: Iterable[Any]) -> list[str]:
-        return [
-            "" if v is None else (str(int(v)) if isinstance(v, float) and v.is_integer() else str(v)).strip()
-            for v in row
-        ]
-
-    try:
-        header = cells(next(rows))
-    except StopIteration:
-        raise ImportFileError(_("The workbook's first sheet is empty.")) from None
-    return header, (cells(r) for r in rows if any(v not in (None, "") for v in r))
 
 
 class _Lookups:

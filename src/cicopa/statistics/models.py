@@ -190,3 +190,31 @@ class PublishedEstimate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope} {self.year} {self.measure}: {self.value}"
+
+
+class CountryYearTotal(models.Model):
+    """The counted figures of one country and year, summed over sectors and membership types.
+
+    Kept by services.recount() whenever counted lines change; the dashboard's world, regional and national
+    series read it instead of summing every line.
+    """
+
+    country = models.ForeignKey(Country, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    cooperatives = models.PositiveBigIntegerField(null=True)
+    members = models.PositiveBigIntegerField(null=True)
+    members_women = models.PositiveBigIntegerField(null=True)
+    employees = models.PositiveBigIntegerField(null=True)
+    employees_women = models.PositiveBigIntegerField(null=True)
+    worker_members = models.PositiveBigIntegerField(null=True)
+    worker_members_women = models.PositiveBigIntegerField(null=True)
+    producer_members = models.PositiveBigIntegerField(null=True)
+    producer_members_women = models.PositiveBigIntegerField(null=True)
+    turnover = models.DecimalField(max_digits=24, decimal_places=2, null=True)
+    estimated_mask = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["country", "year"], name="one_total_per_country_year")]
+
+    def __str__(self) -> str:
+        return f"{self.country_id} {self.year}"

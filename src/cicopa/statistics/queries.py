@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from cicopa.core.models import Country, MembershipType, Region, Sector
 from cicopa.statistics import aggregation
 from cicopa.statistics.aggregation import Figure
-from cicopa.statistics.models import FIRST_YEAR, MEASURE_NAMES, PublishedEstimate, ReturnLine
+from cicopa.statistics.models import FIRST_YEAR, MEASURE_NAMES, CountryYearTotal, PublishedEstimate, ReturnLine
 
 DIMENSIONS = {
     "world": None,
@@ -142,7 +142,9 @@ def series(filters: StatsFilters, dimension: str = "world") -> Series:
     measure = filters.measure
     group = DIMENSIONS[dimension]
     bit = 1 << MEASURE_NAMES.index(measure)
-    qs = counted(filters).order_by()
+    qs: QuerySet[Any] = counted(filters).order_by()
+    if dimension in COUNTRY_LEVEL and not (filters.sector or filters.membership_type):
+        qs = _country_totals(filters)  # the same sums, kept per country and year
     keys = ["year", group] if group else ["year"]
     rows = qs.values(*keys).annotate(
         total=Sum(measure), known=Count(measure), estimate=Max(F("estimated_mask").bitand(bit))
@@ -155,6 +157,22 @@ def series(filters: StatsFilters, dimension: str = "world") -> Series:
         value = float(row["total"]) if row["known"] else None
         out.setdefault(key, {})[row["year"]] = Figure(value, bool(row["estimate"]))
     return out
+
+
+COUNTRY_LEVEL = ("world", "region", "subregion", "development", "country")
+
+
+def _country_totals(filters: StatsFilters) -> QuerySet[CountryYearTotal]:
+    qs = CountryYearTotal.objects.filter(year__gte=filters.year_from, year__lte=filters.year_to)
+    if filters.region:
+        qs = qs.filter(
+            Q(country__region=filters.region)
+            | Q(country__subregion=filters.region)
+            | Q(country__intermediate_region=filters.region)
+        )
+    if filters.country:
+        qs = qs.filter(country__in=filters.country)
+    return qs.order_by()
 
 
 def _key(dimension: str, value: Any) -> str | None:

@@ -23,6 +23,7 @@ from cicopa.statistics.models import (
     FIRST_YEAR,
     MEASURE_NAMES,
     PARTS,
+    CountryYearTotal,
     DesignatedReporter,
     PublishedEstimate,
     ReturnLine,
@@ -340,6 +341,29 @@ def recount(*, countries: Iterable[str], years: Iterable[int] | None) -> None:
         chunk = [r["id"] for r in rows[start : start + 5000]]
         ReturnLine.objects.filter(id__in=[i for i in chunk if i in counted]).update(counted=True)
         ReturnLine.objects.filter(id__in=[i for i in chunk if i not in counted]).update(counted=False)
+    _refresh_totals({(r["country_id"], r["year"]) for r in rows})
+
+
+def _refresh_totals(cells: set[tuple[str, int]]) -> None:
+    """Re-sum the counted lines of these (country, year) cells into CountryYearTotal."""
+    by_country: dict[str, set[int]] = {}
+    for country, year in cells:
+        by_country.setdefault(country, set()).add(year)
+    for country, years in by_country.items():
+        CountryYearTotal.objects.filter(country_id=country, year__in=years).delete()
+        sums: dict[int, dict[str, Any]] = {}
+        lines = ReturnLine.objects.filter(country_id=country, year__in=years, counted=True).values(
+            "year", "estimated_mask", *MEASURE_NAMES
+        )
+        for line in lines.iterator(chunk_size=5000):
+            total = sums.setdefault(line["year"], {"estimated_mask": 0})
+            total["estimated_mask"] |= line["estimated_mask"]
+            for measure in MEASURE_NAMES:
+                if line[measure] is not None:
+                    total[measure] = total.get(measure, 0) + line[measure]
+        CountryYearTotal.objects.bulk_create(
+            [CountryYearTotal(country_id=country, year=year, **total) for year, total in sums.items()], batch_size=2000
+        )
 
 
 def _snapshot(ret: StatisticalReturn) -> dict[str, Any]:

@@ -8,4 +8,5 @@ urlpatterns = [
     path("data.csv", views.tidy_csv, name="tidy_csv"),
     path("returns/", views.returns, name="returns"),
     path("returns/<int:return_id>/", views.return_detail, name="return"),
+    path("returns/<int:return_id>/template.xlsx", views.return_template, name="return_template"),
 ]

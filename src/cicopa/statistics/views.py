@@ -7,6 +7,7 @@ import io
 import json
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.humanize.templatetags.humanize import intcomma
@@ -21,8 +22,9 @@ from cicopa.core import charts, worldmap
 from cicopa.core.i18n import name_field
 from cicopa.core.models import Country, MembershipType, Region, Sector
 from cicopa.core.roles import is_secretariat
+from cicopa.core.tabular import ImportFileError
 from cicopa.registry.models import Organisation, OrganisationAccess, OrganisationKind
-from cicopa.statistics import queries, services
+from cicopa.statistics import queries, services, spreadsheets
 from cicopa.statistics.forms import LineFormSet, NewReturnForm
 from cicopa.statistics.models import MEASURES, ReturnStatus, StatisticalReturn, estimated_names
 
@@ -247,12 +249,8 @@ def returns(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
-def return_detail(request: HttpRequest, return_id: int) -> HttpResponse:
-    ret = get_object_or_404(StatisticalReturn.objects.select_related("reporter", "reporter__country"), pk=return_id)
-    if not services.can_report_for(request.user, ret.reporter):
-        raise PermissionDenied
-    initial = [
+def _initial(ret: StatisticalReturn) -> list[dict[str, Any]]:
+    return [
         {
             "sector": line.sector_id,
             "membership_type": line.membership_type_id,
@@ -264,11 +262,46 @@ def return_detail(request: HttpRequest, return_id: int) -> HttpResponse:
         }
         for line in ret.lines.all()
     ]
-    formset = LineFormSet(request.POST or None, initial=initial, prefix="lines")
+
+
+@login_required
+def return_template(request: HttpRequest, return_id: int) -> HttpResponse:
+    """The return as an XLSX workbook to fill in, pre-filled with its lines or last year's figures."""
+    ret = get_object_or_404(StatisticalReturn.objects.select_related("reporter"), pk=return_id)
+    if not services.can_report_for(request.user, ret.reporter):
+        raise PermissionDenied
+    response = HttpResponse(
+        spreadsheets.template_xlsx(ret),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="return-{ret.reporter.slug}-{ret.year}.xlsx"'
+    return response
+
+
+@login_required
+def return_detail(request: HttpRequest, return_id: int) -> HttpResponse:
+    ret = get_object_or_404(StatisticalReturn.objects.select_related("reporter", "reporter__country"), pk=return_id)
+    if not services.can_report_for(request.user, ret.reporter):
+        raise PermissionDenied
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    bound = request.POST if action in ("save", "submit") else None
+    formset = LineFormSet(bound, initial=_initial(ret), prefix="lines")
     warnings: list[Any] = []
-    action = request.POST.get("action", "")
     try:
-        if request.method == "POST" and action in ("save", "submit") and ret.is_editable:
+        if request.method == "POST" and action == "upload" and ret.is_editable:
+            upload = request.FILES.get("file")
+            if upload is None or (upload.size or 0) > settings.CICOPA_MAX_UPLOAD_BYTES:
+                raise ValidationError({"file": _("Choose the filled-in template (an .xlsx or .csv file).")})
+            try:
+                lines = spreadsheets.read_lines(upload, upload.name or "")
+            except ImportFileError as exc:
+                raise ValidationError({"file": exc.message}) from None
+            warnings = services.return_save_lines(actor=request.user, statistical_return=ret, lines=lines)
+            formset = LineFormSet(initial=_initial(ret), prefix="lines")
+            messages.success(request, _("The figures of the file were saved."))
+            if not warnings:
+                return redirect("statistics:return", return_id=ret.pk)
+        elif request.method == "POST" and action in ("save", "submit") and ret.is_editable:
             if formset.is_valid():
                 lines = [d for d in (f.service_data() for f in formset.forms if f.has_changed() or f.initial) if d]
                 warnings = services.return_save_lines(actor=request.user, statistical_return=ret, lines=lines)

@@ -1,0 +1,58 @@
+"""An officer submits a return, the secretariat returns it with a comment, the officer fixes and resubmits,
+the secretariat validates, and the public dashboard shows the new figure."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def login(page, username, password):
+    page.context.clear_cookies()
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+
+
+def test_return_workflow_to_public_dashboard(page, accessible, federation, bob, alice):
+    login(page, "bob", "bob-password-1")
+    page.goto("/statistics/returns/")
+    accessible(page)
+    page.get_by_label("Year").fill("2024")
+    page.get_by_role("button", name=re.compile("Start")).click()
+    expect(page).to_have_url(re.compile(r"/statistics/returns/\d+/$"))
+    accessible(page)
+    page.locator("select[name='lines-0-sector']").select_option("construction")
+    page.locator("select[name='lines-0-membership_type']").select_option("worker")
+    page.locator("input[name='lines-0-cooperatives']").fill("4321")
+    page.locator("input[name='lines-0-members']").fill("100")
+    page.get_by_role("button", name="Save and submit").click()
+    expect(page.get_by_role("status")).to_contain_text("submitted")
+    return_url = page.url
+
+    login(page, "alice", "alice-password-1")
+    page.goto(return_url)
+    accessible(page)
+    page.get_by_label(re.compile("Comment")).fill("Members look too low: 100 for 4321 co-operatives?")
+    page.get_by_role("button", name="Return with comment").click()
+    expect(page.locator("main")).to_contain_text("Returned for changes")
+
+    login(page, "bob", "bob-password-1")
+    page.goto(return_url)
+    expect(page.locator("main")).to_contain_text("Members look too low")
+    page.locator("input[name='lines-0-members']").fill("98000")
+    page.get_by_role("button", name="Save and submit").click()
+    expect(page.get_by_role("status")).to_contain_text("submitted")
+
+    login(page, "alice", "alice-password-1")
+    page.goto(return_url)
+    page.get_by_role("button", name="Validate").click()
+    expect(page.locator("main")).to_contain_text("Validated")
+
+    page.context.clear_cookies()
+    page.goto("/statistics/?year_from=2000")
+    expect(page.locator("main")).to_contain_text("4,321")
+    accessible(page)
