@@ -19,7 +19,14 @@ from django.utils.translation import gettext as _
 from cicopa.core.models import Country, MembershipType, Region, Sector
 from cicopa.statistics import aggregation
 from cicopa.statistics.aggregation import Figure
-from cicopa.statistics.models import FIRST_YEAR, MEASURE_NAMES, CountryYearTotal, PublishedEstimate, ReturnLine
+from cicopa.statistics.models import (
+    COUNT_MEASURES,
+    FIRST_YEAR,
+    MEASURE_NAMES,
+    CountryYearTotal,
+    PublishedEstimate,
+    ReturnLine,
+)
 
 DIMENSIONS = {
     "world": None,
@@ -59,7 +66,11 @@ def parse_filters(params: Mapping[str, Any]) -> StatsFilters:
     errors: dict[str, str] = {}
     data: dict[str, Any] = {}
     measure = (_values(params, "measure") or ["cooperatives"])[-1]
-    if measure not in MEASURE_NAMES:
+    if measure == "turnover":
+        errors["measure"] = _(
+            "Turnover is reported in several currencies and is not added up; the long-format CSV has each figure."
+        )
+    elif measure not in MEASURE_NAMES:
         errors["measure"] = _("Unknown measure %(v)s; use one of %(choices)s.") % {
             "v": measure,
             "choices": ", ".join(MEASURE_NAMES),
@@ -214,8 +225,9 @@ def _carried_series(filters: StatsFilters, dimension: str) -> Series:
                 estimated=frozenset({measure}) if row["estimate"] else frozenset(),
             )
         )
-    years = range(filters.year_from, filters.year_to + 1)
-    filled = aggregation.carry_forward(lines, years)
+    # Carry up to the last year anyone reported, not into years nobody has reported yet.
+    last = max((line.year for line in lines), default=filters.year_from)
+    filled = aggregation.carry_forward(lines, range(filters.year_from, min(filters.year_to, last) + 1))
     totals = aggregation.totals(filled, by=lambda line: (line.sector, str(line.year)))
     out: Series = {}
     for (key, year), figures in totals.items():
@@ -242,7 +254,7 @@ def headline(filters: StatsFilters) -> dict[str, Any]:
     if year is None:
         return {"year": None, "figures": {}}
     figures = {}
-    for measure in MEASURE_NAMES:
+    for measure, _label in COUNT_MEASURES:
         f = StatsFilters(**{**filters.__dict__, "measure": measure, "year_from": max(filters.year_from, year - 1)})
         world = series(f, "world").get("world", {})
         current, previous = world.get(year), world.get(year - 1)

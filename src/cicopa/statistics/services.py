@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from cicopa.core import audit
@@ -22,6 +23,7 @@ from cicopa.statistics.models import (
     COUNT_MEASURES,
     FIRST_YEAR,
     MEASURE_NAMES,
+    MEASURES,
     PARTS,
     CountryYearTotal,
     DesignatedReporter,
@@ -36,6 +38,10 @@ from cicopa.statistics.models import (
 
 CHANGE_WARNING = 0.5  # a figure that moves by more than half from last year needs an explanation
 LINE_FIELDS = (*MEASURE_NAMES, "currency", "source", "estimated_mask", "explanation")
+
+
+def _measure_label(measure: str) -> str:
+    return capfirst(str(dict(MEASURES).get(measure, measure)))
 
 
 def can_report_for(user: Any, reporter: Organisation) -> bool:
@@ -90,15 +96,17 @@ def _number(value: Any, field: str, errors: dict[str, list[str]], where: str) ->
         number = Decimal(str(value).replace(" ", "").replace(",", ""))
     except InvalidOperation:
         errors.setdefault(where, []).append(
-            _("%(field)s: %(value)s is not a number.") % {"field": field, "value": value}
+            _("%(field)s: %(value)s is not a number.") % {"field": _measure_label(field), "value": value}
         )
         return None
     if number < 0:
-        errors.setdefault(where, []).append(_("%(field)s cannot be negative.") % {"field": field})
+        errors.setdefault(where, []).append(_("%(field)s cannot be negative.") % {"field": _measure_label(field)})
         return None
     if field != "turnover":
         if number != number.to_integral_value():
-            errors.setdefault(where, []).append(_("%(field)s must be a whole number.") % {"field": field})
+            errors.setdefault(where, []).append(
+                _("%(field)s must be a whole number.") % {"field": _measure_label(field)}
+            )
             return None
         return int(number)
     return number
@@ -134,7 +142,12 @@ def check_lines(
             if line[part] is not None and line[whole] is not None and line[part] > line[whole]:
                 errors.setdefault(where, []).append(
                     _("%(part)s (%(pv)s) cannot be more than %(whole)s (%(wv)s).")
-                    % {"part": part, "pv": line[part], "whole": whole, "wv": line[whole]}
+                    % {
+                        "part": _measure_label(part),
+                        "pv": line[part],
+                        "whole": _measure_label(whole).lower(),
+                        "wv": line[whole],
+                    }
                 )
         currency = str(raw.get("currency") or "").upper()
         if line["turnover"] is not None and (len(currency) != 3 or not currency.isalpha()):
@@ -164,7 +177,7 @@ def check_lines(
                                 "%(field)s changes from %(old)s to %(new)s since last year (more than 50%%): "
                                 "explain why."
                             )
-                            % {"field": field, "old": old, "new": new},
+                            % {"field": _measure_label(field), "old": old, "new": new},
                         )
                     )
         clean.append(line)

@@ -5,6 +5,7 @@ from cicopa.statistics import views
 app_name = "statistics"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("countries/<str:iso>/", views.country, name="country"),
     path("data.csv", views.tidy_csv, name="tidy_csv"),
     path("returns/", views.returns, name="returns"),
     path("returns/<int:return_id>/", views.return_detail, name="return"),

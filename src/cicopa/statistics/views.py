@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -26,7 +26,7 @@ from cicopa.core.tabular import ImportFileError
 from cicopa.registry.models import Organisation, OrganisationAccess, OrganisationKind
 from cicopa.statistics import queries, services, spreadsheets
 from cicopa.statistics.forms import LineFormSet, NewReturnForm
-from cicopa.statistics.models import MEASURES, ReturnStatus, StatisticalReturn, estimated_names
+from cicopa.statistics.models import COUNT_MEASURES, MEASURES, ReturnStatus, StatisticalReturn, estimated_names
 
 MEASURE_LABELS = dict(MEASURES)
 BREAKDOWNS = (
@@ -55,9 +55,12 @@ def _labels() -> dict[str, dict[str, str]]:
 
 
 @require_GET
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: HttpRequest, place: Country | None = None) -> HttpResponse:
+    params = request.GET.copy()
+    if place is not None:
+        params.setlist("country", [place.iso2])
     try:
-        filters = queries.parse_filters(request.GET)
+        filters = queries.parse_filters(params)
         errors: dict[str, list[str]] = {}
     except ValidationError as exc:
         filters, errors = queries.StatsFilters(), exc.message_dict
@@ -127,7 +130,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "filters": filters,
         "errors": errors,
         "measure_label": measure_label,
-        "measures": MEASURES,
+        "measures": COUNT_MEASURES,
         "headline": queries.headline(filters),
         "year": year,
         "trend_svg": charts.line_chart(
@@ -139,7 +142,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             empty_text=_("No validated figures yet"),
         ),
         "trend_rows": [
-            {"year": y, "figure": world[y], "published": next((p for p in published if p.year == y), None)}
+            {"year": y, "figure": world.get(y), "published": next((p for p in published if p.year == y), None)}
             for y in sorted(set(world) | {p.year for p in published})
         ],
         "breakdowns": breakdowns,
@@ -147,13 +150,23 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "country_rows": sorted(
             ((labels["country"].get(k, k), k, f) for k, f in by_country.items()), key=lambda r: -(r[2].value or 0)
         ),
-        "query": request.GET.urlencode(),
+        "query": params.urlencode(),
+        "place": place,
         "countries": Country.objects.order_by(name_field()),
         "regions": Region.objects.order_by("level", name_field()),
         "sectors": Sector.objects.all(),
         "membership_types": MembershipType.objects.all(),
     }
     return render(request, "statistics/dashboard.html", context)
+
+
+@require_GET
+def country(request: HttpRequest, iso: str) -> HttpResponse:
+    """A country's page: the dashboard for that country alone."""
+    place = Country.objects.filter(iso2=iso.upper()).first()
+    if place is None:
+        raise Http404
+    return dashboard(request, place=place)
 
 
 @require_GET
@@ -325,7 +338,8 @@ def return_detail(request: HttpRequest, return_id: int) -> HttpResponse:
     except ValidationError as exc:
         for field, errs in exc.message_dict.items():
             for err in errs:
-                messages.error(request, f"{field}: {err}" if field.startswith("line") else err)
+                where = _("Line %(n)s") % {"n": field[5:]} if field.startswith("line ") else ""
+                messages.error(request, f"{where}: {err}" if where else err)
     ret.refresh_from_db()
     return render(
         request,

@@ -1,0 +1,103 @@
+import csv
+import io
+
+import pytest
+
+from cicopa.statistics import services
+from cicopa.statistics.models import PublishedEstimate
+
+
+@pytest.fixture
+def figures(kenya, alice):
+    ret = services.return_create(actor=kenya["wanjiru"], reporter=kenya["union"], year=2023)
+    services.return_save_lines(
+        actor=kenya["wanjiru"],
+        statistical_return=ret,
+        lines=[
+            {
+                "sector": "construction",
+                "membership_type": "worker",
+                "cooperatives": 4321,
+                "members": 98000,
+                "estimated": ["members"],
+                "source": "KUPC census",
+            }
+        ],
+    )
+    services.return_submit(actor=kenya["wanjiru"], statistical_return=ret)
+    services.return_validate(actor=alice, statistical_return=ret)
+    draft = services.return_create(actor=kenya["otieno"], reporter=kenya["other"], year=2023)
+    services.return_save_lines(
+        actor=kenya["otieno"],
+        statistical_return=draft,
+        lines=[{"sector": "artisanal", "membership_type": "producer", "cooperatives": 7771}],
+    )
+    PublishedEstimate.objects.create(
+        scope="world", year=1975, measure="cooperatives", value=44000, source="What is CICOPA? (1998)"
+    )
+    return ret
+
+
+def test_public_dashboard_shows_validated_figures_only(client, figures):
+    html = client.get("/statistics/").content.decode()
+    assert "4,321" in html and "7,771" not in html
+    assert "44,000" in html  # the published 1975 estimate, apart from the sums
+    assert "chart" in html and "worldmap" in html
+    html = client.get("/statistics/", {"measure": "members", "region": "002"}).content.decode()
+    assert "98,000" in html and "estimate" in html.lower()
+    html = client.get("/statistics/", {"region": "150"}).content.decode()
+    assert "4,321" not in html
+    html = client.get("/statistics/", {"measure": "luck"}).content.decode()
+    assert "luck" in html  # the bad filter is named, the page still works
+
+
+def test_pages_in_french_and_spanish(client, figures):
+    assert 'lang="fr"' in client.get("/fr/statistics/").content.decode()
+    assert 'lang="es"' in client.get("/es/statistics/").content.decode()
+
+
+def test_tidy_csv(client, figures):
+    rows = list(csv.DictReader(io.StringIO(client.get("/statistics/data.csv").content.decode())))
+    members = next(r for r in rows if r["measure"] == "members")
+    assert members == {
+        "year": "2023",
+        "country_iso": "KE",
+        "m49_region": "002",
+        "m49_subregion": "202",
+        "sector": "construction",
+        "isic": "F",
+        "membership_type": "worker",
+        "measure": "members",
+        "value": "98000",
+        "estimate": "1",
+        "source": "KUPC census",
+        "reporter": "kupc",
+    }
+    assert not any(r["value"] == "7771" for r in rows)
+
+
+@pytest.mark.parametrize(
+    ("who", "status"), [("wanjiru", 200), ("otieno", 403), ("amina", 403), ("alice", 200), ("dave", 403)]
+)
+def test_return_page_permissions(client, figures, kenya, request, who, status):
+    user = kenya.get(who) or request.getfixturevalue(who)
+    client.force_login(user)
+    assert client.get(f"/statistics/returns/{figures.pk}/").status_code == status
+
+
+def test_anonymous_is_sent_to_login(client, figures):
+    assert client.get("/statistics/returns/").status_code == 302
+    assert client.get(f"/statistics/returns/{figures.pk}/").status_code == 302
+
+
+def test_country_page(client, figures):
+    html = client.get("/statistics/countries/ke/").content.decode()
+    assert "Kenya" in html and "4,321" in html
+    assert client.get("/statistics/countries/QQ/").status_code == 404
+    html = client.get("/statistics/countries/FR/").content.decode()
+    assert "4,321" not in html
+
+
+def test_turnover_is_not_summed(client, figures):
+    html = client.get("/statistics/", {"measure": "turnover"}).content.decode()
+    assert "several currencies" in html
