@@ -6,6 +6,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import connection
+from django.utils import timezone
 
 
 def refresh_statistics(tables: Iterable[str]) -> None:
@@ -41,6 +42,4 @@ def insert_rows(table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]
 
 def now_value() -> Any:
     """The current time as the database stores a DateTimeField."""
-    from django.utils import timezone
-
     return connection.ops.adapt_datetimefield_value(timezone.now())

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Iterator
 from typing import IO, Any
 
 from django.utils.translation import gettext as _
+from openpyxl import load_workbook
 
 
 class ImportFileError(Exception):
@@ -42,8 +43,6 @@ def read_table(stream: IO[bytes], filename: str) -> tuple[list[str], Iterator[li
 
 def _read_xlsx(stream: IO[bytes]) -> tuple[list[str], Iterator[list[str]]]:
     import zipfile
-
-    from openpyxl import load_workbook
 
     try:
         wb = load_workbook(stream, read_only=True, data_only=True)

@@ -13,7 +13,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from cicopa.core import audit
+from cicopa.core import audit, worldmap
 from cicopa.core.db import refresh_statistics
 from cicopa.core.models import Country, Sector
 from cicopa.registry import services
@@ -322,8 +322,6 @@ def _member_organisations(
     actor: Any, cicopa: Organisation, union: Organisation, rng: random.Random
 ) -> list[Organisation]:
     sectors = list(Sector.objects.values_list("code", flat=True))
-    from cicopa.core import worldmap
-
     labels = worldmap.label_points()
     made = []
     named = {
@@ -404,8 +402,6 @@ def generate_cooperatives(
     progress: Callable[[int], None] | None = None,
 ) -> int:
     """Bulk-create `n` demo co-operatives spread over `federations` (each joins one, in its country)."""
-    from cicopa.core import worldmap
-
     rng = rng or random.Random(SEED)
     labels = worldmap.label_points()
     sectors = list(Sector.objects.order_by("position").values_list("code", flat=True))

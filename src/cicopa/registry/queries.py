@@ -15,6 +15,7 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cicopa.core import params as query_params
 from cicopa.core.i18n import name_field
 from cicopa.core.models import Country, LegalForm, MembershipType, Region, Sector
 from cicopa.registry import ranking
@@ -71,28 +72,10 @@ class DirectoryFilters:
         return replace(self, page=page)
 
 
-def _values(params: Mapping[str, Any], key: str) -> list[str]:
-    getlist = getattr(params, "getlist", None)
-    raw = getlist(key) if getlist else params.get(key)
-    if raw is None:
-        return []
-    if isinstance(raw, str):
-        raw = [raw]
-    out: list[str] = []
-    for item in raw:
-        out.extend(v.strip() for v in str(item).split(",") if v.strip())
-    return out
-
-
-def _one(params: Mapping[str, Any], key: str) -> str:
-    values = _values(params, key)
-    return values[-1] if values else ""
-
-
 def parse_filters(params: Mapping[str, Any]) -> DirectoryFilters:
     """Read filters from query parameters; raise ValidationError naming each bad parameter and value."""
     errors: dict[str, str] = {}
-    data: dict[str, Any] = {"q": (_one(params, "q") or "")[:200]}
+    data: dict[str, Any] = {"q": (query_params.one(params, "q") or "")[:200]}
     known: dict[str, set[str]] = {
         "kind": set(OrganisationKind.values),
         "country": set(Country.objects.values_list("iso2", flat=True)),
@@ -101,32 +84,32 @@ def parse_filters(params: Mapping[str, Any]) -> DirectoryFilters:
         "legal_form": set(LegalForm.objects.values_list("code", flat=True)),
     }
     for key in LIST_PARAMS:
-        values = _values(params, key)
+        values = query_params.values(params, key)
         if key == "country":
             values = [v.upper() for v in values]
         bad = [v for v in values if v not in known[key]]
         if bad:
             errors[key] = _("Unknown %(param)s: %(values)s") % {"param": key, "values": ", ".join(bad)}
         data[key] = tuple(dict.fromkeys(values))
-    region = _one(params, "region")
+    region = query_params.one(params, "region")
     if region and not Region.objects.filter(m49=region).exists():
         errors["region"] = _("Unknown region (use a UN M49 code such as 150 for Europe): %(v)s") % {"v": region}
     data["region"] = region
-    development = _one(params, "development")
+    development = query_params.one(params, "development")
     if development and development not in ("developed", "developing"):
         errors["development"] = _("development must be 'developed' or 'developing', not %(v)s") % {"v": development}
     data["development"] = development
-    status = _one(params, "status") or OrganisationStatus.ACTIVE
+    status = query_params.one(params, "status") or OrganisationStatus.ACTIVE
     if status not in (*OrganisationStatus.values, "all"):
         errors["status"] = _("status must be active, dissolved or all, not %(v)s") % {"v": status}
     data["status"] = status
-    data["member_of"] = _one(params, "member_of")
-    sort = _one(params, "sort")
+    data["member_of"] = query_params.one(params, "member_of")
+    sort = query_params.one(params, "sort")
     if sort and sort not in SORTS:
         errors["sort"] = _("sort must be one of %(choices)s, not %(v)s") % {"choices": ", ".join(SORTS), "v": sort}
     data["sort"] = sort
     for key, default, top in (("page", 1, 10**6), ("page_size", DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)):
-        raw = _one(params, key)
+        raw = query_params.one(params, key)
         try:
             value = int(raw) if raw else default
             if not 1 <= value <= top:

@@ -18,9 +18,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
+from openpyxl import Workbook
 
 from cicopa.core import worldmap
 from cicopa.core.audit import history
+from cicopa.core.i18n import name_field
+from cicopa.core.models import Country, LegalForm, MembershipType, Region, Sector
 from cicopa.core.roles import is_secretariat
 from cicopa.registry import importing, permissions, queries, representations, services
 from cicopa.registry.forms import ImportForm, OrganisationForm
@@ -78,9 +81,6 @@ def _sort_choices(with_text: bool) -> list[tuple[str, str]]:
 
 
 def _lookups() -> dict[str, Any]:
-    from cicopa.core.i18n import name_field
-    from cicopa.core.models import Country, LegalForm, MembershipType, Region, Sector
-
     return {
         "countries": Country.objects.order_by(name_field()),
         "regions": Region.objects.exclude(level="intermediate").order_by("level", name_field()),
@@ -215,8 +215,6 @@ def _csv_stream(rows: Any) -> Any:
 
 
 def _xlsx(rows: Any) -> bytes:
-    from openpyxl import Workbook
-
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("organisations")
     ws.append(list(representations.EXPORT_COLUMNS))

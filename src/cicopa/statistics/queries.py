@@ -16,6 +16,7 @@ from django.db.models import Count, F, Max, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cicopa.core import params as query_params
 from cicopa.core.models import Country, MembershipType, Region, Sector
 from cicopa.statistics import aggregation
 from cicopa.statistics.aggregation import Figure
@@ -51,21 +52,11 @@ class StatsFilters:
     carry: bool = False
 
 
-def _values(params: Mapping[str, Any], key: str) -> list[str]:
-    getlist = getattr(params, "getlist", None)
-    raw = getlist(key) if getlist else params.get(key)
-    if raw is None:
-        return []
-    if isinstance(raw, str):
-        raw = [raw]
-    return [v.strip() for item in raw for v in str(item).split(",") if v.strip()]
-
-
 def parse_filters(params: Mapping[str, Any]) -> StatsFilters:
     """Read statistics filters from query parameters; raise ValidationError naming each bad one."""
     errors: dict[str, str] = {}
     data: dict[str, Any] = {}
-    measure = (_values(params, "measure") or ["cooperatives"])[-1]
+    measure = query_params.one(params, "measure") or "cooperatives"
     if measure == "turnover":
         errors["measure"] = _(
             "Turnover is reported in several currencies and is not added up; the long-format CSV has each figure."
@@ -82,18 +73,22 @@ def parse_filters(params: Mapping[str, Any]) -> StatsFilters:
         "membership_type": set(MembershipType.objects.values_list("code", flat=True)),
     }
     for key, allowed in known.items():
-        values = [v.upper() for v in _values(params, key)] if key == "country" else _values(params, key)
+        values = (
+            [v.upper() for v in query_params.values(params, key)]
+            if key == "country"
+            else query_params.values(params, key)
+        )
         bad = [v for v in values if v not in allowed]
         if bad:
             errors[key] = _("Unknown %(param)s: %(values)s") % {"param": key, "values": ", ".join(bad)}
         data[key] = tuple(dict.fromkeys(values))
-    region = (_values(params, "region") or [""])[-1]
+    region = query_params.one(params, "region")
     if region and not Region.objects.filter(m49=region).exists():
         errors["region"] = _("Unknown region (use a UN M49 code such as 150 for Europe): %(v)s") % {"v": region}
     data["region"] = region
     this_year = timezone.localdate().year
     for key, default in (("year_from", FIRST_YEAR), ("year_to", this_year)):
-        raw = (_values(params, key) or [""])[-1]
+        raw = query_params.one(params, key)
         try:
             value = int(raw) if raw else default
             if not FIRST_YEAR <= value <= this_year:
@@ -109,7 +104,7 @@ def parse_filters(params: Mapping[str, Any]) -> StatsFilters:
         data[key] = value
     if data["year_from"] > data["year_to"]:
         errors["year_from"] = _("year_from comes after year_to.")
-    carry = (_values(params, "carry") or ["false"])[-1].lower()
+    carry = (query_params.one(params, "carry") or "false").lower()
     if carry not in ("true", "false", "1", "0", "on", "off", "yes", "no"):
         errors["carry"] = _("carry must be true or false, not %(v)s") % {"v": carry}
     data["carry"] = carry in ("true", "1", "on", "yes")

@@ -10,6 +10,8 @@ from typing import IO, Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Font
 
 from cicopa.core.errors import PermissionDenied, ValidationError
 from cicopa.core.i18n import name_field
@@ -26,9 +28,6 @@ IMPORT_COLUMNS = ("reporter", "year", *LINE_COLUMNS)
 
 def template_xlsx(ret: StatisticalReturn) -> bytes:
     """A workbook to fill in: the return's lines, or else last year's validated figures, and the codes."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
     lines = list(ret.lines.all())
     if not lines:
         previous = StatisticalReturn.objects.filter(

@@ -227,10 +227,11 @@ def tidy_csv(request: HttpRequest) -> HttpResponse:
 
 
 def _reporters(user: Any) -> list[Organisation]:
-    kinds = (OrganisationKind.MEMBER_ORGANISATION, OrganisationKind.COOPERATIVE)
+    """The organisations `user` may start a return for."""
     if is_secretariat(user):
         return list(Organisation.objects.filter(kind=OrganisationKind.MEMBER_ORGANISATION).order_by("name"))
     ids = OrganisationAccess.objects.filter(user=user).values("organisation_id")
+    kinds = (OrganisationKind.MEMBER_ORGANISATION, OrganisationKind.COOPERATIVE)
     return list(Organisation.objects.filter(id__in=ids, kind__in=kinds).order_by("name"))
 
 

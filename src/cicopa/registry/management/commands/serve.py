@@ -4,8 +4,10 @@ import os
 import sys
 from typing import Any
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
+from gunicorn.app.wsgiapp import run
 
 
 class Command(BaseCommand):
@@ -21,9 +23,6 @@ class Command(BaseCommand):
             raise CommandError(_("--port must be between 1 and 65535."))
         if options["workers"] < 1:
             raise CommandError(_("--workers must be at least 1."))
-        from django.core.management import call_command
-        from gunicorn.app.wsgiapp import run
-
         call_command("collectstatic", interactive=False, verbosity=0)
 
         sys.argv = [
