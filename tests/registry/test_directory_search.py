@@ -120,7 +120,7 @@ def test_page_query_count_is_constant(federation, alice, django_assert_num_queri
     Sector.objects.count()  # warm nothing: every query below is counted
     for size in ("5", "25"):
         filters = queries.parse_filters({"q": q, "page_size": size})
-        with django_assert_num_queries(3 if not q else 4):
+        with django_assert_num_queries(3):  # (candidates or count), rows, sectors
             page = queries.search_directory(filters)
             for org in page.items:
                 _ = [s.name for s in org.sectors.all()], org.country and org.country.name
@@ -131,3 +131,10 @@ def test_search_index_is_wired_after_all_migrations(db):
     from cicopa.registry.checks import search_index_check
 
     assert search_index_check(None, databases=["default"]) == []
+
+
+def test_ranking_is_bounded_but_the_count_is_not(federation, settings):
+    settings.CICOPA_SEARCH_RANK_LIMIT = 2
+    page = queries.search_directory(queries.parse_filters({"q": "coop", "page_size": "1"}))
+    assert page.total == 3 and page.ranked_limit == 2 and page.pages == 2
+    assert len(page.items) == 1

@@ -208,25 +208,29 @@ def _order(sort: str) -> tuple[str, ...]:
 
 def search_directory(filters: DirectoryFilters) -> DirectoryPage:
     """One page of the directory in a constant number of queries whatever the page size:
-    count, (candidates,) rows, sectors."""
+    (candidates,) count (unless the candidates were all the hits), rows, sectors."""
     offset = (filters.page - 1) * filters.page_size
     qs = matching(filters)
-    # Counting every hit of a common word would cost as much as the search itself: count up to a bound.
-    count_limit = settings.CICOPA_SEARCH_COUNT_LIMIT
-    total = qs.order_by().values("id")[: count_limit + 1].count()
-    capped = total > count_limit
-    total = min(total, count_limit)
     sort = filters.effective_sort
     if sort == "relevance" and filters.text:
         cap = max(settings.CICOPA_SEARCH_RANK_LIMIT, offset + filters.page_size)
         candidates = list(qs.order_by().values_list("id", "search_title", "search_body")[:cap])
+        total, capped = (len(candidates), False) if len(candidates) < cap else _bounded_count(qs)
         ids = ranking.rank(candidates, filters.text.terms, offset + filters.page_size)[offset:]
         by_id = {o.id: o for o in _with_relations(Organisation.objects.filter(id__in=ids))}
         items = [by_id[i] for i in ids if i in by_id]
         ranked_limit = settings.CICOPA_SEARCH_RANK_LIMIT if total > settings.CICOPA_SEARCH_RANK_LIMIT else None
         return DirectoryPage(filters, items, total, ranked_limit, capped)
+    total, capped = _bounded_count(qs)
     items = list(_with_relations(qs.order_by(*_order(sort)))[offset : offset + filters.page_size])
     return DirectoryPage(filters, items, total, None, capped)
+
+
+def _bounded_count(qs: QuerySet[Organisation]) -> tuple[int, bool]:
+    """(count, more than that?): counting every hit of a common word would cost as much as the search."""
+    limit = settings.CICOPA_SEARCH_COUNT_LIMIT
+    total = qs.order_by().values("id")[: limit + 1].count()
+    return min(total, limit), total > limit
 
 
 @dataclass
