@@ -10,7 +10,6 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Avg, Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet
-from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,7 +26,7 @@ from cicopa.registry.models import (
     OrganisationKind,
     OrganisationStatus,
 )
-from cicopa.registry.search import TextQuery, match_sql
+from cicopa.registry.search import TextQuery, with_match
 
 SORTS: dict[str, tuple[str, ...] | None] = {
     "relevance": None,
@@ -168,8 +167,7 @@ def matching(filters: DirectoryFilters) -> QuerySet[Organisation]:
     """Organisations passing the filters and the text query, unordered."""
     qs = filtered(filters)
     if filters.text:
-        sql, params = match_sql(filters.text)
-        qs = qs.filter(id__in=RawSQL(sql, params))  # noqa: S611 - params are bound, never interpolated
+        qs = with_match(qs, filters.text)
     return qs
 
 

@@ -17,24 +17,29 @@ K1 = 1.2
 B = 0.75
 
 
-def _hits(words: list[str], term: str) -> int:
-    return sum(1 for w in words if w.startswith(term))
+def _hits(text: str, term: str) -> int:
+    """Words of `text` (space-separated, with a leading space) that start with `term`."""
+    return text.count(" " + term)
 
 
 def rank(candidates: Sequence[tuple[int, str, str]], terms: Sequence[str], limit: int) -> list[int]:
-    """Ids of the best `limit` candidates (id, folded title words, folded body words), best first; ties by id."""
+    """Ids of the best `limit` candidates (id, folded title, folded body: words separated by single spaces),
+    best first; ties by id."""
     if not candidates or limit <= 0:
         return []
-    docs = [(doc_id, title.split(), body.split()) for doc_id, title, body in candidates]
+    docs = [
+        (doc_id, " " + title, " " + body, title.count(" ") + 1, body.count(" ") + 1 if body else 0)
+        for doc_id, title, body in candidates
+    ]
     n = len(docs)
-    avg_len = sum(TITLE_WEIGHT * len(t) + len(b) for _, t, b in docs) / n or 1.0
+    avg_len = sum(TITLE_WEIGHT * tl + bl for _, _t, _b, tl, bl in docs) / n or 1.0
     idf = {}
     for term in terms:
-        df = sum(1 for _, t, b in docs if _hits(t, term) or _hits(b, term))
+        df = sum(1 for _, t, b, _tl, _bl in docs if _hits(t, term) or _hits(b, term))
         idf[term] = math.log(1 + (n - df + 0.5) / (df + 0.5))
 
-    def score(title: list[str], body: list[str]) -> float:
-        length = TITLE_WEIGHT * len(title) + len(body)
+    def score(title: str, body: str, title_len: int, body_len: int) -> float:
+        length = TITLE_WEIGHT * title_len + body_len
         norm = K1 * (1 - B + B * length / avg_len)
         total = 0.0
         for term in terms:
@@ -42,5 +47,5 @@ def rank(candidates: Sequence[tuple[int, str, str]], terms: Sequence[str], limit
             total += idf[term] * tf * (K1 + 1) / (tf + norm)
         return total
 
-    best = heapq.nsmallest(limit, ((-score(t, b), doc_id) for doc_id, t, b in docs))
+    best = heapq.nsmallest(limit, ((-score(t, b, tl, bl), doc_id) for doc_id, t, b, tl, bl in docs))
     return [doc_id for _, doc_id in best]

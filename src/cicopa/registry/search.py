@@ -9,8 +9,10 @@ search is case- and accent-insensitive on both engines. The schema lives in migr
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection
+from django.db.models import QuerySet
 
 from cicopa.core.text import words
 
@@ -42,11 +44,17 @@ def is_postgres() -> bool:
     return connection.vendor == "postgresql"
 
 
-def match_sql(query: TextQuery) -> tuple[str, list[str]]:
-    """SQL for the ids of organisations matching `query` (no ranking)."""
+def with_match(qs: QuerySet[Any], query: TextQuery) -> QuerySet[Any]:
+    """Organisations of `qs` that match `query` (no ranking).
+
+    On SQLite the full-text table is joined rather than used as an `IN (...)` list: the join streams hits
+    in index order and stops at a LIMIT, while an IN list first materialises every hit of a common word.
+    QuerySet.extra() is the ORM's only way to join a virtual table; the query goes in as a parameter.
+    """
     if is_postgres():
-        return (
-            "SELECT id FROM registry_organisation WHERE search_vector @@ to_tsquery('simple', %s)",
-            [query.tsquery()],
-        )
-    return f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [query.fts5()]
+        return qs.extra(where=["search_vector @@ to_tsquery('simple', %s)"], params=[query.tsquery()])
+    return qs.extra(  # noqa: S610 - fixed SQL; the search words are a bound parameter
+        tables=[FTS_TABLE],
+        where=[f"{FTS_TABLE}.rowid = registry_organisation.id", f"{FTS_TABLE} MATCH %s"],
+        params=[query.fts5()],
+    )
