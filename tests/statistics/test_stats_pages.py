@@ -101,3 +101,24 @@ def test_country_page(client, figures):
 def test_turnover_is_not_summed(client, figures):
     html = client.get("/statistics/", {"measure": "turnover"}).content.decode()
     assert "several currencies" in html
+
+
+@pytest.mark.parametrize("table", ["trend", "sector", "region", "membership_type", "development", "country"])
+def test_every_table_downloads(client, figures, table):
+    import json as jsonlib
+
+    from openpyxl import load_workbook
+
+    r = client.get("/statistics/table.csv", {"table": table})
+    rows = list(csv.DictReader(io.StringIO(b"".join(r.streaming_content).decode("utf-8-sig"))))
+    assert any(row["value"] in ("4321.0", "4321") for row in rows), rows
+    r = client.get("/statistics/table.json", {"table": table, "measure": "members"})
+    assert any(row["value"] == 98000 for row in jsonlib.loads(b"".join(r.streaming_content)))
+    r = client.get("/statistics/table.xlsx", {"table": table})
+    assert load_workbook(io.BytesIO(r.content)).active.max_row >= 2
+
+
+def test_table_download_rejects_bad_input(client, figures):
+    assert client.get("/statistics/table.pdf").status_code == 404
+    assert client.get("/statistics/table.csv", {"table": "planets"}).status_code == 404
+    assert client.get("/statistics/table.csv", {"country": "XX"}).status_code == 400

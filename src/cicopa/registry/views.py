@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from typing import Any
@@ -11,16 +10,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
-from openpyxl import Workbook
 
-from cicopa.core import worldmap
+from cicopa.core import exports, worldmap
 from cicopa.core.audit import history
 from cicopa.core.i18n import name_field
 from cicopa.core.models import Country, LegalForm, MembershipType, Region, Sector
@@ -166,63 +164,14 @@ def directory_map(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def directory_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
-    if fmt not in ("csv", "xlsx", "json"):
+    if fmt not in exports.FORMATS:
         raise Http404
     try:
         filters = queries.parse_filters(request.GET)
     except ValidationError as exc:
         return JsonResponse({"detail": exc.message_dict}, status=400)
     rows = (representations.export_row(o) for o in queries.export_rows(filters))
-    name = "organisations"
-    if fmt == "json":
-        return StreamingHttpResponse(
-            _json_stream(rows),
-            content_type="application/json",
-            headers={"Content-Disposition": f'attachment; filename="{name}.json"'},
-        )
-    if fmt == "csv":
-        return StreamingHttpResponse(
-            _csv_stream(rows),
-            content_type="text/csv; charset=utf-8",
-            headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
-        )
-    return HttpResponse(
-        _xlsx(rows),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'},
-    )
-
-
-def _json_stream(rows: Any) -> Any:
-    yield "["
-    for i, row in enumerate(rows):
-        yield ("," if i else "") + json.dumps(row, ensure_ascii=False)
-    yield "]"
-
-
-def _csv_stream(rows: Any) -> Any:
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=representations.EXPORT_COLUMNS)
-    buffer.write("\ufeff")
-    writer.writeheader()
-    for i, row in enumerate(rows):
-        writer.writerow(row)
-        if i % 500 == 0:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue()
-
-
-def _xlsx(rows: Any) -> bytes:
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("organisations")
-    ws.append(list(representations.EXPORT_COLUMNS))
-    for row in rows:
-        ws.append([row[c] for c in representations.EXPORT_COLUMNS])
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return exports.table_response(rows, representations.EXPORT_COLUMNS, fmt, "organisations")
 
 
 @require_GET

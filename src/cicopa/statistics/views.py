@@ -13,12 +13,13 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from cicopa.core import charts, worldmap
+from cicopa.core import charts, exports, worldmap
 from cicopa.core.i18n import name_field
 from cicopa.core.models import Country, MembershipType, Region, Sector
 from cicopa.core.roles import is_secretariat
@@ -89,10 +90,8 @@ def dashboard(request: HttpRequest, place: Country | None = None) -> HttpRespons
     breakdowns = []
     if year is not None:
         for dimension, title in BREAKDOWNS:
-            values = queries.breakdown(filters, dimension, year)
-            rows = sorted(values.items(), key=lambda kv: -(kv[1].value or 0))
-            total = sum(f.value or 0 for _k, f in rows)
-            bars = [charts.Bar(labels[dimension].get(k, k), f.value, f.estimated) for k, f in rows]
+            rows = _breakdown_rows(filters, dimension, year, labels)
+            bars = [charts.Bar(r["label"], r["figure"].value, r["figure"].estimated) for r in rows]
             breakdowns.append(
                 {
                     "dimension": dimension,
@@ -108,14 +107,7 @@ def dashboard(request: HttpRequest, place: Country | None = None) -> HttpRespons
                         number_format=_number,
                         empty_text=_("No data"),
                     ),
-                    "rows": [
-                        {
-                            "label": labels[dimension].get(k, k),
-                            "figure": f,
-                            "share": (f.value / total) if total and f.value is not None else None,
-                        }
-                        for k, f in rows
-                    ],
+                    "rows": rows,
                 }
             )
     by_country = queries.breakdown(filters, "country", year) if year else {}
@@ -158,6 +150,70 @@ def dashboard(request: HttpRequest, place: Country | None = None) -> HttpRespons
         "membership_types": MembershipType.objects.all(),
     }
     return render(request, "statistics/dashboard.html", context)
+
+
+def _breakdown_rows(
+    filters: queries.StatsFilters, dimension: str, year: int, labels: dict[str, dict[str, str]]
+) -> list[dict[str, Any]]:
+    """One year's figures per group, largest first, with each group's share of the total."""
+    values = sorted(queries.breakdown(filters, dimension, year).items(), key=lambda kv: -(kv[1].value or 0))
+    total = sum(f.value or 0 for _k, f in values)
+    return [
+        {
+            "code": k,
+            "label": labels[dimension].get(k, k),
+            "figure": f,
+            "share": (f.value / total) if total and f.value is not None else None,
+        }
+        for k, f in values
+    ]
+
+
+TABLES = ("trend", *(d for d, _t in BREAKDOWNS), "country")
+
+
+@require_GET
+def table_download(request: HttpRequest, fmt: str) -> HttpResponseBase:
+    """Any table of the dashboard as CSV, XLSX or JSON: ?table=trend|sector|region|... plus the filters."""
+    table = request.GET.get("table", "trend")
+    if fmt not in exports.FORMATS or table not in TABLES:
+        raise Http404
+    try:
+        filters = queries.parse_filters(request.GET)
+    except ValidationError as exc:
+        return HttpResponse(json.dumps({"detail": exc.message_dict}), status=400, content_type="application/json")
+    measure = filters.measure
+    if table == "trend":
+        world = queries.series(filters, "world").get("world", {})
+        published = {p.year: p for p in queries.published(measure)}
+        columns = ["year", "measure", "value", "estimate", "published_estimate", "published_source"]
+        rows: list[dict[str, Any]] = [
+            {
+                "year": y,
+                "measure": measure,
+                "value": world[y].value if y in world else None,
+                "estimate": world[y].estimated if y in world else None,
+                "published_estimate": float(published[y].value) if y in published else None,
+                "published_source": published[y].source if y in published else "",
+            }
+            for y in sorted(set(world) | set(published))
+        ]
+    else:
+        year = queries.latest_year(filters)
+        columns = ["year", "measure", table, "label", "value", "estimate", "share"]
+        rows = [
+            {
+                "year": year,
+                "measure": measure,
+                table: r["code"],
+                "label": r["label"],
+                "value": r["figure"].value,
+                "estimate": r["figure"].estimated,
+                "share": r["share"],
+            }
+            for r in (_breakdown_rows(filters, table, year, _labels()) if year else [])
+        ]
+    return exports.table_response(rows, columns, fmt, f"cicopa-{table}-{measure}")
 
 
 @require_GET
