@@ -26,7 +26,7 @@ def main() -> None:
 
     from cicopa.registry import demo, queries
     from cicopa.registry.models import Organisation
-    from cicopa.registry.search import FTS_TABLE, TextQuery
+    from cicopa.registry.search import FTS_TABLE, TextQuery, fts5_query
 
     call_command("migrate", verbosity=0)
     have = Organisation.objects.filter(kind="cooperative").count()
@@ -57,12 +57,14 @@ def main() -> None:
 
     def floor_sql(q: str) -> None:
         with connection.cursor() as c:
-            c.execute(f"SELECT count(*) FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [TextQuery.parse(q).fts5()])
+            c.execute(
+                f"SELECT count(*) FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [fts5_query(TextQuery.parse(q), [])]
+            )
             c.fetchall()
             c.execute(
                 f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s ORDER BY bm25({FTS_TABLE}, 10.0, 1.0) "
                 "LIMIT 20",
-                [TextQuery.parse(q).fts5()],
+                [fts5_query(TextQuery.parse(q), [])],
             )
             ids = [r[0] for r in c.fetchall()]
             list(Organisation.objects.filter(id__in=ids).select_related("country").prefetch_related("sectors"))

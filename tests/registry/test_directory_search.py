@@ -138,3 +138,15 @@ def test_ranking_is_bounded_but_the_count_is_not(federation, settings):
     page = queries.search_directory(queries.parse_filters({"q": "coop", "page_size": "1"}))
     assert page.total == 3 and page.ranked_limit == 2 and page.pages == 2
     assert len(page.items) == 1
+
+
+def test_filters_follow_every_change(federation, alice, tmp_path):
+    from cicopa.registry import services
+
+    org = federation["menuiserie"]
+    services.organisation_update(actor=alice, organisation=org, data={"sectors": ["artisanal"]})
+    assert "Menuiserie Coopérative de Lyon" not in names({"sector": "construction"})
+    assert "Menuiserie Coopérative de Lyon" in names({"sector": "artisanal", "q": "lyon"})
+    services.organisation_update(actor=alice, organisation=org, data={"kind": "other"})
+    assert "Menuiserie Coopérative de Lyon" in names({"kind": "other", "country": "FR"})
+    assert "Menuiserie Coopérative de Lyon" not in names({"kind": "cooperative", "country": "FR"})

@@ -413,7 +413,7 @@ def generate_cooperatives(
     made = 0
     while made < n:
         size = min(batch, n - made)
-        orgs, parents, links, sector_rows = [], [], [], []
+        orgs, parents, org_sectors, links, sector_rows = [], [], [], [], []
         for k in range(size):
             number = start_id + made + k
             fed = federations[rng.randrange(len(federations))]
@@ -444,7 +444,8 @@ def generate_cooperatives(
                 counts_year=2025,
                 is_demo=True,
             )
-            org.refresh_search_text()
+            org.refresh_search_text([sector])
+            org_sectors.append(sector)
             orgs.append(org)
         Organisation.objects.bulk_create(orgs, batch_size=1000)
         for org, parent in zip(orgs, parents, strict=True):
@@ -456,7 +457,7 @@ def generate_cooperatives(
                     since=datetime.date(max(org.founded or 1990, 1950), 1, 1),
                 )
             )
-            sector_rows.append(through(organisation_id=org.pk, sector_id=_sector_of(org, sectors)))
+        sector_rows = [through(organisation_id=o.pk, sector_id=s) for o, s in zip(orgs, org_sectors, strict=True)]
         Membership.objects.bulk_create(links, batch_size=1000)
         MembershipEvent.objects.bulk_create(
             [MembershipEvent(membership=m, status=m.status, date=m.since or today) for m in links], batch_size=1000
@@ -469,10 +470,3 @@ def generate_cooperatives(
         audit.record(actor=None, action="demo.generate", obj=federations[0], changes={"cooperatives": n})
     refresh_statistics(["registry_organisation", "registry_organisation_sectors", "registry_membership"])
     return made
-
-
-def _sector_of(org: Organisation, sectors: list[str]) -> str:
-    for code, words in SECTOR_WORDS.items():
-        if any(w in org.name for w in words):
-            return code
-    return sectors[-1]

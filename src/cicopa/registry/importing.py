@@ -440,13 +440,13 @@ def _write(
                     if f in r.values:
                         value = r.values[f]
                         setattr(org, f, "" if value is None and f in {"acronym", "fax", "legal_form_text"} else value)
-                org.refresh_search_text()
+                org.refresh_search_text(r.sectors)
             _assign_slugs(new)
             _insert_new([o for _, o in new])
             if changed:
                 Organisation.objects.bulk_update(
                     changed,
-                    [f for f in FIELDS if f != "kind"] + ["kind", "search_title", "search_body"],
+                    [*FIELDS, "search_title", "search_body", "search_tags"],
                     batch_size=500,
                 )
                 through.objects.filter(organisation_id__in=[o.pk for o in changed]).delete()
@@ -498,7 +498,7 @@ def _write(
         refresh_statistics(["registry_organisation", "registry_organisation_sectors"])
 
 
-ORG_COLUMNS = (*FIELDS, "slug", "is_demo", "search_title", "search_body", "created_at", "updated_at")
+ORG_COLUMNS = (*FIELDS, "slug", "is_demo", "search_title", "search_body", "search_tags", "created_at", "updated_at")
 
 
 def _insert_new(orgs: list[Organisation]) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -13,6 +14,12 @@ from django.utils.translation import gettext_lazy as _
 
 from cicopa.core.models import Country, LegalForm, MembershipType, Sector
 from cicopa.core.text import search_text
+
+
+def search_tag(prefix: str, value: str) -> str:
+    """A filter value as one index term that no word of a name or description can be: 'qqcfr' for
+    country FR, 'qqsindustrialproduction' for that sector."""
+    return "qq" + prefix + "".join(ch for ch in value.lower() if ch.isascii() and ch.isalnum())
 
 
 class OrganisationKind(models.TextChoices):
@@ -90,6 +97,8 @@ class Organisation(models.Model):
     # Folded (lower-case, accent-free) text indexed by the database's full-text index.
     search_title = models.TextField(default="", editable=False)
     search_body = models.TextField(default="", editable=False)
+    # Filter values as index terms (kind, status, country, sectors, ...): see search_tag().
+    search_tags = models.TextField(default="", editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -110,9 +119,18 @@ class Organisation(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("registry:organisation", kwargs={"slug": self.slug})
 
-    def refresh_search_text(self) -> None:
+    def refresh_search_text(self, sector_codes: Iterable[str]) -> None:
+        """Fill the columns the full-text index reads; `sector_codes` are the organisation's sectors."""
         self.search_title = search_text(self.name, self.acronym)
         self.search_body = search_text(self.description, self.city)
+        tags = [search_tag("k", self.kind), search_tag("t", self.status)]
+        tags += [
+            search_tag(prefix, value)
+            for prefix, value in (("c", self.country_id), ("m", self.membership_type_id), ("l", self.legal_form_id))
+            if value
+        ]
+        tags += [search_tag("s", code) for code in sorted(set(sector_codes))]
+        self.search_tags = " ".join(tags)
 
     @property
     def has_coordinates(self) -> bool:

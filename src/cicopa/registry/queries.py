@@ -9,7 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Avg, Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Avg, Count, F, IntegerField, Prefetch, Q, QuerySet
 from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,8 +25,9 @@ from cicopa.registry.models import (
     Organisation,
     OrganisationKind,
     OrganisationStatus,
+    search_tag,
 )
-from cicopa.registry.search import TextQuery, with_match
+from cicopa.registry.search import TextQuery, with_index
 
 SORTS: dict[str, tuple[str, ...] | None] = {
     "relevance": None,
@@ -126,15 +127,31 @@ def parse_filters(params: Mapping[str, Any]) -> DirectoryFilters:
     return DirectoryFilters(**data)
 
 
-def filtered(filters: DirectoryFilters) -> QuerySet[Organisation]:
-    """Organisations passing every filter except the text query."""
+def matching(filters: DirectoryFilters) -> QuerySet[Organisation]:
+    """Organisations passing the filters and the text query, unordered.
+
+    With words or filters on indexed values, the full-text index answers them together (each filter
+    value is an index term); the rest are relational. Only the plain directory, filtered by status
+    alone, is read from the table, in name order.
+    """
     qs = Organisation.objects.all()
-    if filters.status != "all":
+    groups: list[list[str]] = [
+        [search_tag(prefix, v) for v in values]
+        for prefix, values in (
+            ("k", filters.kind),
+            ("c", filters.country),
+            ("s", filters.sector),
+            ("m", filters.membership_type),
+            ("l", filters.legal_form),
+        )
+        if values
+    ]
+    if filters.text or groups:
+        if filters.status != "all":
+            groups.append([search_tag("t", filters.status)])
+        qs = with_index(qs, filters.text, groups)
+    elif filters.status != "all":
         qs = qs.filter(status=filters.status)
-    if filters.kind:
-        qs = qs.filter(kind__in=filters.kind)
-    if filters.country:
-        qs = qs.filter(country__in=filters.country)
     if filters.region:
         qs = qs.filter(
             Q(country__region=filters.region)
@@ -143,31 +160,9 @@ def filtered(filters: DirectoryFilters) -> QuerySet[Organisation]:
         )
     if filters.development:
         qs = qs.filter(country__developed=filters.development == "developed")
-    if filters.sector:
-        through = Organisation.sectors.through.objects.filter(sector__in=filters.sector)
-        if filters.country or filters.member_of or filters.q:
-            # Let the more selective filter drive; check the sector per row on the unique index.
-            qs = qs.filter(Exists(through.filter(organisation_id=OuterRef("pk"))))
-        else:
-            qs = qs.filter(id__in=through.values("organisation_id"))
-    if filters.membership_type:
-        qs = qs.filter(membership_type__in=filters.membership_type)
-    if filters.legal_form:
-        qs = qs.filter(legal_form__in=filters.legal_form)
     if filters.member_of:
-        qs = qs.filter(
-            id__in=Membership.objects.filter(parent__slug=filters.member_of, status__in=CURRENT_MEMBERSHIP).values(
-                "member_id"
-            )
-        )
-    return qs
-
-
-def matching(filters: DirectoryFilters) -> QuerySet[Organisation]:
-    """Organisations passing the filters and the text query, unordered."""
-    qs = filtered(filters)
-    if filters.text:
-        qs = with_match(qs, filters.text)
+        members = Membership.objects.filter(parent__slug=filters.member_of, status__in=CURRENT_MEMBERSHIP)
+        qs = qs.filter(id__in=members.values("member_id"))
     return qs
 
 

@@ -130,10 +130,10 @@ def organisation_create(
     if not (data.get("name") or "").strip():
         raise ValidationError({"name": _("An organisation needs a name.")})
     org.slug = data.get("slug") or unique_slug(org.name)
-    org.refresh_search_text()
+    sectors = _sectors(data)
+    org.refresh_search_text([s.code for s in sectors or []])
     _validate(org)
     org.save()
-    sectors = _sectors(data)
     if sectors:
         org.sectors.set(sectors)
     audit.record(actor=actor, action="organisation.create", obj=org, changes=audit.diff({}, _snapshot(org)))
@@ -153,10 +153,11 @@ def organisation_update(*, actor: Any, organisation: Organisation, data: Mapping
     _apply(org, data, allowed)
     if "name" in data and not (data.get("name") or "").strip():
         raise ValidationError({"name": _("An organisation needs a name.")})
-    org.refresh_search_text()
+    sectors = _sectors(data)
+    codes = [s.code for s in sectors] if sectors is not None else list(org.sectors.values_list("code", flat=True))
+    org.refresh_search_text(codes)
     _validate(org)
     org.save()
-    sectors = _sectors(data)
     if sectors is not None:
         org.sectors.set(sectors)
     changes = audit.diff(before, _snapshot(org))
