@@ -82,6 +82,7 @@ def test_who_may_do_what(kenya, alice, dave):
         ([line(cooperatives="many")], "not a number"),
         ([line(cooperatives="1.5")], "whole number"),
         ([line(turnover=1000)], "ISO 4217"),
+        ([line(turnover=1000, currency="EUX")], "ISO 4217"),
         ([line(estimated=["members", "luck"])], "luck"),
     ],
 )
@@ -142,3 +143,21 @@ def test_designated_reporter_prevails_and_cooperatives_are_not_counted_twice(ken
     assert ReturnLine.objects.filter(counted=True).count() == 1
     with pytest.raises(PermissionDenied):
         services.designate_reporter(actor=kenya["wanjiru"], country=kenya["country"], organisation=kenya["union"])
+
+
+def test_versions_say_what_changed(kenya, client):
+    ret = services.return_create(actor=kenya["wanjiru"], reporter=kenya["union"], year=2023)
+    services.return_save_lines(actor=kenya["wanjiru"], statistical_return=ret, lines=[line(cooperatives=12)])
+    services.return_save_lines(
+        actor=kenya["wanjiru"],
+        statistical_return=ret,
+        lines=[line(cooperatives=120), line("transport", "worker", cooperatives=3)],
+    )
+    changes = queries.version_changes(list(ret.versions.all()))
+    assert [(c.line, c.field, c.old, c.new) for c in changes[3]] == [
+        ("construction/worker", "cooperatives", 12, 120),
+        ("transport/worker", "", None, "added"),
+    ]
+    client.force_login(kenya["wanjiru"])
+    html = client.get(f"/statistics/returns/{ret.pk}/").content.decode()
+    assert "12 → 120" in html and "line added" in html

@@ -260,3 +260,29 @@ def headline(filters: StatsFilters) -> dict[str, Any]:
 
 def published(measure: str, scope: str = "world") -> list[PublishedEstimate]:
     return list(PublishedEstimate.objects.filter(scope=scope, measure=measure).order_by("year"))
+
+
+@dataclass(frozen=True)
+class FigureChange:
+    line: str  # "sector/membership type"
+    field: str  # a measure, or "" when the whole line was added or removed
+    old: Any
+    new: Any
+
+
+def version_changes(versions: list[Any]) -> dict[int, list[FigureChange]]:
+    """For each version of a return, what it changed in the lines since the version before."""
+    out: dict[int, list[FigureChange]] = {}
+    previous: dict[str, dict[str, Any]] = {}
+    for version in sorted(versions, key=lambda v: v.number):
+        lines = {f"{ln['sector_id']}/{ln['membership_type_id']}": ln for ln in version.snapshot.get("lines", [])}
+        changes = [FigureChange(key, "", None, "added") for key in lines if key not in previous]
+        changes += [FigureChange(key, "", "removed", None) for key in previous if key not in lines]
+        for key in lines.keys() & previous.keys():
+            for name in (*MEASURE_NAMES, "estimated", "source", "explanation"):
+                old, new = previous[key].get(name), lines[key].get(name)
+                if old != new:
+                    changes.append(FigureChange(key, name, old, new))
+        out[version.number] = sorted(changes, key=lambda c: (c.line, c.field))
+        previous = lines
+    return out

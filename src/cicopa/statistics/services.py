@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from cicopa.core import audit
 from cicopa.core.errors import PermissionDenied, ValidationError
 from cicopa.core.models import Country, MembershipType, Sector
+from cicopa.core.reference import currency_codes
 from cicopa.core.roles import is_authenticated, is_secretariat
 from cicopa.registry.models import Organisation, OrganisationAccess, OrganisationKind
 from cicopa.statistics import aggregation
@@ -150,7 +151,7 @@ def check_lines(
                     }
                 )
         currency = str(raw.get("currency") or "").upper()
-        if line["turnover"] is not None and (len(currency) != 3 or not currency.isalpha()):
+        if (line["turnover"] is not None or currency) and currency not in currency_codes():
             errors.setdefault(where, []).append(_("Give the turnover's currency as an ISO 4217 code, such as EUR."))
         line["currency"] = currency
         line["source"] = str(raw.get("source") or "")[:300]

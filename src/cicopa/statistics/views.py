@@ -334,6 +334,28 @@ def _initial(ret: StatisticalReturn) -> list[dict[str, Any]]:
     ]
 
 
+def _versions(ret: StatisticalReturn) -> list[Any]:
+    """The return's versions, latest first, each with `changes`: what it changed in the lines."""
+    versions = list(ret.versions.select_related("actor"))
+    changes = queries.version_changes(versions)
+    labels = _labels()
+    measures = dict(MEASURES)
+    for v in versions:
+        v.changes = [  # type: ignore[attr-defined]
+            {
+                "line": " · ".join(
+                    labels[d].get(code, code)
+                    for d, code in zip(("sector", "membership_type"), c.line.split("/"), strict=False)
+                ),
+                "field": str(measures.get(c.field, c.field)),
+                "old": c.old,
+                "new": c.new,
+            }
+            for c in changes.get(v.number, [])
+        ]
+    return versions
+
+
 @login_required
 def return_template(request: HttpRequest, return_id: int) -> HttpResponse:
     """The return as an XLSX workbook to fill in, pre-filled with its lines or last year's figures."""
@@ -405,7 +427,7 @@ def return_detail(request: HttpRequest, return_id: int) -> HttpResponse:
             "ret": ret,
             "formset": formset,
             "warnings": warnings,
-            "versions": ret.versions.select_related("actor")[:50],
+            "versions": _versions(ret),
             "is_secretariat": is_secretariat(request.user),
             "editable": ret.is_editable,
             "statuses": ReturnStatus,
