@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -15,11 +16,13 @@ from django.utils.translation import gettext_lazy as _
 from cicopa.core.models import Country, LegalForm, MembershipType, Sector
 from cicopa.core.text import search_text
 
+_NOT_TAG = re.compile(r"[^a-z0-9]")
+
 
 def search_tag(prefix: str, value: str) -> str:
     """A filter value as one index term that no word of a name or description can be: 'qqcfr' for
     country FR, 'qqsindustrialproduction' for that sector."""
-    return "qq" + prefix + "".join(ch for ch in value.lower() if ch.isascii() and ch.isalnum())
+    return "qq" + prefix + _NOT_TAG.sub("", value.lower())
 
 
 class OrganisationKind(models.TextChoices):
@@ -36,7 +39,7 @@ class OrganisationStatus(models.TextChoices):
 
 
 class Organisation(models.Model):
-    kind = models.CharField(_("kind"), max_length=24, choices=OrganisationKind.choices, db_index=True)
+    kind = models.CharField(_("kind"), max_length=24, choices=OrganisationKind.choices)
     name = models.CharField(_("official name"), max_length=255)
     acronym = models.CharField(_("acronym"), max_length=40, blank=True)
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
@@ -45,7 +48,7 @@ class Organisation(models.Model):
         Country,
         null=True,
         blank=True,
-        db_index=False,  # the (country, name) and (country, kind) indexes serve country lookups
+        db_index=False,  # the (country, name) index serves country lookups
         on_delete=models.PROTECT,
         verbose_name=_("country"),
         related_name="organisations",
@@ -65,10 +68,20 @@ class Organisation(models.Model):
     website = models.URLField(_("website"), blank=True)
     sectors = models.ManyToManyField(Sector, blank=True, verbose_name=_("sectors"), related_name="organisations")
     membership_type = models.ForeignKey(
-        MembershipType, null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("membership type")
+        MembershipType,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        db_index=False,  # filters on it go through the full-text index (search_tags)
+        verbose_name=_("membership type"),
     )
     legal_form = models.ForeignKey(
-        LegalForm, null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("legal form")
+        LegalForm,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        db_index=False,  # likewise
+        verbose_name=_("legal form"),
     )
     legal_form_text = models.CharField(
         _("legal form as given"),
@@ -107,7 +120,6 @@ class Organisation(models.Model):
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
         indexes = [
-            models.Index(fields=["country", "kind"]),
             models.Index(fields=["name"]),
             # the directory lists by name within a country (the whole directory uses the name index)
             models.Index(fields=["country", "name"], name="registry_org_country_name"),
