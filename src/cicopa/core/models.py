@@ -27,6 +27,15 @@ class Region(TranslatedName):
         verbose_name_plural = _("regions")
 
 
+def in_region(m49: str, via: str = "country__") -> models.Q:
+    """Records whose country lies in the UN M49 region, sub-region or intermediate region `m49`."""
+    return (
+        models.Q(**{f"{via}region": m49})
+        | models.Q(**{f"{via}subregion": m49})
+        | models.Q(**{f"{via}intermediate_region": m49})
+    )
+
+
 class Country(TranslatedName):
     """An ISO 3166-1 country or territory with its UN M49 classification."""
 

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
+
+from django.utils.translation import gettext as _
+
+from cicopa.core.models import Region
 
 
 def values(params: Mapping[str, Any], key: str) -> list[str]:
@@ -21,3 +25,22 @@ def one(params: Mapping[str, Any], key: str) -> str:
     """The last value of `key`, or ""."""
     found = values(params, key)
     return found[-1] if found else ""
+
+
+def codes(
+    params: Mapping[str, Any], key: str, allowed: Collection[str], errors: dict[str, str], *, upper: bool = False
+) -> tuple[str, ...]:
+    """The values of `key` that are in `allowed`; unknown ones are reported in `errors[key]`."""
+    found = [v.upper() for v in values(params, key)] if upper else values(params, key)
+    bad = [v for v in found if v not in allowed]
+    if bad:
+        errors[key] = _("Unknown %(param)s: %(values)s") % {"param": key, "values": ", ".join(bad)}
+    return tuple(dict.fromkeys(found))
+
+
+def region(params: Mapping[str, Any], errors: dict[str, str]) -> str:
+    """A UN M49 region, sub-region or intermediate region code, checked."""
+    code = one(params, "region")
+    if code and not Region.objects.filter(m49=code).exists():
+        errors["region"] = _("Unknown region (use a UN M49 code such as 150 for Europe): %(v)s") % {"v": code}
+    return code

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from cicopa.core import params as query_params
 from cicopa.core.i18n import name_field
-from cicopa.core.models import Country, LegalForm, MembershipType, Region, Sector
+from cicopa.core.models import Country, LegalForm, MembershipType, Sector, in_region
 from cicopa.registry import ranking
 from cicopa.registry.models import (
     CURRENT_MEMBERSHIP,
@@ -84,17 +84,8 @@ def parse_filters(params: Mapping[str, Any]) -> DirectoryFilters:
         "legal_form": set(LegalForm.objects.values_list("code", flat=True)),
     }
     for key in LIST_PARAMS:
-        values = query_params.values(params, key)
-        if key == "country":
-            values = [v.upper() for v in values]
-        bad = [v for v in values if v not in known[key]]
-        if bad:
-            errors[key] = _("Unknown %(param)s: %(values)s") % {"param": key, "values": ", ".join(bad)}
-        data[key] = tuple(dict.fromkeys(values))
-    region = query_params.one(params, "region")
-    if region and not Region.objects.filter(m49=region).exists():
-        errors["region"] = _("Unknown region (use a UN M49 code such as 150 for Europe): %(v)s") % {"v": region}
-    data["region"] = region
+        data[key] = query_params.codes(params, key, known[key], errors, upper=key == "country")
+    data["region"] = query_params.region(params, errors)
     development = query_params.one(params, "development")
     if development and development not in ("developed", "developing"):
         errors["development"] = _("development must be 'developed' or 'developing', not %(v)s") % {"v": development}
@@ -153,11 +144,7 @@ def matching(filters: DirectoryFilters) -> QuerySet[Organisation]:
     elif filters.status != "all":
         qs = qs.filter(status=filters.status)
     if filters.region:
-        qs = qs.filter(
-            Q(country__region=filters.region)
-            | Q(country__subregion=filters.region)
-            | Q(country__intermediate_region=filters.region)
-        )
+        qs = qs.filter(in_region(filters.region))
     if filters.development:
         qs = qs.filter(country__developed=filters.development == "developed")
     if filters.member_of:

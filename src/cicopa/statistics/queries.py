@@ -12,12 +12,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, F, Max, Q, QuerySet, Sum
+from django.db.models import Count, F, Max, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cicopa.core import params as query_params
-from cicopa.core.models import Country, MembershipType, Region, Sector
+from cicopa.core.models import Country, MembershipType, Sector, in_region
 from cicopa.statistics import aggregation
 from cicopa.statistics.aggregation import Figure
 from cicopa.statistics.models import (
@@ -73,19 +73,8 @@ def parse_filters(params: Mapping[str, Any]) -> StatsFilters:
         "membership_type": set(MembershipType.objects.values_list("code", flat=True)),
     }
     for key, allowed in known.items():
-        values = (
-            [v.upper() for v in query_params.values(params, key)]
-            if key == "country"
-            else query_params.values(params, key)
-        )
-        bad = [v for v in values if v not in allowed]
-        if bad:
-            errors[key] = _("Unknown %(param)s: %(values)s") % {"param": key, "values": ", ".join(bad)}
-        data[key] = tuple(dict.fromkeys(values))
-    region = query_params.one(params, "region")
-    if region and not Region.objects.filter(m49=region).exists():
-        errors["region"] = _("Unknown region (use a UN M49 code such as 150 for Europe): %(v)s") % {"v": region}
-    data["region"] = region
+        data[key] = query_params.codes(params, key, allowed, errors, upper=key == "country")
+    data["region"] = query_params.region(params, errors)
     this_year = timezone.localdate().year
     for key, default in (("year_from", FIRST_YEAR), ("year_to", this_year)):
         raw = query_params.one(params, key)
@@ -117,11 +106,7 @@ def counted(filters: StatsFilters) -> QuerySet[ReturnLine]:
     """The lines that enter published totals, within the filters."""
     qs = ReturnLine.objects.filter(counted=True, year__gte=filters.year_from, year__lte=filters.year_to)
     if filters.region:
-        qs = qs.filter(
-            Q(country__region=filters.region)
-            | Q(country__subregion=filters.region)
-            | Q(country__intermediate_region=filters.region)
-        )
+        qs = qs.filter(in_region(filters.region))
     if filters.country:
         qs = qs.filter(country__in=filters.country)
     if filters.sector:
@@ -171,11 +156,7 @@ COUNTRY_LEVEL = ("world", "region", "subregion", "development", "country")
 def _country_totals(filters: StatsFilters) -> QuerySet[CountryYearTotal]:
     qs = CountryYearTotal.objects.filter(year__gte=filters.year_from, year__lte=filters.year_to)
     if filters.region:
-        qs = qs.filter(
-            Q(country__region=filters.region)
-            | Q(country__subregion=filters.region)
-            | Q(country__intermediate_region=filters.region)
-        )
+        qs = qs.filter(in_region(filters.region))
     if filters.country:
         qs = qs.filter(country__in=filters.country)
     return qs.order_by()
