@@ -232,6 +232,7 @@ def load_demo(*, cooperatives: int = 3000, progress: Callable[[str], None] = lam
         actor=actor,
         is_demo=True,
         parent=ica,
+        member_since=datetime.date(1947, 1, 1),
         data={
             "kind": OrganisationKind.SECTORAL,
             "acronym": "CICOPA",
@@ -256,6 +257,7 @@ def load_demo(*, cooperatives: int = 3000, progress: Callable[[str], None] = lam
         actor=actor,
         is_demo=True,
         parent=cicopa,
+        member_since=datetime.date(1961, 1, 1),
         data={
             "kind": OrganisationKind.MEMBER_ORGANISATION,
             "name": "Co-operative Union of the Producer Co-operatives",
@@ -363,10 +365,12 @@ def _member_organisations(
                 }.get(lang, label)
             name, acronym, slug, city = label, "", None, ""
         lat, lon = labels.get(iso, (0.0, 0.0))
+        founded = rng.randint(1920, 1995)
         org = services.organisation_create(
             actor=actor,
             is_demo=True,
             parent=cicopa,
+            member_since=datetime.date(max(founded, 1947) + rng.randint(0, 20), 1, 1),
             data={
                 "kind": OrganisationKind.MEMBER_ORGANISATION,
                 "name": name,
@@ -376,7 +380,7 @@ def _member_organisations(
                 "city": city,
                 "latitude": round(lat + rng.uniform(-1, 1), 4),
                 "longitude": round(lon + rng.uniform(-1, 1), 4),
-                "founded": rng.randint(1920, 1995),
+                "founded": founded,
                 "sectors": rng.sample(sectors, rng.randint(2, 5)),
                 "email": f"info@{(slug or 'member-' + str(i))}.demo.invalid",
             },

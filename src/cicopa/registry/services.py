@@ -117,10 +117,15 @@ def _sectors(data: Mapping[str, Any]) -> list[Sector] | None:
 
 @transaction.atomic
 def organisation_create(
-    *, actor: Any, data: Mapping[str, Any], parent: Organisation | None = None, is_demo: bool = False
+    *,
+    actor: Any,
+    data: Mapping[str, Any],
+    parent: Organisation | None = None,
+    member_since: datetime.date | None = None,
+    is_demo: bool = False,
 ) -> Organisation:
-    """Create an organisation; with `parent`, it becomes an active member of it (officers create
-    co-operatives in their own organisation this way)."""
+    """Create an organisation; with `parent`, it becomes an active member of it from `member_since`
+    (today by default). Officers create co-operatives in their own organisation this way."""
     kind = data.get("kind", OrganisationKind.COOPERATIVE)
     if not permissions.can_create_organisation(actor, kind, parent):
         raise PermissionDenied(_("You may not create this organisation."))
@@ -138,7 +143,7 @@ def organisation_create(
         org.sectors.set(sectors)
     audit.record(actor=actor, action="organisation.create", obj=org, changes=audit.diff({}, _snapshot(org)))
     if parent is not None:
-        membership_create(actor=actor, member=org, parent=parent, status=MembershipStatus.ACTIVE)
+        membership_create(actor=actor, member=org, parent=parent, status=MembershipStatus.ACTIVE, since=member_since)
     return org
 
 
