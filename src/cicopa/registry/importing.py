@@ -8,7 +8,7 @@ matched on their identifier in the file (kept as an external identifier of the c
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
 
@@ -125,6 +125,12 @@ class RowError:
         col = f", {self.column}" if self.column else ""
         val = f" = {self.value!r}" if self.value else ""
         return f"{where}{col}{val}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Progress:
+    phase: str  # "checked" or "written"
+    rows: int
 
 
 @dataclass
@@ -337,6 +343,29 @@ def import_organisations(
     progress: Callable[[int], None] | None = None,
 ) -> ImportReport:
     """Check every row, then (unless `dry_run` or any row is wrong) create or update the organisations."""
+    report = ImportReport()
+    for step in import_steps(actor=actor, stream=stream, filename=filename, fmt=fmt, scheme=scheme, dry_run=dry_run):
+        if isinstance(step, ImportReport):
+            report = step
+        elif progress:
+            progress(step.rows)
+    return report
+
+
+def import_steps(
+    *,
+    actor: Any,
+    stream: IO[bytes],
+    filename: str,
+    fmt: str = "cicopa",
+    scheme: str | None = None,
+    dry_run: bool = False,
+) -> Iterator[Progress | ImportReport]:
+    """The import as it goes: rows checked, then rows written, and last the report.
+
+    The writing happens in one transaction inside this generator: closing it early (a browser that goes
+    away) rolls everything back.
+    """
     if not is_secretariat(actor):
         raise PermissionDenied(_("Only the secretariat imports organisations."))
     if fmt not in FORMATS:
@@ -349,7 +378,8 @@ def import_organisations(
     missing = [c for c in required if c not in header]
     if missing:
         report.errors.append(RowError(1, ", ".join(missing), "", _("missing column")))
-        return report
+        yield report
+        return
     lk = _Lookups()
     parse = _parse_essglobal if fmt == "essglobal" else _parse_cicopa
     parsed: list[_Row] = []
@@ -367,16 +397,17 @@ def import_organisations(
         parse(row, record, lk)
         row.values["_identifier"] = ident
         parsed.append(row)
-        if progress and number % 1000 == 0:
-            progress(number - 1)
+        if number % 1000 == 0:
+            yield Progress("checked", number - 1)
     report.rows = len(parsed)
     if report.errors or dry_run:
         existing = _existing(scheme, list(seen))
         report.updated = len(existing)
         report.created = report.rows - report.updated
-        return report
-    _write(actor, parsed, scheme, report, progress)
-    return report
+        yield report
+        return
+    yield from _write(actor, parsed, scheme, report)
+    yield report
 
 
 def _existing(scheme: str, identifiers: list[str]) -> dict[str, int]:
@@ -416,9 +447,7 @@ FIELDS = (
 )
 
 
-def _write(
-    actor: Any, parsed: list[_Row], scheme: str, report: ImportReport, progress: Callable[[int], None] | None
-) -> None:
+def _write(actor: Any, parsed: list[_Row], scheme: str, report: ImportReport) -> Iterator[Progress]:
     through = Organisation.sectors.through
     label = actor_label(actor)
     with transaction.atomic():
@@ -492,8 +521,7 @@ def _write(
             )
             report.created += len(new)
             report.updated += len(changed)
-            if progress:
-                progress(start + len(chunk))
+            yield Progress("written", start + len(chunk))
     if len(parsed) >= STATISTICS_AFTER:
         refresh_statistics(["registry_organisation", "registry_organisation_sectors"])
 

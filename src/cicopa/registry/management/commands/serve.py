@@ -33,6 +33,9 @@ class Command(BaseCommand):
             str(options["workers"]),
             "--access-logfile",
             "-",
+            # A large import from the secretariat's page runs in its request while it reports progress.
+            "--timeout",
+            "600",
             "cicopa.wsgi:application",
         ]
         run()
