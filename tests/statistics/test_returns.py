@@ -161,3 +161,13 @@ def test_versions_say_what_changed(kenya, client):
     client.force_login(kenya["wanjiru"])
     html = client.get(f"/statistics/returns/{ret.pk}/").content.decode()
     assert "12 → 120" in html and "line added" in html
+
+
+def test_an_unknown_figure_is_not_an_estimate(kenya):
+    ret = services.return_create(actor=kenya["wanjiru"], reporter=kenya["union"], year=2023)
+    services.return_save_lines(
+        actor=kenya["wanjiru"],
+        statistical_return=ret,
+        lines=[line(cooperatives=5, estimated=["cooperatives", "members"])],
+    )
+    assert ret.lines.get().estimated == ["cooperatives"]

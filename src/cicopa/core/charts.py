@@ -35,6 +35,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
+from cicopa.core.svg import safe_href
+
 __all__ = [
     "Bar",
     "Series",
@@ -47,7 +49,6 @@ __all__ = [
 
 FONT_SIZE = 12
 _SVG_NS = "http://www.w3.org/2000/svg"
-_UNSAFE_SCHEMES = ("javascript:", "vbscript:", "data:")
 _ELLIPSIS = "…"
 _LABEL_MAX_CHARS = 28
 _MAX_YEAR_LABELS = 10
@@ -160,15 +161,6 @@ def _truncate(label: str, max_width: float) -> str:
     while cut > 1 and _text_width(text[:cut].rstrip() + _ELLIPSIS) > max_width:
         cut -= 1
     return text[:cut].rstrip() + _ELLIPSIS
-
-
-def _safe_href(href: str | None) -> str | None:
-    if not href:
-        return None
-    squashed = "".join(href.split()).lower()
-    if squashed.startswith(_UNSAFE_SCHEMES):
-        return None
-    return href
 
 
 def _finite(value: float | None) -> float | None:
@@ -477,7 +469,7 @@ def bar_chart(
     value at all, ``empty_text`` is centred in the chart.
     """
     uid = _uid(id_prefix)
-    links = [_safe_href(b.href) for b in bars]
+    links = [safe_href(b.href) for b in bars]
     role = "group" if any(links) else "img"
     values = [_finite(b.value) for b in bars]
     known = [v for v in values if v is not None]

@@ -27,6 +27,8 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
+from cicopa.core.svg import safe_href
+
 __all__ = [
     "HEIGHT",
     "WIDTH",
@@ -384,7 +386,6 @@ def label_points() -> dict[str, tuple[float, float]]:
 _MARKER_MIN_R = 2.5
 _MARKER_MAX_R = 18.0
 _SHADES = 5
-_UNSAFE_SCHEMES = ("javascript:", "vbscript:", "data:")
 
 
 @dataclass(frozen=True)
@@ -439,15 +440,6 @@ def _shade_classes(shading: Mapping[str, float]) -> dict[str, int]:
     return {iso: rank[float(v)] for iso, v in shading.items() if math.isfinite(v) and v > 0}
 
 
-def _safe_href(href: str | None) -> str | None:
-    if not href:
-        return None
-    squashed = "".join(href.split()).lower()
-    if squashed.startswith(_UNSAFE_SCHEMES):
-        return None
-    return href
-
-
 def render_map(
     *,
     markers: Sequence[Marker],
@@ -468,7 +460,7 @@ def render_map(
     uid = f"worldmap-{uuid.uuid4().hex[:12]}"
     title_id, desc_id = f"{uid}-title", f"{uid}-desc"
     drawable = [m for m in markers if math.isfinite(m.lat) and math.isfinite(m.lon)]
-    links = {id(m): _safe_href(m.href) for m in drawable}
+    links = {id(m): safe_href(m.href) for m in drawable}
     role = "group" if any(links.values()) else "img"
 
     out: list[str] = [

@@ -279,10 +279,6 @@ class MapCells:
     located: list[tuple[float, float, int]]  # (mean latitude, mean longitude, organisations) per grid cell
     by_country: dict[str, int]  # organisations without coordinates, per country
 
-    @property
-    def total(self) -> int:
-        return sum(n for *_, n in self.located) + sum(self.by_country.values())
-
 
 def map_cells(filters: DirectoryFilters, cell_degrees: float = 3.0) -> MapCells:
     """The results counted per grid cell by the database, so that a map of a million stays cheap."""

@@ -163,7 +163,8 @@ def check_lines(
             errors.setdefault(where, []).append(
                 _("Unknown figures marked as estimates: %(v)s") % {"v": ", ".join(unknown)}
             )
-        line["estimated_mask"] = estimated_mask(list(estimated))
+        # an unknown figure cannot be an estimate: only known figures keep the flag
+        line["estimated_mask"] = estimated_mask([e for e in estimated if line.get(e) is not None])
         line["explanation"] = str(raw.get("explanation") or "")[:500]
         before = previous.get((sector, mtype))
         if before is not None:

@@ -25,9 +25,9 @@ from cicopa.core.models import Country, MembershipType, Region, Sector
 from cicopa.core.roles import is_secretariat
 from cicopa.core.tabular import ImportFileError
 from cicopa.registry.models import Organisation, OrganisationAccess, OrganisationKind
-from cicopa.statistics import queries, services, spreadsheets
+from cicopa.statistics import aggregation, queries, services, spreadsheets
 from cicopa.statistics.forms import LineFormSet, NewReturnForm
-from cicopa.statistics.models import COUNT_MEASURES, MEASURES, ReturnStatus, StatisticalReturn, estimated_names
+from cicopa.statistics.models import COUNT_MEASURES, MEASURES, StatisticalReturn, estimated_names
 
 MEASURE_LABELS = dict(MEASURES)
 BREAKDOWNS = (
@@ -157,16 +157,8 @@ def _breakdown_rows(
 ) -> list[dict[str, Any]]:
     """One year's figures per group, largest first, with each group's share of the total."""
     values = sorted(queries.breakdown(filters, dimension, year).items(), key=lambda kv: -(kv[1].value or 0))
-    total = sum(f.value or 0 for _k, f in values)
-    return [
-        {
-            "code": k,
-            "label": labels[dimension].get(k, k),
-            "figure": f,
-            "share": (f.value / total) if total and f.value is not None else None,
-        }
-        for k, f in values
-    ]
+    share = aggregation.shares({(k,): f.value for k, f in values})
+    return [{"code": k, "label": labels[dimension].get(k, k), "figure": f, "share": share[(k,)]} for k, f in values]
 
 
 TABLES = ("trend", *(d for d, _t in BREAKDOWNS), "country")
@@ -430,6 +422,5 @@ def return_detail(request: HttpRequest, return_id: int) -> HttpResponse:
             "versions": _versions(ret),
             "is_secretariat": is_secretariat(request.user),
             "editable": ret.is_editable,
-            "statuses": ReturnStatus,
         },
     )
