@@ -167,3 +167,72 @@ def test_cli_import_and_exit_codes(alice, tmp_path):
     call_command("import_data", "organisations", str(copy), "--dry-run", stdout=out)
     assert "would be created" in out.getvalue()
     assert Organisation.objects.count() == 10
+
+
+def _found(q: str, **filters: str) -> set[str]:
+    from cicopa.registry import queries
+
+    return {o.name for o in queries.search_directory(queries.parse_filters({"q": q, **filters})).items}
+
+
+def test_imported_organisations_are_searchable_and_the_index_keeps_following(alice, tmp_path):
+    from cicopa.registry import services
+    from cicopa.registry.checks import search_index_check
+
+    assert run(alice, FIXTURES / "cicopa-organisations.csv").ok
+    assert _found("batisseurs") == {"Scop Bâtisseurs du Rhône"}
+    assert _found("nairobi", sector="artisanal", country="KE") == {"Nairobi Artisans Co-operative Society"}
+    assert _found("limpieza", membership_type="worker") == {"Cooperativa de Limpieza Aurora"}
+    # After the import the database indexes single writes again as it did before.
+    assert search_index_check(None, databases=["default"]) == []
+    services.organisation_create(actor=alice, data={"name": "Zanzibar Weavers"})
+    assert _found("zanzibar") == {"Zanzibar Weavers"}
+    # A re-import that renames an organisation: found by its new name only.
+    renamed = tmp_path / "renamed.csv"
+    renamed.write_text(
+        (FIXTURES / "cicopa-organisations.csv").read_text(encoding="utf-8").replace("Aurora", "Amanecer"),
+        encoding="utf-8",
+    )
+    assert run(alice, renamed).updated == 3
+    assert _found("amanecer") == {"Cooperativa de Limpieza Amanecer"}
+    assert _found("aurora") == set()
+
+
+def test_import_audit_records_values_then_only_what_a_reimport_changed(alice, tmp_path):
+    run(alice, FIXTURES / "cicopa-organisations.csv")
+    sbr = Organisation.objects.get(acronym="SBR")
+    created = AuditEntry.objects.get(action="organisation.import", object_id=str(sbr.pk))
+    assert created.changes["identifier"] == "cicopa:FR-001"
+    assert created.changes["name"] == [None, "Scop Bâtisseurs du Rhône"]
+    assert created.changes["latitude"] == [None, 45.764] and created.changes["founded"] == [None, 1983]
+    assert created.changes["sectors"] == [None, ["construction", "artisanal"]]
+    assert created.changes["slug"] == [None, sbr.slug]
+    moved = tmp_path / "moved.csv"
+    text = (FIXTURES / "cicopa-organisations.csv").read_text(encoding="utf-8")
+    moved.write_text(text.replace("Lyon,69001", "Villeurbanne,69100").replace("construction;artisanal", "construction"))
+    run(alice, moved)
+    update = AuditEntry.objects.filter(action="organisation.import", object_id=str(sbr.pk)).latest("id")
+    assert update.changes == {
+        "identifier": "cicopa:FR-001",
+        "city": ["Lyon", "Villeurbanne"],
+        "postcode": ["69001", "69100"],
+        "sectors": [["artisanal", "construction"], ["construction"]],
+    }
+    unchanged = AuditEntry.objects.filter(
+        action="organisation.import", object_id=str(Organisation.objects.get(acronym="NACS").pk)
+    ).latest("id")
+    assert unchanged.changes == {"identifier": "cicopa:KE-003"}
+
+
+def test_bulk_indexing_is_undone_with_its_transaction(alice):
+    from cicopa.registry import services
+    from cicopa.registry.search import bulk_indexing
+
+    with pytest.raises(RuntimeError), bulk_indexing():
+        services.organisation_create(actor=alice, data={"name": "Quixotic Printers"})
+        raise RuntimeError("the import failed half-way")
+    assert not Organisation.objects.filter(name="Quixotic Printers").exists()
+    with bulk_indexing():
+        services.organisation_create(actor=alice, data={"name": "Quixotic Makers"})
+    services.organisation_create(actor=alice, data={"name": "Quixotic Bakers"})
+    assert _found("quixotic") == {"Quixotic Makers", "Quixotic Bakers"}

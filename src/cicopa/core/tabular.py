@@ -38,7 +38,15 @@ def read_table(stream: IO[bytes], filename: str) -> tuple[list[str], Iterator[li
         header = next(reader)
     except StopIteration:
         raise ImportFileError(_("The file is empty.")) from None
-    return [h.strip() for h in header], ([c.strip() for c in row] for row in reader if any(c.strip() for c in row))
+    return [h.strip() for h in header], _stripped(reader)
+
+
+def _stripped(reader: Iterable[list[str]]) -> Iterator[list[str]]:
+    """Rows with every cell stripped, blank rows left out."""
+    for row in reader:
+        cells = [c.strip() for c in row]
+        if any(cells):
+            yield cells
 
 
 def _read_xlsx(stream: IO[bytes]) -> tuple[list[str], Iterator[list[str]]]:

@@ -33,5 +33,6 @@ def search_text(*parts: str | None) -> str:
         if part:
             folded = fold(part)
             out.extend(_WORD.findall(folded))
-            out.extend(m.replace("-", "") for m in _COMPOUND.findall(folded))
+            if "-" in folded:
+                out.extend(m.replace("-", "") for m in _COMPOUND.findall(folded))
     return " ".join(out)

@@ -26,6 +26,7 @@ from cicopa.registry.models import (
     Organisation,
     OrganisationKind,
 )
+from cicopa.registry.search import bulk_indexing
 
 SEED = 1947
 DEMO_USERS = (
@@ -416,60 +417,61 @@ def generate_cooperatives(
     today = datetime.date.today()
     made = 0
     while made < n:
-        size = min(batch, n - made)
-        orgs, parents, org_sectors, links, sector_rows = [], [], [], [], []
-        for k in range(size):
-            number = start_id + made + k
-            fed = federations[rng.randrange(len(federations))]
-            parents.append(fed)
-            iso = fed.country_id or "FR"
-            sector = sectors[rng.randrange(len(sectors))]
-            lang = LANG.get(iso, "en")
-            root = rng.choice(ROOTS[lang])
-            word = rng.choice(SECTOR_WORDS[sector])
-            place = rng.choice(PLACES)
-            name = f"{root} {place} {word}" if lang != "en" else f"{place} {word} {root}"
-            lat, lon = labels.get(iso, (0.0, 0.0))
-            has_geo = rng.random() < 0.85
-            org = Organisation(
-                kind=OrganisationKind.COOPERATIVE,
-                name=f"{name} {number}",
-                slug=f"coop-{number}",
-                country_id=iso,
-                city=f"{place} City" if lang == "en" else place,
-                description=f"A {word.lower()} co-operative owned by its {mtypes[number % len(mtypes)]} members.",
-                latitude=round(lat + rng.uniform(-2, 2), 4) if has_geo else None,
-                longitude=round(lon + rng.uniform(-2, 2), 4) if has_geo else None,
-                membership_type_id=mtypes[rng.randrange(len(mtypes))],
-                legal_form_id=rng.choice(forms),
-                founded=rng.randint(1900, 2024),
-                members_count=rng.randint(3, 400),
-                workers_count=rng.randint(3, 500),
-                counts_year=2025,
-                is_demo=True,
-            )
-            org.refresh_search_text([sector])
-            org_sectors.append(sector)
-            orgs.append(org)
-        Organisation.objects.bulk_create(orgs, batch_size=1000)
-        for org, parent in zip(orgs, parents, strict=True):
-            links.append(
-                Membership(
-                    member=org,
-                    parent=parent,
-                    status=MembershipStatus.ACTIVE,
-                    since=datetime.date(max(org.founded or 1990, 1950), 1, 1),
+        with bulk_indexing():  # a batch at a time: one transaction each, indexed at its end
+            size = min(batch, n - made)
+            orgs, parents, org_sectors, links, sector_rows = [], [], [], [], []
+            for k in range(size):
+                number = start_id + made + k
+                fed = federations[rng.randrange(len(federations))]
+                parents.append(fed)
+                iso = fed.country_id or "FR"
+                sector = sectors[rng.randrange(len(sectors))]
+                lang = LANG.get(iso, "en")
+                root = rng.choice(ROOTS[lang])
+                word = rng.choice(SECTOR_WORDS[sector])
+                place = rng.choice(PLACES)
+                name = f"{root} {place} {word}" if lang != "en" else f"{place} {word} {root}"
+                lat, lon = labels.get(iso, (0.0, 0.0))
+                has_geo = rng.random() < 0.85
+                org = Organisation(
+                    kind=OrganisationKind.COOPERATIVE,
+                    name=f"{name} {number}",
+                    slug=f"coop-{number}",
+                    country_id=iso,
+                    city=f"{place} City" if lang == "en" else place,
+                    description=f"A {word.lower()} co-operative owned by its {mtypes[number % len(mtypes)]} members.",
+                    latitude=round(lat + rng.uniform(-2, 2), 4) if has_geo else None,
+                    longitude=round(lon + rng.uniform(-2, 2), 4) if has_geo else None,
+                    membership_type_id=mtypes[rng.randrange(len(mtypes))],
+                    legal_form_id=rng.choice(forms),
+                    founded=rng.randint(1900, 2024),
+                    members_count=rng.randint(3, 400),
+                    workers_count=rng.randint(3, 500),
+                    counts_year=2025,
+                    is_demo=True,
                 )
+                org.refresh_search_text([sector])
+                org_sectors.append(sector)
+                orgs.append(org)
+            Organisation.objects.bulk_create(orgs, batch_size=1000)
+            for org, parent in zip(orgs, parents, strict=True):
+                links.append(
+                    Membership(
+                        member=org,
+                        parent=parent,
+                        status=MembershipStatus.ACTIVE,
+                        since=datetime.date(max(org.founded or 1990, 1950), 1, 1),
+                    )
+                )
+            sector_rows = [through(organisation_id=o.pk, sector_id=s) for o, s in zip(orgs, org_sectors, strict=True)]
+            Membership.objects.bulk_create(links, batch_size=1000)
+            MembershipEvent.objects.bulk_create(
+                [MembershipEvent(membership=m, status=m.status, date=m.since or today) for m in links], batch_size=1000
             )
-        sector_rows = [through(organisation_id=o.pk, sector_id=s) for o, s in zip(orgs, org_sectors, strict=True)]
-        Membership.objects.bulk_create(links, batch_size=1000)
-        MembershipEvent.objects.bulk_create(
-            [MembershipEvent(membership=m, status=m.status, date=m.since or today) for m in links], batch_size=1000
-        )
-        through.objects.bulk_create(sector_rows, batch_size=1000)
-        made += size
-        if progress:
-            progress(made)
+            through.objects.bulk_create(sector_rows, batch_size=1000)
+            made += size
+            if progress:
+                progress(made)
     if federations:
         audit.record(actor=None, action="demo.generate", obj=federations[0], changes={"cooperatives": n})
     refresh_statistics(["registry_organisation", "registry_organisation_sectors", "registry_membership"])

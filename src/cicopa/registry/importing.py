@@ -12,18 +12,25 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
 
-from django.core.exceptions import ValidationError
-from django.core.validators import EmailValidator, URLValidator
-from django.db import transaction
+from django.db import connection
 from django.utils.translation import gettext as _
 
+from cicopa.core import audit
 from cicopa.core.audit import actor_label
 from cicopa.core.db import insert_rows, now_value, refresh_statistics
 from cicopa.core.errors import PermissionDenied
 from cicopa.core.models import AuditEntry, Country, LegalForm, MembershipType, Sector
 from cicopa.core.roles import is_secretariat
 from cicopa.core.tabular import ImportFileError, read_table
-from cicopa.registry.models import ExternalIdentifier, Organisation, OrganisationKind, OrganisationStatus
+from cicopa.core.validators import is_email, is_url
+from cicopa.registry.models import (
+    ExternalIdentifier,
+    Organisation,
+    OrganisationKind,
+    OrganisationStatus,
+    search_columns,
+)
+from cicopa.registry.search import bulk_indexing
 from cicopa.registry.services import slug_base, unique_slug
 
 FORMATS = ("cicopa", "essglobal")
@@ -168,6 +175,8 @@ class _Row:
         self.errors = errors
         self.values: dict[str, Any] = {}
         self.sectors: list[str] = []
+        self.identifier = ""
+        self.pk: int | None = None  # the organisation's id, once written
 
     def error(self, column: str, value: str, message: str) -> None:
         self.errors.append(RowError(self.number, column, value, message))
@@ -186,10 +195,6 @@ class _Row:
         return number
 
 
-_url = URLValidator()
-_email = EmailValidator()
-
-
 def _common_checks(row: _Row, cols: dict[str, str], lk: _Lookups) -> None:
     v = row.values
     if not v.get("name"):
@@ -202,17 +207,12 @@ def _common_checks(row: _Row, cols: dict[str, str], lk: _Lookups) -> None:
         v["country_id"] = None
     if (v.get("latitude") is None) != (v.get("longitude") is None):
         row.error(cols["longitude"], "", _("give both latitude and longitude, or neither"))
-    if v.get("email"):
-        try:
-            _email(v["email"])
-        except ValidationError:
-            row.error(cols["email"], v["email"], _("not a valid e-mail address"))
+    if v.get("email") and not is_email(v["email"]):
+        row.error(cols["email"], v["email"], _("not a valid e-mail address"))
     if v.get("website"):
         if "://" not in v["website"]:
             v["website"] = "http://" + v["website"]
-        try:
-            _url(v["website"])
-        except ValidationError:
+        if not is_url(v["website"]):
             row.error(cols["website"], v["website"], _("not a valid web address"))
 
 
@@ -395,7 +395,7 @@ def import_steps(
         else:
             seen[ident] = number
         parse(row, record, lk)
-        row.values["_identifier"] = ident
+        row.identifier = ident
         parsed.append(row)
         if number % 1000 == 0:
             yield Progress("checked", number - 1)
@@ -410,15 +410,22 @@ def import_steps(
     yield report
 
 
-def _existing(scheme: str, identifiers: list[str]) -> dict[str, int]:
-    found: dict[str, int] = {}
-    for i in range(0, len(identifiers), BATCH):
-        found.update(
-            ExternalIdentifier.objects.filter(scheme=scheme, value__in=identifiers[i : i + BATCH]).values_list(
-                "value", "organisation_id"
-            )
-        )
+def _select_in(sql: str, fixed: list[Any], values: list[str]) -> list[tuple[Any, ...]]:
+    """Rows of `sql` (whose `{}` becomes a placeholder list) for `values`, asked in chunks."""
+    found: list[tuple[Any, ...]] = []
+    with connection.cursor() as cursor:
+        for i in range(0, len(values), BATCH):
+            part = values[i : i + BATCH]
+            cursor.execute(sql.format(", ".join(["%s"] * len(part))), [*fixed, *part])
+            found.extend(cursor.fetchall())
     return found
+
+
+def _existing(scheme: str, identifiers: list[str]) -> dict[str, int]:
+    """Organisation ids of the identifiers already known in `scheme`."""
+    table = ExternalIdentifier._meta.db_table
+    sql = f"SELECT value, organisation_id FROM {table} WHERE scheme = %s AND value IN ({{}})"
+    return dict(_select_in(sql, [scheme], identifiers))  # type: ignore[arg-type]
 
 
 FIELDS = (
@@ -445,54 +452,46 @@ FIELDS = (
     "counts_year",
     "status",
 )
+# What a column holds when the file's format has no such column (ESSGlobal has no acronym, status, ...).
+TEXT_FIELDS = {
+    f: ""
+    for f in FIELDS
+    if f
+    not in {
+        "latitude",
+        "longitude",
+        "founded",
+        "members_count",
+        "workers_count",
+        "counts_year",
+        "country_id",
+        "membership_type_id",
+        "legal_form_id",
+    }
+}
+DEFAULTS: dict[str, Any] = {**dict.fromkeys(FIELDS), **TEXT_FIELDS, "status": OrganisationStatus.ACTIVE}
 
 
 def _write(actor: Any, parsed: list[_Row], scheme: str, report: ImportReport) -> Iterator[Progress]:
     through = Organisation.sectors.through
-    label = actor_label(actor)
-    with transaction.atomic():
-        existing = _existing(scheme, [r.values["_identifier"] for r in parsed])
+    audit_row = (now_value(), actor.pk, actor_label(actor), "organisation.import", "registry.organisation")
+    with bulk_indexing():
+        existing = _existing(scheme, [r.identifier for r in parsed])
         for start in range(0, len(parsed), BATCH):
             chunk = parsed[start : start + BATCH]
-            new: list[tuple[_Row, Organisation]] = []
-            update_ids = {existing[r.values["_identifier"]] for r in chunk if r.values["_identifier"] in existing}
-            current = Organisation.objects.in_bulk(update_ids)
-            changed: list[Organisation] = []
-            for r in chunk:
-                org = current.get(existing.get(r.values["_identifier"], -1))
-                if org is None:
-                    org = Organisation()
-                    new.append((r, org))
-                else:
-                    changed.append(org)
-                for f in FIELDS:
-                    if f in r.values:
-                        value = r.values[f]
-                        setattr(org, f, "" if value is None and f in {"acronym", "fax", "legal_form_text"} else value)
-                org.refresh_search_text(r.sectors)
-            _assign_slugs(new)
-            _insert_new([o for _, o in new])
-            if changed:
-                Organisation.objects.bulk_update(
-                    changed,
-                    [*FIELDS, "search_title", "search_body", "search_tags"],
-                    batch_size=500,
-                )
-                through.objects.filter(organisation_id__in=[o.pk for o in changed]).delete()
+            fresh = [r for r in chunk if r.identifier not in existing]
+            known = [r for r in chunk if r.identifier in existing]
+            changes = _insert_new(fresh, scheme)
             insert_rows(
                 ExternalIdentifier._meta.db_table,
                 ("organisation_id", "scheme", "value"),
-                ((o.pk, scheme, r.values["_identifier"]) for r, o in new),
+                ((r.pk, scheme, r.identifier) for r in fresh),
             )
-            by_row = {id(r): o for r, o in new} | {
-                id(r): current[existing[r.values["_identifier"]]] for r in chunk if r.values["_identifier"] in existing
-            }
+            if known:
+                changes += _update_known(known, existing, scheme)
             insert_rows(
-                through._meta.db_table,
-                ("organisation_id", "sector_id"),
-                ((by_row[id(r)].pk, s) for r in chunk for s in r.sectors),
+                through._meta.db_table, ("organisation_id", "sector_id"), ((r.pk, s) for r in chunk for s in r.sectors)
             )
-            now = now_value()
             insert_rows(
                 AuditEntry._meta.db_table,
                 (
@@ -505,63 +504,114 @@ def _write(actor: Any, parsed: list[_Row], scheme: str, report: ImportReport) ->
                     "object_repr",
                     "changes",
                 ),
-                (
-                    (
-                        now,
-                        actor.pk,
-                        label,
-                        "organisation.import",
-                        "registry.organisation",
-                        str(by_row[id(r)].pk),
-                        by_row[id(r)].name[:300],
-                        _changes(r, scheme, by_row[id(r)]),
-                    )
-                    for r in chunk
-                ),
+                ((*audit_row, str(r.pk), r.values["name"][:300], change) for r, change in changes),
             )
-            report.created += len(new)
-            report.updated += len(changed)
+            report.created += len(fresh)
+            report.updated += len(known)
             yield Progress("written", start + len(chunk))
     if len(parsed) >= STATISTICS_AFTER:
         refresh_statistics(["registry_organisation", "registry_organisation_sectors"])
 
 
 ORG_COLUMNS = (*FIELDS, "slug", "is_demo", "search_title", "search_body", "search_tags", "created_at", "updated_at")
+_dumps = json.JSONEncoder(ensure_ascii=False).encode
 
 
-def _insert_new(orgs: list[Organisation]) -> None:
-    """Insert new organisations and give them their ids (found again by their unique slugs)."""
-    if not orgs:
-        return
+def _insert_new(rows: list[_Row], scheme: str) -> list[tuple[_Row, str]]:
+    """Insert the organisations of new rows, give each row its organisation's id; the audit changes."""
+    if not rows:
+        return []
     now = now_value()
+    records = [DEFAULTS | r.values for r in rows]
+    slugs = _new_slugs([rec["name"] for rec in records], [r.identifier for r in rows])
+    table = Organisation._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")
+        (before,) = cursor.fetchone()
     insert_rows(
-        Organisation._meta.db_table,
+        table,
         ORG_COLUMNS,
-        ([*(getattr(o, f) for f in ORG_COLUMNS[:-2]), now, now] for o in orgs),
+        (
+            (
+                *(rec[f] for f in FIELDS),
+                slug,
+                False,
+                *search_columns(
+                    name=rec["name"],
+                    acronym=rec["acronym"],
+                    description=rec["description"],
+                    city=rec["city"],
+                    kind=rec["kind"],
+                    status=rec["status"],
+                    country_id=rec["country_id"],
+                    membership_type_id=rec["membership_type_id"],
+                    legal_form_id=rec["legal_form_id"],
+                    sector_codes=r.sectors,
+                ),
+                now,
+                now,
+            )
+            for r, rec, slug in zip(rows, records, slugs, strict=True)
+        ),
     )
-    ids = dict(Organisation.objects.filter(slug__in=[o.slug for o in orgs]).values_list("slug", "id"))
-    for org in orgs:
-        org.pk = ids[org.slug]
-        org._state.adding = False
+    with connection.cursor() as cursor:
+        # By slug (unique): on PostgreSQL other sessions may have added organisations meanwhile.
+        cursor.execute(f"SELECT slug, id FROM {table} WHERE id > %s", [before])
+        ids = dict(cursor.fetchall())
+    changes = []
+    for r, slug in zip(rows, slugs, strict=True):
+        r.pk = ids[slug]
+        values = {f: [None, v] for f, v in r.values.items() if v is not None and v != ""}
+        if r.sectors:
+            values["sectors"] = [None, r.sectors]
+        changes.append((r, _dumps({"identifier": f"{scheme}:{r.identifier}", "slug": [None, slug], **values})))
+    return changes
 
 
-def _changes(row: _Row, scheme: str, org: Organisation) -> str:
-    """The audit entry's changes for one imported row: its identifier and the values it set."""
-    values = {f: [None, str(v)] for f, v in row.values.items() if not f.startswith("_") and v not in (None, "")}
-    return json.dumps({"identifier": f"{scheme}:{row.values['_identifier']}", **values}, ensure_ascii=False)
+def _update_known(rows: list[_Row], existing: dict[str, int], scheme: str) -> list[tuple[_Row, str]]:
+    """Update the organisations that earlier imports of the same identifiers created; the audit changes."""
+    current = Organisation.objects.in_bulk([existing[r.identifier] for r in rows])
+    through = Organisation.sectors.through
+    old_sectors: dict[int, list[str]] = {}
+    for org_id, code in through.objects.filter(organisation_id__in=list(current)).values_list(
+        "organisation_id", "sector_id"
+    ):
+        old_sectors.setdefault(org_id, []).append(code)
+    changes = []
+    for r in rows:
+        org = current[existing[r.identifier]]
+        before = {f: getattr(org, f) for f in r.values}
+        for f, value in r.values.items():
+            setattr(org, f, value)
+        org.refresh_search_text(r.sectors)
+        r.pk = org.pk
+        diff = audit.diff(before, r.values)
+        sectors = sorted(old_sectors.get(org.pk, []))
+        if sectors != sorted(r.sectors):
+            diff["sectors"] = [sectors, sorted(r.sectors)]
+        changes.append((r, _dumps({"identifier": f"{scheme}:{r.identifier}", **diff})))
+    Organisation.objects.bulk_update(
+        list(current.values()), [*FIELDS, "search_title", "search_body", "search_tags"], batch_size=500
+    )
+    through.objects.filter(organisation_id__in=list(current)).delete()
+    return changes
 
 
-def _assign_slugs(new: list[tuple[_Row, Organisation]]) -> None:
-    """Slugs from names; a name already taken gets the row's identifier appended."""
-    bases = {id(o): slug_base(o.name) for _, o in new}
-    seconds = {id(o): f"{bases[id(o)][:80]}-{slug_base(r.values['_identifier'])}" for r, o in new}
-    wanted = set(bases.values()) | set(seconds.values())
-    taken = set(Organisation.objects.filter(slug__in=wanted).values_list("slug", flat=True))
-    for _row, org in new:
-        for candidate in (bases[id(org)], seconds[id(org)]):
-            if candidate not in taken:
-                org.slug = candidate
-                break
-        else:
-            org.slug = unique_slug(org.name, taken=taken)
-        taken.add(org.slug)
+def _new_slugs(names: list[str], identifiers: list[str]) -> list[str]:
+    """Slugs from names; a name already taken gets the row's identifier appended, then a number."""
+    table = Organisation._meta.db_table
+    sql = f"SELECT slug FROM {table} WHERE slug IN ({{}})"
+    bases = [slug_base(name) for name in names]
+    taken = {slug for (slug,) in _select_in(sql, [], list(set(bases)))}
+    slugs: list[str | None] = []
+    for base in bases:
+        slugs.append(None if base in taken else base)
+        taken.add(base)
+    clashes = [i for i, slug in enumerate(slugs) if slug is None]
+    seconds = {i: f"{bases[i][:80]}-{slug_base(identifiers[i])}" for i in clashes}
+    taken |= {slug for (slug,) in _select_in(sql, [], list(set(seconds.values())))}
+    for i in clashes:
+        slug = seconds[i] if seconds[i] not in taken else unique_slug(names[i], taken=taken)
+        slugs[i] = slug
+        taken.add(slug)
+    return [slug for slug in slugs if slug is not None]

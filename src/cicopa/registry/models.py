@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 from collections.abc import Iterable
 
@@ -19,10 +20,35 @@ from cicopa.core.text import search_text
 _NOT_TAG = re.compile(r"[^a-z0-9]")
 
 
+@functools.lru_cache(maxsize=4096)
 def search_tag(prefix: str, value: str) -> str:
     """A filter value as one index term that no word of a name or description can be: 'qqcfr' for
     country FR, 'qqsindustrialproduction' for that sector."""
     return "qq" + prefix + _NOT_TAG.sub("", value.lower())
+
+
+def search_columns(
+    *,
+    name: str,
+    acronym: str,
+    description: str,
+    city: str,
+    kind: str,
+    status: str,
+    country_id: str | None,
+    membership_type_id: str | None,
+    legal_form_id: str | None,
+    sector_codes: Iterable[str],
+) -> tuple[str, str, str]:
+    """What an organisation's full-text index columns hold: search_title, search_body, search_tags."""
+    tags = [search_tag("k", kind), search_tag("t", status)]
+    tags += [
+        search_tag(prefix, value)
+        for prefix, value in (("c", country_id), ("m", membership_type_id), ("l", legal_form_id))
+        if value
+    ]
+    tags += [search_tag("s", code) for code in sorted(set(sector_codes))]
+    return search_text(name, acronym), search_text(description, city), " ".join(tags)
 
 
 class OrganisationKind(models.TextChoices):
@@ -133,16 +159,18 @@ class Organisation(models.Model):
 
     def refresh_search_text(self, sector_codes: Iterable[str]) -> None:
         """Fill the columns the full-text index reads; `sector_codes` are the organisation's sectors."""
-        self.search_title = search_text(self.name, self.acronym)
-        self.search_body = search_text(self.description, self.city)
-        tags = [search_tag("k", self.kind), search_tag("t", self.status)]
-        tags += [
-            search_tag(prefix, value)
-            for prefix, value in (("c", self.country_id), ("m", self.membership_type_id), ("l", self.legal_form_id))
-            if value
-        ]
-        tags += [search_tag("s", code) for code in sorted(set(sector_codes))]
-        self.search_tags = " ".join(tags)
+        self.search_title, self.search_body, self.search_tags = search_columns(
+            name=self.name,
+            acronym=self.acronym,
+            description=self.description,
+            city=self.city,
+            kind=self.kind,
+            status=self.status,
+            country_id=self.country_id,
+            membership_type_id=self.membership_type_id,
+            legal_form_id=self.legal_form_id,
+            sector_codes=sector_codes,
+        )
 
     @property
     def has_coordinates(self) -> bool:

@@ -9,16 +9,18 @@ that filters intersect in the index instead of being checked row by row. Schema:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import QuerySet
 
 from cicopa.core.text import words
 
 FTS_TABLE = "registry_organisation_fts"
+INSERT_TRIGGER = "registry_organisation_fts_ai"
 MAX_TERMS = 8
 
 
@@ -76,3 +78,35 @@ def with_index(qs: QuerySet[Any], text: TextQuery, tags: TagGroups) -> QuerySet[
         where=[f"{FTS_TABLE}.rowid = registry_organisation.id", f"{FTS_TABLE} MATCH %s"],
         params=[fts5_query(text, tags)],
     )
+
+
+@contextmanager
+def bulk_indexing() -> Iterator[None]:
+    """A transaction in which new organisations join the full-text index in one statement at the end.
+
+    On SQLite the insert trigger indexes one row at a time, which dominates a large import (each row's
+    words, prefixes and tags go into FTS5's pending index separately). Here the trigger is dropped inside
+    the transaction, the new rows (ids above the highest before) are indexed together when the block
+    ends, and the trigger is put back from its own stored SQL. SQLite lets one connection write at a
+    time and other connections read the last committed state, so no one ever sees the table without its
+    trigger; an error rolls the drop back with everything else. Updates and deletes keep their triggers.
+    PostgreSQL's generated tsvector columns need nothing of this.
+    """
+    with transaction.atomic():
+        if is_postgres():
+            yield
+            return
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = %s", [INSERT_TRIGGER])
+            (trigger_sql,) = cursor.fetchone()
+            cursor.execute(f"DROP TRIGGER {INSERT_TRIGGER}")  # a write: from here this connection holds the lock
+            cursor.execute("SELECT COALESCE(MAX(id), 0) FROM registry_organisation")
+            (before,) = cursor.fetchone()
+        yield
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {FTS_TABLE}(rowid, search_title, search_body, search_tags)"
+                " SELECT id, search_title, search_body, search_tags FROM registry_organisation WHERE id > %s",
+                [before],
+            )
+            cursor.execute(trigger_sql)

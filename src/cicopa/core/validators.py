@@ -1,0 +1,46 @@
+"""E-mail and web address checks for bulk imports: Django's validators, with a fast path.
+
+Django's EmailValidator and URLValidator reach their patterns through lazy objects and run a few
+passes per value, which is most of the time an import of a hundred thousand rows spends checking. The
+patterns here (case-sensitive, so that no Unicode case folding widens them) accept only the plain
+ASCII forms almost every address takes, each a strict subset of what
+Django accepts; anything else goes to Django's validator, which has the last word. So the answer is
+always Django's, only sooner.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.core.validators import EmailValidator, URLValidator
+
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+_HOST = _LABEL + r"(?:\.(?!-)[A-Za-z0-9-]{1,63}(?<!-))*\.(?!-)[A-Za-z-]{2,63}(?<!-)"
+_PLAIN_EMAIL = re.compile(r"[A-Za-z0-9_+-]+(?:\.[A-Za-z0-9_+-]+)*@" + _HOST)
+_PLAIN_URL = re.compile(r"https?://" + _HOST + r"(?::[0-9]{1,5})?(?:[/?#][^\s\[\]]*)?")
+
+_email = EmailValidator()
+_url = URLValidator()
+
+
+def is_email(value: str) -> bool:
+    """What Django's EmailValidator says of `value`."""
+    if len(value) <= 254 and _PLAIN_EMAIL.fullmatch(value):
+        return True
+    try:
+        _email(value)
+    except ValidationError:
+        return False
+    return True
+
+
+def is_url(value: str) -> bool:
+    """What Django's URLValidator (http, https, ftp, ftps) says of `value`."""
+    if len(value) <= 253 and _PLAIN_URL.fullmatch(value):
+        return True
+    try:
+        _url(value)
+    except ValidationError:
+        return False
+    return True
