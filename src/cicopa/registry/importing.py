@@ -8,6 +8,7 @@ matched on their identifier in the file (kept as an external identifier of the c
 from __future__ import annotations
 
 import json
+import operator
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
@@ -515,6 +516,7 @@ def _write(actor: Any, parsed: list[_Row], scheme: str, report: ImportReport) ->
 
 ORG_COLUMNS = (*FIELDS, "slug", "is_demo", "search_title", "search_body", "search_tags", "created_at", "updated_at")
 _dumps = json.JSONEncoder(ensure_ascii=False).encode
+_pick_fields = operator.itemgetter(*FIELDS)
 
 
 def _insert_new(rows: list[_Row], scheme: str) -> list[tuple[_Row, str]]:
@@ -533,7 +535,7 @@ def _insert_new(rows: list[_Row], scheme: str) -> list[tuple[_Row, str]]:
         ORG_COLUMNS,
         (
             (
-                *(rec[f] for f in FIELDS),
+                *_pick_fields(rec),
                 slug,
                 False,
                 *search_columns(
