@@ -10,6 +10,7 @@ import os
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.utils import translation
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
 
@@ -17,6 +18,13 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync 
 @pytest.fixture(autouse=True)
 def _site_url(settings):
     settings.SITE_URL = "https://cicopa.test"
+
+
+@pytest.fixture(autouse=True)
+def _language_reset():
+    """A page in French or Spanish leaves its language active in the thread: each test starts in English."""
+    yield
+    translation.activate("en")
 
 
 @pytest.fixture

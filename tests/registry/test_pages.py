@@ -118,7 +118,15 @@ def test_import_page_preview_then_confirm(client, federation, alice, bob):
     client.force_login(alice)
     with (FIXTURES / "essglobal-sample.csv").open("rb") as f:
         r = client.post("/import/", {"file": f, "format": "essglobal"})
-    assert r.status_code == 200 and "10" in r.content.decode()
+    html = r.content.decode()
+    assert r.status_code == 200 and "10 rows: 10 to create, 0 to update." in html
+    # The first rows as they will be imported, vocabulary codes shown by the registry's names.
+    start = html.index("How the first rows of the file will be imported")
+    preview = html[start : html.index("</table>", start)]
+    assert preview.count("<tr>") == 11  # the header and ten rows
+    assert "R000001" in preview and "Consumer/user" in preview and "General services" in preview
+    assert "Other — Company" in preview  # legal form "Company": other, with the file's text
+    assert "United Kingdom" in preview and "created" in preview
     assert not Organisation.objects.filter(name="Brixton Cycles").exists()  # preview writes nothing
     r = client.post("/import/", {"confirm": "1"})
     assert r.status_code == 200
@@ -208,3 +216,31 @@ def test_map_counts_organisations_per_place(client, federation, alice):
     assert "4 organisations" in svg  # Menuiserie and three more around Lyon, in one cell
     assert "1 organisation<" in svg  # CG Scop, without coordinates, in the middle of France
     assert "5 organisations shown" in svg
+
+
+@pytest.mark.parametrize("fmt", ["cicopa", "essglobal"])
+def test_import_example_files_import_cleanly(client, alice, fmt):
+    r = client.get(f"/import/example-{fmt}.csv")
+    assert r.status_code == 200 and r["Content-Type"].startswith("text/csv")
+    data = b"".join(r.streaming_content)
+    client.force_login(alice)
+    assert f"/import/example-{fmt}.csv" in client.get("/import/").content.decode()
+    upload = io.BytesIO(data)
+    upload.name = f"example-{fmt}.csv"
+    html = client.post("/import/", {"file": upload, "format": fmt}).content.decode()
+    assert "2 rows: 2 to create, 0 to update." in html
+    assert client.get("/import/example-other.csv").status_code == 404
+
+
+def test_history_shows_labels_and_names_in_the_readers_language(client, federation, alice, bob):
+    from cicopa.registry import services
+
+    org = Organisation.objects.get(slug="menuiserie")
+    services.organisation_update(actor=alice, organisation=org, data={"kind": "other", "city": "Villeurbanne"})
+    client.force_login(alice)
+    html = client.get("/organisations/menuiserie/history/").content.decode()
+    assert "Edited" in html and "Created" in html
+    assert "<dt>Kind</dt>" in html and "Co-operative</del>" in html and "Other associative enterprise</ins>" in html
+    assert "organisation.update" not in html and "country_id" not in html
+    html = client.get("/fr/organisations/menuiserie/history/").content.decode()
+    assert "Modifiée" in html and "<dt>Ville</dt>" in html and "Autre entreprise associative</ins>" in html

@@ -36,6 +36,7 @@ from cicopa.registry.services import slug_base, unique_slug
 
 FORMATS = ("cicopa", "essglobal")
 BATCH = 2000
+PREVIEW_ROWS = 10
 STATISTICS_AFTER = 10_000  # rows; a larger import refreshes the planner's statistics
 
 ESSGLOBAL_COLUMNS = {
@@ -121,6 +122,111 @@ LEGAL_FORM_WORDS = {
 }
 
 
+ESSGLOBAL_BASE = "https://dev.lod.coop/essglobal/2.1/standard/"
+
+
+def example(fmt: str) -> tuple[list[str], list[list[str]]]:
+    """A small file of the format, to start from: its header and two rows that import cleanly."""
+    if fmt == "essglobal":
+        base = ESSGLOBAL_BASE
+        return list(ESSGLOBAL_COLUMNS.values()), [
+            [
+                "R000001",
+                "Calder Valley Wholefoods",
+                "A wholefood shop owned by the people who work in it.",
+                base + "organisational-structure/OS60",
+                base + "activities-ica/ICA140",
+                "",
+                "12 Market Street",
+                "Hebden Bridge",
+                "West Yorkshire",
+                "HX7 6AA",
+                "GB",
+                "https://calder-wholefoods.example",
+                "+44 1422 000000",
+                "shop@calder-wholefoods.example",
+                base + "base-membership-type/BMT30",
+                "53.7420",
+                "-2.0130",
+                "Society",
+            ],
+            [
+                "R000002",
+                "Northern Builders Co-operative",
+                "Carpentry, joinery and renovation.",
+                base + "organisational-structure/OS60",
+                base + "activities-ica/ICA220",
+                "",
+                "",
+                "Leeds",
+                "",
+                "",
+                "GB",
+                "",
+                "",
+                "",
+                base + "base-membership-type/BMT30",
+                "",
+                "",
+                "Company",
+            ],
+        ]
+    return list(CICOPA_COLUMNS), [
+        [
+            "FR-0001",
+            "Scop Bâtisseurs du Rhône",
+            "SBR",
+            "cooperative",
+            "active",
+            "FR",
+            "Lyon",
+            "69001",
+            "1 rue de la République",
+            "45.7640",
+            "4.8357",
+            "+33 4 00 00 00 00",
+            "",
+            "contact@sbr.example",
+            "https://sbr.example",
+            "construction;artisanal",
+            "worker",
+            "worker_cooperative",
+            "",
+            "1983",
+            "42",
+            "51",
+            "2025",
+            "Carpentry, joinery and renovation.",
+        ],
+        [
+            "KE-0002",
+            "Nairobi Artisans Co-operative Society",
+            "NACS",
+            "cooperative",
+            "",
+            "KE",
+            "Nairobi",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "artisanal",
+            "producer",
+            "cooperative_society",
+            "",
+            "1975",
+            "300",
+            "",
+            "2024",
+            "Basketry and beadwork.",
+        ],
+    ]
+
+
 @dataclass(frozen=True)
 class RowError:
     row: int
@@ -141,6 +247,15 @@ class Progress:
     rows: int
 
 
+@dataclass(frozen=True)
+class PreviewRow:
+    row: int
+    identifier: str
+    values: dict[str, Any]
+    sectors: list[str]
+    update: bool
+
+
 @dataclass
 class ImportReport:
     rows: int = 0
@@ -148,6 +263,8 @@ class ImportReport:
     updated: int = 0
     errors: list[RowError] = field(default_factory=list)
     dry_run: bool = False
+    # A check of a good file: its first rows as they would be imported (codes, not labels).
+    sample: list[PreviewRow] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -405,6 +522,11 @@ def import_steps(
         existing = _existing(scheme, list(seen))
         report.updated = len(existing)
         report.created = report.rows - report.updated
+        if not report.errors:
+            report.sample = [
+                PreviewRow(r.number, r.identifier, DEFAULTS | r.values, r.sectors, r.identifier in existing)
+                for r in parsed[:PREVIEW_ROWS]
+            ]
         yield report
         return
     yield from _write(actor, parsed, scheme, report)

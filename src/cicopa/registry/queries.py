@@ -13,8 +13,10 @@ from django.db.models import Avg, Count, F, IntegerField, Prefetch, Q, QuerySet
 from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from cicopa.core import params as query_params
+from cicopa.core.audit import history
 from cicopa.core.i18n import name_field
 from cicopa.core.models import Country, LegalForm, MembershipType, Sector, in_region
 from cicopa.registry import ranking
@@ -367,3 +369,88 @@ def export_rows_with_memberships(filters: DirectoryFilters) -> Any:
         .prefetch_related(Prefetch("memberships", queryset=Membership.objects.select_related("parent")), "identifiers")
         .iterator(chunk_size=2000)
     )
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """One field of an audit entry, ready to show: its label and its old and new values as text."""
+
+    label: str
+    old: str  # "" shows as "empty"
+    new: str
+    pair: bool  # False: a single value (an identifier, a note), or the values an organisation started with
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    when: Any
+    who: str
+    action: str
+    changes: list[FieldChange]
+
+
+def _action_labels() -> dict[str, str]:
+    return {
+        "organisation.create": pgettext("what happened to an organisation", "Created"),
+        "organisation.update": pgettext("what happened to an organisation", "Edited"),
+        "organisation.import": pgettext("what happened to an organisation", "Imported from a file"),
+        "demo.generate": pgettext("what happened to an organisation", "Demo co-operatives generated"),
+    }
+
+
+def _field_labels() -> dict[str, str]:
+    labels: dict[str, str] = {
+        str(f.name): str(f.verbose_name) for f in Organisation._meta.get_fields() if hasattr(f, "verbose_name")
+    }
+    labels |= {f"{name}_id": labels[name] for name in ("country", "membership_type", "legal_form")}
+    labels |= {
+        "identifier": _("identifier in the imported file"),
+        "sectors": _("sectors"),
+        "cooperatives": _("co-operatives"),
+    }
+    return labels
+
+
+def code_names() -> dict[str, dict[str, str]]:
+    """Names, in the reader's language, of the codes an organisation's fields hold, by field."""
+    return {
+        "country_id": dict(Country.objects.values_list("iso2", name_field())),
+        "membership_type_id": dict(MembershipType.objects.values_list("code", name_field())),
+        "legal_form_id": dict(LegalForm.objects.values_list("code", name_field())),
+        "sectors": dict(Sector.objects.values_list("code", name_field())),
+        "kind": {str(k): str(v) for k, v in OrganisationKind.choices},
+        "status": {str(k): str(v) for k, v in OrganisationStatus.choices},
+    }
+
+
+def organisation_history(org: Organisation, *, limit: int = 500) -> list[HistoryEntry]:
+    """The organisation's audit entries, newest first, with field labels and values in the reader's language."""
+    names = code_names()
+    labels, actions = _field_labels(), _action_labels()
+
+    def show(field: str, value: Any) -> str:
+        if value is None:
+            return ""
+        if isinstance(value, bool):
+            return _("yes") if value else _("no")
+        if isinstance(value, list):
+            return ", ".join(show(field, v) for v in value)
+        return names.get(field, {}).get(str(value), str(value))
+
+    out = []
+    for entry in history(org)[:limit]:
+        changes = entry.changes if isinstance(entry.changes, dict) else {}
+        pairs = {k: v for k, v in changes.items() if isinstance(v, list) and len(v) == 2}
+        started = bool(pairs) and all(old is None for old, _new in pairs.values())
+        rows = []
+        for field, change in changes.items():
+            label = labels.get(str(field), str(field))
+            if field in pairs:
+                old, new = change
+                if show(field, old) == show(field, new) == "":
+                    continue
+                rows.append(FieldChange(label, show(field, old), show(field, new), pair=not started))
+            else:
+                rows.append(FieldChange(label, "", show(field, change), pair=False))
+        out.append(HistoryEntry(entry.created_at, entry.actor_label, actions.get(entry.action, entry.action), rows))
+    return out

@@ -11,6 +11,7 @@ urlpatterns = [
     path("directory/export.<str:fmt>", views.directory_export, name="export"),
     path("members/", views.member_organisations, name="members"),
     path("import/", views.import_organisations, name="import"),
+    path("import/example-<str:fmt>.csv", views.import_example, name="import_example"),
     path("organisations/new/", views.organisation_new, name="organisation_new"),
     path("organisations/<slug:slug>/", views.organisation, name="organisation"),
     path("organisations/<slug:slug>/edit/", views.organisation_edit, name="organisation_edit"),

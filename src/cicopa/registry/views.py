@@ -20,7 +20,6 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from cicopa.core import exports, worldmap
-from cicopa.core.audit import history
 from cicopa.core.i18n import name_field
 from cicopa.core.models import Country, LegalForm, MembershipType, Region, Sector
 from cicopa.core.roles import is_secretariat
@@ -270,7 +269,7 @@ def organisation_history(request: HttpRequest, slug: str) -> HttpResponse:
     org = get_object_or_404(Organisation, slug=slug)
     if not is_secretariat(request.user):
         raise PermissionDenied
-    return render(request, "registry/history.html", {"org": org, "entries": history(org)[:500]})
+    return render(request, "registry/history.html", {"org": org, "entries": queries.organisation_history(org)})
 
 
 @require_GET
@@ -348,7 +347,44 @@ def import_organisations(request: HttpRequest) -> HttpResponseBase:
                     "format": form.cleaned_data["format"],
                     "rows": report.rows,
                 }
-    return render(request, "registry/import.html", {"form": form, "report": report})
+    preview = _import_preview(report.sample) if report and report.sample else []
+    return render(request, "registry/import.html", {"form": form, "report": report, "preview": preview})
+
+
+@require_GET
+def import_example(request: HttpRequest, fmt: str) -> HttpResponseBase:
+    """A two-row example file of an import format, to start from."""
+    if fmt not in importing.FORMATS:
+        raise Http404
+    header, rows = importing.example(fmt)
+    return exports.table_response(
+        (dict(zip(header, row, strict=True)) for row in rows), header, "csv", f"{fmt}-organisations-example"
+    )
+
+
+def _import_preview(sample: list[importing.PreviewRow]) -> list[dict[str, Any]]:
+    """The first rows of a checked file as they will be imported, codes shown by their names."""
+    names = queries.code_names()
+
+    def name(field: str, code: Any) -> str:
+        return names[field].get(code, code) if code else ""
+
+    return [
+        {
+            "row": r.row,
+            "identifier": r.identifier,
+            "name": r.values["name"],
+            "kind": name("kind", r.values["kind"]),
+            "place": ", ".join(p for p in (r.values["city"], name("country_id", r.values["country_id"])) if p),
+            "sectors": ", ".join(name("sectors", code) for code in r.sectors),
+            "membership_type": name("membership_type_id", r.values["membership_type_id"]),
+            "legal_form": " — ".join(
+                p for p in (name("legal_form_id", r.values["legal_form_id"]), r.values["legal_form_text"]) if p
+            ),
+            "update": r.update,
+        }
+        for r in sample
+    ]
 
 
 def _import_progress(request: HttpRequest, steps: Any, rows: int) -> Any:
