@@ -112,7 +112,8 @@ def test_officer_adds_a_cooperative_to_own_organisation(client, federation, bob)
     assert client.get("/organisations/new/?parent=coceta").status_code == 403
 
 
-def test_import_page_preview_then_confirm(client, federation, alice, bob):
+def test_import_page_preview_then_confirm(client, federation, alice, bob, settings, tmp_path):
+    settings.DATA_DIR = tmp_path
     client.force_login(bob)
     assert client.get("/import/").status_code == 403
     client.force_login(alice)
@@ -128,12 +129,15 @@ def test_import_page_preview_then_confirm(client, federation, alice, bob):
     assert "Other — Company" in preview  # legal form "Company": other, with the file's text
     assert "United Kingdom" in preview and "created" in preview
     assert not Organisation.objects.filter(name="Brixton Cycles").exists()  # preview writes nothing
+    pending = Path(settings.DATA_DIR) / "pending-uploads"
+    assert len(list(pending.iterdir())) == 1  # the file waits outside the session
     r = client.post("/import/", {"confirm": "1"})
     assert r.status_code == 200
     page = b"".join(r.streaming_content).decode()  # the import runs as the page streams
     assert "10 rows written" in page and "Done: 10 organisations created, 0 updated." in page
     assert page.rstrip().endswith("</html>")
     assert Organisation.objects.filter(name="Brixton Cycles").exists()
+    assert list(pending.iterdir()) == []
     r = client.post("/import/", {"confirm": "1"})  # nothing pending any more
     assert r.status_code == 302
 
@@ -244,3 +248,8 @@ def test_history_shows_labels_and_names_in_the_readers_language(client, federati
     assert "organisation.update" not in html and "country_id" not in html
     html = client.get("/fr/organisations/menuiserie/history/").content.decode()
     assert "Modifiée" in html and "<dt>Ville</dt>" in html and "Autre entreprise associative</ins>" in html
+
+
+def test_organisations_without_a_slug_lead_to_the_directory(client, federation):
+    r = client.get("/organisations/?q=menuiserie")
+    assert r.status_code == 302 and r["Location"] == "/directory/?q=menuiserie"

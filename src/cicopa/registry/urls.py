@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from cicopa.registry import views
 
@@ -12,6 +13,7 @@ urlpatterns = [
     path("members/", views.member_organisations, name="members"),
     path("import/", views.import_organisations, name="import"),
     path("import/example-<str:fmt>.csv", views.import_example, name="import_example"),
+    path("organisations/", RedirectView.as_view(pattern_name="registry:directory", query_string=True)),
     path("organisations/new/", views.organisation_new, name="organisation_new"),
     path("organisations/<slug:slug>/", views.organisation, name="organisation"),
     path("organisations/<slug:slug>/edit/", views.organisation_edit, name="organisation_edit"),

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
-from cicopa.core import exports, worldmap
+from cicopa.core import exports, uploads, worldmap
 from cicopa.core.i18n import name_field
 from cicopa.core.models import Country, LegalForm, MembershipType, Region, Sector
 from cicopa.core.roles import is_secretariat
@@ -314,14 +314,14 @@ def import_organisations(request: HttpRequest) -> HttpResponseBase:
     form = ImportForm(request.POST or None, request.FILES or None)
     report = None
     if request.method == "POST" and "confirm" in request.POST:
-        pending = request.session.get("pending_import")
-        if not pending:
+        pending = request.session.pop("pending_import", None) or {}
+        data = uploads.take(pending.get("token"))
+        if data is None:
             messages.error(request, _("Nothing to import: upload the file again."))
             return redirect("registry:import")
-        del request.session["pending_import"]
         steps = importing.import_steps(
             actor=request.user,
-            stream=io.BytesIO(bytes.fromhex(pending["data"])),
+            stream=io.BytesIO(data),
             filename=pending["name"],
             fmt=pending["format"],
         )
@@ -341,8 +341,9 @@ def import_organisations(request: HttpRequest) -> HttpResponseBase:
             form.add_error("file", exc.message)
         else:
             if report.ok:
+                uploads.take(request.session.get("pending_import", {}).get("token"))  # a previous, unconfirmed one
                 request.session["pending_import"] = {
-                    "data": data.hex(),
+                    "token": uploads.keep(data),
                     "name": upload.name,
                     "format": form.cleaned_data["format"],
                     "rows": report.rows,

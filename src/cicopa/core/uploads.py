@@ -1,0 +1,49 @@
+"""Uploaded files kept between a check and its confirmation (an import's preview, then the import).
+
+Kept as files under the data directory rather than in the session, so that a 20 MB upload does not
+travel through the session store on every request. A file is taken once; files left by previews that
+were never confirmed are removed after a day.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import time
+from pathlib import Path
+
+from django.conf import settings
+
+KEEP_SECONDS = 24 * 3600
+_TOKEN = re.compile(r"[0-9a-f]{32}")
+
+
+def _folder() -> Path:
+    folder = Path(settings.DATA_DIR) / "pending-uploads"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def keep(data: bytes) -> str:
+    """Store `data`; the token that takes it back."""
+    folder = _folder()
+    cutoff = time.time() - KEEP_SECONDS
+    for old in folder.iterdir():
+        if old.stat().st_mtime < cutoff:
+            old.unlink(missing_ok=True)
+    token = secrets.token_hex(16)
+    (folder / token).write_bytes(data)
+    return token
+
+
+def take(token: object) -> bytes | None:
+    """The data kept under `token`, removed from the store; None if there is none (any more)."""
+    if not isinstance(token, str) or not _TOKEN.fullmatch(token):
+        return None
+    path = _folder() / token
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    path.unlink(missing_ok=True)
+    return data
