@@ -36,6 +36,7 @@ DEMO_USERS = (
     ("cooperative", "cicopa-cooperative", "editor of one French co-operative"),
 )
 # 45 countries of the demo federation; the first 20 have two member organisations (65 in all).
+SECOND_MEMBERS = 20
 COUNTRIES = (
     "FR",
     "ES",
@@ -336,7 +337,7 @@ def _member_organisations(
     }
     countries = {c.iso2: c for c in Country.objects.filter(iso2__in=COUNTRIES)}
     for i, iso in enumerate(COUNTRIES * 2):
-        if i >= 64:
+        if i >= len(COUNTRIES) + SECOND_MEMBERS:
             break
         if iso == "SK" and i < len(COUNTRIES):
             continue  # the Slovak union of the 1998 text is already there

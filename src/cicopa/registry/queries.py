@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from itertools import chain
 from typing import Any
 
 from django.conf import settings
@@ -18,7 +20,7 @@ from django.utils.translation import pgettext
 from cicopa.core import params as query_params
 from cicopa.core.audit import history
 from cicopa.core.i18n import name_field
-from cicopa.core.models import Country, LegalForm, MembershipType, Sector, in_region
+from cicopa.core.models import Country, LegalForm, MembershipType, Region, Sector, in_region
 from cicopa.registry import ranking
 from cicopa.registry.models import (
     CURRENT_MEMBERSHIP,
@@ -226,54 +228,55 @@ class Facets:
 def directory_facets(filters: DirectoryFilters, top_countries: int = 60) -> Facets:
     """Counts per value of each filter over the current results: (value, label, count), largest first.
 
-    Over a very large result set the counts are taken over its first CICOPA_SEARCH_COUNT_LIMIT
-    results, so that the cost stays bounded; `approximate` says so.
+    One query reads the results' filter values as the index holds them (`search_tags`), and they are
+    counted here, instead of one grouped query per filter over the same results. Over a very large
+    result set the counts are taken over its first CICOPA_SEARCH_COUNT_LIMIT results, so that the cost
+    stays bounded; `approximate` says so.
     """
     limit = settings.CICOPA_SEARCH_COUNT_LIMIT
-    ids = list(matching(filters).order_by().values_list("id", flat=True)[: limit + 1])
-    approximate = len(ids) > limit
-    qs = Organisation.objects.filter(id__in=ids[:limit]).order_by()
-    lang_name = name_field()
-    facets: dict[str, list[tuple[str, str, int]]] = {}
-    kinds = dict(OrganisationKind.choices)
-    facets["kind"] = [
-        (r["kind"], str(kinds.get(r["kind"], r["kind"])), r["n"])
-        for r in qs.values("kind").annotate(n=Count("id")).order_by("-n")
-    ]
-    facets["country"] = [
-        (r["country"], r[f"country__{lang_name}"], r["n"])
-        for r in qs.exclude(country=None)
-        .values("country", f"country__{lang_name}")
-        .annotate(n=Count("id"))
-        .order_by("-n")[:top_countries]
-    ]
-    facets["region"] = [
-        (r["country__region"], r[f"country__region__{lang_name}"], r["n"])
-        for r in qs.exclude(country__region=None)
-        .values("country__region", f"country__region__{lang_name}")
-        .annotate(n=Count("id"))
-        .order_by("-n")
-    ]
-    through = Organisation.sectors.through.objects.filter(organisation_id__in=qs.values("id"))
-    facets["sector"] = [
-        (r["sector"], r[f"sector__{lang_name}"], r["n"])
-        for r in through.values("sector", f"sector__{lang_name}").annotate(n=Count("id")).order_by("-n")
-    ]
-    facets["membership_type"] = [
-        (r["membership_type"], r[f"membership_type__{lang_name}"], r["n"])
-        for r in qs.exclude(membership_type=None)
-        .values("membership_type", f"membership_type__{lang_name}")
-        .annotate(n=Count("id"))
-        .order_by("-n")
-    ]
-    facets["legal_form"] = [
-        (r["legal_form"], r[f"legal_form__{lang_name}"], r["n"])
-        for r in qs.exclude(legal_form=None)
-        .values("legal_form", f"legal_form__{lang_name}")
-        .annotate(n=Count("id"))
-        .order_by("-n")
-    ]
-    return Facets(facets, approximate, limit)
+    tags = list(matching(filters).order_by().values_list("search_tags", flat=True)[: limit + 1])
+    approximate = len(tags) > limit
+    counts = Counter(chain.from_iterable(t.split() for t in tags[:limit]))
+    names = code_names()
+    regions = dict(Region.objects.values_list("m49", name_field()))
+    country_region = dict(Country.objects.exclude(region=None).values_list("iso2", "region_id"))
+    by_tag = {
+        search_tag(prefix, code): (facet, code)
+        for facet, prefix, field in (
+            ("kind", "k", "kind"),
+            ("country", "c", "country_id"),
+            ("sector", "s", "sectors"),
+            ("membership_type", "m", "membership_type_id"),
+            ("legal_form", "l", "legal_form_id"),
+        )
+        for code in names[field]
+    }
+    found: dict[str, Counter[str]] = {
+        f: Counter() for f in ("kind", "country", "region", "sector", "membership_type", "legal_form")
+    }
+    for tag, n in counts.items():
+        if tag in by_tag:
+            facet, code = by_tag[tag]
+            found[facet][code] += n
+    for iso, n in found["country"].items():
+        if iso in country_region:
+            found["region"][country_region[iso]] += n
+    field_of = {
+        "kind": "kind",
+        "country": "country_id",
+        "sector": "sectors",
+        "membership_type": "membership_type_id",
+        "legal_form": "legal_form_id",
+    }
+    groups = {
+        facet: [
+            (code, regions[code] if facet == "region" else names[field_of[facet]][code], n)
+            for code, n in sorted(values.items(), key=lambda item: (-item[1], item[0]))
+        ]
+        for facet, values in found.items()
+    }
+    groups["country"] = groups["country"][:top_countries]
+    return Facets(groups, approximate, limit)
 
 
 @dataclass
