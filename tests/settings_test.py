@@ -4,7 +4,8 @@ import os
 import tempfile
 
 os.environ.setdefault("CICOPA_SECRET_KEY", "test-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz")
-os.environ.setdefault("CICOPA_DATA_DIR", tempfile.mkdtemp(prefix="cicopa-test-"))
+if not os.environ.get("CICOPA_DATA_DIR"):
+    os.environ["CICOPA_DATA_DIR"] = tempfile.mkdtemp(prefix="cicopa-test-")
 os.environ.setdefault("CICOPA_SSL_REDIRECT", "false")
 os.environ.setdefault("CICOPA_SECURE_COOKIES", "false")
 os.environ.setdefault("CICOPA_ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")

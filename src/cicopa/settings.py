@@ -16,7 +16,7 @@ BASE_DIR = Path(__file__).resolve().parent
 
 
 def env_str(name: str, default: str = "") -> str:
-    return os.environ.get(name, default)
+    return os.environ.get(name) or default  # set but empty counts as unset
 
 
 def env_bool(name: str, default: bool = False) -> bool:
