@@ -139,7 +139,20 @@ def main() -> None:
     ours = time.perf_counter() - start
     assert report.ok and report.created == args.rows, report.errors[:5]
 
-    floor = raw_floor(db, empty)
+    floor = min(raw_floor(db, empty) for _ in range(3))  # a floor: the best of three
+
+    reimports = []
+    changed = RESULTS / f"essglobal-{args.rows}-changed.csv"
+    changed.write_text(
+        Path(path).read_text(encoding="utf-8").replace("Workers Co-operative", "Worker-owned Co-operative"),
+        encoding="utf-8",
+    )
+    for label, file in (("re-import, the same file", path), ("re-import, every row renamed", str(changed))):
+        start = time.perf_counter()
+        with open(file, "rb") as f:
+            report = import_organisations(actor=actor, stream=f, filename="bench.csv", fmt="essglobal")
+        reimports.append((label, time.perf_counter() - start, report))
+    assert reimports[0][2].unchanged == args.rows and reimports[1][2].updated == args.rows
 
     Organisation.objects.all().delete()
     start = time.perf_counter()
@@ -173,6 +186,8 @@ def main() -> None:
     say(f"check only (--dry-run):           {check:6.2f} s  {args.rows / check:>9,.0f} rows/s")
     say(f"bare bulk_create (baseline):      {bare:6.2f} s  {args.rows / bare:>9,.0f} rows/s")
     say(f"SQL floor (same rows, executemany): {floor:6.2f} s  {args.rows / floor:>9,.0f} rows/s")
+    for label, seconds, _report in reimports:
+        say(f"{label + ':':<33} {seconds:6.2f} s  {args.rows / seconds:>9,.0f} rows/s")
     say(f"importer / bare throughput:       {bare / ours:6.2f}x")
     say(f"importer / SQL floor throughput:  {floor / ours:6.2f}x")
 

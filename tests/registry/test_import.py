@@ -36,7 +36,7 @@ def test_cicopa_file_creates_then_reimport_updates(alice, tmp_path):
     changed = tmp_path / "again.csv"
     changed.write_text((FIXTURES / "cicopa-organisations.csv").read_text().replace("Lyon,69001", "Villeurbanne,69100"))
     report = run(alice, changed)
-    assert (report.created, report.updated) == (0, 3)
+    assert (report.created, report.updated, report.unchanged) == (0, 1, 2)  # only SBR moved
     assert Organisation.objects.count() == 3
     assert Organisation.objects.get(acronym="SBR").city == "Villeurbanne"
     assert sorted(Organisation.objects.get(acronym="SBR").sectors.values_list("code", flat=True)) == [
@@ -64,7 +64,10 @@ def test_essglobal_file_maps_vocabularies(alice):
     ]
     assert ExternalIdentifier.objects.filter(scheme="essglobal").count() == 10
     # re-import with another scheme name creates separate records; with the same, updates
-    assert run(alice, FIXTURES / "essglobal-sample.csv", fmt="essglobal").updated == 10
+    audited = AuditEntry.objects.count()
+    again = run(alice, FIXTURES / "essglobal-sample.csv", fmt="essglobal")
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 10)  # nothing to write, nothing to audit
+    assert AuditEntry.objects.count() == audited
 
 
 def test_xlsx_import(alice, tmp_path):
@@ -193,9 +196,48 @@ def test_imported_organisations_are_searchable_and_the_index_keeps_following(ali
         (FIXTURES / "cicopa-organisations.csv").read_text(encoding="utf-8").replace("Aurora", "Amanecer"),
         encoding="utf-8",
     )
-    assert run(alice, renamed).updated == 3
+    assert run(alice, renamed).updated == 1
     assert _found("amanecer") == {"Cooperativa de Limpieza Amanecer"}
     assert _found("aurora") == set()
+    _check_index()
+
+
+def _check_index():
+    """SQLite: FTS5 compares its index with the organisation table, and raises if they differ."""
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "INSERT INTO registry_organisation_fts(registry_organisation_fts, rank) VALUES ('integrity-check', 1)"
+            )
+
+
+def test_index_integrity_through_imports_and_reimports(alice, tmp_path):
+    from cicopa.registry import services
+
+    header = "identifier,name,kind,country,city,sectors\n"
+    rows = "".join(f"ID{i},Cooperativa {i},cooperative,ES,Sevilla,construction\n" for i in range(300))
+    first = tmp_path / "first.csv"
+    first.write_text(header + rows, encoding="utf-8")
+    assert run(alice, first).created == 300
+    _check_index()
+    services.organisation_create(actor=alice, data={"name": "Cooperativa Manual"})
+    # Half renamed and moved, a hundred new, the rest as they were.
+    rows = "".join(
+        f"ID{i},{'Sociedad' if i % 2 else 'Cooperativa'} {i},cooperative,ES,{'Cádiz' if i % 2 else 'Sevilla'},"
+        f"{'transport' if i % 2 else 'construction'}\n"
+        for i in range(400)
+    )
+    second = tmp_path / "second.csv"
+    second.write_text(header + rows, encoding="utf-8")
+    report = run(alice, second)
+    assert (report.created, report.updated, report.unchanged) == (100, 150, 150)
+    _check_index()
+    from cicopa.registry import queries
+
+    assert queries.search_directory(queries.parse_filters({"q": "sociedad cadiz", "sector": "transport"})).total == 200
+    assert _found("sociedad sevilla") == set() and "Cooperativa Manual" in _found("manual")
 
 
 def test_import_audit_records_values_then_only_what_a_reimport_changed(alice, tmp_path):
@@ -218,10 +260,8 @@ def test_import_audit_records_values_then_only_what_a_reimport_changed(alice, tm
         "postcode": ["69001", "69100"],
         "sectors": [["artisanal", "construction"], ["construction"]],
     }
-    unchanged = AuditEntry.objects.filter(
-        action="organisation.import", object_id=str(Organisation.objects.get(acronym="NACS").pk)
-    ).latest("id")
-    assert unchanged.changes == {"identifier": "cicopa:KE-003"}
+    nacs = Organisation.objects.get(acronym="NACS")
+    assert AuditEntry.objects.filter(object_id=str(nacs.pk)).count() == 1  # unchanged by the re-import
 
 
 def test_bulk_indexing_is_undone_with_its_transaction(alice):

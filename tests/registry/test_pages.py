@@ -134,7 +134,7 @@ def test_import_page_preview_then_confirm(client, federation, alice, bob, settin
     r = client.post("/import/", {"confirm": "1"})
     assert r.status_code == 200
     page = b"".join(r.streaming_content).decode()  # the import runs as the page streams
-    assert "10 rows written" in page and "Done: 10 organisations created, 0 updated." in page
+    assert "10 rows written" in page and "Done: 10 organisations created, 0 updated, 0 already up to date." in page
     assert page.rstrip().endswith("</html>")
     assert Organisation.objects.filter(name="Brixton Cycles").exists()
     assert list(pending.iterdir()) == []

@@ -31,7 +31,7 @@ from cicopa.registry.models import (
     OrganisationStatus,
     search_columns,
 )
-from cicopa.registry.search import bulk_indexing
+from cicopa.registry.search import BulkIndex, bulk_indexing
 from cicopa.registry.services import slug_base, unique_slug
 
 FORMATS = ("cicopa", "essglobal")
@@ -261,6 +261,7 @@ class ImportReport:
     rows: int = 0
     created: int = 0
     updated: int = 0
+    unchanged: int = 0  # rows of organisations already as the file has them (counted in `updated` by a check)
     errors: list[RowError] = field(default_factory=list)
     dry_run: bool = False
     # A check of a good file: its first rows as they would be imported (codes, not labels).
@@ -596,9 +597,9 @@ DEFAULTS: dict[str, Any] = {**dict.fromkeys(FIELDS), **TEXT_FIELDS, "status": Or
 
 
 def _write(actor: Any, parsed: list[_Row], scheme: str, report: ImportReport) -> Iterator[Progress]:
-    through = Organisation.sectors.through
+    through = Organisation.sectors.through._meta.db_table
     audit_row = (now_value(), actor.pk, actor_label(actor), "organisation.import", "registry.organisation")
-    with bulk_indexing():
+    with bulk_indexing() as index:
         existing = _existing(scheme, [r.identifier for r in parsed])
         for start in range(0, len(parsed), BATCH):
             chunk = parsed[start : start + BATCH]
@@ -610,11 +611,8 @@ def _write(actor: Any, parsed: list[_Row], scheme: str, report: ImportReport) ->
                 ("organisation_id", "scheme", "value"),
                 ((r.pk, scheme, r.identifier) for r in fresh),
             )
-            if known:
-                changes += _update_known(known, existing, scheme)
-            insert_rows(
-                through._meta.db_table, ("organisation_id", "sector_id"), ((r.pk, s) for r in chunk for s in r.sectors)
-            )
+            insert_rows(through, ("organisation_id", "sector_id"), ((r.pk, s) for r in fresh for s in r.sectors))
+            updates = _update_known(known, existing, scheme, index) if known else []
             insert_rows(
                 AuditEntry._meta.db_table,
                 (
@@ -627,10 +625,11 @@ def _write(actor: Any, parsed: list[_Row], scheme: str, report: ImportReport) ->
                     "object_repr",
                     "changes",
                 ),
-                ((*audit_row, str(r.pk), r.values["name"][:300], change) for r, change in changes),
+                ((*audit_row, str(r.pk), r.values["name"][:300], change) for r, change in changes + updates),
             )
             report.created += len(fresh)
-            report.updated += len(known)
+            report.updated += len(updates)
+            report.unchanged += len(known) - len(updates)
             yield Progress("written", start + len(chunk))
     if len(parsed) >= STATISTICS_AFTER:
         refresh_statistics(["registry_organisation", "registry_organisation_sectors"])
@@ -660,18 +659,7 @@ def _insert_new(rows: list[_Row], scheme: str) -> list[tuple[_Row, str]]:
                 *_pick_fields(rec),
                 slug,
                 False,
-                *search_columns(
-                    name=rec["name"],
-                    acronym=rec["acronym"],
-                    description=rec["description"],
-                    city=rec["city"],
-                    kind=rec["kind"],
-                    status=rec["status"],
-                    country_id=rec["country_id"],
-                    membership_type_id=rec["membership_type_id"],
-                    legal_form_id=rec["legal_form_id"],
-                    sector_codes=r.sectors,
-                ),
+                *_search_columns(rec, r.sectors),
                 now,
                 now,
             )
@@ -692,33 +680,60 @@ def _insert_new(rows: list[_Row], scheme: str) -> list[tuple[_Row, str]]:
     return changes
 
 
-def _update_known(rows: list[_Row], existing: dict[str, int], scheme: str) -> list[tuple[_Row, str]]:
-    """Update the organisations that earlier imports of the same identifiers created; the audit changes."""
-    current = Organisation.objects.in_bulk([existing[r.identifier] for r in rows])
+def _update_known(rows: list[_Row], existing: dict[str, int], scheme: str, index: BulkIndex) -> list[tuple[_Row, str]]:
+    """Update the organisations that earlier imports of the same identifiers created, where the file
+    changes something; the audit changes of those (rows that change nothing are not written)."""
+    ids = [existing[r.identifier] for r in rows]
+    current = {o["id"]: o for o in Organisation.objects.filter(id__in=ids).values("id", *FIELDS)}
     through = Organisation.sectors.through
-    old_sectors: dict[int, list[str]] = {}
-    for org_id, code in through.objects.filter(organisation_id__in=list(current)).values_list(
-        "organisation_id", "sector_id"
-    ):
-        old_sectors.setdefault(org_id, []).append(code)
-    changes = []
+    old_sectors: dict[int, list[str]] = {i: [] for i in ids}
+    for org_id, code in through.objects.filter(organisation_id__in=ids).values_list("organisation_id", "sector_id"):
+        old_sectors[org_id].append(code)
+    changes, changed, resectored = [], [], []
     for r in rows:
-        org = current[existing[r.identifier]]
-        before = {f: getattr(org, f) for f in r.values}
-        for f, value in r.values.items():
-            setattr(org, f, value)
-        org.refresh_search_text(r.sectors)
-        r.pk = org.pk
-        diff = audit.diff(before, r.values)
-        sectors = sorted(old_sectors.get(org.pk, []))
-        if sectors != sorted(r.sectors):
-            diff["sectors"] = [sectors, sorted(r.sectors)]
-        changes.append((r, _dumps({"identifier": f"{scheme}:{r.identifier}", **diff})))
-    Organisation.objects.bulk_update(
-        list(current.values()), [*FIELDS, "search_title", "search_body", "search_tags"], batch_size=500
+        r.pk = existing[r.identifier]
+        before = current[r.pk]
+        diff = audit.diff({f: before[f] for f in r.values}, r.values)
+        if sorted(old_sectors[r.pk]) != sorted(r.sectors):
+            diff["sectors"] = [sorted(old_sectors[r.pk]), sorted(r.sectors)]
+            resectored.append(r)
+        if diff:
+            changes.append((r, _dumps({"identifier": f"{scheme}:{r.identifier}", **diff})))
+            changed.append((r, before | r.values))
+    if not changed:
+        return changes
+    index.unindex([r.pk for r, _record in changed if r.pk is not None])
+    columns = [*FIELDS, "search_title", "search_body", "search_tags", "updated_at"]
+    sql = "UPDATE {table} SET {columns} WHERE id = %s".format(
+        table=connection.ops.quote_name(Organisation._meta.db_table),
+        columns=", ".join(f"{connection.ops.quote_name(c)} = %s" for c in columns),
     )
-    through.objects.filter(organisation_id__in=list(current)).delete()
+    now = now_value()
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            sql,
+            [(*_pick_fields(record), *_search_columns(record, r.sectors), now, r.pk) for r, record in changed],
+        )
+    through.objects.filter(organisation_id__in=[r.pk for r in resectored]).delete()
+    insert_rows(
+        through._meta.db_table, ("organisation_id", "sector_id"), ((r.pk, s) for r in resectored for s in r.sectors)
+    )
     return changes
+
+
+def _search_columns(record: dict[str, Any], sectors: list[str]) -> tuple[str, str, str]:
+    return search_columns(
+        name=record["name"],
+        acronym=record["acronym"],
+        description=record["description"],
+        city=record["city"],
+        kind=record["kind"],
+        status=record["status"],
+        country_id=record["country_id"],
+        membership_type_id=record["membership_type_id"],
+        legal_form_id=record["legal_form_id"],
+        sector_codes=sectors,
+    )
 
 
 def _new_slugs(names: list[str], identifiers: list[str]) -> list[str]:

@@ -57,11 +57,16 @@ class Command(BaseCommand):
             for error in report.errors:
                 self.stderr.write(str(error))
             raise CommandError(_("%(n)s problems found; nothing was imported.") % {"n": len(report.errors)})
-        verb = _("would be") if report.dry_run else _("were")
-        self.stdout.write(
-            _("%(rows)s rows: %(created)s organisations %(verb)s created, %(updated)s %(verb)s updated.")
-            % {"rows": report.rows, "created": report.created, "updated": report.updated, "verb": verb}
-        )
+        counts = {"rows": report.rows, "created": report.created, "updated": report.updated}
+        if report.dry_run:
+            message = _("%(rows)s rows: %(created)s organisations would be created, %(updated)s would be updated.")
+        else:
+            counts["unchanged"] = report.unchanged
+            message = _(
+                "%(rows)s rows: %(created)s organisations were created, %(updated)s were updated, "
+                "%(unchanged)s were already up to date."
+            )
+        self.stdout.write(message % counts)
 
     def _actor(self, username: str | None) -> Any:
         User = get_user_model()
