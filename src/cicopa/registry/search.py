@@ -126,14 +126,14 @@ def bulk_indexing() -> Iterator[BulkIndex]:
     """A transaction in which the full-text index is brought up to date in a few statements at the end
     instead of by a trigger run per row.
 
-    On SQLite the insert and update triggers index one row at a time, and FTS5 fed from a trigger is
-    about twenty times slower than the same rows fed in one statement, so a large import spent most of
-    its time there (100,000 organisations: 24 s by trigger, 0.6 s in one statement). Here both triggers
-    are dropped inside the transaction; new organisations (ids above the highest before) are indexed
-    together when the block ends, and existing ones whose search columns change must be passed to
-    `unindex()` first; then the triggers are put back from their own stored SQL. SQLite lets one
-    connection write at a time and other connections read the last committed state, so no one ever sees
-    the table without its triggers, and an error rolls the drop back with everything else. PostgreSQL's generated tsvector columns need nothing of this.
+    On SQLite the insert and update triggers index one row at a time, and FTS5 fed from a trigger is about
+    twenty times slower than the same rows fed in one statement, so a large import spent most of its time there
+    (100,000 organisations: 24 s by trigger, 0.6 s in one statement). Here both triggers are dropped inside the
+    transaction; new organisations (ids above the highest before) are indexed together when the block ends, and
+    existing ones whose search columns change must be passed to `unindex()` first; then the triggers are put
+    back from their own stored SQL. SQLite lets one connection write at a time and other connections read the
+    last committed state, so no one ever sees the table without its triggers, and an error rolls the drop back
+    with everything else. PostgreSQL's generated tsvector columns need nothing of this.
     """
     with transaction.atomic():
         if is_postgres():
