@@ -4,11 +4,12 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cicopa.core.i18n import name_field
 from cicopa.core.models import Country, Sector
-from cicopa.registry.models import Organisation
+from cicopa.registry.models import MembershipStatus, OfficeRole, Organisation
 from cicopa.registry.services import PROFILE_FIELDS, SECRETARIAT_FIELDS
 
 
@@ -61,3 +62,46 @@ class ImportForm(forms.Form):
         else:
             raise forms.ValidationError(_("Upload a .csv or .xlsx file."))
         return f
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class MembershipStatusForm(forms.Form):
+    """A change of one membership's status, with its date and a note for the record."""
+
+    status = forms.ChoiceField(choices=MembershipStatus.choices, label=_("new status"))
+    date = forms.DateField(label=_("from"), required=False, widget=DateInput, help_text=_("Today if left empty."))
+    note = forms.CharField(label=_("note"), max_length=300, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["date"].widget.attrs["max"] = timezone.localdate().isoformat()
+
+
+class MembershipAddForm(forms.Form):
+    """An existing organisation joins: its slug (from the search), status and date."""
+
+    member = forms.SlugField(widget=forms.HiddenInput)
+    status = forms.ChoiceField(
+        choices=[(s, MembershipStatus(s).label) for s in (MembershipStatus.ACTIVE, MembershipStatus.APPLICANT)],
+        label=_("as"),
+    )
+    since = forms.DateField(label=_("since"), required=False, widget=DateInput, help_text=_("Today if left empty."))
+
+
+class OfficeForm(forms.Form):
+    """Someone takes an office in the organisation."""
+
+    role = forms.ChoiceField(choices=OfficeRole.choices, label=_("office"))
+    full_name = forms.CharField(label=_("full name"), max_length=200)
+    title = forms.CharField(label=_("title or position"), max_length=200, required=False)
+    email = forms.EmailField(label=_("e-mail"), required=False)
+    phone = forms.CharField(label=_("telephone"), max_length=40, required=False)
+    start = forms.DateField(label=_("term starts"), required=False, widget=DateInput)
+    end = forms.DateField(label=_("term ends"), required=False, widget=DateInput)
+
+
+class OfficeEndForm(forms.Form):
+    end = forms.DateField(label=_("term ends"), required=False, widget=DateInput, help_text=_("Today if left empty."))

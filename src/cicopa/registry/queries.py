@@ -21,10 +21,13 @@ from cicopa.core import params as query_params
 from cicopa.core.audit import history
 from cicopa.core.i18n import name_field
 from cicopa.core.models import Country, LegalForm, MembershipType, Region, Sector, in_region
+from cicopa.core.text import fold
 from cicopa.registry import ranking
 from cicopa.registry.models import (
     CURRENT_MEMBERSHIP,
     Membership,
+    MembershipEvent,
+    MembershipStatus,
     Office,
     Organisation,
     OrganisationKind,
@@ -336,6 +339,53 @@ def members_of(organisation: Organisation, limit: int = 50) -> tuple[list[Member
         .order_by("member__name")
     )
     return list(qs[:limit]), qs.count()
+
+
+MEMBERSHIP_GROUPS = ("current", "past", "all")
+PAST_MEMBERSHIP = (MembershipStatus.WITHDRAWN, MembershipStatus.EXPELLED)
+
+
+@dataclass
+class MembershipPage:
+    items: list[Membership]
+    counts: dict[str, int]  # memberships per group
+    page: int
+    pages: int
+
+
+def memberships_of(
+    organisation: Organisation, group: str = "current", page: int = 1, per_page: int = 50
+) -> MembershipPage:
+    """One page of an organisation's members for those who manage them, each with its dated history."""
+    qs = Membership.objects.filter(parent=organisation)
+    by_status = dict(qs.values_list("status").annotate(n=Count("id")))
+    counts = {
+        "current": sum(n for s, n in by_status.items() if s in CURRENT_MEMBERSHIP),
+        "past": sum(n for s, n in by_status.items() if s in PAST_MEMBERSHIP),
+        "all": sum(by_status.values()),
+    }
+    if group == "current":
+        qs = qs.filter(status__in=CURRENT_MEMBERSHIP)
+    elif group == "past":
+        qs = qs.filter(status__in=PAST_MEMBERSHIP)
+    pages = max(1, math.ceil(counts[group if group in counts else "all"] / per_page))
+    page = min(max(1, page), pages)
+    items = list(
+        qs.select_related("member", "member__country")
+        .prefetch_related(Prefetch("events", queryset=MembershipEvent.objects.order_by("-date", "-id")))
+        .order_by("member__name", "id")[(page - 1) * per_page : page * per_page]
+    )
+    return MembershipPage(items, counts, page, pages)
+
+
+def membership_candidates(organisation: Organisation, q: str, limit: int = 10) -> list[Organisation]:
+    """Organisations matching `q` that could join `organisation`: not itself, not already linked to it."""
+    if not TextQuery.parse(q):
+        return []
+    linked = Membership.objects.filter(parent=organisation).values("member_id")
+    qs = with_index(Organisation.objects.exclude(pk=organisation.pk).exclude(pk__in=linked), TextQuery.parse(q), [])
+    found = list(qs.select_related("country").order_by()[: limit * 5])  # bounded, in index order
+    return sorted(found, key=lambda o: (fold(o.name), o.pk))[:limit]
 
 
 def member_organisations_by_country(federation: Organisation) -> list[tuple[Country | None, list[Organisation]]]:

@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, Stream
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET
@@ -24,8 +25,15 @@ from cicopa.core.i18n import name_field
 from cicopa.core.models import Country, LegalForm, MembershipType, Region, Sector
 from cicopa.core.roles import is_secretariat
 from cicopa.registry import importing, permissions, queries, representations, services
-from cicopa.registry.forms import ImportForm, OrganisationForm
-from cicopa.registry.models import Organisation, OrganisationKind
+from cicopa.registry.forms import (
+    ImportForm,
+    MembershipAddForm,
+    MembershipStatusForm,
+    OfficeEndForm,
+    OfficeForm,
+    OrganisationForm,
+)
+from cicopa.registry.models import Membership, Office, Organisation, OrganisationKind
 
 FACET_TITLES = {
     "kind": gettext_lazy("kind"),
@@ -200,6 +208,8 @@ def organisation(request: HttpRequest, slug: str) -> HttpResponse:
             "members": members,
             "member_count": member_count,
             "can_edit": permissions.can_edit_organisation(request.user, org),
+            "can_manage_members": permissions.can_manage_membership(request.user, parent=org),
+            "can_manage_officers": permissions.can_manage_offices(request.user, org),
             "is_secretariat": is_secretariat(request.user),
             "jsonld": json.dumps(representations.jsonld(org), ensure_ascii=False).replace("</", "<\\/"),
             "map_svg": map_svg,
@@ -256,6 +266,133 @@ def organisation_new(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("The organisation was created."))
             return redirect(org)
     return render(request, "registry/organisation_form.html", {"form": form, "org": None, "parent": parent})
+
+
+@login_required
+def organisation_memberships(request: HttpRequest, slug: str) -> HttpResponse:
+    """The members of an organisation, for its officers and the secretariat: change a member's status,
+    add an existing organisation as a member."""
+    org = get_object_or_404(Organisation, slug=slug)
+    if not permissions.can_manage_membership(request.user, parent=org):
+        raise PermissionDenied
+    if request.method == "POST":
+        _membership_action(request, org)
+        return redirect(request.get_full_path())
+    group = request.GET.get("status", "current")
+    group = group if group in queries.MEMBERSHIP_GROUPS else "current"
+    page = queries.memberships_of(org, group, _page_number(request))
+    q = request.GET.get("q", "").strip()[:200]
+    return render(
+        request,
+        "registry/memberships.html",
+        {
+            "org": org,
+            "group": group,
+            "page": page,
+            "q": q,
+            "candidates": queries.membership_candidates(org, q) if q else [],
+            "status_form": MembershipStatusForm(),
+            "add_form": MembershipAddForm(),
+            "groups": [
+                ("current", _("Current"), page.counts["current"]),
+                ("past", _("Withdrawn or expelled"), page.counts["past"]),
+                ("all", _("All"), page.counts["all"]),
+            ],
+        },
+    )
+
+
+def _page_number(request: HttpRequest) -> int:
+    try:
+        return max(1, int(request.GET.get("page", "1")))
+    except ValueError:
+        return 1
+
+
+def _membership_action(request: HttpRequest, org: Organisation) -> None:
+    """Carry out a posted change through the services; what happened, or why not, as a message."""
+    try:
+        if request.POST.get("action") == "status":
+            form = MembershipStatusForm(request.POST)
+            membership = get_object_or_404(Membership, pk=request.POST.get("membership") or 0, parent=org)
+            if not form.is_valid():
+                raise ValidationError(form.errors)
+            membership = services.membership_set_status(
+                actor=request.user,
+                membership=membership,
+                status=form.cleaned_data["status"],
+                date=form.cleaned_data["date"],
+                note=form.cleaned_data["note"],
+            )
+            messages.success(
+                request,
+                _("%(member)s is now %(status)s.")
+                % {"member": membership.member.name, "status": membership.get_status_display().lower()},
+            )
+        elif request.POST.get("action") == "add":
+            add = MembershipAddForm(request.POST)
+            if not add.is_valid():
+                raise ValidationError(add.errors)
+            member = get_object_or_404(Organisation, slug=add.cleaned_data["member"])
+            services.membership_create(
+                actor=request.user,
+                member=member,
+                parent=org,
+                status=add.cleaned_data["status"],
+                since=add.cleaned_data["since"],
+            )
+            messages.success(request, _("%(member)s was added to the members.") % {"member": member.name})
+    except ValidationError as exc:
+        for errors in exc.message_dict.values():
+            for error in errors:
+                messages.error(request, error)
+
+
+@login_required
+def organisation_officers(request: HttpRequest, slug: str) -> HttpResponse:
+    """The officers of an organisation and their terms: record a new officer, end a term."""
+    org = get_object_or_404(Organisation, slug=slug)
+    if not permissions.can_manage_offices(request.user, org):
+        raise PermissionDenied
+    form = OfficeForm(request.POST if request.POST.get("action") == "assign" else None)
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "end":
+                office = get_object_or_404(Office, pk=request.POST.get("office") or 0, organisation=org)
+                end = OfficeEndForm(request.POST)
+                if not end.is_valid():
+                    raise ValidationError(end.errors)
+                office = services.office_end(actor=request.user, office=office, end=end.cleaned_data["end"])
+                messages.success(
+                    request,
+                    _("The term of %(name)s as %(office)s ends on %(date)s.")
+                    % {
+                        "name": office.person.full_name,
+                        "office": office.get_role_display().lower(),
+                        "date": date_format(office.end) if office.end else "",
+                    },
+                )
+                return redirect(request.path)
+            if form.is_valid():
+                data = form.cleaned_data
+                services.office_assign(
+                    actor=request.user,
+                    organisation=org,
+                    role=data["role"],
+                    person_data={f: data[f] for f in ("full_name", "title", "email", "phone")},
+                    start=data["start"],
+                    end=data["end"],
+                )
+                messages.success(request, _("%(name)s was recorded as an officer.") % {"name": data["full_name"]})
+                return redirect(request.path)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+    current, past = queries.offices(org)
+    return render(
+        request,
+        "registry/officers.html",
+        {"org": org, "current": current, "past": past, "form": form, "end_form": OfficeEndForm()},
+    )
 
 
 def _form_errors(form: Any, exc: ValidationError) -> None:

@@ -1,0 +1,55 @@
+"""An officer manages the federation's members and officers from the profile."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_officer_manages_members_and_officers(page, accessible, federation):
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill("bob")
+    page.get_by_label("Password").fill("bob-password-1")
+    page.get_by_role("button", name="Log in").click()
+
+    page.goto("/organisations/cg-scop/")
+    page.get_by_role("link", name="Manage members").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile("Members of"))
+    accessible(page)
+
+    # Suspend a member, with a note for the record.
+    page.locator("summary", has_text="change status").first.click()
+    page.get_by_label("New status").first.select_option("suspended")
+    page.get_by_label("Note").first.fill("Dues for 2026 unpaid")
+    page.get_by_role("button", name="Change status").first.click()
+    expect(page.get_by_role("status")).to_contain_text("is now suspended")
+    expect(page.locator("table")).to_contain_text("Suspended")
+    page.locator("summary", has_text="change status").first.click()
+    expect(page.locator("table")).to_contain_text("Dues for 2026 unpaid")
+    accessible(page)
+
+    # Find a co-operative already in the directory and add it.
+    page.get_by_label("Find an organisation already in the directory").fill("taxis")
+    page.get_by_role("button", name="Find").click()
+    expect(page.locator("aside")).to_contain_text("Coopérativa de Taxis Madrid")
+    accessible(page)
+    page.get_by_role("button", name=re.compile("Add.*Taxis")).click()
+    expect(page.get_by_role("status")).to_contain_text("was added to the members")
+    expect(page.locator("table")).to_contain_text("Coopérativa de Taxis Madrid")
+
+    # Record an officer, then end a term.
+    page.goto("/organisations/cg-scop/")
+    page.get_by_role("link", name="Manage officers").click()
+    accessible(page)
+    page.get_by_role("combobox", name=re.compile("^Office")).select_option("treasurer")
+    page.get_by_role("textbox", name=re.compile("^Full name")).fill("Inès Moreau")
+    page.get_by_role("button", name="Record the officer").click()
+    expect(page.get_by_role("status")).to_contain_text("Inès Moreau was recorded as an officer")
+    page.get_by_role("button", name=re.compile("End.*Inès Moreau")).click()
+    expect(page.get_by_role("status")).to_contain_text("The term of Inès Moreau as treasurer ends on")
+    accessible(page)
+
+    response = page.goto("/organisations/coceta/members/")
+    assert response.status == 403

@@ -1,0 +1,181 @@
+"""Managing members and officers from the site, for every role."""
+
+import datetime
+
+import pytest
+
+from cicopa.core.models import AuditEntry
+from cicopa.registry.models import Membership, Office, Organisation
+
+MEMBERS = "/organisations/cg-scop/members/"
+TODAY = datetime.date.today()
+OFFICERS = "/organisations/{slug}/officers/"
+
+
+@pytest.mark.parametrize(
+    ("who", "url", "status"),
+    [
+        (None, MEMBERS, 302),
+        ("dave", MEMBERS, 403),
+        ("charlie", MEMBERS, 403),  # editor of a member co-operative, not of the federation
+        ("bob", MEMBERS, 200),  # officer of CG Scop
+        ("alice", MEMBERS, 200),  # secretariat
+        ("bob", "/organisations/coceta/members/", 403),
+        (None, OFFICERS.format(slug="menuiserie"), 302),
+        ("dave", OFFICERS.format(slug="menuiserie"), 403),
+        ("charlie", OFFICERS.format(slug="menuiserie"), 200),
+        ("charlie", OFFICERS.format(slug="cg-scop"), 403),
+        ("bob", OFFICERS.format(slug="cg-scop"), 200),
+        ("bob", OFFICERS.format(slug="menuiserie"), 200),  # a co-operative of his federation
+        ("bob", OFFICERS.format(slug="coceta"), 403),
+        ("alice", OFFICERS.format(slug="coceta"), 200),
+    ],
+)
+def test_who_may_manage(client, federation, request, dave, who, url, status):
+    if who:
+        client.force_login(request.getfixturevalue(who))
+    r = client.get(url)
+    assert r.status_code == status
+    if status == 302:
+        assert r["Location"].startswith("/accounts/login/")
+
+
+def test_profile_links_to_what_the_reader_may_manage(client, federation, bob, dave):
+    client.force_login(bob)
+    html = client.get("/organisations/cg-scop/").content.decode()
+    assert MEMBERS in html and OFFICERS.format(slug="cg-scop") in html
+    client.force_login(dave)
+    html = client.get("/organisations/cg-scop/").content.decode()
+    assert MEMBERS not in html and OFFICERS.format(slug="cg-scop") not in html
+
+
+def _membership(member_slug, parent_slug="cg-scop"):
+    return Membership.objects.get(member__slug=member_slug, parent__slug=parent_slug)
+
+
+def test_officer_changes_a_members_status_with_date_and_note(client, federation, bob):
+    client.force_login(bob)
+    m = _membership("menuiserie")
+    r = client.post(
+        MEMBERS,
+        {
+            "action": "status",
+            "membership": m.pk,
+            "status": "suspended",
+            "date": TODAY.isoformat(),
+            "note": "Dues unpaid",
+        },
+        follow=True,
+    )
+    assert "Menuiserie Coopérative de Lyon is now suspended." in r.content.decode()
+    m.refresh_from_db()
+    assert m.status == "suspended"
+    event = m.events.latest("id")
+    assert (event.status, event.date, event.note) == ("suspended", TODAY, "Dues unpaid")
+    assert AuditEntry.objects.filter(action="membership.status", object_id=str(m.pk)).exists()
+    html = client.get(MEMBERS).content.decode()
+    assert "Dues unpaid" in html and "Suspended" in html
+    # Withdrawn members leave the current list for the past one.
+    client.post(MEMBERS, {"action": "status", "membership": m.pk, "status": "withdrawn"})
+    assert "Menuiserie" not in _table(client.get(MEMBERS))
+    assert "Menuiserie" in _table(client.get(MEMBERS + "?status=past"))
+
+
+def _table(response):
+    html = response.content.decode()
+    return html[html.index('<section aria-labelledby="members-heading"') : html.index('<aside class="manage-side"')]
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"status": "active"}, "already Active"),
+        ({"status": "suspended", "date": "1900-01-01"}, "cannot be before the membership began"),
+        ({"status": "dormant"}, "Select a valid choice"),
+        ({"status": "suspended", "date": "not a date"}, "Enter a valid date"),
+    ],
+)
+def test_wrong_status_changes_are_explained_and_change_nothing(client, federation, bob, data, message):
+    client.force_login(bob)
+    m = _membership("menuiserie")
+    events = m.events.count()
+    r = client.post(MEMBERS, {"action": "status", "membership": m.pk, **data}, follow=True)
+    assert message in r.content.decode()
+    m.refresh_from_db()
+    assert m.status == "active" and m.events.count() == events
+
+
+def test_another_federations_membership_cannot_be_changed_through_this_page(client, federation, bob):
+    client.force_login(bob)
+    taxi = _membership("taxis-madrid", "coceta")
+    r = client.post(MEMBERS, {"action": "status", "membership": taxi.pk, "status": "expelled"})
+    assert r.status_code == 404
+    taxi.refresh_from_db()
+    assert taxi.status == "active"
+
+
+def test_officer_finds_and_adds_an_existing_organisation(client, federation, bob):
+    client.force_login(bob)
+    html = client.get(MEMBERS + "?q=taxis").content.decode()
+    assert "Coopérativa de Taxis Madrid" in html
+    assert "Menuiserie" not in client.get(MEMBERS + "?q=menuiserie").content.decode().split("Add a member")[1]
+    r = client.post(MEMBERS, {"action": "add", "member": "taxis-madrid", "status": "applicant"}, follow=True)
+    assert "Coopérativa de Taxis Madrid was added to the members." in r.content.decode()
+    assert _membership("taxis-madrid").status == "applicant"
+    # A co-operative may belong to several federations: still a member of COCETA.
+    assert _membership("taxis-madrid", "coceta").status == "active"
+
+
+def test_adding_a_cycle_or_oneself_is_refused(client, federation, alice):
+    client.force_login(alice)
+    r = client.post(MEMBERS, {"action": "add", "member": "cicopa", "status": "active"}, follow=True)
+    assert "a cycle is not allowed" in r.content.decode()
+    r = client.post(MEMBERS, {"action": "add", "member": "cg-scop", "status": "active"}, follow=True)
+    assert "cannot be a member of itself" in r.content.decode()
+    assert not Membership.objects.filter(parent__slug="cg-scop", member__slug__in=["cicopa", "cg-scop"]).exists()
+
+
+def test_officers_recorded_and_terms_ended(client, federation, charlie):
+    client.force_login(charlie)
+    url = OFFICERS.format(slug="menuiserie")
+    r = client.post(
+        url,
+        {"action": "assign", "role": "president", "full_name": "Amélie Durand", "start": "2024-05-01"},
+        follow=True,
+    )
+    assert "Amélie Durand was recorded as an officer." in r.content.decode()
+    office = Office.objects.get(person__full_name="Amélie Durand")
+    assert office.organisation.slug == "menuiserie" and office.start == datetime.date(2024, 5, 1)
+    assert "Amélie Durand" in client.get("/organisations/menuiserie/").content.decode()
+    r = client.post(url, {"action": "end", "office": office.pk, "end": "2026-01-31"}, follow=True)
+    assert "The term of Amélie Durand as president ends on Jan. 31, 2026." in r.content.decode()
+    assert "Amélie Durand" in _past_officers(client.get(url))
+    office.refresh_from_db()
+    assert office.end == datetime.date(2026, 1, 31)
+    assert AuditEntry.objects.filter(action="office.end", object_id=str(office.pk)).exists()
+
+
+def test_wrong_officer_input_is_explained_and_changes_nothing(client, federation, charlie, alice):
+    client.force_login(charlie)
+    url = OFFICERS.format(slug="menuiserie")
+    html = client.post(url, {"action": "assign", "role": "president", "full_name": ""}).content.decode()
+    assert "This field is required" in html
+    html = client.post(
+        url,
+        {"action": "assign", "role": "treasurer", "full_name": "X", "start": "2025-01-01", "end": "2024-01-01"},
+    ).content.decode()
+    assert "A term cannot end before it starts" in html
+    assert not Office.objects.filter(organisation__slug="menuiserie").exists()
+    # An office of another organisation cannot be ended through this page.
+    from cicopa.registry import services
+
+    coceta = Organisation.objects.get(slug="coceta")
+    other = services.office_assign(actor=alice, organisation=coceta, role="president", person_data={"full_name": "Y"})
+    assert client.post(url, {"action": "end", "office": other.pk}).status_code == 404
+    other.refresh_from_db()
+    assert other.end is None
+
+
+def _past_officers(response):
+    html = response.content.decode()
+    return html[html.index("Past officers") :]
