@@ -183,6 +183,50 @@ def test_membership_api(client, federation, alice, bob, token_for):
     assert r.status_code == 422 and "member" in r.json()["detail"]
 
 
+def test_office_api(client, federation, alice, bob, charlie, dave, token_for):
+    def post(slug, body, user):
+        return client.post(
+            f"/api/v1/organisations/{slug}/offices",
+            json.dumps(body),
+            content_type="application/json",
+            **token_for(user),
+        )
+
+    r = post("menuiserie", {"role": "secretary", "full_name": "Léa Martin", "start": "2025-01-01"}, charlie)
+    assert r.status_code == 201 and r.json()["person"] == "Léa Martin" and r.json()["current"]
+    office_id = r.json()["id"]
+    listed = client.get("/api/v1/organisations/menuiserie/offices").json()
+    assert [o["person"] for o in listed if o["current"]] == ["Léa Martin"]
+    r = client.patch(
+        f"/api/v1/offices/{office_id}",
+        json.dumps({"end": "2025-12-31"}),
+        content_type="application/json",
+        **token_for(bob),  # an officer of the federation the co-operative belongs to
+    )
+    assert r.status_code == 200 and r.json() == {**r.json(), "end": "2025-12-31", "current": False}
+    # Wrong role, impossible term, someone else's organisation, no token: 4xx, nothing written.
+    assert post("menuiserie", {"role": "king", "full_name": "X"}, charlie).status_code in (400, 422)
+    bad_term = {"role": "treasurer", "full_name": "X", "start": "2025-01-01", "end": "2024-01-01"}
+    assert post("menuiserie", bad_term, charlie).status_code in (400, 422)
+    assert post("coceta", {"role": "treasurer", "full_name": "X"}, charlie).status_code == 403
+    assert post("coceta", {"role": "treasurer", "full_name": "X"}, dave).status_code == 403
+    r = client.post(
+        "/api/v1/organisations/coceta/offices",
+        json.dumps({"role": "treasurer", "full_name": "X"}),
+        content_type="application/json",
+    )
+    assert r.status_code == 401
+    assert (
+        client.patch(
+            "/api/v1/offices/999999", json.dumps({}), content_type="application/json", **token_for(alice)
+        ).status_code
+        == 404
+    )
+    from cicopa.registry.models import Office
+
+    assert list(Office.objects.values_list("person__full_name", flat=True)) == ["Léa Martin"]
+
+
 def test_open_data_endpoints(client, federation):
     ld = client.get("/organisations/menuiserie/jsonld.json")
     assert ld["Content-Type"] == "application/ld+json"

@@ -169,6 +169,46 @@ def _office(o: Office, current: bool) -> dict[str, Any]:
     }
 
 
+class OfficeIn(Schema):
+    role: str = Field(..., description="president, vice_president, secretary, treasurer, board_member or contact")
+    full_name: str
+    title: str = ""
+    email: str = ""
+    phone: str = ""
+    start: datetime.date | None = None
+    end: datetime.date | None = None
+
+
+class OfficeEnd(Schema):
+    end: datetime.date | None = Field(None, description="Last day of the term; today if left out")
+
+
+@router.post("/organisations/{slug}/offices", summary="Record an officer", auth=WRITE_AUTH, response={201: dict})
+def create_office(request: HttpRequest, slug: str, payload: OfficeIn) -> tuple[int, dict[str, Any]]:
+    org = get_object_or_404(Organisation, slug=slug)
+    office = services.office_assign(
+        actor=request.user,
+        organisation=org,
+        role=payload.role,
+        person_data={
+            "full_name": payload.full_name,
+            "title": payload.title,
+            "email": payload.email,
+            "phone": payload.phone,
+        },
+        start=payload.start,
+        end=payload.end,
+    )
+    return 201, _office(office, office.is_current())
+
+
+@router.patch("/offices/{office_id}", summary="End an officer's term", auth=WRITE_AUTH)
+def end_office(request: HttpRequest, office_id: int, payload: OfficeEnd) -> dict[str, Any]:
+    office = get_object_or_404(Office.objects.select_related("person", "organisation"), pk=office_id)
+    office = services.office_end(actor=request.user, office=office, end=payload.end)
+    return _office(office, office.is_current())
+
+
 class MembershipIn(Schema):
     member: str = Field(..., description="Slug of the member")
     parent: str = Field(..., description="Slug of the organisation it belongs to")
