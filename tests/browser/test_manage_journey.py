@@ -51,5 +51,15 @@ def test_officer_manages_members_and_officers(page, accessible, federation):
     expect(page.get_by_role("status")).to_contain_text("The term of Inès Moreau as treasurer ends on")
     accessible(page)
 
+    # Give the co-operative's manager access to its profile.
+    page.goto("/organisations/menuiserie/")
+    page.get_by_role("link", name="Who can edit").click()
+    accessible(page)
+    page.get_by_role("textbox", name=re.compile("^E-mail address")).fill("gerante@menuiserie.example")
+    page.get_by_role("button", name="Give access").click()
+    expect(page.get_by_role("status")).to_contain_text("An account was opened for gerante@menuiserie.example")
+    expect(page.locator("table")).to_contain_text("gerante@menuiserie.example")
+    accessible(page)
+
     response = page.goto("/organisations/coceta/members/")
     assert response.status == 403

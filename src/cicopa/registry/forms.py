@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cicopa.core.i18n import name_field
 from cicopa.core.models import Country, Sector
-from cicopa.registry.models import MembershipStatus, OfficeRole, Organisation
+from cicopa.registry.models import AccessRole, MembershipStatus, OfficeRole, Organisation
 from cicopa.registry.services import PROFILE_FIELDS, SECRETARIAT_FIELDS
 
 
@@ -105,3 +105,19 @@ class OfficeForm(forms.Form):
 
 class OfficeEndForm(forms.Form):
     end = forms.DateField(label=_("term ends"), required=False, widget=DateInput, help_text=_("Today if left empty."))
+
+
+class AccessInviteForm(forms.Form):
+    """Someone, by e-mail address, gets access to the organisation (officers only from the secretariat)."""
+
+    email = forms.EmailField(label=_("e-mail address"))
+    role = forms.ChoiceField(choices=AccessRole.choices, label=_("role"), initial=AccessRole.EDITOR, required=False)
+
+    def __init__(self, *args: Any, secretariat: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not secretariat:
+            self.fields["role"].choices = [(AccessRole.EDITOR, AccessRole.EDITOR.label)]  # type: ignore[attr-defined]
+            self.fields["role"].widget = forms.HiddenInput()
+
+    def clean_role(self) -> str:
+        return self.cleaned_data["role"] or AccessRole.EDITOR

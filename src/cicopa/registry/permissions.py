@@ -66,3 +66,17 @@ def can_manage_offices(user: Any, organisation: Organisation) -> bool:
         or organisation.pk in officer_organisation_ids(user)
         or can_edit_organisation(user, organisation)
     )
+
+
+def can_manage_access(user: Any, organisation: Organisation) -> bool:
+    """Who gives people an editor's access to an organisation, or takes it away: the secretariat, the
+    organisation's officers, and the officers of the organisations it currently belongs to."""
+    if is_secretariat(user):
+        return True
+    officer_of = officer_organisation_ids(user)
+    return bool(officer_of) and (
+        organisation.pk in officer_of
+        or Membership.objects.filter(
+            member=organisation, parent_id__in=officer_of, status__in=CURRENT_MEMBERSHIP
+        ).exists()
+    )

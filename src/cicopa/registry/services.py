@@ -7,8 +7,17 @@ import datetime
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.tokens import default_token_generator
+from django.core.mail import send_mail
+from django.core.validators import validate_email
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -296,12 +305,18 @@ def office_end(*, actor: Any, office: Office, end: datetime.date | None = None) 
 
 @transaction.atomic
 def access_grant(*, actor: Any, user: Any, organisation: Organisation, role: str) -> OrganisationAccess:
-    """Let `user` act for `organisation`. Officers may add editors to their own organisation."""
+    """Let `user` act for `organisation`. Officers (of it, or of a federation it belongs to) give editor
+    access; only the secretariat makes officers or changes an officer's access."""
     if role not in AccessRole.values:
         raise ValidationError({"role": _("Unknown role: %(role)s") % {"role": role}})
-    officer_here = organisation.pk in permissions.officer_organisation_ids(actor)
-    if not (is_secretariat(actor) or (officer_here and role == AccessRole.EDITOR)):
-        raise PermissionDenied(_("You may not give access to %(org)s.") % {"org": organisation})
+    if not is_secretariat(actor):
+        current = OrganisationAccess.objects.filter(user=user, organisation=organisation).first()
+        if (
+            role != AccessRole.EDITOR
+            or (current is not None and current.role != AccessRole.EDITOR)
+            or not permissions.can_manage_access(actor, organisation)
+        ):
+            raise PermissionDenied(_("You may not give access to %(org)s.") % {"org": organisation})
     access, _created = OrganisationAccess.objects.update_or_create(
         user=user, organisation=organisation, defaults={"role": role}
     )
@@ -311,10 +326,63 @@ def access_grant(*, actor: Any, user: Any, organisation: Organisation, role: str
 
 @transaction.atomic
 def access_revoke(*, actor: Any, access: OrganisationAccess) -> None:
-    if not is_secretariat(actor):
-        raise PermissionDenied(_("Only the secretariat removes access."))
+    if not is_secretariat(actor) and (
+        access.role != AccessRole.EDITOR or not permissions.can_manage_access(actor, access.organisation)
+    ):
+        raise PermissionDenied(_("You may not remove this access."))
     audit.record(actor=actor, action="access.revoke", obj=access, changes={"role": [access.role, None]})
     access.delete()
+
+
+@transaction.atomic
+def access_invite(
+    *, actor: Any, organisation: Organisation, email: str, role: str = AccessRole.EDITOR, site: str | None = None
+) -> tuple[OrganisationAccess, bool]:
+    """Give the person with this e-mail address access to `organisation`, opening an account for them if
+    they have none, and tell them by e-mail (with a link to choose a password for a new account; links
+    start with `site`, by default CICOPA_SITE_URL). Returns the access and whether an account was opened."""
+    email = email.strip()
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise ValidationError({"email": _("Enter a valid e-mail address.")}) from None
+    User = get_user_model()
+    user = User.objects.filter(email__iexact=email).order_by("id").first()
+    opened = user is None
+    if user is None:
+        if not (is_secretariat(actor) or permissions.can_manage_access(actor, organisation)):
+            raise PermissionDenied(_("You may not give access to %(org)s.") % {"org": organisation})
+        username = email.lower()[:150]
+        if User.objects.filter(username=username).exists():
+            raise ValidationError({"email": _("An account with this name already exists; ask the secretariat.")})
+        user = User.objects.create_user(username=username, email=email)  # no password: chosen from the e-mail
+        audit.record(actor=actor, action="user.invite", obj=user, changes={"email": [None, email]})
+    access = access_grant(actor=actor, user=user, organisation=organisation, role=role)
+    transaction.on_commit(lambda: _send_invitation(actor, user, organisation, opened, site or settings.SITE_URL))
+    return access, opened
+
+
+def _send_invitation(actor: Any, user: Any, organisation: Organisation, opened: bool, site: str) -> None:
+    context = {
+        "user": user,
+        "inviter": audit.actor_label(actor),
+        "organisation": organisation.name,
+        "profile_url": site + organisation.get_absolute_url(),
+        "login_url": site + reverse("login"),
+        "password_url": site
+        + reverse(
+            "password_reset_confirm",
+            kwargs={
+                "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+                "token": default_token_generator.make_token(user),
+            },
+        )
+        if opened
+        else "",
+    }
+    subject = render_to_string("registry/email/access_invite_subject.txt", context).strip()
+    body = render_to_string("registry/email/access_invite.txt", context)
+    send_mail(" ".join(subject.split()), body, None, [user.email])
 
 
 PERSON_FIELDS = ("full_name", "title", "email", "phone")

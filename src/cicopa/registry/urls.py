@@ -20,6 +20,7 @@ urlpatterns = [
     path("organisations/<slug:slug>/history/", views.organisation_history, name="organisation_history"),
     path("organisations/<slug:slug>/members/", views.organisation_memberships, name="memberships"),
     path("organisations/<slug:slug>/officers/", views.organisation_officers, name="officers"),
+    path("organisations/<slug:slug>/access/", views.organisation_access, name="access"),
     path("organisations/<slug:slug>/murmurations.json", views.organisation_murmurations, name="murmurations"),
     path("organisations/<slug:slug>/jsonld.json", views.organisation_jsonld, name="jsonld"),
 ]

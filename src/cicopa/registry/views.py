@@ -26,6 +26,7 @@ from cicopa.core.models import Country, LegalForm, MembershipType, Region, Secto
 from cicopa.core.roles import is_secretariat
 from cicopa.registry import importing, permissions, queries, representations, services
 from cicopa.registry.forms import (
+    AccessInviteForm,
     ImportForm,
     MembershipAddForm,
     MembershipStatusForm,
@@ -33,7 +34,7 @@ from cicopa.registry.forms import (
     OfficeForm,
     OrganisationForm,
 )
-from cicopa.registry.models import Membership, Office, Organisation, OrganisationKind
+from cicopa.registry.models import Membership, Office, Organisation, OrganisationAccess, OrganisationKind
 
 FACET_TITLES = {
     "kind": gettext_lazy("kind"),
@@ -210,6 +211,7 @@ def organisation(request: HttpRequest, slug: str) -> HttpResponse:
             "can_edit": permissions.can_edit_organisation(request.user, org),
             "can_manage_members": permissions.can_manage_membership(request.user, parent=org),
             "can_manage_officers": permissions.can_manage_offices(request.user, org),
+            "can_manage_access": permissions.can_manage_access(request.user, org),
             "is_secretariat": is_secretariat(request.user),
             "jsonld": json.dumps(representations.jsonld(org), ensure_ascii=False).replace("</", "<\\/"),
             "map_svg": map_svg,
@@ -392,6 +394,57 @@ def organisation_officers(request: HttpRequest, slug: str) -> HttpResponse:
         request,
         "registry/officers.html",
         {"org": org, "current": current, "past": past, "form": form, "end_form": OfficeEndForm()},
+    )
+
+
+@login_required
+def organisation_access(request: HttpRequest, slug: str) -> HttpResponse:
+    """Who may edit an organisation's profile: invite someone by e-mail, remove an editor."""
+    org = get_object_or_404(Organisation, slug=slug)
+    if not permissions.can_manage_access(request.user, org):
+        raise PermissionDenied
+    secretariat = is_secretariat(request.user)
+    form = AccessInviteForm(request.POST if request.POST.get("action") == "invite" else None, secretariat=secretariat)
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "revoke":
+                access = get_object_or_404(
+                    OrganisationAccess.objects.select_related("user"),
+                    pk=request.POST.get("access") or 0,
+                    organisation=org,
+                )
+                services.access_revoke(actor=request.user, access=access)
+                messages.success(
+                    request, _("%(user)s can no longer edit this organisation.") % {"user": access.user.get_username()}
+                )
+                return redirect(request.path)
+            if form.is_valid():
+                email = form.cleaned_data["email"]
+                _access, opened = services.access_invite(
+                    actor=request.user,
+                    organisation=org,
+                    email=email,
+                    role=form.cleaned_data["role"],
+                    site=request.build_absolute_uri("/").rstrip("/"),
+                )
+                if opened:
+                    message = _(
+                        "An account was opened for %(email)s; an e-mail with a link to choose a password is on its way."
+                    )
+                else:
+                    message = _(
+                        "%(email)s already had an account and can now act for this organisation; "
+                        "they were told by e-mail."
+                    )
+                messages.success(request, message % {"email": email})
+                return redirect(request.path)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+    people = (
+        OrganisationAccess.objects.filter(organisation=org).select_related("user").order_by("role", "user__username")
+    )
+    return render(
+        request, "registry/access.html", {"org": org, "people": people, "form": form, "secretariat": secretariat}
     )
 
 
