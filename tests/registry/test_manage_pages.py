@@ -179,3 +179,13 @@ def test_wrong_officer_input_is_explained_and_changes_nothing(client, federation
 def _past_officers(response):
     html = response.content.decode()
     return html[html.index("Past officers") :]
+
+
+def test_account_page_leads_to_what_each_role_manages(client, federation, bob, charlie):
+    client.force_login(bob)
+    html = client.get("/accounts/").content.decode()
+    assert all(f"/organisations/cg-scop/{page}/" in html for page in ("edit", "members", "officers", "access"))
+    client.force_login(charlie)  # an editor: the profile and its officers
+    html = client.get("/accounts/").content.decode()
+    assert "/organisations/menuiserie/edit/" in html and "/organisations/menuiserie/officers/" in html
+    assert "/organisations/menuiserie/members/" not in html and "/organisations/menuiserie/access/" not in html
