@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from cicopa.core import params as query_params
 from cicopa.core.models import Country, MembershipType, Sector, in_region
+from cicopa.registry.models import Organisation, OrganisationKind
 from cicopa.statistics import aggregation
 from cicopa.statistics.aggregation import Figure
 from cicopa.statistics.models import (
@@ -25,6 +26,7 @@ from cicopa.statistics.models import (
     FIRST_YEAR,
     MEASURE_NAMES,
     CountryYearTotal,
+    DesignatedReporter,
     PublishedEstimate,
     ReturnLine,
 )
@@ -267,3 +269,37 @@ def version_changes(versions: list[Any]) -> dict[int, list[FigureChange]]:
         out[version.number] = sorted(changes, key=lambda c: (c.line, c.field))
         previous = lines
     return out
+
+
+@dataclass
+class CountryReporters:
+    country: Country
+    reporters: list[Any]  # organisations (not co-operatives) with returns for the country, with `returns` counted
+    designated: Any  # the designated organisation, or None
+
+    @property
+    def needs_choice(self) -> bool:
+        return len(self.reporters) > 1 and self.designated is None
+
+
+def reporters_by_country() -> list[CountryReporters]:
+    """Countries where more than one organisation reports, or where a reporter is designated: where the
+    designation decides whose figures count."""
+    reporting = (
+        Organisation.objects.exclude(kind=OrganisationKind.COOPERATIVE)
+        .filter(statistical_returns__isnull=False, country__isnull=False)
+        .annotate(returns=Count("statistical_returns"))
+        .select_related("country")
+        .order_by("name")
+    )
+    by_country: dict[str, list[Any]] = {}
+    for org in reporting:
+        by_country.setdefault(str(org.country_id), []).append(org)
+    designated = {d.country_id: d.organisation for d in DesignatedReporter.objects.select_related("organisation")}
+    countries = {c.iso2: c for c in Country.objects.filter(iso2__in=set(by_country) | set(designated))}
+    rows = [
+        CountryReporters(countries[iso], by_country.get(iso, []), designated.get(iso))
+        for iso in countries
+        if len(by_country.get(iso, [])) > 1 or iso in designated
+    ]
+    return sorted(rows, key=lambda r: (not r.needs_choice, r.country.name))

@@ -316,6 +316,24 @@ def designate_reporter(*, actor: Any, country: Country, organisation: Organisati
     return designation
 
 
+@transaction.atomic
+def remove_reporter_designation(*, actor: Any, country: Country) -> None:
+    """No designated reporter for `country` any more: its reporters' figures count by the general rule."""
+    if not is_secretariat(actor):
+        raise PermissionDenied(_("Only the secretariat designates reporters."))
+    designation = DesignatedReporter.objects.filter(country=country).select_related("organisation").first()
+    if designation is None:
+        return
+    audit.record(
+        actor=actor,
+        action="statistics.designate",
+        obj=designation,
+        changes={"organisation": [designation.organisation.slug, None]},
+    )
+    designation.delete()
+    recount(countries=[country.iso2], years=None)
+
+
 def recount(*, countries: Iterable[str], years: Iterable[int] | None) -> None:
     """Apply the rule against double counting to the validated lines of these countries (and years)."""
     qs = ReturnLine.objects.filter(country__in=list(countries))

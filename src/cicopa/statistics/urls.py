@@ -9,6 +9,7 @@ urlpatterns = [
     path("data.csv", views.tidy_csv, name="tidy_csv"),
     path("table.<str:fmt>", views.table_download, name="table"),
     path("returns/", views.returns, name="returns"),
+    path("reporters/", views.reporters, name="reporters"),
     path("returns/<int:return_id>/", views.return_detail, name="return"),
     path("returns/<int:return_id>/template.xlsx", views.return_template, name="return_template"),
 ]

@@ -424,3 +424,34 @@ def return_detail(request: HttpRequest, return_id: int) -> HttpResponse:
             "editable": ret.is_editable,
         },
     )
+
+
+@login_required
+def reporters(request: HttpRequest) -> HttpResponse:
+    """The secretariat chooses, country by country, whose figures prevail when several organisations
+    report for the same sector and membership type."""
+    if not is_secretariat(request.user):
+        raise PermissionDenied
+    if request.method == "POST":
+        country = get_object_or_404(Country, iso2=request.POST.get("country", ""))
+        slug = request.POST.get("organisation", "")
+        try:
+            if slug:
+                organisation = get_object_or_404(Organisation, slug=slug)
+                services.designate_reporter(actor=request.user, country=country, organisation=organisation)
+                messages.success(
+                    request,
+                    _("The figures of %(org)s now prevail for %(country)s.")
+                    % {"org": organisation.name, "country": country.name},
+                )
+            else:
+                services.remove_reporter_designation(actor=request.user, country=country)
+                messages.success(
+                    request, _("No reporter is designated for %(country)s any more.") % {"country": country.name}
+                )
+        except ValidationError as exc:
+            for errs in exc.message_dict.values():
+                for err in errs:
+                    messages.error(request, err)
+        return redirect("statistics:reporters")
+    return render(request, "statistics/reporters.html", {"rows": queries.reporters_by_country()})
