@@ -16,6 +16,7 @@ from cicopa.core.models import Sector
 from cicopa.registry.models import Organisation, OrganisationKind
 from cicopa.statistics import services
 from cicopa.statistics.models import (
+    DesignatedReporter,
     PublishedEstimate,
     ReturnLine,
     ReturnStatus,
@@ -32,6 +33,9 @@ PUBLISHED = (
 )
 YEARS = (*range(1975, 2000, 5), *range(2000, 2026))
 TYPES = ("worker", "producer", "multi_stakeholder")
+
+
+DESIGNATED = ("cg-scop", "coceta", "federlavoro", "cuk-wcc", "zlsp")
 
 
 def load_demo(*, progress: Callable[[str], None] = lambda s: None) -> None:
@@ -100,6 +104,10 @@ def load_demo(*, progress: Callable[[str], None] = lambda s: None) -> None:
                     )
                 )
     ReturnLine.objects.bulk_create(lines, batch_size=2000)
+    # The historic federations of five countries are their designated reporters; the other countries with two
+    # reporting organisations are left for the secretariat to decide (/statistics/reporters/).
+    for org in Organisation.objects.filter(slug__in=DESIGNATED, country__isnull=False):
+        DesignatedReporter.objects.update_or_create(country_id=org.country_id, defaults={"organisation": org})
     countries = sorted({o.country_id for o in reporters if o.country_id})
     services.recount(countries=countries, years=None)
     if reporters:
