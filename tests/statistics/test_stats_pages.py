@@ -122,3 +122,42 @@ def test_table_download_rejects_bad_input(client, figures):
     assert client.get("/statistics/table.pdf").status_code == 404
     assert client.get("/statistics/table.csv", {"table": "planets"}).status_code == 404
     assert client.get("/statistics/table.csv", {"country": "XX"}).status_code == 400
+
+
+@pytest.mark.parametrize("params", [{}, {"sector": "construction"}, {"carry": "true"}, {"region": "002"}])
+def test_headline_figures_are_the_series_of_each_measure(kenya, alice, params):
+    """The headline reads every measure in one query; it must say what each measure's own series says."""
+    from cicopa.statistics import queries
+    from cicopa.statistics.models import COUNT_MEASURES
+
+    for year, coops, members in ((2022, 100, 5000), (2023, 120, 5600)):
+        ret = services.return_create(actor=kenya["wanjiru"], reporter=kenya["union"], year=year)
+        services.return_save_lines(
+            actor=kenya["wanjiru"],
+            statistical_return=ret,
+            lines=[
+                {
+                    "sector": "construction",
+                    "membership_type": "worker",
+                    "cooperatives": coops,
+                    "members": members,
+                    "employees": 300,
+                    "estimated": ["employees"] if year == 2023 else [],
+                },
+                {"sector": "transport", "membership_type": "worker", "cooperatives": 7, "members": 70},
+            ],
+        )
+        services.return_submit(actor=kenya["wanjiru"], statistical_return=ret)
+        services.return_validate(actor=alice, statistical_return=ret)
+    filters = queries.parse_filters(params)
+    head = queries.headline(filters)
+    assert head["year"] == 2023
+    for measure, _label in COUNT_MEASURES:
+        one = queries.series(queries.parse_filters({**params, "measure": measure}), "world").get("world", {})
+        assert head["figures"][measure]["figure"] == one.get(2023), measure
+    expected = 127 if not params.get("sector") else 120
+    assert head["figures"]["cooperatives"]["figure"].value == expected
+    assert head["figures"]["employees"]["figure"].estimated and not head["figures"]["members"]["figure"].estimated
+    assert round(head["figures"]["cooperatives"]["growth"], 4) == round(
+        expected / (107 if expected == 127 else 100) - 1, 4
+    )

@@ -231,14 +231,35 @@ def headline(filters: StatsFilters) -> dict[str, Any]:
     year = latest_year(filters)
     if year is None:
         return {"year": None, "figures": {}}
+    two_years = StatsFilters(**{**filters.__dict__, "year_from": max(filters.year_from, year - 1), "year_to": year})
     figures = {}
-    for measure, _label in COUNT_MEASURES:
-        f = StatsFilters(**{**filters.__dict__, "measure": measure, "year_from": max(filters.year_from, year - 1)})
-        world = series(f, "world").get("world", {})
+    for measure, world in _world_by_measure(two_years).items():
         current, previous = world.get(year), world.get(year - 1)
         growth = aggregation.growth_rates({y: fig.value for y, fig in world.items()}).get(year) if previous else None
         figures[measure] = {"figure": current, "growth": growth}
     return {"year": year, "figures": figures}
+
+
+def _world_by_measure(filters: StatsFilters) -> dict[str, dict[int, Figure]]:
+    """World totals of every counted measure per year: one grouped query (the carried view: one per measure)."""
+    if filters.carry:
+        return {
+            m: series(StatsFilters(**{**filters.__dict__, "measure": m}), "world").get("world", {})
+            for m, _label in COUNT_MEASURES
+        }
+    qs: QuerySet[Any] = counted(filters).order_by()
+    if not (filters.sector or filters.membership_type):
+        qs = _country_totals(filters)
+    sums: dict[str, Any] = {}
+    for m, _label in COUNT_MEASURES:
+        bit = 1 << MEASURE_NAMES.index(m)
+        sums |= {f"{m}__total": Sum(m), f"{m}__known": Count(m), f"{m}__estimate": Max(F("estimated_mask").bitand(bit))}
+    out: dict[str, dict[int, Figure]] = {m: {} for m, _label in COUNT_MEASURES}
+    for row in qs.values("year").annotate(**sums):
+        for m in out:
+            value = float(row[f"{m}__total"]) if row[f"{m}__known"] else None
+            out[m][row["year"]] = Figure(value, bool(row[f"{m}__estimate"]))
+    return out
 
 
 def published(measure: str, scope: str = "world") -> list[PublishedEstimate]:
