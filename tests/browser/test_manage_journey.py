@@ -8,7 +8,10 @@ from playwright.sync_api import expect
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_officer_manages_members_and_officers(page, accessible, federation):
+def test_officer_manages_members_and_officers(page, accessible, federation, alice):
+    from cicopa.registry import services
+
+    services.organisation_create(actor=alice, data={"name": "Imprimerie Coopérative de Grenoble"})
     page.goto("/accounts/login/")
     page.get_by_label("Username").fill("bob")
     page.get_by_label("Password").fill("bob-password-1")
@@ -31,13 +34,13 @@ def test_officer_manages_members_and_officers(page, accessible, federation):
     accessible(page)
 
     # Find a co-operative already in the directory and add it.
-    page.get_by_label("Find an organisation already in the directory").fill("taxis")
+    page.get_by_label("Find an organisation already in the directory").fill("imprimerie")
     page.get_by_role("button", name="Find").click()
-    expect(page.locator("aside")).to_contain_text("Coopérativa de Taxis Madrid")
+    expect(page.locator("aside")).to_contain_text("Imprimerie Coopérative de Grenoble")
     accessible(page)
-    page.get_by_role("button", name=re.compile("Add.*Taxis")).click()
+    page.get_by_role("button", name=re.compile("Add.*Imprimerie")).click()
     expect(page.get_by_role("status")).to_contain_text("was added to the members")
-    expect(page.locator("table")).to_contain_text("Coopérativa de Taxis Madrid")
+    expect(page.locator("table")).to_contain_text("Imprimerie Coopérative de Grenoble")
 
     # Record an officer, then end a term.
     page.goto("/organisations/cg-scop/")

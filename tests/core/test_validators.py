@@ -28,7 +28,8 @@ EMAILS = [
     "a@@x.com",
     "a@x..com",
     "a b@x.com",
-    "a@K.com",  # Kelvin sign
+    "a@\u212a.com",  # Kelvin sign, which case folding turns into k
+    "\u212aelvin@x.com",
     "a@x.\u017fe",  # long s
     "a" * 64 + "@" + "b" * 63 + ".com",
     "a" * 250 + "@x.com",
@@ -62,6 +63,7 @@ URLS = [
     "http://999.2.3.4/",
     "http://user:pass@x.com/",
     "http://bücher.de",
+    "http://\u212a.com",
     "http://x.com\n",
     "http://x.com/\tpath",
     "http://" + "a" * 63 + ".com",

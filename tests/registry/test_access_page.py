@@ -45,7 +45,7 @@ def test_officer_invites_a_new_person_who_sets_a_password_and_edits(
     assert AuditEntry.objects.filter(action="user.invite", object_id=str(user.pk)).exists()
     (mail,) = mailoutbox
     assert mail.to == [user.email] and "Menuiserie Coopérative de Lyon" in mail.subject
-    link = re.search(r"http://testserver(/accounts/reset/\S+/)", mail.body)[1]
+    link = re.search(r"https://cicopa\.test(/accounts/reset/\S+/)", mail.body)[1]  # CICOPA_SITE_URL, not the Host
     # The link lets the new person choose a password, log in and edit the profile.
     client.logout()
     form_url = client.get(link)["Location"]
@@ -103,3 +103,14 @@ def test_access_is_removed_by_officers_for_editors_only(client, federation, alic
     elsewhere = services.access_grant(actor=alice, user=charlie, organisation=federation["taxi"], role="editor")
     assert client.post(url, {"action": "revoke", "access": elsewhere.pk}).status_code == 404
     assert OrganisationAccess.objects.filter(pk__in=[officer.pk, elsewhere.pk]).count() == 2
+
+
+def test_a_second_invitation_resends_the_password_link_until_one_is_chosen(
+    client, federation, bob, mailoutbox, django_capture_on_commit_callbacks
+):
+    client.force_login(bob)
+    for slug in ("menuiserie", "cg-scop"):  # the first e-mail was lost; invited again, for another organisation
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(ACCESS.format(slug=slug), {"action": "invite", "email": "lost@example.org"})
+    assert len(mailoutbox) == 2
+    assert all("https://cicopa.test/accounts/reset/" in mail.body for mail in mailoutbox)

@@ -152,9 +152,19 @@ def test_create_with_codes_and_bad_codes(client, federation, bob, token_for):
 
 
 def test_membership_api(client, federation, alice, bob, token_for):
+    from cicopa.registry import services
+
+    services.organisation_create(actor=alice, data={"name": "Imprimerie Coopérative", "slug": "imprimerie"})
     r = client.post(
         "/api/v1/memberships",
-        json.dumps({"member": "taxis-madrid", "parent": "cg-scop"}),
+        json.dumps({"member": "taxis-madrid", "parent": "cg-scop"}),  # COCETA's co-operative
+        content_type="application/json",
+        **token_for(bob),
+    )
+    assert r.status_code == 403 and "only the secretariat can link it" in r.json()["detail"]
+    r = client.post(
+        "/api/v1/memberships",
+        json.dumps({"member": "imprimerie", "parent": "cg-scop"}),
         content_type="application/json",
         **token_for(bob),
     )

@@ -47,4 +47,5 @@ def test_facet_counts_agree_with_the_records(demo_registry, params):
     through = Organisation.sectors.through.objects.filter(organisation_id__in=ids)
     assert got["sector"] == dict(Counter(through.values_list("sector_id", flat=True)))
     labels = {code: label for code, label, _n in facets.groups["country"]}
-    assert labels.get("FR", "France") == "France"
+    if "FR" in got["country"]:
+        assert labels["FR"] == "France"

@@ -276,3 +276,34 @@ def test_bulk_indexing_is_undone_with_its_transaction(alice):
         services.organisation_create(actor=alice, data={"name": "Quixotic Makers"})
     services.organisation_create(actor=alice, data={"name": "Quixotic Bakers"})
     assert _found("quixotic") == {"Quixotic Makers", "Quixotic Bakers"}
+
+
+def test_reimport_across_batches_with_two_identifiers_for_one_organisation(alice, tmp_path, monkeypatch):
+    """An organisation reached twice in one re-import (two identifiers of the scheme) leaves the index once."""
+    from cicopa.registry import importing
+
+    monkeypatch.setattr(importing, "BATCH", 1)
+    first = tmp_path / "first.csv"
+    first.write_text("identifier,name,kind,country\nA1,Uno Cooperativa,cooperative,ES\n", encoding="utf-8")
+    run(alice, first)
+    org = Organisation.objects.get(identifiers__value="A1")
+    ExternalIdentifier.objects.create(organisation=org, scheme="cicopa", value="A1-old")
+    again = tmp_path / "again.csv"
+    again.write_text(
+        "identifier,name,kind,country\nA1,Dos Cooperativa,cooperative,ES\nA1-old,Tres Cooperativa,cooperative,ES\n",
+        encoding="utf-8",
+    )
+    report = run(alice, again)
+    assert report.ok and report.updated == 2
+    _check_index()
+    assert _found("tres") == {"Tres Cooperativa"} and _found("dos") == set() and _found("uno") == set()
+
+
+def test_identifiers_longer_than_the_registry_keeps_are_reported(alice, tmp_path):
+    path = tmp_path / "long.csv"
+    path.write_text(f"identifier,name,kind,country\n{'X' * 121},Uno,cooperative,ES\n", encoding="utf-8")
+    report = run(alice, path)
+    assert [(e.row, e.column, e.message) for e in report.errors] == [
+        (2, "identifier", "an identifier has at most 120 characters")
+    ]
+    assert Organisation.objects.count() == 0

@@ -114,16 +114,43 @@ def test_another_federations_membership_cannot_be_changed_through_this_page(clie
     assert taxi.status == "active"
 
 
-def test_officer_finds_and_adds_an_existing_organisation(client, federation, bob):
+def test_officer_adds_an_unclaimed_cooperative_and_no_other_federations_member(client, federation, alice, bob):
+    from cicopa.registry import services
+
+    services.organisation_create(actor=alice, data={"name": "Imprimerie Coopérative de Grenoble", "slug": "imprimerie"})
     client.force_login(bob)
-    html = client.get(MEMBERS + "?q=taxis").content.decode()
-    assert "Coopérativa de Taxis Madrid" in html
-    assert "Menuiserie" not in client.get(MEMBERS + "?q=menuiserie").content.decode().split("Add a member")[1]
-    r = client.post(MEMBERS, {"action": "add", "member": "taxis-madrid", "status": "applicant"}, follow=True)
-    assert "Coopérativa de Taxis Madrid was added to the members." in r.content.decode()
+    assert "Imprimerie Coopérative de Grenoble" in _aside(client.get(MEMBERS + "?q=imprimerie"))
+    r = client.post(MEMBERS, {"action": "add", "member": "imprimerie", "status": "active"}, follow=True)
+    assert "Imprimerie Coopérative de Grenoble was added to the members." in r.content.decode()
+    assert _membership("imprimerie").status == "active"
+    # COCETA's co-operative is neither offered nor linked: it would give CG Scop's officers power over it.
+    assert "Taxis" not in _aside(client.get(MEMBERS + "?q=taxis"))
+    for slug in ("taxis-madrid", "coceta"):  # nor a federation
+        assert client.post(MEMBERS, {"action": "add", "member": slug, "status": "applicant"}).status_code == 403
+    assert not Membership.objects.filter(parent__slug="cg-scop", member__slug__in=["taxis-madrid", "coceta"]).exists()
+    # The secretariat links a co-operative to a second federation.
+    client.force_login(alice)
+    assert "Coopérativa de Taxis Madrid" in _aside(client.get(MEMBERS + "?q=taxis"))
+    client.post(MEMBERS, {"action": "add", "member": "taxis-madrid", "status": "applicant"})
     assert _membership("taxis-madrid").status == "applicant"
-    # A co-operative may belong to several federations: still a member of COCETA.
     assert _membership("taxis-madrid", "coceta").status == "active"
+
+
+def _aside(response):
+    html = response.content.decode()
+    return html[html.index('<aside class="manage-side"') :]
+
+
+def test_membership_dates_cannot_be_in_the_future(client, federation, bob):
+    client.force_login(bob)
+    m = _membership("menuiserie")
+    later = (TODAY + datetime.timedelta(days=30)).isoformat()
+    r = client.post(
+        MEMBERS, {"action": "status", "membership": m.pk, "status": "withdrawn", "date": later}, follow=True
+    )
+    assert "cannot be in the future" in r.content.decode()
+    m.refresh_from_db()
+    assert m.status == "active" and m.until is None
 
 
 def test_adding_a_cycle_or_oneself_is_refused(client, federation, alice):
@@ -189,3 +216,22 @@ def test_account_page_leads_to_what_each_role_manages(client, federation, bob, c
     html = client.get("/accounts/").content.decode()
     assert "/organisations/menuiserie/edit/" in html and "/organisations/menuiserie/officers/" in html
     assert "/organisations/menuiserie/members/" not in html and "/organisations/menuiserie/access/" not in html
+
+
+def test_a_wrong_end_of_term_is_explained_and_changes_nothing(client, federation, charlie):
+    from cicopa.registry import services
+
+    office = services.office_assign(
+        actor=charlie,
+        organisation=Organisation.objects.get(slug="menuiserie"),
+        role="treasurer",
+        person_data={"full_name": "Noé Bernard"},
+        start=datetime.date(2025, 1, 1),
+    )
+    client.force_login(charlie)
+    url = OFFICERS.format(slug="menuiserie")
+    for end, message in (("2024-01-01", "A term cannot end before it starts"), ("someday", "Enter a valid date")):
+        r = client.post(url, {"action": "end", "office": office.pk, "end": end}, follow=True)
+        assert r.status_code == 200 and message in r.content.decode()
+    office.refresh_from_db()
+    assert office.end is None

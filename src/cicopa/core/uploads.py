@@ -7,6 +7,7 @@ were never confirmed are removed after a day.
 
 from __future__ import annotations
 
+import os
 import re
 import secrets
 import time
@@ -26,24 +27,37 @@ def _folder() -> Path:
 
 def keep(data: bytes) -> str:
     """Store `data`; the token that takes it back."""
-    folder = _folder()
-    cutoff = time.time() - KEEP_SECONDS
-    for old in folder.iterdir():
-        if old.stat().st_mtime < cutoff:
-            old.unlink(missing_ok=True)
+    folder = _clean()
     token = secrets.token_hex(16)
     (folder / token).write_bytes(data)
     return token
 
 
 def take(token: object) -> bytes | None:
-    """The data kept under `token`, removed from the store; None if there is none (any more)."""
+    """The data kept under `token`, removed from the store; None if there is none (any more). Two requests
+    taking the same token get it once: the file is first moved to a name of this call's own."""
     if not isinstance(token, str) or not _TOKEN.fullmatch(token):
         return None
-    path = _folder() / token
+    folder = _clean()
+    claimed = folder / f"{token}.{secrets.token_hex(8)}.taken"
     try:
-        data = path.read_bytes()
+        os.replace(folder / token, claimed)
     except FileNotFoundError:
         return None
-    path.unlink(missing_ok=True)
-    return data
+    try:
+        return claimed.read_bytes()
+    finally:
+        claimed.unlink(missing_ok=True)
+
+
+def _clean() -> Path:
+    """The store's folder, without the files left by checks that were never confirmed."""
+    folder = _folder()
+    cutoff = time.time() - KEEP_SECONDS
+    for old in folder.iterdir():
+        try:
+            if old.stat().st_mtime < cutoff:
+                old.unlink(missing_ok=True)
+        except FileNotFoundError:
+            pass  # taken or removed meanwhile by another request
+    return folder

@@ -37,6 +37,7 @@ from cicopa.registry.services import slug_base, unique_slug
 FORMATS = ("cicopa", "essglobal")
 BATCH = 2000
 PREVIEW_ROWS = 10
+IDENTIFIER_LENGTH = ExternalIdentifier._meta.get_field("value").max_length or 120
 STATISTICS_AFTER = 10_000  # rows; a larger import refreshes the planner's statistics
 
 ESSGLOBAL_COLUMNS = {
@@ -509,6 +510,8 @@ def import_steps(
         ident = record.get(id_column, "")
         if not ident:
             row.error(id_column, "", _("an identifier is required"))
+        elif len(ident) > IDENTIFIER_LENGTH:
+            row.error(id_column, ident, _("an identifier has at most %(n)s characters") % {"n": IDENTIFIER_LENGTH})
         elif ident in seen:
             row.error(id_column, ident, _("duplicate identifier (also on row %(row)s)") % {"row": seen[ident]})
         else:
@@ -747,7 +750,7 @@ def _new_slugs(names: list[str], identifiers: list[str]) -> list[str]:
         slugs.append(None if base in taken else base)
         taken.add(base)
     clashes = [i for i, slug in enumerate(slugs) if slug is None]
-    seconds = {i: f"{bases[i][:80]}-{slug_base(identifiers[i])}" for i in clashes}
+    seconds = {i: f"{bases[i][:80]}-{slug_base(identifiers[i])[:39]}" for i in clashes}  # slugs hold 120
     taken |= {slug for (slug,) in _select_in(sql, [], list(set(seconds.values())))}
     for i in clashes:
         slug = seconds[i] if seconds[i] not in taken else unique_slug(names[i], taken=taken)

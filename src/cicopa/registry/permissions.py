@@ -60,6 +60,20 @@ def can_manage_membership(user: Any, *, parent: Organisation) -> bool:
     return is_secretariat(user) or parent.pk in officer_organisation_ids(user)
 
 
+def can_add_member(user: Any, *, parent: Organisation, member: Organisation) -> bool:
+    """The secretariat links any organisation to any other. A federation's officers link only co-operatives
+    (and other associative enterprises) that nobody answers for yet: no current membership elsewhere and no
+    people of their own with access. Otherwise linking would hand them another federation's member."""
+    if is_secretariat(user):
+        return True
+    return (
+        can_manage_membership(user, parent=parent)
+        and member.kind in (OrganisationKind.COOPERATIVE, OrganisationKind.OTHER)
+        and not Membership.objects.filter(member=member, status__in=CURRENT_MEMBERSHIP).exists()
+        and not OrganisationAccess.objects.filter(organisation=member).exists()
+    )
+
+
 def can_manage_offices(user: Any, organisation: Organisation) -> bool:
     return (
         is_secretariat(user)

@@ -30,6 +30,7 @@ from cicopa.registry.models import (
     MembershipStatus,
     Office,
     Organisation,
+    OrganisationAccess,
     OrganisationKind,
     OrganisationStatus,
     search_tag,
@@ -378,12 +379,23 @@ def memberships_of(
     return MembershipPage(items, counts, page, pages)
 
 
-def membership_candidates(organisation: Organisation, q: str, limit: int = 10) -> list[Organisation]:
-    """Organisations matching `q` that could join `organisation`: not itself, not already linked to it."""
+def membership_candidates(
+    organisation: Organisation, q: str, *, unclaimed_only: bool, limit: int = 10
+) -> list[Organisation]:
+    """Organisations matching `q` that could join `organisation`: not itself, not already linked to it, and
+    with `unclaimed_only` (what a federation's officers may link) only co-operatives that no other
+    federation or editor answers for (see permissions.can_add_member)."""
     if not TextQuery.parse(q):
         return []
     linked = Membership.objects.filter(parent=organisation).values("member_id")
-    qs = with_index(Organisation.objects.exclude(pk=organisation.pk).exclude(pk__in=linked), TextQuery.parse(q), [])
+    candidates = Organisation.objects.exclude(pk=organisation.pk).exclude(pk__in=linked)
+    if unclaimed_only:
+        candidates = (
+            candidates.filter(kind__in=(OrganisationKind.COOPERATIVE, OrganisationKind.OTHER))
+            .exclude(pk__in=Membership.objects.filter(status__in=CURRENT_MEMBERSHIP).values("member_id"))
+            .exclude(pk__in=OrganisationAccess.objects.values("organisation_id"))
+        )
+    qs = with_index(candidates, TextQuery.parse(q), [])
     found = list(qs.select_related("country").order_by()[: limit * 5])  # bounded, in index order
     return sorted(found, key=lambda o: (fold(o.name), o.pk))[:limit]
 
@@ -448,6 +460,7 @@ def _action_labels() -> dict[str, str]:
         "organisation.update": pgettext("what happened to an organisation", "Edited"),
         "organisation.import": pgettext("what happened to an organisation", "Imported from a file"),
         "demo.generate": pgettext("what happened to an organisation", "Demo co-operatives generated"),
+        "demo.statistics": pgettext("what happened to an organisation", "Demo statistical returns loaded"),
     }
 
 
@@ -460,6 +473,7 @@ def _field_labels() -> dict[str, str]:
         "identifier": _("identifier in the imported file"),
         "sectors": _("sectors"),
         "cooperatives": _("co-operatives"),
+        "returns": _("returns"),
     }
     return labels
 

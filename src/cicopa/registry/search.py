@@ -85,14 +85,15 @@ class BulkIndex:
 
     def __init__(self, before: int | None) -> None:
         self.before = before  # the highest id before the block (SQLite); None: nothing to do (PostgreSQL)
-        self.updated: list[int] = []
+        self.updated: set[int] = set()
 
     def unindex(self, ids: Sequence[int]) -> None:
         """Call before changing the search columns of existing organisations: their index entries go
         now, and come back with the new text when the block ends."""
         if self.before is None:
             return
-        old = [i for i in ids if i <= self.before]  # newer rows are not in the index yet
+        # Newer rows are not in the index yet, and a row out of it already must not be taken out twice.
+        old = sorted({i for i in ids if i <= self.before} - self.updated)
         for part in _chunks(old):
             with connection.cursor() as cursor:
                 cursor.execute(
@@ -101,7 +102,7 @@ class BulkIndex:
                     f" WHERE id IN ({', '.join(['%s'] * len(part))})",
                     part,
                 )
-        self.updated.extend(old)
+        self.updated.update(old)
 
     def _finish(self) -> None:
         if self.before is None:
@@ -112,7 +113,7 @@ class BulkIndex:
         )
         with connection.cursor() as cursor:
             cursor.execute(insert + "id > %s", [self.before])
-            for part in _chunks(self.updated):
+            for part in _chunks(sorted(self.updated)):
                 cursor.execute(insert + f"id IN ({', '.join(['%s'] * len(part))})", part)
 
 

@@ -192,6 +192,14 @@ def membership_create(
 ) -> Membership:
     if not permissions.can_manage_membership(actor, parent=parent):
         raise PermissionDenied(_("You may not manage the members of %(parent)s.") % {"parent": parent})
+    if not permissions.can_add_member(actor, parent=parent, member=member):
+        raise PermissionDenied(
+            _(
+                "%(member)s already belongs to a federation or has its own editors: only the secretariat can link it "
+                "to %(parent)s."
+            )
+            % {"member": member, "parent": parent}
+        )
     if member.pk == parent.pk:
         raise ValidationError({"parent": _("An organisation cannot be a member of itself.")})
     if status not in MembershipStatus.values:
@@ -208,6 +216,8 @@ def membership_create(
             }
         )
     today = timezone.localdate()
+    if since and since > today:
+        raise ValidationError({"since": _("The date cannot be in the future: record the change when it happens.")})
     m = Membership.objects.create(member=member, parent=parent, status=status, since=since or today)
     MembershipEvent.objects.create(membership=m, status=status, date=since or today, note=note)
     audit.record(actor=actor, action="membership.create", obj=m, changes={"status": [None, status]})
@@ -240,6 +250,8 @@ def membership_set_status(
             {"status": _("The membership is already %(status)s.") % {"status": m.get_status_display()}}
         )
     date = date or timezone.localdate()
+    if date > timezone.localdate():
+        raise ValidationError({"date": _("The date cannot be in the future: record the change when it happens.")})
     if m.since and date < m.since:
         raise ValidationError({"date": _("The date cannot be before the membership began.")})
     old = m.status
@@ -336,11 +348,12 @@ def access_revoke(*, actor: Any, access: OrganisationAccess) -> None:
 
 @transaction.atomic
 def access_invite(
-    *, actor: Any, organisation: Organisation, email: str, role: str = AccessRole.EDITOR, site: str | None = None
+    *, actor: Any, organisation: Organisation, email: str, role: str = AccessRole.EDITOR
 ) -> tuple[OrganisationAccess, bool]:
     """Give the person with this e-mail address access to `organisation`, opening an account for them if
-    they have none, and tell them by e-mail (with a link to choose a password for a new account; links
-    start with `site`, by default CICOPA_SITE_URL). Returns the access and whether an account was opened."""
+    they have none, and tell them by e-mail, with a link to choose a password as long as the account has
+    none (links start with CICOPA_SITE_URL, never with what a request claims as its host). Returns the
+    access and whether an account was opened."""
     email = email.strip()
     try:
         validate_email(email)
@@ -358,11 +371,13 @@ def access_invite(
         user = User.objects.create_user(username=username, email=email)  # no password: chosen from the e-mail
         audit.record(actor=actor, action="user.invite", obj=user, changes={"email": [None, email]})
     access = access_grant(actor=actor, user=user, organisation=organisation, role=role)
-    transaction.on_commit(lambda: _send_invitation(actor, user, organisation, opened, site or settings.SITE_URL))
+    # After the commit, and robust: a mail server that fails does not undo the access (the page says so).
+    transaction.on_commit(lambda: _send_invitation(actor, user, organisation), robust=True)
     return access, opened
 
 
-def _send_invitation(actor: Any, user: Any, organisation: Organisation, opened: bool, site: str) -> None:
+def _send_invitation(actor: Any, user: Any, organisation: Organisation) -> None:
+    site = settings.SITE_URL
     context = {
         "user": user,
         "inviter": audit.actor_label(actor),
@@ -377,7 +392,7 @@ def _send_invitation(actor: Any, user: Any, organisation: Organisation, opened: 
                 "token": default_token_generator.make_token(user),
             },
         )
-        if opened
+        if not user.has_usable_password()
         else "",
     }
     subject = render_to_string("registry/email/access_invite_subject.txt", context).strip()

@@ -292,7 +292,10 @@ def organisation_memberships(request: HttpRequest, slug: str) -> HttpResponse:
             "group": group,
             "page": page,
             "q": q,
-            "candidates": queries.membership_candidates(org, q) if q else [],
+            "candidates": queries.membership_candidates(org, q, unclaimed_only=not is_secretariat(request.user))
+            if q
+            else [],
+            "is_secretariat": is_secretariat(request.user),
             "status_form": MembershipStatusForm(),
             "add_form": MembershipAddForm(),
             "groups": [
@@ -356,44 +359,55 @@ def organisation_officers(request: HttpRequest, slug: str) -> HttpResponse:
     org = get_object_or_404(Organisation, slug=slug)
     if not permissions.can_manage_offices(request.user, org):
         raise PermissionDenied
-    form = OfficeForm(request.POST if request.POST.get("action") == "assign" else None)
-    if request.method == "POST":
+    if request.method == "POST" and request.POST.get("action") == "end":
+        _end_term(request, org)
+        return redirect(request.path)
+    form = OfficeForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         try:
-            if request.POST.get("action") == "end":
-                office = get_object_or_404(Office, pk=request.POST.get("office") or 0, organisation=org)
-                end = OfficeEndForm(request.POST)
-                if not end.is_valid():
-                    raise ValidationError(end.errors)
-                office = services.office_end(actor=request.user, office=office, end=end.cleaned_data["end"])
-                messages.success(
-                    request,
-                    _("The term of %(name)s as %(office)s ends on %(date)s.")
-                    % {
-                        "name": office.person.full_name,
-                        "office": office.get_role_display().lower(),
-                        "date": date_format(office.end) if office.end else "",
-                    },
-                )
-                return redirect(request.path)
-            if form.is_valid():
-                data = form.cleaned_data
-                services.office_assign(
-                    actor=request.user,
-                    organisation=org,
-                    role=data["role"],
-                    person_data={f: data[f] for f in ("full_name", "title", "email", "phone")},
-                    start=data["start"],
-                    end=data["end"],
-                )
-                messages.success(request, _("%(name)s was recorded as an officer.") % {"name": data["full_name"]})
-                return redirect(request.path)
+            services.office_assign(
+                actor=request.user,
+                organisation=org,
+                role=data["role"],
+                person_data={f: data[f] for f in ("full_name", "title", "email", "phone")},
+                start=data["start"],
+                end=data["end"],
+            )
         except ValidationError as exc:
             _form_errors(form, exc)
+        else:
+            messages.success(request, _("%(name)s was recorded as an officer.") % {"name": data["full_name"]})
+            return redirect(request.path)
     current, past = queries.offices(org)
     return render(
         request,
         "registry/officers.html",
         {"org": org, "current": current, "past": past, "form": form, "end_form": OfficeEndForm()},
+    )
+
+
+def _end_term(request: HttpRequest, org: Organisation) -> None:
+    """End the posted office's term through the service; what happened, or why not, as a message."""
+    office = get_object_or_404(Office, pk=request.POST.get("office") or 0, organisation=org)
+    end = OfficeEndForm(request.POST)
+    try:
+        if not end.is_valid():
+            raise ValidationError(end.errors)
+        office = services.office_end(actor=request.user, office=office, end=end.cleaned_data["end"])
+    except ValidationError as exc:
+        for errors in exc.message_dict.values():
+            for error in errors:
+                messages.error(request, error)
+        return
+    messages.success(
+        request,
+        _("The term of %(name)s as %(office)s ends on %(date)s.")
+        % {
+            "name": office.person.full_name,
+            "office": office.get_role_display().lower(),
+            "date": date_format(office.end) if office.end else "",
+        },
     )
 
 
@@ -425,7 +439,6 @@ def organisation_access(request: HttpRequest, slug: str) -> HttpResponse:
                     organisation=org,
                     email=email,
                     role=form.cleaned_data["role"],
-                    site=request.build_absolute_uri("/").rstrip("/"),
                 )
                 if opened:
                     message = _(

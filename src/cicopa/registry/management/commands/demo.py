@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from django.apps import apps
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
@@ -58,5 +60,7 @@ class Command(BaseCommand):
         if options["no_serve"]:
             return
         url = f"http://{options['host']}:{options['port']}/"
+        if not os.environ.get("CICOPA_SITE_URL"):
+            settings.SITE_URL = url.rstrip("/")  # links in e-mails point at this server
         self.stdout.write(self.style.SUCCESS(_("The platform is at %(url)s (stop with Ctrl+C)") % {"url": url}))
         call_command("runserver", f"{options['host']}:{options['port']}", use_reloader=False)
