@@ -235,3 +235,16 @@ def test_a_wrong_end_of_term_is_explained_and_changes_nothing(client, federation
         assert r.status_code == 200 and message in r.content.decode()
     office.refresh_from_db()
     assert office.end is None
+
+
+@pytest.mark.parametrize(
+    ("url", "data"),
+    [
+        (MEMBERS, {"action": "status", "membership": "abc", "status": "suspended"}),
+        (OFFICERS.format(slug="cg-scop"), {"action": "end", "office": "1; drop"}),
+        ("/organisations/cg-scop/access/", {"action": "revoke", "access": ""}),
+    ],
+)
+def test_posted_ids_that_are_not_numbers_find_nothing(client, federation, bob, url, data):
+    client.force_login(bob)
+    assert client.post(url, data).status_code == 404

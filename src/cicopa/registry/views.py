@@ -314,12 +314,18 @@ def _page_number(request: HttpRequest) -> int:
         return 1
 
 
+def _posted_id(request: HttpRequest, name: str) -> int:
+    """The record id a form posted, or 0 (which matches nothing) when it is not a number."""
+    value = request.POST.get(name, "")
+    return int(value) if value.isdigit() else 0
+
+
 def _membership_action(request: HttpRequest, org: Organisation) -> None:
     """Carry out a posted change through the services; what happened, or why not, as a message."""
     try:
         if request.POST.get("action") == "status":
             form = MembershipStatusForm(request.POST)
-            membership = get_object_or_404(Membership, pk=request.POST.get("membership") or 0, parent=org)
+            membership = get_object_or_404(Membership, pk=_posted_id(request, "membership"), parent=org)
             if not form.is_valid():
                 raise ValidationError(form.errors)
             membership = services.membership_set_status(
@@ -389,7 +395,7 @@ def organisation_officers(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _end_term(request: HttpRequest, org: Organisation) -> None:
     """End the posted office's term through the service; what happened, or why not, as a message."""
-    office = get_object_or_404(Office, pk=request.POST.get("office") or 0, organisation=org)
+    office = get_object_or_404(Office, pk=_posted_id(request, "office"), organisation=org)
     end = OfficeEndForm(request.POST)
     try:
         if not end.is_valid():
@@ -424,7 +430,7 @@ def organisation_access(request: HttpRequest, slug: str) -> HttpResponse:
             if request.POST.get("action") == "revoke":
                 access = get_object_or_404(
                     OrganisationAccess.objects.select_related("user"),
-                    pk=request.POST.get("access") or 0,
+                    pk=_posted_id(request, "access"),
                     organisation=org,
                 )
                 services.access_revoke(actor=request.user, access=access)
