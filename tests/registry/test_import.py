@@ -231,6 +231,9 @@ def test_index_integrity_through_imports_and_reimports(alice, tmp_path):
     )
     second = tmp_path / "second.csv"
     second.write_text(header + rows, encoding="utf-8")
+    preview = run(alice, second, dry_run=True)  # the check says beforehand what the import will do
+    assert (preview.created, preview.updated, preview.unchanged) == (100, 150, 150)
+    assert [p.action for p in preview.sample[:3]] == ["unchanged", "update", "unchanged"]
     report = run(alice, second)
     assert (report.created, report.updated, report.unchanged) == (100, 150, 150)
     _check_index()

@@ -120,7 +120,7 @@ def test_import_page_preview_then_confirm(client, federation, alice, bob, settin
     with (FIXTURES / "essglobal-sample.csv").open("rb") as f:
         r = client.post("/import/", {"file": f, "format": "essglobal"})
     html = r.content.decode()
-    assert r.status_code == 200 and "10 rows: 10 to create, 0 to update." in html
+    assert r.status_code == 200 and "10 rows: 10 to create, 0 to update, 0 already up to date." in html
     # The first rows as they will be imported, vocabulary codes shown by the registry's names.
     start = html.index("How the first rows of the file will be imported")
     preview = html[start : html.index("</table>", start)]
@@ -232,7 +232,7 @@ def test_import_example_files_import_cleanly(client, alice, fmt):
     upload = io.BytesIO(data)
     upload.name = f"example-{fmt}.csv"
     html = client.post("/import/", {"file": upload, "format": fmt}).content.decode()
-    assert "2 rows: 2 to create, 0 to update." in html
+    assert "2 rows: 2 to create, 0 to update, 0 already up to date." in html
     assert client.get("/import/example-other.csv").status_code == 404
 
 

@@ -254,7 +254,7 @@ class PreviewRow:
     identifier: str
     values: dict[str, Any]
     sectors: list[str]
-    update: bool
+    action: str  # create, update or unchanged
 
 
 @dataclass
@@ -262,7 +262,7 @@ class ImportReport:
     rows: int = 0
     created: int = 0
     updated: int = 0
-    unchanged: int = 0  # rows of organisations already as the file has them (counted in `updated` by a check)
+    unchanged: int = 0  # rows of organisations already as the file has them
     errors: list[RowError] = field(default_factory=list)
     dry_run: bool = False
     # A check of a good file: its first rows as they would be imported (codes, not labels).
@@ -524,17 +524,35 @@ def import_steps(
     report.rows = len(parsed)
     if report.errors or dry_run:
         existing = _existing(scheme, list(seen))
+        report.created = report.rows - len(existing)
         report.updated = len(existing)
-        report.created = report.rows - report.updated
         if not report.errors:
+            changing = _changing(parsed, existing)
+            report.updated = len(changing)
+            report.unchanged = len(existing) - len(changing)
             report.sample = [
-                PreviewRow(r.number, r.identifier, DEFAULTS | r.values, r.sectors, r.identifier in existing)
+                PreviewRow(
+                    r.number,
+                    r.identifier,
+                    DEFAULTS | r.values,
+                    r.sectors,
+                    "create" if r.identifier not in existing else "update" if id(r) in changing else "unchanged",
+                )
                 for r in parsed[:PREVIEW_ROWS]
             ]
         yield report
         return
     yield from _write(actor, parsed, scheme, report)
     yield report
+
+
+def _changing(parsed: list[_Row], existing: dict[str, int]) -> set[int]:
+    """Which rows of organisations already imported would change something (as id() of the row)."""
+    known = [r for r in parsed if r.identifier in existing]
+    out: set[int] = set()
+    for start in range(0, len(known), BATCH):
+        out.update(id(r) for r, _before, diff in _compare(known[start : start + BATCH], existing) if diff)
+    return out
 
 
 def _select_in(sql: str, fixed: list[Any], values: list[str]) -> list[tuple[Any, ...]]:
@@ -683,22 +701,33 @@ def _insert_new(rows: list[_Row], scheme: str) -> list[tuple[_Row, str]]:
     return changes
 
 
-def _update_known(rows: list[_Row], existing: dict[str, int], scheme: str, index: BulkIndex) -> list[tuple[_Row, str]]:
-    """Update the organisations that earlier imports of the same identifiers created, where the file
-    changes something; the audit changes of those (rows that change nothing are not written)."""
+def _compare(rows: list[_Row], existing: dict[str, int]) -> list[tuple[_Row, dict[str, Any], dict[str, Any]]]:
+    """For rows of organisations already imported: each row, its organisation's current values, and what the
+    row would change ({field: [old, new]}, sectors included; empty when nothing)."""
     ids = [existing[r.identifier] for r in rows]
     current = {o["id"]: o for o in Organisation.objects.filter(id__in=ids).values("id", *FIELDS)}
-    through = Organisation.sectors.through
     old_sectors: dict[int, list[str]] = {i: [] for i in ids}
-    for org_id, code in through.objects.filter(organisation_id__in=ids).values_list("organisation_id", "sector_id"):
+    through = Organisation.sectors.through.objects.filter(organisation_id__in=ids)
+    for org_id, code in through.values_list("organisation_id", "sector_id"):
         old_sectors[org_id].append(code)
-    changes, changed, resectored = [], [], []
+    out = []
     for r in rows:
         r.pk = existing[r.identifier]
         before = current[r.pk]
-        diff = audit.diff({f: before[f] for f in r.values}, r.values)
+        diff: dict[str, Any] = audit.diff({f: before[f] for f in r.values}, r.values)
         if sorted(old_sectors[r.pk]) != sorted(r.sectors):
             diff["sectors"] = [sorted(old_sectors[r.pk]), sorted(r.sectors)]
+        out.append((r, before, diff))
+    return out
+
+
+def _update_known(rows: list[_Row], existing: dict[str, int], scheme: str, index: BulkIndex) -> list[tuple[_Row, str]]:
+    """Update the organisations that earlier imports of the same identifiers created, where the file
+    changes something; the audit changes of those (rows that change nothing are not written)."""
+    through = Organisation.sectors.through
+    changes, changed, resectored = [], [], []
+    for r, before, diff in _compare(rows, existing):
+        if "sectors" in diff:
             resectored.append(r)
         if diff:
             changes.append((r, _dumps({"identifier": f"{scheme}:{r.identifier}", **diff})))

@@ -591,7 +591,7 @@ def _import_preview(sample: list[importing.PreviewRow]) -> list[dict[str, Any]]:
             "legal_form": " — ".join(
                 p for p in (name("legal_form_id", r.values["legal_form_id"]), r.values["legal_form_text"]) if p
             ),
-            "update": r.update,
+            "action": r.action,
         }
         for r in sample
     ]

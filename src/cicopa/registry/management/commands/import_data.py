@@ -58,10 +58,13 @@ class Command(BaseCommand):
                 self.stderr.write(str(error))
             raise CommandError(_("%(n)s problems found; nothing was imported.") % {"n": len(report.errors)})
         counts = {"rows": report.rows, "created": report.created, "updated": report.updated}
+        counts["unchanged"] = report.unchanged
         if report.dry_run:
-            message = _("%(rows)s rows: %(created)s organisations would be created, %(updated)s would be updated.")
+            message = _(
+                "%(rows)s rows: %(created)s organisations would be created, %(updated)s would be updated, "
+                "%(unchanged)s are already up to date."
+            )
         else:
-            counts["unchanged"] = report.unchanged
             message = _(
                 "%(rows)s rows: %(created)s organisations were created, %(updated)s were updated, "
                 "%(unchanged)s were already up to date."
