@@ -114,3 +114,16 @@ def test_a_second_invitation_resends_the_password_link_until_one_is_chosen(
             client.post(ACCESS.format(slug=slug), {"action": "invite", "email": "lost@example.org"})
     assert len(mailoutbox) == 2
     assert all("https://cicopa.test/accounts/reset/" in mail.body for mail in mailoutbox)
+
+
+def test_invitations_are_limited_per_officer_and_day(client, federation, bob, settings, monkeypatch):
+    from cicopa.registry import services as registry_services
+
+    monkeypatch.setattr(registry_services, "INVITATIONS_PER_DAY", 2)
+    client.force_login(bob)
+    url = ACCESS.format(slug="menuiserie")
+    for i in range(2):
+        client.post(url, {"action": "invite", "email": f"person{i}@example.org"})
+    html = client.post(url, {"action": "invite", "email": "person2@example.org"}).content.decode()
+    assert "You have given access to 2 people in the last day" in html
+    assert not get_user_model().objects.filter(email="person2@example.org").exists()

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from cicopa.core import audit
 from cicopa.core.errors import PermissionDenied, ValidationError
-from cicopa.core.models import Sector
+from cicopa.core.models import AuditEntry, Sector
 from cicopa.core.roles import is_secretariat
 from cicopa.registry import permissions
 from cicopa.registry.models import (
@@ -346,6 +346,9 @@ def access_revoke(*, actor: Any, access: OrganisationAccess) -> None:
     access.delete()
 
 
+INVITATIONS_PER_DAY = 50  # by one officer: enough for a federation, too few for a mailing
+
+
 @transaction.atomic
 def access_invite(
     *, actor: Any, organisation: Organisation, email: str, role: str = AccessRole.EDITOR
@@ -359,6 +362,16 @@ def access_invite(
         validate_email(email)
     except ValidationError:
         raise ValidationError({"email": _("Enter a valid e-mail address.")}) from None
+    if not is_secretariat(actor):
+        since = timezone.now() - datetime.timedelta(days=1)
+        given = AuditEntry.objects.filter(actor=actor, action="access.grant", created_at__gte=since).count()
+        if given >= INVITATIONS_PER_DAY:
+            raise ValidationError(
+                {
+                    "email": _("You have given access to %(n)s people in the last day; ask the secretariat for more.")
+                    % {"n": INVITATIONS_PER_DAY}
+                }
+            )
     User = get_user_model()
     user = User.objects.filter(email__iexact=email).order_by("id").first()
     opened = user is None
