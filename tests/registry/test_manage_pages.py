@@ -248,3 +248,30 @@ def test_a_wrong_end_of_term_is_explained_and_changes_nothing(client, federation
 def test_posted_ids_that_are_not_numbers_find_nothing(client, federation, bob, url, data):
     client.force_login(bob)
     assert client.post(url, data).status_code == 404
+
+
+def test_officer_details_are_corrected_by_who_manages_every_office_of_the_person(client, federation, alice, bob):
+    from cicopa.registry import services
+    from cicopa.registry.models import Person
+
+    menuiserie, coceta = Organisation.objects.get(slug="menuiserie"), Organisation.objects.get(slug="coceta")
+    office = services.office_assign(
+        actor=alice, organisation=menuiserie, role="president", person_data={"full_name": "Jeanne Roux"}
+    )
+    client.force_login(bob)  # officer of CG Scop, which Menuiserie belongs to
+    url = OFFICERS.format(slug="menuiserie")
+    data = {"action": "person", "office": office.pk, "full_name": "Jeanne Roux-Martin", "email": "jeanne@example.org"}
+    r = client.post(url, data, follow=True)
+    assert "The details of Jeanne Roux-Martin were saved." in r.content.decode()
+    person = Person.objects.get(pk=office.person_id)
+    assert (person.full_name, person.email) == ("Jeanne Roux-Martin", "jeanne@example.org")
+    assert AuditEntry.objects.filter(action="person.update", object_id=str(person.pk)).exists()
+    # Bad input is explained and changes nothing.
+    r = client.post(url, {**data, "full_name": "", "email": "nope"}, follow=True)
+    assert "Enter a valid email address" in r.content.decode()
+    assert Person.objects.get(pk=person.pk).full_name == "Jeanne Roux-Martin"
+    # Once she also holds an office at COCETA, which Bob does not manage, her details are not his to change.
+    services.office_assign(actor=alice, organisation=coceta, role="secretary", person=person)
+    assert "Correct the details" not in client.get(url).content.decode()
+    assert client.post(url, {**data, "full_name": "Someone Else"}).status_code == 403
+    assert Person.objects.get(pk=person.pk).full_name == "Jeanne Roux-Martin"

@@ -103,6 +103,15 @@ class OfficeForm(forms.Form):
     end = forms.DateField(label=_("term ends"), required=False, widget=DateInput)
 
 
+class PersonForm(forms.Form):
+    """The details of someone who holds an office."""
+
+    full_name = forms.CharField(label=_("full name"), max_length=200)
+    title = forms.CharField(label=_("title or position"), max_length=200, required=False)
+    email = forms.EmailField(label=_("e-mail"), required=False)
+    phone = forms.CharField(label=_("telephone"), max_length=40, required=False)
+
+
 class OfficeEndForm(forms.Form):
     end = forms.DateField(label=_("term ends"), required=False, widget=DateInput, help_text=_("Today if left empty."))
 

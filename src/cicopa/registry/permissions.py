@@ -94,3 +94,12 @@ def can_manage_access(user: Any, organisation: Organisation) -> bool:
             member=organisation, parent_id__in=officer_of, status__in=CURRENT_MEMBERSHIP
         ).exists()
     )
+
+
+def can_edit_person(user: Any, person: Any) -> bool:
+    """A person's details (shown with every office they hold) are corrected by the secretariat, or by whoever
+    manages the officers of every organisation where the person holds or held an office."""
+    if is_secretariat(user):
+        return True
+    organisations = [office.organisation for office in person.offices.select_related("organisation")]
+    return bool(organisations) and all(can_manage_offices(user, org) for org in organisations)

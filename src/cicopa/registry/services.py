@@ -427,3 +427,20 @@ def person_save(*, actor: Any, person: Person, changed: Iterable[str] = PERSON_F
     changes = audit.diff(before, audit.snapshot(person, PERSON_FIELDS))
     audit.record(actor=actor, action="person.update" if before else "person.create", obj=person, changes=changes)
     return person
+
+
+@transaction.atomic
+def person_update(*, actor: Any, person: Person, data: Mapping[str, Any]) -> Person:
+    """Correct the details of someone who holds or held an office (see permissions.can_edit_person)."""
+    if not permissions.can_edit_person(actor, person):
+        raise PermissionDenied(_("You may not change the details of %(name)s.") % {"name": person.full_name})
+    before = audit.snapshot(person, PERSON_FIELDS)
+    for f in PERSON_FIELDS:
+        if f in data:
+            setattr(person, f, data[f])
+    person.full_clean()
+    person.save()
+    changes = audit.diff(before, audit.snapshot(person, PERSON_FIELDS))
+    if changes:
+        audit.record(actor=actor, action="person.update", obj=person, changes=changes)
+    return person

@@ -33,6 +33,7 @@ from cicopa.registry.forms import (
     OfficeEndForm,
     OfficeForm,
     OrganisationForm,
+    PersonForm,
 )
 from cicopa.registry.models import Membership, Office, Organisation, OrganisationAccess, OrganisationKind
 
@@ -368,6 +369,9 @@ def organisation_officers(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST" and request.POST.get("action") == "end":
         _end_term(request, org)
         return redirect(request.path)
+    if request.method == "POST" and request.POST.get("action") == "person":
+        _correct_person(request, org)
+        return redirect(request.path)
     form = OfficeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -389,8 +393,32 @@ def organisation_officers(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "registry/officers.html",
-        {"org": org, "current": current, "past": past, "form": form, "end_form": OfficeEndForm()},
+        {
+            "org": org,
+            "current": current,
+            "past": past,
+            "form": form,
+            "editable": {o.pk for o in current if permissions.can_edit_person(request.user, o.person)},
+        },
     )
+
+
+def _correct_person(request: HttpRequest, org: Organisation) -> None:
+    """Correct the details of the posted office's holder through the service; the outcome as a message."""
+    office = get_object_or_404(
+        Office.objects.select_related("person"), pk=_posted_id(request, "office"), organisation=org
+    )
+    form = PersonForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(form.errors)
+        person = services.person_update(actor=request.user, person=office.person, data=form.cleaned_data)
+    except ValidationError as exc:
+        for errors in exc.message_dict.values():
+            for error in errors:
+                messages.error(request, error)
+        return
+    messages.success(request, _("The details of %(name)s were saved.") % {"name": person.full_name})
 
 
 def _end_term(request: HttpRequest, org: Organisation) -> None:
