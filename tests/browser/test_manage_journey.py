@@ -65,7 +65,7 @@ def test_officer_manages_members_and_officers(page, accessible, federation, alic
     accessible(page)
     page.get_by_role("textbox", name=re.compile("^E-mail address")).fill("gerante@menuiserie.example")
     page.get_by_role("button", name="Give access").click()
-    expect(page.get_by_role("status")).to_contain_text("An account was opened for gerante@menuiserie.example")
+    expect(page.get_by_role("status")).to_contain_text("gerante@menuiserie.example can now act for this organisation")
     expect(page.locator("table")).to_contain_text("gerante@menuiserie.example")
     accessible(page)
 

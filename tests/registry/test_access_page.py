@@ -38,7 +38,7 @@ def test_officer_invites_a_new_person_who_sets_a_password_and_edits(
         r = client.post(
             ACCESS.format(slug="menuiserie"), {"action": "invite", "email": "Gerante@Menuiserie.example"}, follow=True
         )
-    assert "An account was opened for Gerante@Menuiserie.example" in r.content.decode()
+    assert "Gerante@Menuiserie.example can now act for this organisation" in r.content.decode()
     user = get_user_model().objects.get(email__iexact="gerante@menuiserie.example")
     assert user.username == "gerante@menuiserie.example" and not user.has_usable_password()
     assert OrganisationAccess.objects.get(user=user).role == AccessRole.EDITOR
@@ -65,7 +65,7 @@ def test_someone_with_an_account_is_given_access_and_told(
         r = client.post(
             ACCESS.format(slug="menuiserie"), {"action": "invite", "email": "DAVE@example.org"}, follow=True
         )
-    assert "already had an account" in r.content.decode()
+    assert "dave@example.org can now act for this organisation" in r.content.decode().lower()  # same words as above
     assert get_user_model().objects.count() == users
     assert permissions.can_edit_organisation(dave, federation["menuiserie"])
     assert "/accounts/login/" in mailoutbox[0].body and "/accounts/reset/" not in mailoutbox[0].body
@@ -127,3 +127,16 @@ def test_invitations_are_limited_per_officer_and_day(client, federation, bob, se
     html = client.post(url, {"action": "invite", "email": "person2@example.org"}).content.decode()
     assert "You have given access to 2 people in the last day" in html
     assert not get_user_model().objects.filter(email="person2@example.org").exists()
+
+
+def test_only_the_secretariat_is_told_whether_an_account_existed(client, federation, alice, dave):
+    client.force_login(alice)
+    url = ACCESS.format(slug="menuiserie")
+    assert (
+        "An account was opened for new@example.org"
+        in client.post(url, {"action": "invite", "email": "new@example.org"}, follow=True).content.decode()
+    )
+    assert (
+        "dave@example.org already had an account"
+        in client.post(url, {"action": "invite", "email": "dave@example.org"}, follow=True).content.decode()
+    )

@@ -474,14 +474,20 @@ def organisation_access(request: HttpRequest, slug: str) -> HttpResponse:
                     email=email,
                     role=form.cleaned_data["role"],
                 )
-                if opened:
+                # Only the secretariat learns whether the address already had an account.
+                if opened and secretariat:
                     message = _(
                         "An account was opened for %(email)s; an e-mail with a link to choose a password is on its way."
                     )
-                else:
+                elif secretariat:
                     message = _(
                         "%(email)s already had an account and can now act for this organisation; "
                         "they were told by e-mail."
+                    )
+                else:
+                    message = _(
+                        "%(email)s can now act for this organisation and was told by e-mail, with a link to choose "
+                        "a password if they have no account yet."
                     )
                 messages.success(request, message % {"email": email})
                 return redirect(request.path)
