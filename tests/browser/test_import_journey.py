@@ -27,3 +27,9 @@ def test_secretariat_imports_with_preview_and_progress(page, accessible, federat
     accessible(page)
     page.get_by_role("link", name="See them in the directory").click()
     expect(page.locator("#results")).to_contain_text("Brixton Cycles")
+    # The history of an imported organisation reads in plain words.
+    page.get_by_role("link", name="Brixton Cycles").first.click()
+    page.get_by_role("link", name="History of changes").click()
+    expect(page.locator("main")).to_contain_text("Imported from a file")
+    expect(page.locator("main")).to_contain_text("Identifier in the imported file")
+    accessible(page)

@@ -51,6 +51,9 @@ def test_return_workflow_to_public_dashboard(page, accessible, federation, bob, 
     page.goto(return_url)
     page.get_by_role("button", name="Validate").click()
     expect(page.locator("main")).to_contain_text("Validated")
+    page.goto("/statistics/reporters/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Designated reporters")
+    accessible(page)
 
     page.context.clear_cookies()
     page.goto("/statistics/?year_from=2000")
