@@ -186,7 +186,7 @@ def test_wrong_officer_input_is_explained_and_changes_nothing(client, federation
     client.force_login(charlie)
     url = OFFICERS.format(slug="menuiserie")
     html = client.post(url, {"action": "assign", "role": "president", "full_name": ""}).content.decode()
-    assert "This field is required" in html
+    assert "Give the officer&#x27;s name, or choose someone who already held an office." in html
     html = client.post(
         url,
         {"action": "assign", "role": "treasurer", "full_name": "X", "start": "2025-01-01", "end": "2024-01-01"},
@@ -275,3 +275,36 @@ def test_officer_details_are_corrected_by_who_manages_every_office_of_the_person
     assert "Correct the details" not in client.get(url).content.decode()
     assert client.post(url, {**data, "full_name": "Someone Else"}).status_code == 403
     assert Person.objects.get(pk=person.pk).full_name == "Jeanne Roux-Martin"
+
+
+def test_a_former_officer_takes_a_new_office_without_a_second_person_record(client, federation, alice, charlie):
+    from cicopa.registry import services
+    from cicopa.registry.models import Person
+
+    menuiserie, coceta = Organisation.objects.get(slug="menuiserie"), Organisation.objects.get(slug="coceta")
+    former = services.office_assign(
+        actor=alice,
+        organisation=menuiserie,
+        role="treasurer",
+        person_data={"full_name": "Paul Girard"},
+        start=datetime.date(2020, 1, 1),
+        end=datetime.date(2023, 12, 31),
+    ).person
+    stranger = services.office_assign(
+        actor=alice, organisation=coceta, role="president", person_data={"full_name": "Ana Ruiz"}
+    ).person
+    client.force_login(charlie)
+    url = OFFICERS.format(slug="menuiserie")
+    assert "Paul Girard" in client.get(url).content.decode().split('id="assign-heading"')[1]
+    r = client.post(
+        url, {"action": "assign", "role": "president", "person": former.pk, "start": "2024-01-01"}, follow=True
+    )
+    assert "Paul Girard was recorded as an officer." in r.content.decode()
+    assert Person.objects.filter(full_name="Paul Girard").count() == 1
+    assert former.offices.count() == 2
+    # Someone who never held an office here cannot be picked; a name or a person is needed.
+    html = client.post(url, {"action": "assign", "role": "secretary", "person": stranger.pk}).content.decode()
+    assert "Select a valid choice" in html
+    html = client.post(url, {"action": "assign", "role": "secretary"}).content.decode()
+    assert "Give the officer&#x27;s name, or choose someone who already held an office." in html
+    assert stranger.offices.count() == 1 and Office.objects.filter(organisation=menuiserie).count() == 2

@@ -92,15 +92,32 @@ class MembershipAddForm(forms.Form):
 
 
 class OfficeForm(forms.Form):
-    """Someone takes an office in the organisation."""
+    """Someone takes an office in the organisation: a person it already had as an officer, or a new one."""
 
     role = forms.ChoiceField(choices=OfficeRole.choices, label=_("office"))
-    full_name = forms.CharField(label=_("full name"), max_length=200)
+    person = forms.TypedChoiceField(
+        label=_("someone who already held an office here"), coerce=int, required=False, empty_value=None
+    )
+    full_name = forms.CharField(label=_("or a new person: full name"), max_length=200, required=False)
     title = forms.CharField(label=_("title or position"), max_length=200, required=False)
     email = forms.EmailField(label=_("e-mail"), required=False)
     phone = forms.CharField(label=_("telephone"), max_length=40, required=False)
     start = forms.DateField(label=_("term starts"), required=False, widget=DateInput)
     end = forms.DateField(label=_("term ends"), required=False, widget=DateInput)
+
+    def __init__(self, *args: Any, people: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if people:
+            self.fields["person"].choices = [("", _("— a new person —")), *people]  # type: ignore[attr-defined]
+        else:
+            del self.fields["person"]
+            self.fields["full_name"].label = _("full name")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("person") and not data.get("full_name"):
+            self.add_error("full_name", _("Give the officer's name, or choose someone who already held an office."))
+        return data
 
 
 class PersonForm(forms.Form):

@@ -372,22 +372,28 @@ def organisation_officers(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST" and request.POST.get("action") == "person":
         _correct_person(request, org)
         return redirect(request.path)
-    form = OfficeForm(request.POST if request.method == "POST" else None)
+    people = {o.person_id: o.person for o in Office.objects.filter(organisation=org).select_related("person")}
+    form = OfficeForm(
+        request.POST if request.method == "POST" else None,
+        people=sorted(((pk, p.full_name) for pk, p in people.items()), key=lambda item: item[1]),
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        person = people.get(data.get("person") or 0)
         try:
-            services.office_assign(
+            office = services.office_assign(
                 actor=request.user,
                 organisation=org,
                 role=data["role"],
-                person_data={f: data[f] for f in ("full_name", "title", "email", "phone")},
+                person=person,
+                person_data=None if person else {f: data[f] for f in ("full_name", "title", "email", "phone")},
                 start=data["start"],
                 end=data["end"],
             )
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
-            messages.success(request, _("%(name)s was recorded as an officer.") % {"name": data["full_name"]})
+            messages.success(request, _("%(name)s was recorded as an officer.") % {"name": office.person.full_name})
             return redirect(request.path)
     current, past = queries.offices(org)
     return render(
