@@ -60,18 +60,24 @@ def can_manage_membership(user: Any, *, parent: Organisation) -> bool:
     return is_secretariat(user) or parent.pk in officer_organisation_ids(user)
 
 
-def can_add_member(user: Any, *, parent: Organisation, member: Organisation) -> bool:
-    """The secretariat links any organisation to any other. A federation's officers link only co-operatives
-    (and other associative enterprises) that nobody answers for yet: no current membership elsewhere and no
-    people of their own with access. Otherwise linking would hand them another federation's member."""
+def addable_members(user: Any, *, parent: Organisation) -> QuerySet[Organisation]:
+    """Organisations `user` may link to `parent` as members. The secretariat links any organisation to any
+    other. A federation's officers link only co-operatives (and other associative enterprises) that nobody
+    answers for yet: no current membership elsewhere and no people of their own with access. Otherwise
+    linking would hand them another federation's member."""
     if is_secretariat(user):
-        return True
+        return Organisation.objects.all()
+    if not can_manage_membership(user, parent=parent):
+        return Organisation.objects.none()
     return (
-        can_manage_membership(user, parent=parent)
-        and member.kind in (OrganisationKind.COOPERATIVE, OrganisationKind.OTHER)
-        and not Membership.objects.filter(member=member, status__in=CURRENT_MEMBERSHIP).exists()
-        and not OrganisationAccess.objects.filter(organisation=member).exists()
+        Organisation.objects.filter(kind__in=(OrganisationKind.COOPERATIVE, OrganisationKind.OTHER))
+        .exclude(pk__in=Membership.objects.filter(status__in=CURRENT_MEMBERSHIP).values("member_id"))
+        .exclude(pk__in=OrganisationAccess.objects.values("organisation_id"))
     )
+
+
+def can_add_member(user: Any, *, parent: Organisation, member: Organisation) -> bool:
+    return addable_members(user, parent=parent).filter(pk=member.pk).exists()
 
 
 def can_manage_offices(user: Any, organisation: Organisation) -> bool:

@@ -22,7 +22,7 @@ from cicopa.core.audit import history
 from cicopa.core.i18n import name_field
 from cicopa.core.models import Country, LegalForm, MembershipType, Region, Sector, in_region
 from cicopa.core.text import fold
-from cicopa.registry import ranking
+from cicopa.registry import permissions, ranking
 from cicopa.registry.models import (
     CURRENT_MEMBERSHIP,
     Membership,
@@ -30,7 +30,6 @@ from cicopa.registry.models import (
     MembershipStatus,
     Office,
     Organisation,
-    OrganisationAccess,
     OrganisationKind,
     OrganisationStatus,
     search_tag,
@@ -379,22 +378,15 @@ def memberships_of(
     return MembershipPage(items, counts, page, pages)
 
 
-def membership_candidates(
-    organisation: Organisation, q: str, *, unclaimed_only: bool, limit: int = 10
-) -> list[Organisation]:
-    """Organisations matching `q` that could join `organisation`: not itself, not already linked to it, and
-    with `unclaimed_only` (what a federation's officers may link) only co-operatives that no other
-    federation or editor answers for (see permissions.can_add_member)."""
+def membership_candidates(user: Any, organisation: Organisation, q: str, limit: int = 10) -> list[Organisation]:
+    """Organisations matching `q` that `user` could add to `organisation`'s members (see
+    permissions.addable_members): not itself, not already linked to it."""
     if not TextQuery.parse(q):
         return []
     linked = Membership.objects.filter(parent=organisation).values("member_id")
-    candidates = Organisation.objects.exclude(pk=organisation.pk).exclude(pk__in=linked)
-    if unclaimed_only:
-        candidates = (
-            candidates.filter(kind__in=(OrganisationKind.COOPERATIVE, OrganisationKind.OTHER))
-            .exclude(pk__in=Membership.objects.filter(status__in=CURRENT_MEMBERSHIP).values("member_id"))
-            .exclude(pk__in=OrganisationAccess.objects.values("organisation_id"))
-        )
+    candidates = (
+        permissions.addable_members(user, parent=organisation).exclude(pk=organisation.pk).exclude(pk__in=linked)
+    )
     qs = with_index(candidates, TextQuery.parse(q), [])
     found = list(qs.select_related("country").order_by()[: limit * 5])  # bounded, in index order
     return sorted(found, key=lambda o: (fold(o.name), o.pk))[:limit]

@@ -293,9 +293,7 @@ def organisation_memberships(request: HttpRequest, slug: str) -> HttpResponse:
             "group": group,
             "page": page,
             "q": q,
-            "candidates": queries.membership_candidates(org, q, unclaimed_only=not is_secretariat(request.user))
-            if q
-            else [],
+            "candidates": queries.membership_candidates(request.user, org, q) if q else [],
             "is_secretariat": is_secretariat(request.user),
             "status_form": MembershipStatusForm(),
             "add_form": MembershipAddForm(),
