@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.i18n import set_language as django_set_language
 
 from cicopa.core import services
-from cicopa.core.errors import ValidationError
+from cicopa.core.errors import ValidationError, report_errors
 from cicopa.core.models import ApiToken
 
 
@@ -37,9 +37,7 @@ def account(request: HttpRequest) -> HttpResponse:
                 actor=request.user, user=request.user, name=request.POST.get("name", "")
             )
         except ValidationError as exc:
-            for msgs in exc.message_dict.values():
-                for msg in msgs:
-                    messages.error(request, msg)
+            report_errors(request, exc)
     tokens = ApiToken.objects.filter(user_id=request.user.pk or 0)
     access = request.user.organisation_access.select_related("organisation")  # type: ignore[union-attr]
     return render(request, "core/account.html", {"tokens": tokens, "new_key": new_key, "access": access})

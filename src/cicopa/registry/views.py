@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from cicopa.core import exports, uploads, worldmap
+from cicopa.core.errors import report_errors
 from cicopa.core.i18n import name_field
 from cicopa.core.models import Country, LegalForm, MembershipType, Region, Sector
 from cicopa.core.roles import is_secretariat
@@ -353,9 +354,7 @@ def _membership_action(request: HttpRequest, org: Organisation) -> None:
             )
             messages.success(request, _("%(member)s was added to the members.") % {"member": member.name})
     except ValidationError as exc:
-        for errors in exc.message_dict.values():
-            for error in errors:
-                messages.error(request, error)
+        report_errors(request, exc)
 
 
 @login_required
@@ -418,9 +417,7 @@ def _correct_person(request: HttpRequest, org: Organisation) -> None:
             raise ValidationError(form.errors)
         person = services.person_update(actor=request.user, person=office.person, data=form.cleaned_data)
     except ValidationError as exc:
-        for errors in exc.message_dict.values():
-            for error in errors:
-                messages.error(request, error)
+        report_errors(request, exc)
         return
     messages.success(request, _("The details of %(name)s were saved.") % {"name": person.full_name})
 
@@ -434,9 +431,7 @@ def _end_term(request: HttpRequest, org: Organisation) -> None:
             raise ValidationError(end.errors)
         office = services.office_end(actor=request.user, office=office, end=end.cleaned_data["end"])
     except ValidationError as exc:
-        for errors in exc.message_dict.values():
-            for error in errors:
-                messages.error(request, error)
+        report_errors(request, exc)
         return
     messages.success(
         request,

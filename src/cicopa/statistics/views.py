@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from cicopa.core import charts, exports, worldmap
+from cicopa.core.errors import report_errors
 from cicopa.core.i18n import name_field
 from cicopa.core.models import Country, MembershipType, Region, Sector
 from cicopa.core.roles import is_secretariat
@@ -450,8 +451,6 @@ def reporters(request: HttpRequest) -> HttpResponse:
                     request, _("No reporter is designated for %(country)s any more.") % {"country": country.name}
                 )
         except ValidationError as exc:
-            for errs in exc.message_dict.values():
-                for err in errs:
-                    messages.error(request, err)
+            report_errors(request, exc)
         return redirect("statistics:reporters")
     return render(request, "statistics/reporters.html", {"rows": queries.reporters_by_country()})
