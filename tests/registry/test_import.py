@@ -283,9 +283,9 @@ def test_bulk_indexing_is_undone_with_its_transaction(alice):
 
 def test_reimport_across_batches_with_two_identifiers_for_one_organisation(alice, tmp_path, monkeypatch):
     """An organisation reached twice in one re-import (two identifiers of the scheme) leaves the index once."""
-    from cicopa.registry import importing
+    from cicopa.registry import import_writes
 
-    monkeypatch.setattr(importing, "BATCH", 1)
+    monkeypatch.setattr(import_writes, "BATCH", 1)
     first = tmp_path / "first.csv"
     first.write_text("identifier,name,kind,country\nA1,Uno Cooperativa,cooperative,ES\n", encoding="utf-8")
     run(alice, first)
