@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError
@@ -19,4 +21,11 @@ def report_errors(request: HttpRequest, exc: ValidationError) -> None:
             messages.error(request, error)
 
 
-__all__ = ["PermissionDenied", "ValidationError", "report_errors"]
+def form_errors(form: Any, exc: ValidationError) -> None:
+    """A service's ValidationError shown on the form: on its field where the form has one, else above it."""
+    for field, errors in exc.message_dict.items():
+        for error in errors:
+            form.add_error(field if field in form.fields else None, error)
+
+
+__all__ = ["PermissionDenied", "ValidationError", "form_errors", "report_errors"]

@@ -1,7 +1,7 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
-from cicopa.registry import views
+from cicopa.registry import manage_views, views
 
 app_name = "registry"
 urlpatterns = [
@@ -18,9 +18,9 @@ urlpatterns = [
     path("organisations/<slug:slug>/", views.organisation, name="organisation"),
     path("organisations/<slug:slug>/edit/", views.organisation_edit, name="organisation_edit"),
     path("organisations/<slug:slug>/history/", views.organisation_history, name="organisation_history"),
-    path("organisations/<slug:slug>/members/", views.organisation_memberships, name="memberships"),
-    path("organisations/<slug:slug>/officers/", views.organisation_officers, name="officers"),
-    path("organisations/<slug:slug>/access/", views.organisation_access, name="access"),
+    path("organisations/<slug:slug>/members/", manage_views.organisation_memberships, name="memberships"),
+    path("organisations/<slug:slug>/officers/", manage_views.organisation_officers, name="officers"),
+    path("organisations/<slug:slug>/access/", manage_views.organisation_access, name="access"),
     path("organisations/<slug:slug>/murmurations.json", views.organisation_murmurations, name="murmurations"),
     path("organisations/<slug:slug>/jsonld.json", views.organisation_jsonld, name="jsonld"),
 ]

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from cicopa.core import charts, exports, worldmap
-from cicopa.core.errors import report_errors
+from cicopa.core.errors import form_errors, report_errors
 from cicopa.core.i18n import name_field
 from cicopa.core.models import Country, MembershipType, Region, Sector
 from cicopa.core.roles import is_secretariat
@@ -293,9 +293,7 @@ def returns(request: HttpRequest) -> HttpResponse:
         try:
             ret = services.return_create(actor=request.user, reporter=reporter, year=form.cleaned_data["year"])
         except ValidationError as exc:
-            for field, errs in exc.message_dict.items():
-                for err in errs:
-                    form.add_error(field if field in form.fields else None, err)
+            form_errors(form, exc)
         else:
             return redirect("statistics:return", return_id=ret.pk)
     qs = StatisticalReturn.objects.select_related("reporter", "reporter__country")

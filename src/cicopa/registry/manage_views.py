@@ -1,0 +1,253 @@
+"""Pages where officers and the secretariat look after an organisation: its members, its officers and who
+may edit it. Every change goes through the registry's services, which check permissions and audit."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from cicopa.core.errors import form_errors, report_errors
+from cicopa.core.roles import is_secretariat
+from cicopa.registry import permissions, queries, services
+from cicopa.registry.forms import (
+    AccessInviteForm,
+    MembershipAddForm,
+    MembershipStatusForm,
+    OfficeEndForm,
+    OfficeForm,
+    PersonForm,
+)
+from cicopa.registry.models import Membership, Office, Organisation, OrganisationAccess
+
+
+@login_required
+def organisation_memberships(request: HttpRequest, slug: str) -> HttpResponse:
+    """The members of an organisation, for its officers and the secretariat: change a member's status,
+    add an existing organisation as a member."""
+    org = get_object_or_404(Organisation, slug=slug)
+    if not permissions.can_manage_membership(request.user, parent=org):
+        raise PermissionDenied
+    if request.method == "POST":
+        _membership_action(request, org)
+        return redirect(request.get_full_path())
+    group = request.GET.get("status", "current")
+    group = group if group in queries.MEMBERSHIP_GROUPS else "current"
+    page = queries.memberships_of(org, group, _page_number(request))
+    q = request.GET.get("q", "").strip()[:200]
+    return render(
+        request,
+        "registry/memberships.html",
+        {
+            "org": org,
+            "group": group,
+            "page": page,
+            "q": q,
+            "candidates": queries.membership_candidates(request.user, org, q) if q else [],
+            "is_secretariat": is_secretariat(request.user),
+            "status_form": MembershipStatusForm(),
+            "add_form": MembershipAddForm(),
+            "groups": [
+                ("current", _("Current"), page.counts["current"]),
+                ("past", _("Withdrawn or expelled"), page.counts["past"]),
+                ("all", _("All"), page.counts["all"]),
+            ],
+        },
+    )
+
+
+def _page_number(request: HttpRequest) -> int:
+    try:
+        return max(1, int(request.GET.get("page", "1")))
+    except ValueError:
+        return 1
+
+
+def _posted_id(request: HttpRequest, name: str) -> int:
+    """The record id a form posted, or 0 (which matches nothing) when it is not a number."""
+    value = request.POST.get(name, "")
+    return int(value) if value.isdigit() else 0
+
+
+def _membership_action(request: HttpRequest, org: Organisation) -> None:
+    """Carry out a posted change through the services; what happened, or why not, as a message."""
+    try:
+        if request.POST.get("action") == "status":
+            form = MembershipStatusForm(request.POST)
+            membership = get_object_or_404(Membership, pk=_posted_id(request, "membership"), parent=org)
+            if not form.is_valid():
+                raise ValidationError(form.errors)
+            membership = services.membership_set_status(
+                actor=request.user,
+                membership=membership,
+                status=form.cleaned_data["status"],
+                date=form.cleaned_data["date"],
+                note=form.cleaned_data["note"],
+            )
+            messages.success(
+                request,
+                _("%(member)s is now %(status)s.")
+                % {"member": membership.member.name, "status": membership.get_status_display().lower()},
+            )
+        elif request.POST.get("action") == "add":
+            add = MembershipAddForm(request.POST)
+            if not add.is_valid():
+                raise ValidationError(add.errors)
+            member = get_object_or_404(Organisation, slug=add.cleaned_data["member"])
+            services.membership_create(
+                actor=request.user,
+                member=member,
+                parent=org,
+                status=add.cleaned_data["status"],
+                since=add.cleaned_data["since"],
+            )
+            messages.success(request, _("%(member)s was added to the members.") % {"member": member.name})
+    except ValidationError as exc:
+        report_errors(request, exc)
+
+
+@login_required
+def organisation_officers(request: HttpRequest, slug: str) -> HttpResponse:
+    """The officers of an organisation and their terms: record a new officer, end a term."""
+    org = get_object_or_404(Organisation, slug=slug)
+    if not permissions.can_manage_offices(request.user, org):
+        raise PermissionDenied
+    if request.method == "POST" and request.POST.get("action") == "end":
+        _end_term(request, org)
+        return redirect(request.path)
+    if request.method == "POST" and request.POST.get("action") == "person":
+        _correct_person(request, org)
+        return redirect(request.path)
+    people = {o.person_id: o.person for o in Office.objects.filter(organisation=org).select_related("person")}
+    form = OfficeForm(
+        request.POST if request.method == "POST" else None,
+        people=sorted(((pk, p.full_name) for pk, p in people.items()), key=lambda item: item[1]),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        person = people.get(data.get("person") or 0)
+        try:
+            office = services.office_assign(
+                actor=request.user,
+                organisation=org,
+                role=data["role"],
+                person=person,
+                person_data=None if person else {f: data[f] for f in ("full_name", "title", "email", "phone")},
+                start=data["start"],
+                end=data["end"],
+            )
+        except ValidationError as exc:
+            form_errors(form, exc)
+        else:
+            messages.success(request, _("%(name)s was recorded as an officer.") % {"name": office.person.full_name})
+            return redirect(request.path)
+    current, past = queries.offices(org)
+    return render(
+        request,
+        "registry/officers.html",
+        {
+            "org": org,
+            "current": current,
+            "past": past,
+            "form": form,
+            "editable": {o.pk for o in current if permissions.can_edit_person(request.user, o.person)},
+        },
+    )
+
+
+def _correct_person(request: HttpRequest, org: Organisation) -> None:
+    """Correct the details of the posted office's holder through the service; the outcome as a message."""
+    office = get_object_or_404(
+        Office.objects.select_related("person"), pk=_posted_id(request, "office"), organisation=org
+    )
+    form = PersonForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(form.errors)
+        person = services.person_update(actor=request.user, person=office.person, data=form.cleaned_data)
+    except ValidationError as exc:
+        report_errors(request, exc)
+        return
+    messages.success(request, _("The details of %(name)s were saved.") % {"name": person.full_name})
+
+
+def _end_term(request: HttpRequest, org: Organisation) -> None:
+    """End the posted office's term through the service; what happened, or why not, as a message."""
+    office = get_object_or_404(Office, pk=_posted_id(request, "office"), organisation=org)
+    end = OfficeEndForm(request.POST)
+    try:
+        if not end.is_valid():
+            raise ValidationError(end.errors)
+        office = services.office_end(actor=request.user, office=office, end=end.cleaned_data["end"])
+    except ValidationError as exc:
+        report_errors(request, exc)
+        return
+    messages.success(
+        request,
+        _("The term of %(name)s as %(office)s ends on %(date)s.")
+        % {
+            "name": office.person.full_name,
+            "office": office.get_role_display().lower(),
+            "date": date_format(office.end) if office.end else "",
+        },
+    )
+
+
+@login_required
+def organisation_access(request: HttpRequest, slug: str) -> HttpResponse:
+    """Who may edit an organisation's profile: invite someone by e-mail, remove an editor."""
+    org = get_object_or_404(Organisation, slug=slug)
+    if not permissions.can_manage_access(request.user, org):
+        raise PermissionDenied
+    secretariat = is_secretariat(request.user)
+    form = AccessInviteForm(request.POST if request.POST.get("action") == "invite" else None, secretariat=secretariat)
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "revoke":
+                access = get_object_or_404(
+                    OrganisationAccess.objects.select_related("user"),
+                    pk=_posted_id(request, "access"),
+                    organisation=org,
+                )
+                services.access_revoke(actor=request.user, access=access)
+                messages.success(
+                    request, _("%(user)s can no longer edit this organisation.") % {"user": access.user.get_username()}
+                )
+                return redirect(request.path)
+            if form.is_valid():
+                email = form.cleaned_data["email"]
+                _access, opened = services.access_invite(
+                    actor=request.user,
+                    organisation=org,
+                    email=email,
+                    role=form.cleaned_data["role"],
+                )
+                # Only the secretariat learns whether the address already had an account.
+                if opened and secretariat:
+                    message = _(
+                        "An account was opened for %(email)s; an e-mail with a link to choose a password is on its way."
+                    )
+                elif secretariat:
+                    message = _(
+                        "%(email)s already had an account and can now act for this organisation; "
+                        "they were told by e-mail."
+                    )
+                else:
+                    message = _(
+                        "%(email)s can now act for this organisation and was told by e-mail, with a link to choose "
+                        "a password if they have no account yet."
+                    )
+                messages.success(request, message % {"email": email})
+                return redirect(request.path)
+        except ValidationError as exc:
+            form_errors(form, exc)
+    people = (
+        OrganisationAccess.objects.filter(organisation=org).select_related("user").order_by("role", "user__username")
+    )
+    return render(
+        request, "registry/access.html", {"org": org, "people": people, "form": form, "secretariat": secretariat}
+    )
