@@ -246,3 +246,10 @@ def test_open_data_endpoints(client, federation):
     m = client.get("/organisations/menuiserie/murmurations.json").json()
     assert m["linked_schemas"] == ["organizations_schema-v1.0.0"]
     assert m["geolocation"] == {"lat": 45.76, "lon": 4.84}
+
+
+@pytest.mark.parametrize("suffix", ["", "/jsonld", "/murmurations", "/offices"])
+def test_an_unknown_slug_is_a_404_that_names_it(client, federation, suffix):
+    r = client.get(f"/api/v1/organisations/no-such-organisation{suffix}")
+    assert r.status_code == 404
+    assert "no-such-organisation" in r.json()["detail"]

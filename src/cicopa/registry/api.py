@@ -65,11 +65,22 @@ def list_organisations(request: HttpRequest, params: Query[DirectoryQuery]) -> d
 
 @router.get("/organisations/{slug}", summary="One organisation", auth=None)
 def get_organisation(request: HttpRequest, slug: str) -> dict[str, Any]:
+    return representations.organisation_detail(_profile(slug))
+
+
+def _organisation(slug: str) -> Organisation:
     try:
-        org = queries.organisation_profile(slug)
+        return Organisation.objects.get(slug=slug)
     except Organisation.DoesNotExist:
         raise HttpError(404, _("No organisation has the slug %(slug)s.") % {"slug": slug}) from None
-    return representations.organisation_detail(org)
+
+
+def _profile(slug: str) -> Organisation:
+    """The organisation of a slug with its profile's relations, or a 404 that names the slug."""
+    try:
+        return queries.organisation_profile(slug)
+    except Organisation.DoesNotExist:
+        raise HttpError(404, _("No organisation has the slug %(slug)s.") % {"slug": slug}) from None
 
 
 class OrganisationIn(Schema):
@@ -134,7 +145,7 @@ def create_organisation(request: HttpRequest, payload: OrganisationIn) -> tuple[
 
 @router.patch("/organisations/{slug}", summary="Change an organisation", auth=WRITE_AUTH)
 def update_organisation(request: HttpRequest, slug: str, payload: OrganisationIn) -> dict[str, Any]:
-    org = get_object_or_404(Organisation, slug=slug)
+    org = _organisation(slug)
     if payload.parent is not None:
         raise ValidationError({"parent": _("Change memberships through /memberships.")})
     org = services.organisation_update(actor=request.user, organisation=org, data=_service_data(payload))
@@ -143,17 +154,17 @@ def update_organisation(request: HttpRequest, slug: str, payload: OrganisationIn
 
 @router.get("/organisations/{slug}/jsonld", summary="schema.org / W3C ORG JSON-LD", auth=None)
 def organisation_jsonld(request: HttpRequest, slug: str) -> dict[str, Any]:
-    return representations.jsonld(queries.organisation_profile(slug))
+    return representations.jsonld(_profile(slug))
 
 
 @router.get("/organisations/{slug}/murmurations", summary="Murmurations profile", auth=None)
 def organisation_murmurations(request: HttpRequest, slug: str) -> dict[str, Any]:
-    return representations.murmurations(queries.organisation_profile(slug))
+    return representations.murmurations(_profile(slug))
 
 
 @router.get("/organisations/{slug}/offices", summary="Officers, current and past", auth=None)
 def organisation_offices(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
-    org = get_object_or_404(Organisation, slug=slug)
+    org = _organisation(slug)
     current, past = queries.offices(org)
     return [_office(o, True) for o in current] + [_office(o, False) for o in past]
 
@@ -185,7 +196,7 @@ class OfficeEnd(Schema):
 
 @router.post("/organisations/{slug}/offices", summary="Record an officer", auth=WRITE_AUTH, response={201: dict})
 def create_office(request: HttpRequest, slug: str, payload: OfficeIn) -> tuple[int, dict[str, Any]]:
-    org = get_object_or_404(Organisation, slug=slug)
+    org = _organisation(slug)
     office = services.office_assign(
         actor=request.user,
         organisation=org,

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 
 from cicopa.registry.models import CURRENT_MEMBERSHIP, Membership, Organisation
 
@@ -195,10 +196,11 @@ def jsonld(org: Organisation) -> dict[str, Any]:
 
 
 def murmurations(org: Organisation) -> dict[str, Any]:
-    """A Murmurations profile valid against organizations_schema-v1.0.0."""
+    """A Murmurations profile valid against organizations_schema-v1.0.0 (which caps a name at 200
+    characters), in English whatever the language of the request."""
     profile: dict[str, Any] = {
         "linked_schemas": [MURMURATIONS_SCHEMA],
-        "name": org.name,
+        "name": org.name[:200],
         "primary_url": org.website if org.website.startswith(("http://", "https://")) else profile_url(org),
         "unique_id": profile_url(org),
         "status": "active" if org.status == "active" else "completed",
@@ -207,7 +209,8 @@ def murmurations(org: Organisation) -> dict[str, Any]:
         profile["nickname"] = org.acronym
     if org.description:
         profile["description"] = org.description
-    tags = [org.get_kind_display(), *(s.name_en for s in org.sectors.all())]
+    with translation.override("en"):
+        tags = [str(org.get_kind_display()), *(s.name_en for s in org.sectors.all())]
     if org.membership_type:
         tags.append(org.membership_type.name_en)
     profile["tags"] = list(dict.fromkeys(str(t)[:100] for t in tags))
@@ -225,11 +228,8 @@ def murmurations(org: Organisation) -> dict[str, Any]:
         profile["telephone"] = org.phone
     if org.founded:
         profile["starts_at"] = int(datetime.datetime(org.founded, 1, 1, tzinfo=datetime.UTC).timestamp())
-    relationships = [
-        {"predicate_url": "https://schema.org/memberOf", "object_url": profile_url(m.parent)}
-        for m in org.memberships.all()
-        if m.status in CURRENT_MEMBERSHIP
-    ]
-    if relationships:
-        profile["relationships"] = relationships
+    parents = dict.fromkeys(profile_url(m.parent) for m in org.memberships.all() if m.status in CURRENT_MEMBERSHIP)
+    if parents:
+        member_of = "https://schema.org/memberOf"
+        profile["relationships"] = [{"predicate_url": member_of, "object_url": url} for url in parents]
     return profile
