@@ -5,13 +5,77 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
+from ninja.openapi.schema import OpenAPISchema
 
 from cicopa.core.api_auth import OptionalAuth
 from cicopa.registry.api import router as registry_router
 from cicopa.statistics.api import router as statistics_router
 
-api = NinjaAPI(
+ERROR_SCHEMA = {
+    "title": "Error",
+    "type": "object",
+    "required": ["detail"],
+    "properties": {
+        "detail": {
+            "description": "What is wrong: one message, or the messages of each field that is wrong",
+            "anyOf": [
+                {"type": "string"},
+                {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}},
+                {"type": "array", "items": {"type": "object"}},
+            ],
+        }
+    },
+}
+ERRORS = {
+    400: "The body is not JSON",
+    401: "No token, or a token that is wrong or revoked",
+    403: "The token's owner may not do this",
+    404: "Nothing has this identifier",
+    422: "Bad input: what is wrong, by field",
+}
+
+
+class CicopaAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: dict | None = None) -> OpenAPISchema:
+        return with_errors(super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params))
+
+
+def with_errors(schema: OpenAPISchema) -> OpenAPISchema:
+    """The OpenAPI document with the error responses each operation can give, all of the Error shape, so
+    that clients generated from it know them: 401 for a wrong token anywhere, and for a write without one;
+    403 for a write its token's owner may not make; 404 on a path with an identifier; 422 for bad
+    parameters or body; 400 for a body that is not JSON."""
+    schema.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+    for path, operations in schema["paths"].items():
+        for operation in operations.values():
+            codes = [401]
+            if operation.get("security") and operation["security"] != [{"OptionalAuth": []}]:
+                codes.append(403)
+            if "{" in path:
+                codes.append(404)
+            parameters = operation.get("parameters", [])
+            if (
+                operation.get("requestBody")
+                or any(p["in"] == "query" for p in parameters)
+                or any(p["schema"].get("type") == "integer" for p in parameters)
+            ):
+                codes.append(422)
+            if operation.get("requestBody"):
+                codes.append(400)
+            for code in codes:
+                operation["responses"].setdefault(
+                    code,
+                    {
+                        "description": ERRORS[code],
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+                    },
+                )
+    return schema
+
+
+api = CicopaAPI(
     title="CICOPA platform API",
     version="1",
     description=(
@@ -32,7 +96,7 @@ def validation_error(request: HttpRequest, exc: DjangoValidationError) -> HttpRe
 
 @api.exception_handler(PermissionDenied)
 def permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
-    return api.create_response(request, {"detail": str(exc) or "Permission denied."}, status=403)
+    return api.create_response(request, {"detail": str(exc) or _("Permission denied.")}, status=403)
 
 
 api.add_router("/", registry_router)

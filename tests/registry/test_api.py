@@ -72,6 +72,30 @@ def test_openapi_document(client, federation):
     assert client.get("/api/v1/docs").status_code == 200
 
 
+def test_openapi_document_says_which_errors_each_operation_gives(client, federation, alice, token_for):
+    doc = client.get("/api/v1/openapi.json").json()
+    paths = doc["paths"]
+    codes = {(m.upper(), path): sorted(op["responses"]) for path, ops in paths.items() for m, op in ops.items()}
+    assert codes[("GET", "/api/v1/organisations")] == ["200", "401", "422"]
+    assert codes[("GET", "/api/v1/organisations/{slug}")] == ["200", "401", "404"]
+    assert codes[("GET", "/api/v1/countries")] == ["200", "401"]
+    assert codes[("PATCH", "/api/v1/organisations/{slug}")] == ["200", "400", "401", "403", "404", "422"]
+    assert codes[("POST", "/api/v1/memberships")] == ["201", "400", "401", "403", "422"]
+    error = paths["/api/v1/organisations/{slug}"]["get"]["responses"]["404"]["content"]["application/json"]
+    assert error["schema"] == {"$ref": "#/components/schemas/Error"}
+    assert "detail" in doc["components"]["schemas"]["Error"]["required"]
+    page = next(p for p in paths["/api/v1/organisations"]["get"]["parameters"] if p["name"] == "page_size")
+    assert (page["schema"]["minimum"], page["schema"]["maximum"]) == (1, 100)
+    # and what the document promises is what the API answers
+    assert client.get("/api/v1/organisations", {"page_size": 101}).status_code == 422
+    r = client.patch("/api/v1/organisations/menuiserie", "{not json", content_type="application/json")
+    assert r.status_code == 401  # no token comes first
+    r = client.patch(
+        "/api/v1/organisations/menuiserie", "{not json", content_type="application/json", **token_for(alice)
+    )
+    assert r.status_code == 400 and "detail" in r.json()
+
+
 def test_anonymous_cannot_write(client, federation):
     r = client.patch("/api/v1/organisations/menuiserie", json.dumps({"city": "X"}), content_type="application/json")
     assert r.status_code == 401
@@ -253,3 +277,13 @@ def test_an_unknown_slug_is_a_404_that_names_it(client, federation, suffix):
     r = client.get(f"/api/v1/organisations/no-such-organisation{suffix}")
     assert r.status_code == 404
     assert "no-such-organisation" in r.json()["detail"]
+
+
+@pytest.mark.parametrize("body", ["[]", '[{"city": "Nantes"}]', '"Nantes"', "42", "null"])
+def test_a_body_that_is_not_an_object_is_refused(client, federation, alice, token_for, body):
+    r = client.patch("/api/v1/organisations/menuiserie", body, content_type="application/json", **token_for(alice))
+    assert r.status_code == 422, r.content
+    assert "must be a JSON object" in json.dumps(r.json())
+    from cicopa.registry.models import Organisation
+
+    assert Organisation.objects.get(slug="menuiserie").city == "Lyon"

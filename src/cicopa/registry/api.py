@@ -13,6 +13,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
 from cicopa.core.api_auth import WRITE_AUTH
+from cicopa.core.api_input import JsonObject
 from cicopa.core.i18n import name_field
 from cicopa.core.models import Country, LegalForm, MembershipType, Region, Sector
 from cicopa.registry import queries, representations, services
@@ -33,8 +34,12 @@ class DirectoryQuery(Schema):
     status: str | None = Field(None, description="active (default), dissolved or all")
     member_of: str | None = Field(None, description="Slug of the organisation the results belong to")
     sort: str | None = Field(None, description="relevance, name, -name, country, founded, -founded, -members, -updated")
-    page: int | None = None
-    page_size: int | None = Field(None, description="1 to 100, default 20")
+    page: int | None = Field(
+        None, description="1 to 1,000,000, default 1", json_schema_extra={"minimum": 1, "maximum": 10**6}
+    )
+    page_size: int | None = Field(
+        None, description="1 to 100, default 20", json_schema_extra={"minimum": 1, "maximum": 100}
+    )
     facets: bool = Field(False, description="Include counts per filter value")
 
 
@@ -83,7 +88,7 @@ def _profile(slug: str) -> Organisation:
         raise HttpError(404, _("No organisation has the slug %(slug)s.") % {"slug": slug}) from None
 
 
-class OrganisationIn(Schema):
+class OrganisationIn(JsonObject):
     kind: str | None = None
     name: str | None = None
     acronym: str | None = None
@@ -180,7 +185,7 @@ def _office(o: Office, current: bool) -> dict[str, Any]:
     }
 
 
-class OfficeIn(Schema):
+class OfficeIn(JsonObject):
     role: str = Field(..., description="president, vice_president, secretary, treasurer, board_member or contact")
     full_name: str
     title: str = ""
@@ -190,7 +195,7 @@ class OfficeIn(Schema):
     end: datetime.date | None = None
 
 
-class OfficeEnd(Schema):
+class OfficeEnd(JsonObject):
     end: datetime.date | None = Field(None, description="Last day of the term; today if left out")
 
 
@@ -220,7 +225,7 @@ def end_office(request: HttpRequest, office_id: int, payload: OfficeEnd) -> dict
     return _office(office, office.is_current())
 
 
-class MembershipIn(Schema):
+class MembershipIn(JsonObject):
     member: str = Field(..., description="Slug of the member")
     parent: str = Field(..., description="Slug of the organisation it belongs to")
     status: str = MembershipStatus.APPLICANT
@@ -228,7 +233,7 @@ class MembershipIn(Schema):
     note: str = ""
 
 
-class MembershipChange(Schema):
+class MembershipChange(JsonObject):
     status: str
     date: datetime.date | None = None
     note: str = ""

@@ -11,8 +11,10 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
+from pydantic import JsonValue
 
 from cicopa.core.api_auth import WRITE_AUTH
+from cicopa.core.api_input import JsonObject
 from cicopa.registry.models import Organisation
 from cicopa.statistics import queries, services
 from cicopa.statistics.models import MEASURE_NAMES, StatisticalReturn, estimated_names
@@ -66,7 +68,7 @@ def stats_breakdown(
     }
 
 
-class LineIn(Schema):
+class LineIn(JsonObject):
     sector: str
     membership_type: str
     cooperatives: int | None = None
@@ -85,7 +87,7 @@ class LineIn(Schema):
     explanation: str = ""
 
 
-class ReturnIn(Schema):
+class ReturnIn(JsonObject):
     reporter: str = Field(..., description="Slug of the reporting organisation")
     year: int
     lines: list[LineIn] = []
@@ -138,7 +140,7 @@ def get_return(request: HttpRequest, return_id: int) -> dict[str, Any]:
     return _return(ret)
 
 
-class LinesIn(Schema):
+class LinesIn(JsonObject):
     lines: list[LineIn]
 
 
@@ -151,8 +153,11 @@ def put_lines(request: HttpRequest, return_id: int, payload: LinesIn) -> dict[st
     return _return(ret, warnings)
 
 
-class Transition(Schema):
-    action: str = Field(..., description="submit, validate or return")
+WORKFLOW_ACTIONS: list[JsonValue] = ["submit", "validate", "return"]
+
+
+class Transition(JsonObject):
+    action: str = Field(..., description="submit, validate or return", json_schema_extra={"enum": WORKFLOW_ACTIONS})
     comment: str = ""
 
 
