@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Swagger
 from ninja.openapi.schema import OpenAPISchema
 
 from cicopa.core.api_auth import OptionalAuth
@@ -84,6 +84,9 @@ api = CicopaAPI(
         "rights of its owner."
     ),
     urls_namespace="api",
+    # Without deep links an operation's path is plain text, not a link nested in its expand button; without
+    # syntax colouring, examples and answers are dark on light, easy to read.
+    docs=Swagger(settings={"deepLinking": False, "syntaxHighlight": {"activated": False}}),
     auth=OptionalAuth(),
 )
 

@@ -74,6 +74,8 @@ INSTALLED_APPS = [
     "cicopa.core",
     "cicopa.registry",
     "cicopa.statistics",
+    "ninja",  # installed, the API docs serve Swagger UI's files from the package, not from a CDN (after ours:
+    # core's ninja/swagger.html comes first)
 ]
 
 MIDDLEWARE = [

@@ -1,12 +1,14 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from cicopa.api import api
 from cicopa.core import views as core_views
 
 urlpatterns = [
     path("i18n/setlang/", core_views.set_language, name="set_language"),
+    path("api/v1/", RedirectView.as_view(pattern_name="api:openapi-view"), name="api_root"),
     path("api/v1/", api.urls),
     path("healthz", core_views.healthz, name="healthz"),
 ]

@@ -35,10 +35,20 @@ def browser():
 
 @pytest.fixture
 def page(browser, live_server):
+    """A page on the live server. Nothing may come from anywhere else (no CDN, no tile server, no fonts):
+    such requests are refused, and the test fails at its end if there was any."""
     context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+    elsewhere: list[str] = []
+
+    def outside(route):
+        elsewhere.append(route.request.url)
+        route.abort()
+
+    context.route(lambda url: not url.startswith(live_server.url) and not url.startswith("data:"), outside)
     page = context.new_page()
     yield page
     context.close()
+    assert not elsewhere, f"requests outside the platform: {elsewhere[:5]}"
 
 
 @pytest.fixture
