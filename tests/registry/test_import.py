@@ -109,6 +109,9 @@ HEADER = "identifier,name,kind,country,latitude,longitude,founded,members_count,
         ("A1,Uno,cooperative,FR,,,,,nope@,\n", ("email", "nope@", "not a valid e-mail")),
         ("A1,Uno,cooperative,FR,,,,,,fishing\n", ("sectors", "fishing", "unknown sector")),
         ("A1,,cooperative,FR,,,,,,\n", ("name", "", "a name is required")),
+        ("A1,Uno\x00,cooperative,FR,,,,,,\n", ("name", "Uno\x00", "control character (U+0000) at position 4")),
+        ("A1,Uno\x0bDos,cooperative,FR,,,,,,\n", ("name", "Uno\x0bDos", "control character (U+000B)")),
+        ("A1,Uno,cooperative,FR,,,,9" + "9" * 30 + ",,\n", ("members_count", "9" * 31, "must be between")),
     ],
 )
 def test_broken_rows_are_reported_and_nothing_changes(alice, federation, tmp_path, body, expected):

@@ -84,6 +84,13 @@ def test_who_may_do_what(kenya, alice, dave):
         ([line(turnover=1000)], "ISO 4217"),
         ([line(turnover=1000, currency="EUX")], "ISO 4217"),
         ([line(estimated=["members", "luck"])], "luck"),
+        ([line(members=10**20)], "too large: at most 999,999,999,999"),
+        ([line(members="99999999999999999999")], "too large"),
+        ([line(turnover="1e20", currency="EUR")], "too large"),
+        ([line(turnover=float("nan"), currency="EUR")], "not a number"),
+        ([line(turnover="Infinity", currency="EUR")], "not a number"),
+        ([line(cooperatives="NaN")], "not a number"),
+        ([line(cooperatives=3, source="Census\x0b2024")], "source: contains an invisible control character"),
     ],
 )
 def test_checks_reject_and_change_nothing(kenya, lines, message):

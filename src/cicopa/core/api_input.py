@@ -6,13 +6,15 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 from ninja import Schema
-from pydantic import model_validator
+from pydantic import ConfigDict, model_validator
 
 
 class JsonObject(Schema):
     """A body (or an item of one) that must be a JSON object. Without this check an array or a string sent as
     the body of a schema whose fields are all optional reads as an empty object, and a PATCH answers 200
-    having changed nothing."""
+    having changed nothing. Numbers must be finite: JSON has no NaN, but Python's reader accepts one."""
+
+    model_config = ConfigDict(allow_inf_nan=False)
 
     @model_validator(mode="before")
     @classmethod

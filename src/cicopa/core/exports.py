@@ -12,6 +12,8 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from openpyxl import Workbook
 
+from cicopa.core.validators import CONTROL_CHARACTER
+
 FORMATS = ("csv", "xlsx", "json")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -49,12 +51,18 @@ def _csv(rows: Iterable[Mapping[str, Any]], columns: Sequence[str]) -> Iterator[
     yield buffer.getvalue()
 
 
+def spreadsheet_value(value: Any) -> Any:
+    """A value as a workbook cell can hold it: text without the control characters XLSX forbids (older
+    records, or records written before they were refused, may hold some)."""
+    return CONTROL_CHARACTER.sub("", value) if isinstance(value, str) else value
+
+
 def _xlsx(rows: Iterable[Mapping[str, Any]], columns: Sequence[str], name: str) -> bytes:
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(name[:31])
     ws.append(list(columns))
     for row in rows:
-        ws.append([row.get(c) for c in columns])
+        ws.append([spreadsheet_value(row.get(c)) for c in columns])
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

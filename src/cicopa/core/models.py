@@ -2,11 +2,43 @@
 
 from __future__ import annotations
 
+import math
+from collections.abc import Collection
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from cicopa.core.i18n import TranslatedName
+from cicopa.core.validators import control_character_message
+
+
+class PlainTextModel(models.Model):
+    """A model whose cleaning (services clean what they save) also refuses what no field here may hold: control
+    characters in text (see validators.CONTROL_CHARACTER) and numbers that are not finite (NaN, infinity),
+    which slip past range checks since they compare false with everything."""
+
+    class Meta:
+        abstract = True
+
+    def clean_fields(self, exclude: Collection[str] | None = None) -> None:
+        errors: dict[str, list[ValidationError]] = {}
+        try:
+            super().clean_fields(exclude=exclude)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        for field in self._meta.concrete_fields:
+            if isinstance(field, models.CharField | models.TextField) and field.name not in (exclude or ()):
+                value = getattr(self, field.attname)
+                if isinstance(value, str) and (message := control_character_message(value)):
+                    errors.setdefault(field.name, []).append(ValidationError(message))
+            elif isinstance(field, models.FloatField) and field.name not in (exclude or ()):
+                value = getattr(self, field.attname)
+                if isinstance(value, float) and not math.isfinite(value):
+                    errors.setdefault(field.name, []).append(ValidationError(_("must be a finite number")))
+        if errors:
+            raise ValidationError(errors)
 
 
 class Region(TranslatedName):

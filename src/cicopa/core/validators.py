@@ -1,5 +1,6 @@
-"""E-mail and web address checks for bulk imports: Django's validators, with a fast path.
+"""Checks of text input: control characters, and e-mail and web addresses for bulk imports.
 
+E-mail and web addresses: Django's validators, with a fast path.
 Django's EmailValidator and URLValidator reach their patterns through lazy objects and run a few
 passes per value, which is most of the time an import of a hundred thousand rows spends checking. The
 patterns here (case-sensitive, so that no Unicode case folding widens them) accept only the plain
@@ -14,6 +15,24 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
+from django.utils.translation import gettext as _
+
+# Characters no text of the platform holds: C0 controls other than tab, line feed and carriage return, and
+# DEL. PostgreSQL refuses NUL, spreadsheets refuse the rest, and none is ever typed on purpose (a vertical
+# tab comes with text pasted from a word processor).
+CONTROL_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def control_character_message(value: str) -> str | None:
+    """What is wrong with `value` if it holds a control character, else None."""
+    found = CONTROL_CHARACTER.search(value)
+    if found is None:
+        return None
+    return _("contains an invisible control character (U+%(code)s) at position %(position)s; remove it") % {
+        "code": f"{ord(found.group()):04X}",
+        "position": found.start() + 1,
+    }
+
 
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
 _HOST = _LABEL + r"(?:\.(?!-)[A-Za-z0-9-]{1,63}(?<!-))*\.(?!-)[A-Za-z-]{2,63}(?<!-)"

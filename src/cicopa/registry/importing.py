@@ -20,6 +20,7 @@ from cicopa.core.errors import PermissionDenied
 from cicopa.core.models import AuditEntry
 from cicopa.core.roles import is_secretariat
 from cicopa.core.tabular import ImportFileError, read_table
+from cicopa.core.validators import CONTROL_CHARACTER, control_character_message
 from cicopa.registry import import_writes as writes
 from cicopa.registry.import_rows import (
     CICOPA_REQUIRED,
@@ -126,6 +127,10 @@ def import_steps(
     seen: dict[str, int] = {}
     for number, cells in enumerate(rows, start=2):
         row = Row(number, report.errors)
+        if CONTROL_CHARACTER.search("\t".join(cells)):  # one search per row; cell by cell only to report
+            for column, cell in zip(header, cells, strict=False):
+                if message := control_character_message(cell):
+                    row.error(column, cell, message)
         record = dict(zip(header, cells, strict=False))
         ident = record.get(id_column, "")
         if not ident:

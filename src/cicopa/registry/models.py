@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cicopa.core.models import Country, LegalForm, MembershipType, Sector
+from cicopa.core.models import Country, LegalForm, MembershipType, PlainTextModel, Sector
 from cicopa.core.text import search_text
 
 _NOT_TAG = re.compile(r"[^a-z0-9]")
@@ -64,7 +64,7 @@ class OrganisationStatus(models.TextChoices):
     DISSOLVED = "dissolved", _("Dissolved")
 
 
-class Organisation(models.Model):
+class Organisation(PlainTextModel):
     kind = models.CharField(_("kind"), max_length=24, choices=OrganisationKind.choices)
     name = models.CharField(_("official name"), max_length=255)
     acronym = models.CharField(_("acronym"), max_length=40, blank=True)
@@ -252,7 +252,7 @@ class MembershipEvent(models.Model):
         return f"{self.date} {self.status}"
 
 
-class Person(models.Model):
+class Person(PlainTextModel):
     full_name = models.CharField(_("full name"), max_length=200)
     title = models.CharField(_("title or position"), max_length=200, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
@@ -277,7 +277,7 @@ class OfficeRole(models.TextChoices):
     CONTACT = "contact", _("Contact person")
 
 
-class Office(models.Model):
+class Office(PlainTextModel):
     """A person holds an office in an organisation for a term."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="offices", verbose_name=_("person"))

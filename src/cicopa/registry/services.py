@@ -25,6 +25,7 @@ from cicopa.core import audit
 from cicopa.core.errors import PermissionDenied, ValidationError
 from cicopa.core.models import AuditEntry, Sector
 from cicopa.core.roles import is_secretariat
+from cicopa.core.validators import control_character_message
 from cicopa.registry import permissions
 from cicopa.registry.models import (
     AccessRole,
@@ -218,10 +219,25 @@ def membership_create(
     today = timezone.localdate()
     if since and since > today:
         raise ValidationError({"since": _("The date cannot be in the future: record the change when it happens.")})
+    _check_note(note)
     m = Membership.objects.create(member=member, parent=parent, status=status, since=since or today)
     MembershipEvent.objects.create(membership=m, status=status, date=since or today, note=note)
     audit.record(actor=actor, action="membership.create", obj=m, changes={"status": [None, status]})
     return m
+
+
+def _check_note(note: str) -> None:
+    """A membership event's note: what its column holds, as plain text."""
+    limit = MembershipEvent._meta.get_field("note").max_length or 300
+    if len(note) > limit:
+        raise ValidationError(
+            {
+                "note": _("A note has at most %(limit)s characters (this one has %(n)s).")
+                % {"limit": limit, "n": len(note)}
+            }
+        )
+    if message := control_character_message(note):
+        raise ValidationError({"note": message})
 
 
 def _is_ancestor(candidate: Organisation, of: Organisation) -> bool:
@@ -254,11 +270,12 @@ def membership_set_status(
         raise ValidationError({"date": _("The date cannot be in the future: record the change when it happens.")})
     if m.since and date < m.since:
         raise ValidationError({"date": _("The date cannot be before the membership began.")})
+    _check_note(note)
     old = m.status
     m.status = status
     m.until = date if status in (MembershipStatus.WITHDRAWN, MembershipStatus.EXPELLED) else None
     m.save(update_fields=["status", "until"])
-    MembershipEvent.objects.create(membership=m, status=status, date=date, note=note[:300])
+    MembershipEvent.objects.create(membership=m, status=status, date=date, note=note)
     audit.record(actor=actor, action="membership.status", obj=m, changes={"status": [old, status], "note": note})
     return m
 

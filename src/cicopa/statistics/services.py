@@ -18,6 +18,7 @@ from cicopa.core.errors import PermissionDenied, ValidationError
 from cicopa.core.models import Country, MembershipType, Sector
 from cicopa.core.reference import currency_codes
 from cicopa.core.roles import is_authenticated, is_secretariat
+from cicopa.core.validators import control_character_message
 from cicopa.registry.models import Organisation, OrganisationAccess, OrganisationKind
 from cicopa.statistics import aggregation
 from cicopa.statistics.models import (
@@ -90,14 +91,29 @@ class Warning:
     message: str
 
 
+# Far above any real figure (there are 8 billion people), and low enough that the totals of millions of
+# lines still fit the 64-bit integers they are summed in; turnover as its column holds it (20 digits, 2 after
+# the point).
+MAX_COUNT = 10**12 - 1
+MAX_TURNOVER = Decimal(10**18 - 1)
+
+
 def _number(value: Any, field: str, errors: dict[str, list[str]], where: str) -> Any:
     if value in (None, ""):
         return None
     try:
         number = Decimal(str(value).replace(" ", "").replace(",", ""))
     except InvalidOperation:
+        number = Decimal("NaN")
+    if not number.is_finite():
         errors.setdefault(where, []).append(
             _("%(field)s: %(value)s is not a number.") % {"field": _measure_label(field), "value": value}
+        )
+        return None
+    top = MAX_TURNOVER if field == "turnover" else MAX_COUNT
+    if number > top:
+        errors.setdefault(where, []).append(
+            _("%(field)s is too large: at most %(top)s.") % {"field": _measure_label(field), "top": f"{top:,}"}
         )
         return None
     if number < 0:
@@ -110,7 +126,7 @@ def _number(value: Any, field: str, errors: dict[str, list[str]], where: str) ->
             )
             return None
         return int(number)
-    return number
+    return number.quantize(Decimal("0.01"))
 
 
 def check_lines(
@@ -166,6 +182,9 @@ def check_lines(
         # an unknown figure cannot be an estimate: only known figures keep the flag
         line["estimated_mask"] = estimated_mask([e for e in estimated if line.get(e) is not None])
         line["explanation"] = str(raw.get("explanation") or "")[:500]
+        for field in ("source", "explanation"):
+            if message := control_character_message(line[field]):
+                errors.setdefault(where, []).append(f"{field}: {message}")
         before = previous.get((sector, mtype))
         if before is not None:
             for field, _label in COUNT_MEASURES:
@@ -284,6 +303,8 @@ def return_send_back(*, actor: Any, statistical_return: StatisticalReturn, comme
         raise PermissionDenied(_("Only the secretariat reviews returns."))
     if not comment.strip():
         raise ValidationError({"comment": _("Say what needs to change.")})
+    if message := control_character_message(comment):
+        raise ValidationError({"comment": message})
     return _transition(
         actor, statistical_return, (ReturnStatus.SUBMITTED,), ReturnStatus.RETURNED, _("returned"), comment.strip()
     )

@@ -14,6 +14,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from cicopa.core.errors import PermissionDenied, ValidationError
+from cicopa.core.exports import spreadsheet_value
 from cicopa.core.i18n import name_field
 from cicopa.core.models import MembershipType, Sector
 from cicopa.core.roles import is_secretariat
@@ -47,9 +48,9 @@ def template_xlsx(ret: StatisticalReturn) -> bytes:
                 line.membership_type_id,
                 *(float(v) if (v := getattr(line, m)) is not None and m == "turnover" else v for m in MEASURE_NAMES),
                 line.currency,
-                line.source,
+                spreadsheet_value(line.source),
                 ", ".join(estimated_names(line.estimated_mask)),
-                line.explanation,
+                spreadsheet_value(line.explanation),
             ]
         )
     ws.freeze_panes = "A2"

@@ -1,0 +1,41 @@
+"""Request checks that apply to every page and endpoint."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.utils.translation import gettext as _
+
+_ENCODED_NUL = re.compile(rb"%00|\\u0000", re.IGNORECASE)
+
+
+class RefuseNulMiddleware:
+    """Refuse a request whose address or form or JSON body holds a NUL character, with a 400 that says so.
+
+    No text of the platform may hold one and PostgreSQL cannot store or even compare one, so a NUL in a
+    search, a slug or a JSON field would otherwise fail deep inside a query. Multipart bodies (uploads)
+    are left to their forms and importers, which check their text themselves.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if self._holds_nul(request):
+            message = _("The request holds a NUL character (U+0000), which no text here may contain.")
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": message}, status=400)
+            return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)
+
+    @staticmethod
+    def _holds_nul(request: HttpRequest) -> bool:
+        query = request.META.get("QUERY_STRING", "")
+        if "\x00" in request.path or "\x00" in query or _ENCODED_NUL.search(query.encode()):
+            return True
+        content_type = request.content_type or ""
+        if content_type in ("application/json", "application/x-www-form-urlencoded"):
+            return bool(_ENCODED_NUL.search(request.body)) or b"\x00" in request.body
+        return False
