@@ -7,9 +7,9 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Swagger
+from ninja.errors import AuthenticationError
 from ninja.openapi.schema import OpenAPISchema
 
-from cicopa.core.api_auth import OptionalAuth
 from cicopa.registry.api import router as registry_router
 from cicopa.statistics.api import router as statistics_router
 
@@ -44,15 +44,13 @@ class CicopaAPI(NinjaAPI):
 
 def with_errors(schema: OpenAPISchema) -> OpenAPISchema:
     """The OpenAPI document with the error responses each operation can give, all of the Error shape, so
-    that clients generated from it know them: 401 for a wrong token anywhere, and for a write without one;
-    403 for a write its token's owner may not make; 404 on a path with an identifier; 422 for bad
+    that clients generated from it know them: 401 for a write without a valid token, 403 for a write its
+    token's owner may not make; 404 on a path with an identifier; 422 for bad
     parameters or body; 400 for a body that is not JSON."""
     schema.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
     for path, operations in schema["paths"].items():
         for operation in operations.values():
-            codes = [401]
-            if operation.get("security") and operation["security"] != [{"OptionalAuth": []}]:
-                codes.append(403)
+            codes = [401, 403] if operation.get("security") else []
             if "{" in path:
                 codes.append(404)
             parameters = operation.get("parameters", [])
@@ -87,7 +85,6 @@ api = CicopaAPI(
     # Without deep links an operation's path is plain text, not a link nested in its expand button; without
     # syntax colouring, examples and answers are dark on light, easy to read.
     docs=Swagger(settings={"deepLinking": False, "syntaxHighlight": {"activated": False}}),
-    auth=OptionalAuth(),
 )
 
 
@@ -95,6 +92,14 @@ api = CicopaAPI(
 def validation_error(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
     detail = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
     return api.create_response(request, {"detail": detail}, status=422)
+
+
+@api.exception_handler(AuthenticationError)
+def not_authenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    message = _("Give a valid API token in the header Authorization: Bearer <token> (create one on your account page).")
+    response = api.create_response(request, {"detail": message}, status=401)
+    response["WWW-Authenticate"] = "Bearer"
+    return response
 
 
 @api.exception_handler(PermissionDenied)

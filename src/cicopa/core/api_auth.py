@@ -1,12 +1,15 @@
-"""Authentication for the JSON API: bearer tokens for programs, the session for the browser."""
+"""Authentication for the JSON API's writes: bearer tokens for programs, the session for the browser.
+
+Reads are public: they take no credentials and ignore any.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
-from ninja.errors import AuthenticationError
-from ninja.security import APIKeyHeader, HttpBearer, django_auth
+from ninja.security import HttpBearer, SessionAuth
 
 from cicopa.core.services import api_token_user
 
@@ -19,22 +22,15 @@ class BearerToken(HttpBearer):
         return user
 
 
-class OptionalAuth(APIKeyHeader):
-    """Reads are public; a token identifies the caller when one is given, and a wrong token is refused."""
+class BrowserSession(SessionAuth):
+    """The logged-in user of a browser (the API docs' "Try it out"), CSRF-checked. Only a request that carries
+    the session cookie and no Authorization header is one: a program's call with a missing or wrong token
+    gets a 401 saying so, not the CSRF failure that a session check without a cookie would give."""
 
-    param_name = "Authorization"
-
-    def __call__(self, request: HttpRequest) -> Any:
-        header = request.headers.get("Authorization", "")
-        if header.lower().startswith("bearer "):
-            user = api_token_user(header[7:].strip())
-            if user is None:
-                raise AuthenticationError()
-            request.user = user
-        return True
-
-    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
-        return True
+    def _get_key(self, request: HttpRequest) -> str | None:
+        if "Authorization" in request.headers or settings.SESSION_COOKIE_NAME not in request.COOKIES:
+            return None
+        return super()._get_key(request)
 
 
-WRITE_AUTH = [BearerToken(), django_auth]
+WRITE_AUTH = [BearerToken(), BrowserSession()]
