@@ -150,3 +150,31 @@ def test_filters_follow_every_change(federation, alice, tmp_path):
     services.organisation_update(actor=alice, organisation=org, data={"kind": "other"})
     assert "Menuiserie Coopérative de Lyon" in names({"kind": "other", "country": "FR"})
     assert "Menuiserie Coopérative de Lyon" not in names({"kind": "cooperative", "country": "FR"})
+
+
+def test_letters_unicode_does_not_decompose_are_folded_too(federation, alice):
+    from cicopa.registry import services
+
+    services.organisation_create(
+        actor=alice,
+        data={"name": "Spółdzielnia Pracy Łódź", "city": "Łódź", "country": federation["menuiserie"].country},
+    )
+    assert names({"q": "lodz"}) == ["Spółdzielnia Pracy Łódź"]
+    assert names({"q": "ŁÓDŹ spoldz"}) == ["Spółdzielnia Pracy Łódź"]
+
+
+def test_the_migration_refolds_what_was_indexed_before(federation, alice):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from cicopa.registry import services
+    from cicopa.registry.models import Organisation
+
+    org = services.organisation_create(
+        actor=alice, data={"name": "Đà Nẵng Weavers", "country": federation["menuiserie"].country}
+    )
+    Organisation.objects.filter(pk=org.pk).update(search_title="đà nẵng weavers")  # as the old folding left it
+    assert names({"q": "da nang"}) == []
+    import_module("cicopa.registry.migrations.0010_fold_undecomposed_letters").refold(apps, None)
+    assert names({"q": "da nang"}) == ["Đà Nẵng Weavers"]

@@ -9,13 +9,20 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 _COMPOUND = re.compile(r"\w+(?:-\w+)+", re.UNICODE)
 
 
+# Latin letters that Unicode does not decompose into a base letter and an accent, as their readers write them
+# without it: 'Łódź' is found by 'lodz', 'Ærø' by 'aero'.
+_UNDECOMPOSED = str.maketrans(
+    {"æ": "ae", "ø": "o", "œ": "oe", "ß": "ss", "ł": "l", "đ": "d", "ð": "d", "ħ": "h", "ŀ": "l", "ŧ": "t"}
+    | {"þ": "th", "ĸ": "k", "ŋ": "n", "\u0131": "i"}  # U+0131: the dotless i
+)
+
+
 def fold(text: str) -> str:
-    """Lower-case, accent-free form: 'Coopérativa' -> 'cooperativa', 'Ærø' -> 'aero'."""
+    """Lower-case, accent-free form: 'Coopérativa' -> 'cooperativa', 'Ærø' -> 'aero', 'Łódź' -> 'lodz'."""
     if text.isascii():
         return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.casefold())
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return stripped.replace("æ", "ae").replace("ø", "o").replace("œ", "oe").replace("ß", "ss")
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).translate(_UNDECOMPOSED)
 
 
 def words(text: str) -> list[str]:
