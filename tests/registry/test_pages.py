@@ -253,3 +253,22 @@ def test_history_shows_labels_and_names_in_the_readers_language(client, federati
 def test_organisations_without_a_slug_lead_to_the_directory(client, federation):
     r = client.get("/organisations/?q=menuiserie")
     assert r.status_code == 302 and r["Location"] == "/directory/?q=menuiserie"
+
+
+def test_countries_are_listed_in_the_order_of_the_readers_language(client, federation):
+    page = client.get("/fr/directory/").content.decode()
+    assert page.index(">Danemark<") < page.index(">Égypte<") < page.index(">Espagne<") < page.index(">Zimbabwe<")
+    page = client.get("/es/directory/").content.decode()
+    assert page.index(">Bélgica<") < page.index(">Bulgaria<")
+    # sorted by country, in French Espagne (COCETA, the taxis) comes before France (CG Scop, the joinery)
+    english = client.get("/directory/", {"sort": "country", "kind": "cooperative"}).content.decode()
+    french = client.get("/fr/directory/", {"sort": "country", "kind": "cooperative"}).content.decode()
+    assert english.index("Menuiserie Coop") < english.index("Taxis Madrid")
+    assert french.index("Taxis Madrid") < french.index("Menuiserie Coop")
+
+
+def test_member_organisations_are_grouped_by_country_in_the_readers_order(client, federation):
+    english = client.get("/members/").content.decode()
+    french = client.get("/fr/members/").content.decode()
+    assert english.index("Confédération générale des Scop") < english.index("COCETA")  # France, Spain
+    assert french.index("COCETA") < french.index("Confédération générale des Scop")  # Espagne, France

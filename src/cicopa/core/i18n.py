@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import TypeVar
+
 from django.db import models
 from django.utils.translation import get_language
+
+from cicopa.core.text import fold
+
+T = TypeVar("T")
 
 CONTENT_LANGUAGES = ("en", "fr", "es")
 
@@ -32,5 +39,16 @@ class TranslatedName(models.Model):
 
 
 def name_field() -> str:
-    """The column holding names in the active language, for ordering in queries."""
+    """The column holding names in the active language."""
     return f"name_{current_language()}"
+
+
+def sort_field() -> str:
+    """The column to order countries by in the active language (their folded names)."""
+    return f"sort_{current_language()}"
+
+
+def by_name(records: Iterable[T]) -> list[T]:
+    """Records with a translated name, in the alphabetical order of the active language's readers: accents
+    and case aside, so that 'Égypte' comes after 'Danemark', not after 'Zimbabwe'."""
+    return sorted(records, key=lambda r: (fold(str(getattr(r, "name", r))), str(r)))

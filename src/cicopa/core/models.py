@@ -89,6 +89,11 @@ class Country(TranslatedName):
         verbose_name=_("intermediate region"),
     )
     developed = models.BooleanField(_("developed region"), default=False)
+    # The names folded (accents and case away), so that lists sorted by name in SQL put 'Égypte' between
+    # 'Danemark' and 'Espagne' rather than after 'Zimbabwe'.
+    sort_en = models.CharField(max_length=200, default="", editable=False)
+    sort_fr = models.CharField(max_length=200, default="", editable=False)
+    sort_es = models.CharField(max_length=200, default="", editable=False)
 
     class Meta:
         ordering = ["name_en"]

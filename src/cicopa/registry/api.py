@@ -14,7 +14,7 @@ from ninja.errors import HttpError
 
 from cicopa.core.api_auth import WRITE_AUTH
 from cicopa.core.api_input import JsonObject
-from cicopa.core.i18n import name_field
+from cicopa.core.i18n import sort_field
 from cicopa.core.models import Country, LegalForm, MembershipType, Region, Sector
 from cicopa.registry import queries, representations, services
 from cicopa.registry.models import Membership, MembershipStatus, Office, Organisation, OrganisationKind
@@ -302,7 +302,7 @@ def list_countries(request: HttpRequest) -> list[dict[str, Any]]:
             "intermediate_region": c.intermediate_region_id,
             "developed": c.developed,
         }
-        for c in Country.objects.order_by(name_field())
+        for c in Country.objects.order_by(sort_field())
     ]
 
 

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cicopa.core.i18n import name_field
+from cicopa.core.i18n import sort_field
 from cicopa.core.models import Country, Sector
 from cicopa.registry.models import AccessRole, MembershipStatus, OfficeRole, Organisation
 from cicopa.registry.services import PROFILE_FIELDS, SECRETARIAT_FIELDS
@@ -28,7 +28,7 @@ class OrganisationForm(forms.ModelForm):
 
     def __init__(self, *args: Any, secretariat: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["country"].queryset = Country.objects.order_by(name_field())  # type: ignore[attr-defined]
+        self.fields["country"].queryset = Country.objects.order_by(sort_field())  # type: ignore[attr-defined]
         if not secretariat:
             for name in SECRETARIAT_FIELDS:
                 self.fields.pop(name, None)

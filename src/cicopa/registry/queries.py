@@ -19,7 +19,7 @@ from django.utils.translation import pgettext
 
 from cicopa.core import params as query_params
 from cicopa.core.audit import history
-from cicopa.core.i18n import name_field
+from cicopa.core.i18n import name_field, sort_field
 from cicopa.core.models import Country, LegalForm, MembershipType, Region, Sector, in_region
 from cicopa.core.text import fold
 from cicopa.registry import permissions, ranking
@@ -40,7 +40,7 @@ SORTS: dict[str, tuple[str, ...] | None] = {
     "relevance": None,
     "name": ("name", "id"),
     "-name": ("-name", "-id"),
-    "country": ("country__name_en", "name", "id"),
+    "country": None,  # by the country's name in the reader's language: see _order
     "founded": ("founded", "name", "id"),
     "-founded": ("-founded", "name", "id"),
     "-members": ("-members_count", "name", "id"),
@@ -190,6 +190,8 @@ class DirectoryPage:
 
 
 def _order(sort: str) -> tuple[str, ...]:
+    if sort == "country":
+        return (f"country__{sort_field()}", "name", "id")
     return SORTS.get(sort) or ("name", "id")
 
 
@@ -397,7 +399,7 @@ def member_organisations_by_country(federation: Organisation) -> list[tuple[Coun
     members = list(
         Organisation.objects.filter(memberships__parent=federation, memberships__status__in=CURRENT_MEMBERSHIP)
         .select_related("country")
-        .order_by(f"country__{name_field()}", "name")
+        .order_by(f"country__{sort_field()}", "name")
     )
     grouped: dict[str | None, list[Organisation]] = {}
     countries: dict[str | None, Country | None] = {}

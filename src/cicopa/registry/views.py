@@ -21,7 +21,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from cicopa.core import exports, uploads, worldmap
 from cicopa.core.errors import form_errors
-from cicopa.core.i18n import name_field
+from cicopa.core.i18n import by_name, sort_field
 from cicopa.core.models import Country, LegalForm, MembershipType, Region, Sector
 from cicopa.core.roles import is_secretariat
 from cicopa.registry import importing, permissions, queries, representations, services
@@ -84,8 +84,8 @@ def _sort_choices(with_text: bool) -> list[tuple[str, str]]:
 
 def _lookups() -> dict[str, Any]:
     return {
-        "countries": Country.objects.order_by(name_field()),
-        "regions": Region.objects.exclude(level="intermediate").order_by("level", name_field()),
+        "countries": Country.objects.order_by(sort_field()),
+        "regions": sorted(by_name(Region.objects.exclude(level="intermediate")), key=lambda r: r.level),
         "sectors": Sector.objects.all(),
         "membership_types": MembershipType.objects.all(),
         "legal_forms": LegalForm.objects.all(),

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET
 
 from cicopa.core import charts, exports, worldmap
 from cicopa.core.errors import form_errors, report_errors
-from cicopa.core.i18n import name_field
+from cicopa.core.i18n import by_name, name_field, sort_field
 from cicopa.core.models import Country, MembershipType, Region, Sector
 from cicopa.core.roles import is_secretariat
 from cicopa.core.tabular import ImportFileError
@@ -145,8 +145,8 @@ def dashboard(request: HttpRequest, place: Country | None = None) -> HttpRespons
         ),
         "query": params.urlencode(),
         "place": place,
-        "countries": Country.objects.order_by(name_field()),
-        "regions": Region.objects.order_by("level", name_field()),
+        "countries": Country.objects.order_by(sort_field()),
+        "regions": sorted(by_name(Region.objects.all()), key=lambda r: r.level),
         "sectors": Sector.objects.all(),
         "membership_types": MembershipType.objects.all(),
     }
