@@ -63,3 +63,17 @@ def test_officer_edits_own_organisation_and_not_another(page, accessible, federa
     expect(page.get_by_role("link", name=re.compile("Edit"))).to_have_count(0)
     response = page.goto("/organisations/coceta/edit/")
     assert response.status == 403
+
+
+def test_the_language_switcher_keeps_a_search_made_in_place(page, accessible, federation):
+    page.goto("/")
+    page.get_by_label("Search").first.fill("cooperativa")
+    page.keyboard.press("Enter")
+    expect(page.locator("#results")).to_contain_text("Coopérativa de Taxis Madrid")
+    expect(page).to_have_url(re.compile(r"q=cooperativa"))  # the search changed the page without loading it
+    page.get_by_label(re.compile("Language")).select_option("es")
+    page.get_by_role("button", name="Change language").click()
+    expect(page.locator("html")).to_have_attribute("lang", "es")
+    expect(page).to_have_url(re.compile(r"/es/.*q=cooperativa"))
+    expect(page.locator("#results")).to_contain_text("Coopérativa de Taxis Madrid")
+    expect(page.locator("#results")).not_to_contain_text("Menuiserie")
