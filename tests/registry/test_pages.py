@@ -272,3 +272,35 @@ def test_member_organisations_are_grouped_by_country_in_the_readers_order(client
     french = client.get("/fr/members/").content.decode()
     assert english.index("Confédération générale des Scop") < english.index("COCETA")  # France, Spain
     assert french.index("COCETA") < french.index("Confédération générale des Scop")  # Espagne, France
+
+
+def test_history_shows_what_happened_to_memberships_officers_and_editing_rights(client, federation, alice, bob, dave):
+    from cicopa.registry import services
+    from cicopa.registry.models import Membership, OrganisationAccess
+
+    menuiserie, cgscop = federation["menuiserie"], federation["cgscop"]
+    link = Membership.objects.get(member=menuiserie, parent=cgscop)
+    services.membership_set_status(actor=bob, membership=link, status="suspended", note="dues unpaid")
+    office = services.office_assign(
+        actor=bob, organisation=menuiserie, role="president", person_data={"full_name": "Léa Martin"}
+    )
+    services.office_end(actor=bob, office=office)
+    access = services.access_grant(actor=bob, user=dave, organisation=menuiserie, role="editor")
+    services.access_revoke(actor=bob, access=access)
+    assert not OrganisationAccess.objects.filter(user=dave).exists()
+    client.force_login(alice)
+    html = client.get("/organisations/menuiserie/history/").content.decode()
+    for seen in (
+        "Membership status changed",
+        "dues unpaid",
+        "Officer recorded",
+        "Léa Martin — President, Menuiserie",
+        "Officer&#x27;s term ended",
+        "Editing rights given",
+        "Editing rights withdrawn",
+        "dave — Editor",
+    ):
+        assert seen in html, seen
+    # the parent's history shows the membership too, not the member's officers
+    html = client.get("/organisations/cg-scop/history/").content.decode()
+    assert "Membership status changed" in html and "Léa Martin" not in html

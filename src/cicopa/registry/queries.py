@@ -18,9 +18,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from cicopa.core import params as query_params
-from cicopa.core.audit import history
 from cicopa.core.i18n import name_field, sort_field
-from cicopa.core.models import Country, LegalForm, MembershipType, Region, Sector, in_region
+from cicopa.core.models import AuditEntry, Country, LegalForm, MembershipType, Region, Sector, in_region
 from cicopa.core.text import fold
 from cicopa.registry import permissions, ranking
 from cicopa.registry.models import (
@@ -30,6 +29,7 @@ from cicopa.registry.models import (
     MembershipStatus,
     Office,
     Organisation,
+    OrganisationAccess,
     OrganisationKind,
     OrganisationStatus,
     search_tag,
@@ -446,6 +446,7 @@ class HistoryEntry:
     who: str
     action: str
     changes: list[FieldChange]
+    subject: str = ""  # what the entry is about when not the organisation itself: a membership, an office, ...
 
 
 def _action_labels() -> dict[str, str]:
@@ -455,6 +456,12 @@ def _action_labels() -> dict[str, str]:
         "organisation.import": pgettext("what happened to an organisation", "Imported from a file"),
         "demo.generate": pgettext("what happened to an organisation", "Demo co-operatives generated"),
         "demo.statistics": pgettext("what happened to an organisation", "Demo statistical returns loaded"),
+        "membership.create": pgettext("what happened to an organisation", "Membership recorded"),
+        "membership.status": pgettext("what happened to an organisation", "Membership status changed"),
+        "office.assign": pgettext("what happened to an organisation", "Officer recorded"),
+        "office.end": pgettext("what happened to an organisation", "Officer's term ended"),
+        "access.grant": pgettext("what happened to an organisation", "Editing rights given"),
+        "access.revoke": pgettext("what happened to an organisation", "Editing rights withdrawn"),
     }
 
 
@@ -468,8 +475,42 @@ def _field_labels() -> dict[str, str]:
         "sectors": _("sectors"),
         "cooperatives": _("co-operatives"),
         "returns": _("returns"),
+        "role": _("role"),
+        "start": _("start"),
+        "end": _("end"),
+        "note": _("note"),
     }
     return labels
+
+
+# Kept in an entry to find it, and shown by its subject already.
+_FOUND_BY = ("user", "organisation")
+
+
+def _entries_about(org: Organisation) -> QuerySet[AuditEntry]:
+    """The audit entries of the organisation and of its memberships (as member or as parent), offices and
+    editing rights, withdrawn ones included."""
+
+    def ids(qs: QuerySet[Any]) -> list[str]:
+        return [str(pk) for pk in qs.values_list("pk", flat=True)]
+
+    return (
+        AuditEntry.objects.filter(
+            Q(object_type="registry.organisation", object_id=str(org.pk))
+            | Q(
+                object_type="registry.membership",
+                object_id__in=ids(Membership.objects.filter(Q(member=org) | Q(parent=org))),
+            )
+            | Q(object_type="registry.office", object_id__in=ids(Office.objects.filter(organisation=org)))
+            | Q(
+                object_type="registry.organisationaccess",
+                object_id__in=ids(OrganisationAccess.objects.filter(organisation=org)),
+            )
+            | Q(object_type="registry.organisationaccess", changes__organisation=org.pk)
+        )
+        .select_related("actor")
+        .order_by("-created_at", "-id")
+    )
 
 
 def code_names() -> dict[str, dict[str, str]]:
@@ -499,8 +540,11 @@ def organisation_history(org: Organisation, *, limit: int = 500) -> list[History
         return names.get(field, {}).get(str(value), str(value))
 
     out = []
-    for entry in history(org)[:limit]:
+    for entry in _entries_about(org)[:limit]:
         changes = entry.changes if isinstance(entry.changes, dict) else {}
+        about_org = entry.object_type == "registry.organisation"
+        if not about_org:
+            changes = {k: v for k, v in changes.items() if k not in _FOUND_BY}
         pairs = {k: v for k, v in changes.items() if isinstance(v, list) and len(v) == 2}
         started = bool(pairs) and all(old is None for old, _new in pairs.values())
         rows = []
@@ -513,5 +557,8 @@ def organisation_history(org: Organisation, *, limit: int = 500) -> list[History
                 rows.append(FieldChange(label, show(field, old), show(field, new), pair=not started))
             else:
                 rows.append(FieldChange(label, "", show(field, change), pair=False))
-        out.append(HistoryEntry(entry.created_at, entry.actor_label, actions.get(entry.action, entry.action), rows))
+        action = actions.get(entry.action, entry.action)
+        out.append(
+            HistoryEntry(entry.created_at, entry.actor_label, action, rows, "" if about_org else entry.object_repr)
+        )
     return out

@@ -349,7 +349,12 @@ def access_grant(*, actor: Any, user: Any, organisation: Organisation, role: str
     access, _created = OrganisationAccess.objects.update_or_create(
         user=user, organisation=organisation, defaults={"role": role}
     )
-    audit.record(actor=actor, action="access.grant", obj=access, changes={"role": [None, role], "user": user.pk})
+    audit.record(
+        actor=actor,
+        action="access.grant",
+        obj=access,
+        changes={"role": [None, role], "user": user.pk, "organisation": organisation.pk},
+    )
     return access
 
 
@@ -359,7 +364,12 @@ def access_revoke(*, actor: Any, access: OrganisationAccess) -> None:
         access.role != AccessRole.EDITOR or not permissions.can_manage_access(actor, access.organisation)
     ):
         raise PermissionDenied(_("You may not remove this access."))
-    audit.record(actor=actor, action="access.revoke", obj=access, changes={"role": [access.role, None]})
+    audit.record(
+        actor=actor,
+        action="access.revoke",
+        obj=access,  # the row goes: its organisation stays in the entry, for the organisation's history
+        changes={"role": [access.role, None], "user": access.user_id, "organisation": access.organisation_id},
+    )
     access.delete()
 
 
