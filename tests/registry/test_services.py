@@ -167,3 +167,34 @@ def test_only_secretariat_grants_officer_access(federation, bob, dave):
     services.access_grant(actor=bob, user=dave, organisation=federation["cgscop"], role=AccessRole.EDITOR)
     assert permissions.can_edit_organisation(dave, federation["cgscop"])
     assert not permissions.can_edit_organisation(dave, federation["menuiserie"])
+
+
+def test_officers_bring_in_unclaimed_cooperatives_of_their_country_and_govern_members_not_applicants(
+    federation, alice, bob
+):
+    from cicopa.core.models import Country
+    from cicopa.registry import queries
+
+    cgscop = federation["cgscop"]
+    abroad = services.organisation_create(
+        actor=alice, data={"name": "Nairobi Weavers", "country": Country.objects.get(iso2="KE")}
+    )
+    at_home = services.organisation_create(
+        actor=alice, data={"name": "Scop du Vercors", "country": Country.objects.get(iso2="FR")}
+    )
+    nowhere = services.organisation_create(actor=alice, data={"name": "Coopérative sans pays"})
+    assert set(permissions.addable_members(bob, parent=cgscop)) == {at_home, nowhere}
+    with pytest.raises(PermissionDenied) as exc:
+        services.membership_create(actor=bob, member=abroad, parent=cgscop)
+    assert "in another country" in str(exc.value)
+    application = services.membership_create(actor=bob, member=at_home, parent=cgscop)
+    assert application.status == MembershipStatus.APPLICANT
+    # an applicant is not a member yet: not listed as one, not governed by the federation's officers
+    assert not permissions.can_edit_organisation(bob, at_home)
+    assert not permissions.can_manage_access(bob, at_home)
+    assert at_home not in [m.member for m in queries.members_of(cgscop)[0]]
+    services.membership_set_status(actor=bob, membership=application, status=MembershipStatus.ACTIVE)
+    assert permissions.can_edit_organisation(bob, at_home) and permissions.can_manage_access(bob, at_home)
+    assert at_home in [m.member for m in queries.members_of(cgscop)[0]]
+    # the secretariat links anything
+    services.membership_create(actor=alice, member=abroad, parent=cgscop)

@@ -202,6 +202,9 @@ class MembershipStatus(models.TextChoices):
 
 
 CURRENT_MEMBERSHIP = (MembershipStatus.APPLICANT, MembershipStatus.ACTIVE, MembershipStatus.SUSPENDED)
+# Who counts as a member: in public lists and open data, and for the rights of the federation's officers
+# over it. An applicant is not a member yet.
+MEMBER_STATUSES = (MembershipStatus.ACTIVE, MembershipStatus.SUSPENDED)
 
 
 class Membership(models.Model):

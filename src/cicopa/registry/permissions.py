@@ -9,6 +9,7 @@ from django.db.models import Q, QuerySet
 from cicopa.core.roles import is_authenticated, is_secretariat
 from cicopa.registry.models import (
     CURRENT_MEMBERSHIP,
+    MEMBER_STATUSES,
     AccessRole,
     Membership,
     Organisation,
@@ -27,14 +28,15 @@ def officer_organisation_ids(user: Any) -> set[int]:
 
 def editable_organisations(user: Any) -> QuerySet[Organisation]:
     """Organisations `user` may edit: all for the secretariat; for an officer, the organisation and its
-    current members; for an editor, the organisation itself; nothing for anyone else."""
+    members (active or suspended: not applicants); for an editor, the organisation itself; nothing for anyone
+    else."""
     if is_secretariat(user):
         return Organisation.objects.all()
     if not is_authenticated(user):
         return Organisation.objects.none()
     own = OrganisationAccess.objects.filter(user=user).values("organisation_id")
     officer_of = OrganisationAccess.objects.filter(user=user, role=AccessRole.OFFICER).values("organisation_id")
-    members = Membership.objects.filter(parent_id__in=officer_of, status__in=CURRENT_MEMBERSHIP).values("member_id")
+    members = Membership.objects.filter(parent_id__in=officer_of, status__in=MEMBER_STATUSES).values("member_id")
     return Organisation.objects.filter(Q(id__in=own) | Q(id__in=members))
 
 
@@ -63,17 +65,21 @@ def can_manage_membership(user: Any, *, parent: Organisation) -> bool:
 def addable_members(user: Any, *, parent: Organisation) -> QuerySet[Organisation]:
     """Organisations `user` may link to `parent` as members. The secretariat links any organisation to any
     other. A federation's officers link only co-operatives (and other associative enterprises) that nobody
-    answers for yet: no current membership elsewhere and no people of their own with access. Otherwise
-    linking would hand them another federation's member."""
+    answers for yet: no current membership elsewhere (applications included) and no people of their own with
+    access; and, for a national federation, only those of its country (or of none yet). Otherwise linking would hand them
+    another federation's member, or a co-operative abroad."""
     if is_secretariat(user):
         return Organisation.objects.all()
     if not can_manage_membership(user, parent=parent):
         return Organisation.objects.none()
-    return (
+    unclaimed = (
         Organisation.objects.filter(kind__in=(OrganisationKind.COOPERATIVE, OrganisationKind.OTHER))
         .exclude(pk__in=Membership.objects.filter(status__in=CURRENT_MEMBERSHIP).values("member_id"))
         .exclude(pk__in=OrganisationAccess.objects.values("organisation_id"))
     )
+    if parent.country_id is None:
+        return unclaimed
+    return unclaimed.filter(Q(country_id=parent.country_id) | Q(country__isnull=True))
 
 
 def can_add_member(user: Any, *, parent: Organisation, member: Organisation) -> bool:
@@ -90,15 +96,13 @@ def can_manage_offices(user: Any, organisation: Organisation) -> bool:
 
 def can_manage_access(user: Any, organisation: Organisation) -> bool:
     """Who gives people an editor's access to an organisation, or takes it away: the secretariat, the
-    organisation's officers, and the officers of the organisations it currently belongs to."""
+    organisation's officers, and the officers of the organisations it is a member of."""
     if is_secretariat(user):
         return True
     officer_of = officer_organisation_ids(user)
     return bool(officer_of) and (
         organisation.pk in officer_of
-        or Membership.objects.filter(
-            member=organisation, parent_id__in=officer_of, status__in=CURRENT_MEMBERSHIP
-        ).exists()
+        or Membership.objects.filter(member=organisation, parent_id__in=officer_of, status__in=MEMBER_STATUSES).exists()
     )
 
 

@@ -24,6 +24,7 @@ from cicopa.core.text import fold
 from cicopa.registry import permissions, ranking
 from cicopa.registry.models import (
     CURRENT_MEMBERSHIP,
+    MEMBER_STATUSES,
     Membership,
     MembershipEvent,
     MembershipStatus,
@@ -155,7 +156,7 @@ def matching(filters: DirectoryFilters) -> QuerySet[Organisation]:
     if filters.development:
         qs = qs.filter(country__developed=filters.development == "developed")
     if filters.member_of:
-        members = Membership.objects.filter(parent__slug=filters.member_of, status__in=CURRENT_MEMBERSHIP)
+        members = Membership.objects.filter(parent__slug=filters.member_of, status__in=MEMBER_STATUSES)
         qs = qs.filter(id__in=members.values("member_id"))
     return qs
 
@@ -336,7 +337,7 @@ def offices(organisation: Organisation) -> tuple[list[Office], list[Office]]:
 
 def members_of(organisation: Organisation, limit: int = 50) -> tuple[list[Membership], int]:
     qs = (
-        Membership.objects.filter(parent=organisation, status__in=CURRENT_MEMBERSHIP)
+        Membership.objects.filter(parent=organisation, status__in=MEMBER_STATUSES)
         .select_related("member", "member__country")
         .order_by("member__name")
     )
@@ -397,7 +398,7 @@ def membership_candidates(user: Any, organisation: Organisation, q: str, limit: 
 def member_organisations_by_country(federation: Organisation) -> list[tuple[Country | None, list[Organisation]]]:
     """The current members of `federation` (CICOPA's member organisations), grouped by country."""
     members = list(
-        Organisation.objects.filter(memberships__parent=federation, memberships__status__in=CURRENT_MEMBERSHIP)
+        Organisation.objects.filter(memberships__parent=federation, memberships__status__in=MEMBER_STATUSES)
         .select_related("country")
         .order_by(f"country__{sort_field()}", "name")
     )

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
-from cicopa.registry.models import CURRENT_MEMBERSHIP, Membership, Organisation
+from cicopa.registry.models import MEMBER_STATUSES, Membership, Organisation
 
 MURMURATIONS_SCHEMA = "organizations_schema-v1.0.0"
 EXPORT_COLUMNS = (
@@ -169,7 +169,7 @@ def jsonld(org: Organisation) -> dict[str, Any]:
     sectors = [s.name_en for s in org.sectors.all()]
     if sectors:
         doc["knowsAbout"] = sectors
-    memberships = [m for m in org.memberships.all() if m.status in CURRENT_MEMBERSHIP]
+    memberships = [m for m in org.memberships.all() if m.status in MEMBER_STATUSES]
     if memberships:
         doc["memberOf"] = [
             {"@type": "Organization", "@id": profile_url(m.parent), "name": m.parent.name} for m in memberships
@@ -228,7 +228,7 @@ def murmurations(org: Organisation) -> dict[str, Any]:
         profile["telephone"] = org.phone
     if org.founded:
         profile["starts_at"] = int(datetime.datetime(org.founded, 1, 1, tzinfo=datetime.UTC).timestamp())
-    parents = dict.fromkeys(profile_url(m.parent) for m in org.memberships.all() if m.status in CURRENT_MEMBERSHIP)
+    parents = dict.fromkeys(profile_url(m.parent) for m in org.memberships.all() if m.status in MEMBER_STATUSES)
     if parents:
         member_of = "https://schema.org/memberOf"
         profile["relationships"] = [{"predicate_url": member_of, "object_url": url} for url in parents]

@@ -196,8 +196,8 @@ def membership_create(
     if not permissions.can_add_member(actor, parent=parent, member=member):
         raise PermissionDenied(
             _(
-                "%(member)s already belongs to a federation or has its own editors: only the secretariat can link it "
-                "to %(parent)s."
+                "%(member)s already belongs to a federation, has its own editors or is in another country: only the "
+                "secretariat can link it to %(parent)s."
             )
             % {"member": member, "parent": parent}
         )
