@@ -313,3 +313,20 @@ def test_identifiers_longer_than_the_registry_keeps_are_reported(alice, tmp_path
         (2, "identifier", "an identifier has at most 120 characters")
     ]
     assert Organisation.objects.count() == 0
+
+
+def test_a_file_with_a_header_and_no_rows_is_refused(alice, tmp_path):
+    report = run(alice, _broken(tmp_path, HEADER), dry_run=True)
+    assert not report.ok and "no rows" in report.errors[0].message
+
+
+def test_columns_the_format_does_not_have_are_named_with_a_guess(alice, tmp_path):
+    path = _broken(tmp_path, "identifier,name,kind,country,sectros,colour\nA1,Uno,cooperative,FR,construction,red\n")
+    report = run(alice, path, dry_run=True)
+    assert report.ok and report.ignored_columns == ["sectros (sectors?)", "colour"]
+
+
+def test_errors_quote_the_cell_as_the_file_has_it(alice, tmp_path):
+    body = "identifier,name,kind,country,website\nA1,Uno,cooperative,united kingdom,not a url\n"
+    report = run(alice, _broken(tmp_path, body))
+    assert {(e.column, e.value) for e in report.errors} == {("country", "united kingdom"), ("website", "not a url")}

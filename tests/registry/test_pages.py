@@ -3,6 +3,7 @@ import io
 from pathlib import Path
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import load_workbook
 
 from cicopa.registry.models import Organisation
@@ -304,3 +305,14 @@ def test_history_shows_what_happened_to_memberships_officers_and_editing_rights(
     # the parent's history shows the membership too, not the member's officers
     html = client.get("/organisations/cg-scop/history/").content.decode()
     assert "Membership status changed" in html and "Léa Martin" not in html
+
+
+def test_import_page_names_the_columns_it_leaves_out(client, federation, alice, settings, tmp_path):
+    settings.DATA_DIR = tmp_path
+    client.force_login(alice)
+    upload = SimpleUploadedFile(
+        "orgs.csv", b"identifier,name,kind,country,sectros\nA1,Uno,cooperative,FR,construction\n"
+    )
+    html = client.post("/import/", {"file": upload, "format": "cicopa"}).content.decode()
+    assert "The file is ready to import" in html
+    assert "One column is not part of the format and will be left out: sectros (sectors?)." in html

@@ -259,7 +259,8 @@ class Row:
         return number
 
 
-def _common_checks(row: Row, cols: dict[str, str], lk: Lookups) -> None:
+def _common_checks(row: Row, cols: dict[str, str], lk: Lookups, cells: dict[str, str]) -> None:
+    """Checks both formats share; errors quote the cells as the file has them (`cells`), not as cleaned."""
     v = row.values
     if not v.get("name"):
         row.error(cols["name"], "", _("a name is required"))
@@ -267,17 +268,21 @@ def _common_checks(row: Row, cols: dict[str, str], lk: Lookups) -> None:
     if not country:
         row.error(cols["country"], "", _("a country (ISO 3166-1 two-letter code) is required"))
     elif country not in lk.countries:
-        row.error(cols["country"], country, _("unknown country; use an ISO 3166-1 two-letter code such as FR"))
+        row.error(
+            cols["country"],
+            cells.get(cols["country"], country),
+            _("unknown country; use an ISO 3166-1 two-letter code such as FR"),
+        )
         v["country_id"] = None
     if (v.get("latitude") is None) != (v.get("longitude") is None):
         row.error(cols["longitude"], "", _("give both latitude and longitude, or neither"))
     if v.get("email") and not is_email(v["email"]):
-        row.error(cols["email"], v["email"], _("not a valid e-mail address"))
+        row.error(cols["email"], cells.get(cols["email"], v["email"]), _("not a valid e-mail address"))
     if v.get("website"):
         if "://" not in v["website"]:
             v["website"] = "http://" + v["website"]
         if not is_url(v["website"]):
-            row.error(cols["website"], v["website"], _("not a valid web address"))
+            row.error(cols["website"], cells.get(cols["website"], v["website"]), _("not a valid web address"))
 
 
 def parse_essglobal(row: Row, cells: dict[str, str], lk: Lookups) -> None:
@@ -328,7 +333,7 @@ def parse_essglobal(row: Row, cells: dict[str, str], lk: Lookups) -> None:
         "email": c["email"],
         "website": c["website"],
     }
-    _common_checks(row, cols, lk)
+    _common_checks(row, cols, lk, cells)
 
 
 def _legal_form(text: str, lk: Lookups) -> tuple[str | None, str]:
@@ -393,7 +398,7 @@ def parse_cicopa(row: Row, cells: dict[str, str], lk: Lookups) -> None:
     ):
         v[col] = row.number_value(col, cells.get(col, ""), integer=True, low=low, high=high)
     cols = {k: k for k in ("name", "country", "longitude", "email", "website")}
-    _common_checks(row, cols, lk)
+    _common_checks(row, cols, lk, cells)
 
 
 PARSERS = {"essglobal": parse_essglobal, "cicopa": parse_cicopa}

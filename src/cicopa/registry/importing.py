@@ -8,6 +8,7 @@ The rows and their checks are in import_rows, the writing in import_writes.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
@@ -23,7 +24,9 @@ from cicopa.core.tabular import ImportFileError, read_table
 from cicopa.core.validators import CONTROL_CHARACTER, control_character_message
 from cicopa.registry import import_writes as writes
 from cicopa.registry.import_rows import (
+    CICOPA_COLUMNS,
     CICOPA_REQUIRED,
+    ESSGLOBAL_COLUMNS,
     ESSGLOBAL_REQUIRED,
     FORMATS,
     IDENTIFIER_LENGTH,
@@ -67,6 +70,8 @@ class ImportReport:
     dry_run: bool = False
     # A check of a good file: its first rows as they would be imported (codes, not labels).
     sample: list[PreviewRow] = field(default_factory=list)
+    # Columns of the file that the format does not have (a misspelt one among them, perhaps): left out.
+    ignored_columns: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -121,6 +126,8 @@ def import_steps(
         report.errors.append(RowError(1, ", ".join(missing), "", _("missing column")))
         yield report
         return
+    known = set(ESSGLOBAL_COLUMNS.values()) if fmt == "essglobal" else set(CICOPA_COLUMNS)
+    report.ignored_columns = [_with_guess(c, known) for c in header if c and c not in known]
     lk = Lookups()
     parse = PARSERS[fmt]
     parsed: list[Row] = []
@@ -147,6 +154,8 @@ def import_steps(
         if number % 1000 == 0:
             yield Progress("checked", number - 1)
     report.rows = len(parsed)
+    if not parsed:
+        report.errors.append(RowError(0, "", "", _("the file has a header but no rows to import")))
     if report.errors or dry_run:
         existing = writes.existing_ids(scheme, list(seen))
         report.created = report.rows - len(existing)
@@ -169,6 +178,12 @@ def import_steps(
         return
     yield from _write(actor, parsed, scheme, report)
     yield report
+
+
+def _with_guess(column: str, known: set[str]) -> str:
+    """A column the format does not have, with the one it may be a misspelling of: 'sectros (sectors?)'."""
+    close = difflib.get_close_matches(column, sorted(known), n=1, cutoff=0.75)
+    return f"{column} ({close[0]}?)" if close else column
 
 
 def _write(actor: Any, parsed: list[Row], scheme: str, report: ImportReport) -> Iterator[Progress]:

@@ -66,8 +66,8 @@ def addable_members(user: Any, *, parent: Organisation) -> QuerySet[Organisation
     """Organisations `user` may link to `parent` as members. The secretariat links any organisation to any
     other. A federation's officers link only co-operatives (and other associative enterprises) that nobody
     answers for yet: no current membership elsewhere (applications included) and no people of their own with
-    access; and, for a national federation, only those of its country (or of none yet). Otherwise linking would hand them
-    another federation's member, or a co-operative abroad."""
+    access; and, for a national federation, only those of its country (or of none yet). Otherwise linking
+    would hand them another federation's member, or a co-operative abroad."""
     if is_secretariat(user):
         return Organisation.objects.all()
     if not can_manage_membership(user, parent=parent):

@@ -57,6 +57,11 @@ class Command(BaseCommand):
             for error in report.errors:
                 self.stderr.write(str(error))
             raise CommandError(_("%(n)s problems found; nothing was imported.") % {"n": len(report.errors)})
+        if report.ignored_columns:
+            self.stderr.write(
+                _("Columns left out, not part of the format: %(columns)s")
+                % {"columns": ", ".join(report.ignored_columns)}
+            )
         counts = {"rows": report.rows, "created": report.created, "updated": report.updated}
         counts["unchanged"] = report.unchanged
         if report.dry_run:
