@@ -317,3 +317,9 @@ def test_an_unknown_field_is_named_not_ignored(client, federation, alice, token_
     assert r.status_code == 422
     assert any(e["loc"][-1] == "nmae" for e in r.json()["detail"])
     assert Organisation.objects.get(slug="menuiserie").city == "Lyon"
+
+
+def test_member_of_an_unknown_organisation_is_named_not_an_empty_list(client, federation):
+    r = client.get("/api/v1/organisations", {"member_of": "nope"})
+    assert r.status_code == 422 and "nope" in r.json()["detail"]["member_of"][0]
+    assert client.get("/api/v1/organisations", {"member_of": "cg-scop"}).json()["count"] == 1

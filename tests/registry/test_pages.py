@@ -316,3 +316,10 @@ def test_import_page_names_the_columns_it_leaves_out(client, federation, alice, 
     html = client.post("/import/", {"file": upload, "format": "cicopa"}).content.decode()
     assert "The file is ready to import" in html
     assert "One column is not part of the format and will be left out: sectros (sectors?)." in html
+
+
+def test_members_of_an_organisation_are_introduced_by_its_name(client, federation):
+    html = client.get("/directory/", {"member_of": "cg-scop"}).content.decode()
+    assert "Showing only the members of Confédération générale des Scop" in html
+    html = client.get("/directory/", {"member_of": "nope"}).content.decode()
+    assert "No organisation has the slug nope." in html

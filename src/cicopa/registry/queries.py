@@ -64,6 +64,7 @@ class DirectoryFilters:
     legal_form: tuple[str, ...] = ()
     status: str = OrganisationStatus.ACTIVE
     member_of: str = ""
+    member_of_name: str = ""  # the name of the organisation `member_of` names, to show
     sort: str = ""
     page: int = 1
     page_size: int = DEFAULT_PAGE_SIZE
@@ -103,6 +104,11 @@ def parse_filters(params: Mapping[str, Any]) -> DirectoryFilters:
         errors["status"] = _("status must be active, dissolved or all, not %(v)s") % {"v": status}
     data["status"] = status
     data["member_of"] = query_params.one(params, "member_of")
+    if data["member_of"]:
+        name = Organisation.objects.filter(slug=data["member_of"]).values_list("name", flat=True).first()
+        if name is None:
+            errors["member_of"] = _("No organisation has the slug %(slug)s.") % {"slug": data["member_of"]}
+        data["member_of_name"] = name or ""
     sort = query_params.one(params, "sort")
     if sort and sort not in SORTS:
         errors["sort"] = _("sort must be one of %(choices)s, not %(v)s") % {"choices": ", ".join(SORTS), "v": sort}
