@@ -99,6 +99,15 @@ def test_facet_counts(federation):
     assert dict((v, n) for v, _label, n in facets.groups["sector"]) == {"construction": 1, "transport": 1}
 
 
+def test_a_filter_in_use_still_shows_the_other_values_to_add(federation):
+    facets = queries.directory_facets(queries.parse_filters({"q": "coop", "country": "FR"}))
+    assert dict((v, n) for v, _label, n in facets.groups["country"]) == {"FR": 1, "ES": 1, "CH": 1}
+    assert dict((v, n) for v, _label, n in facets.groups["kind"]) == {"cooperative": 1}  # within France
+    facets = queries.directory_facets(queries.parse_filters({"country": "FR", "kind": "cooperative"}))
+    assert dict((v, n) for v, _label, n in facets.groups["kind"]) == {"cooperative": 1, "member_organisation": 1}
+    assert dict((v, n) for v, _label, n in facets.groups["country"]) == {"FR": 1, "ES": 1}
+
+
 def test_counts_are_bounded(federation, settings):
     settings.CICOPA_SEARCH_COUNT_LIMIT = 3
     page = queries.search_directory(queries.parse_filters({}))

@@ -240,39 +240,25 @@ class Facets:
 def directory_facets(filters: DirectoryFilters, top_countries: int = 60) -> Facets:
     """Counts per value of each filter over the current results: (value, label, count), largest first.
 
-    One query reads the results' filter values as the index holds them (`search_tags`), and they are
+    A filter that is in use is counted as if it were not (disjunctive facets, as directories and shops do
+    it): with France chosen, the countries still list Spain and how many Spain would add, so that a second
+    value can be picked. So one query counts every other filter, and one more each filter in use.
+
+    Each query reads the results' filter values as the index holds them (`search_tags`), and they are
     counted here, instead of one grouped query per filter over the same results. Over a very large
     result set the counts are taken over its first CICOPA_SEARCH_COUNT_LIMIT results, so that the cost
     stays bounded; `approximate` says so.
     """
-    limit = settings.CICOPA_SEARCH_COUNT_LIMIT
-    tags = list(matching(filters).order_by().values_list("search_tags", flat=True)[: limit + 1])
-    approximate = len(tags) > limit
-    counts = Counter(chain.from_iterable(t.split() for t in tags[:limit]))
     names = code_names()
-    regions = dict(Region.objects.values_list("m49", name_field()))
+    tag_codes = _tag_codes(names)
     country_region = dict(Country.objects.exclude(region=None).values_list("iso2", "region_id"))
-    by_tag = {
-        search_tag(prefix, code): (facet, code)
-        for facet, prefix, field in (
-            ("kind", "k", "kind"),
-            ("country", "c", "country_id"),
-            ("sector", "s", "sectors"),
-            ("membership_type", "m", "membership_type_id"),
-            ("legal_form", "l", "legal_form_id"),
-        )
-        for code in names[field]
-    }
-    found: dict[str, Counter[str]] = {
-        f: Counter() for f in ("kind", "country", "region", "sector", "membership_type", "legal_form")
-    }
-    for tag, n in counts.items():
-        if tag in by_tag:
-            facet, code = by_tag[tag]
-            found[facet][code] += n
-    for iso, n in found["country"].items():
-        if iso in country_region:
-            found["region"][country_region[iso]] += n
+    found, approximate = _facet_counts(filters, tag_codes, country_region)
+    for facet in ("kind", "country", "region", "sector", "membership_type", "legal_form"):
+        if getattr(filters, facet):
+            without, more_approximate = _facet_counts(_without(filters, facet), tag_codes, country_region)
+            found[facet] = without[facet]
+            approximate = approximate or more_approximate
+    regions = dict(Region.objects.values_list("m49", name_field()))
     field_of = {
         "kind": "kind",
         "country": "country_id",
@@ -288,7 +274,50 @@ def directory_facets(filters: DirectoryFilters, top_countries: int = 60) -> Face
         for facet, values in found.items()
     }
     groups["country"] = groups["country"][:top_countries]
-    return Facets(groups, approximate, limit)
+    return Facets(groups, approximate, settings.CICOPA_SEARCH_COUNT_LIMIT)
+
+
+def _without(filters: DirectoryFilters, facet: str) -> DirectoryFilters:
+    """`filters` with no value chosen for `facet`."""
+    if facet == "region":
+        return replace(filters, region="")
+    cleared: tuple[str, ...] = ()
+    return replace(filters, **{facet: cleared})  # type: ignore[arg-type]  # a tuple field, by the caller
+
+
+def _facet_counts(
+    filters: DirectoryFilters, tag_codes: dict[str, tuple[str, str]], country_region: dict[str, str]
+) -> tuple[dict[str, Counter[str]], bool]:
+    """How many results have each value of each filter, and whether the results were too many to count."""
+    limit = settings.CICOPA_SEARCH_COUNT_LIMIT
+    tags = list(matching(filters).order_by().values_list("search_tags", flat=True)[: limit + 1])
+    counts = Counter(chain.from_iterable(t.split() for t in tags[:limit]))
+    found: dict[str, Counter[str]] = {
+        f: Counter() for f in ("kind", "country", "region", "sector", "membership_type", "legal_form")
+    }
+    for tag, n in counts.items():
+        if tag in tag_codes:
+            facet, code = tag_codes[tag]
+            found[facet][code] += n
+    for iso, n in found["country"].items():
+        if iso in country_region:
+            found["region"][country_region[iso]] += n
+    return found, len(tags) > limit
+
+
+def _tag_codes(names: dict[str, dict[str, str]]) -> dict[str, tuple[str, str]]:
+    """Index tag -> (filter, code), for every value of every filter."""
+    return {
+        search_tag(prefix, code): (facet, code)
+        for facet, prefix, field in (
+            ("kind", "k", "kind"),
+            ("country", "c", "country_id"),
+            ("sector", "s", "sectors"),
+            ("membership_type", "m", "membership_type_id"),
+            ("legal_form", "l", "legal_form_id"),
+        )
+        for code in names[field]
+    }
 
 
 @dataclass
