@@ -323,3 +323,10 @@ def test_members_of_an_organisation_are_introduced_by_its_name(client, federatio
     assert "Showing only the members of Confédération générale des Scop" in html
     html = client.get("/directory/", {"member_of": "nope"}).content.decode()
     assert "No organisation has the slug nope." in html
+
+
+def test_chosen_values_come_first_in_the_counts(client, federation):
+    html = client.get("/directory/facets/", {"country": "FR"}).content.decode()
+    countries = html[html.index("Filter by country") :]
+    assert countries.index("France") < countries.index("Spain")  # chosen first; by count and code, Spain is
+    assert 'aria-current="true"' in countries[: countries.index("Spain")]

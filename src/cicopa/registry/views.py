@@ -116,7 +116,8 @@ def directory_facets(request: HttpRequest) -> HttpResponse:
                     "selected": v in selected[key],
                     "url": _toggle(request, key, v, multi=key != "region"),
                 }
-                for v, label, n in facets.groups[key]
+                # what is chosen comes first, never hidden among the values to show more of
+                for v, label, n in sorted(facets.groups[key], key=lambda g, key=key: g[0] not in selected[key])
             ],
         }
         for key in ("kind", "region", "country", "sector", "membership_type", "legal_form")
