@@ -323,3 +323,14 @@ def test_member_of_an_unknown_organisation_is_named_not_an_empty_list(client, fe
     r = client.get("/api/v1/organisations", {"member_of": "nope"})
     assert r.status_code == 422 and "nope" in r.json()["detail"]["member_of"][0]
     assert client.get("/api/v1/organisations", {"member_of": "cg-scop"}).json()["count"] == 1
+
+
+def test_pages_sorted_by_best_match_end_where_the_ranking_does(client, federation, settings):
+    settings.CICOPA_SEARCH_RANK_LIMIT = 2
+    data = client.get("/api/v1/organisations", {"q": "coop", "page_size": 1}).json()
+    assert data["count"] == 3 and data["ranked_limit"] == 2 and data["pages"] == 2
+    assert client.get("/api/v1/organisations", {"q": "coop", "page_size": 1, "page": 2}).status_code == 200
+    r = client.get("/api/v1/organisations", {"q": "coop", "page_size": 1, "page": 3})
+    assert r.status_code == 422 and "up to page 2" in r.json()["detail"]["page"][0]
+    by_name = client.get("/api/v1/organisations", {"q": "coop", "page_size": 1, "page": 3, "sort": "name"})
+    assert by_name.status_code == 200 and len(by_name.json()["results"]) == 1

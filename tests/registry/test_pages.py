@@ -330,3 +330,9 @@ def test_chosen_values_come_first_in_the_counts(client, federation):
     countries = html[html.index("Filter by country") :]
     assert countries.index("France") < countries.index("Spain")  # chosen first; by count and code, Spain is
     assert 'aria-current="true"' in countries[: countries.index("Spain")]
+
+
+def test_a_page_past_the_best_matches_says_where_they_end(client, federation, settings):
+    settings.CICOPA_SEARCH_RANK_LIMIT = 2
+    html = client.get("/directory/", {"q": "coop", "page_size": 1, "page": 5}).content.decode()
+    assert "the results go up to page 2" in html

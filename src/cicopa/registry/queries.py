@@ -209,7 +209,19 @@ def search_directory(filters: DirectoryFilters) -> DirectoryPage:
     qs = matching(filters)
     sort = filters.effective_sort
     if sort == "relevance" and filters.text:
-        cap = max(settings.CICOPA_SEARCH_RANK_LIMIT, offset + filters.page_size)
+        limit = settings.CICOPA_SEARCH_RANK_LIMIT
+        if offset >= limit:  # ranking further would cost more with every page: the pages end here
+            last = max(1, math.ceil(limit / filters.page_size))
+            raise ValidationError(
+                {
+                    "page": _(
+                        "sorted by best match, the results go up to page %(last)s; sort by name, or add words or "
+                        "filters, to see others"
+                    )
+                    % {"last": last}
+                }
+            )
+        cap = max(limit, offset + filters.page_size)
         candidates = list(qs.order_by().values_list("id", "search_title", "search_body")[:cap])
         total, capped = (len(candidates), False) if len(candidates) < cap else _bounded_count(qs)
         ids = ranking.rank(candidates, filters.text.terms, offset + filters.page_size)[offset:]

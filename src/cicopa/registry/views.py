@@ -52,7 +52,12 @@ def _filters_or_errors(request: HttpRequest) -> tuple[queries.DirectoryFilters, 
 @vary_on_headers("HX-Request")
 def directory(request: HttpRequest) -> HttpResponse:
     filters, errors = _filters_or_errors(request)
-    page = queries.search_directory(filters)
+    try:
+        page = queries.search_directory(filters)
+    except ValidationError as exc:
+        errors = exc.message_dict
+        filters = filters.with_page(1)
+        page = queries.search_directory(filters)
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -92,6 +97,11 @@ def _lookups() -> dict[str, Any]:
     }
 
 
+def _chosen_first(values: list[tuple[str, str, int]], chosen: set[str]) -> list[tuple[str, str, int]]:
+    """A group's counted values with the chosen ones first, never hidden among those to show more of."""
+    return sorted(values, key=lambda value: value[0] not in chosen)
+
+
 @require_GET
 def directory_facets(request: HttpRequest) -> HttpResponse:
     filters, _errors = _filters_or_errors(request)
@@ -116,8 +126,7 @@ def directory_facets(request: HttpRequest) -> HttpResponse:
                     "selected": v in selected[key],
                     "url": _toggle(request, key, v, multi=key != "region"),
                 }
-                # what is chosen comes first, never hidden among the values to show more of
-                for v, label, n in sorted(facets.groups[key], key=lambda g, key=key: g[0] not in selected[key])
+                for v, label, n in _chosen_first(facets.groups[key], selected[key])
             ],
         }
         for key in ("kind", "region", "country", "sector", "membership_type", "legal_form")
