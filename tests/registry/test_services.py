@@ -198,3 +198,9 @@ def test_officers_bring_in_unclaimed_cooperatives_of_their_country_and_govern_me
     assert at_home in [m.member for m in queries.members_of(cgscop)[0]]
     # the secretariat links anything
     services.membership_create(actor=alice, member=abroad, parent=cgscop)
+
+
+def test_counts_have_the_same_limit_on_every_database(federation, alice):
+    with pytest.raises(ValidationError) as exc:
+        services.organisation_update(actor=alice, organisation=federation["menuiserie"], data={"members_count": 2**31})
+    assert "2147483647" in exc.value.message_dict["members_count"][0]

@@ -118,8 +118,13 @@ class Organisation(PlainTextModel):
     founded = models.PositiveSmallIntegerField(
         _("year founded"), null=True, blank=True, validators=[MinValueValidator(1800), MaxValueValidator(2100)]
     )
-    members_count = models.PositiveIntegerField(_("members"), null=True, blank=True)
-    workers_count = models.PositiveIntegerField(_("workers"), null=True, blank=True)
+    # The limit of the column on every engine, so that the message is the same on each (SQLite would allow 2**63).
+    members_count = models.PositiveIntegerField(
+        _("members"), null=True, blank=True, validators=[MaxValueValidator(2**31 - 1)]
+    )
+    workers_count = models.PositiveIntegerField(
+        _("workers"), null=True, blank=True, validators=[MaxValueValidator(2**31 - 1)]
+    )
     counts_year = models.PositiveSmallIntegerField(
         _("year of the counts"),
         null=True,
