@@ -59,6 +59,7 @@ def accessible():
     axe = Axe()
 
     def check(page):
+        page.wait_for_load_state("load")  # after a click, the next page's styles must be in before judging it
         results = axe.run(
             page,
             options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]}},

@@ -23,7 +23,7 @@ def test_secretariat_imports_with_preview_and_progress(page, accessible, federat
     expect(page.locator("main")).to_contain_text("10")
     accessible(page)
     page.get_by_role("button", name=re.compile("^Import")).click()
-    expect(page.get_by_role("status")).to_contain_text("Done: 10 organisations created")
+    expect(page.locator(".import-result")).to_contain_text("Done: 10 organisations created")
     accessible(page)
     page.get_by_role("link", name="See them in the directory").click()
     expect(page.locator("#results")).to_contain_text("Brixton Cycles")

@@ -336,3 +336,33 @@ def test_a_page_past_the_best_matches_says_where_they_end(client, federation, se
     settings.CICOPA_SEARCH_RANK_LIMIT = 2
     html = client.get("/directory/", {"q": "coop", "page_size": 1, "page": 5}).content.decode()
     assert "the results go up to page 2" in html
+
+
+def test_an_import_that_fails_while_writing_says_so_and_leaves_nothing(client, federation, alice, settings, tmp_path):
+    from django.db import connection
+
+    settings.DATA_DIR = tmp_path
+    client.force_login(alice)
+    with (FIXTURES / "essglobal-sample.csv").open("rb") as f:
+        assert (
+            "The file is ready to import"
+            in client.post("/import/", {"file": f, "format": "essglobal"}).content.decode()
+        )
+    with connection.cursor() as cursor:  # the database itself refuses the write, as a full disk would
+        if connection.vendor == "sqlite":
+            cursor.execute(
+                "CREATE TRIGGER refuse BEFORE INSERT ON registry_externalidentifier"
+                " BEGIN SELECT RAISE(ABORT, 'full'); END"
+            )
+        else:
+            cursor.execute(
+                "CREATE FUNCTION refuse() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'full'; END $$ LANGUAGE plpgsql"
+            )
+            cursor.execute(
+                "CREATE TRIGGER refuse BEFORE INSERT ON registry_externalidentifier EXECUTE FUNCTION refuse()"
+            )
+    r = client.post("/import/", {"confirm": "1"})
+    page = b"".join(r.streaming_content).decode()
+    assert "The import stopped on an unexpected error, and nothing was imported." in page
+    assert page.rstrip().endswith("</html>")
+    assert not Organisation.objects.filter(name="Brixton Cycles").exists()

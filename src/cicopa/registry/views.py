@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 from typing import Any
 
 from django.contrib import messages
@@ -39,6 +40,8 @@ FACET_TITLES = {
     "membership_type": gettext_lazy("membership type"),
     "legal_form": gettext_lazy("legal form"),
 }
+
+logger = logging.getLogger(__name__)
 
 
 def _filters_or_errors(request: HttpRequest) -> tuple[queries.DirectoryFilters, dict[str, list[str]]]:
@@ -405,13 +408,17 @@ def _import_progress(request: HttpRequest, steps: Any, rows: int) -> Any:
     head, tail = render_to_string("registry/import_running.html", {"rows": rows}, request).split("<!--progress-->")
     yield head
     total = max(1, 2 * rows)
-    report = None
-    for step in steps:
-        if isinstance(step, importing.ImportReport):
-            report = step
-            continue
-        done = step.rows if step.phase == "checked" else rows + step.rows
-        context = {"done": done, "total": total, "step": step}
-        yield render_to_string("registry/_import_step.html", context, request)
-    yield render_to_string("registry/_import_result.html", {"report": report}, request)
+    report, failed = None, False
+    try:
+        for step in steps:
+            if isinstance(step, importing.ImportReport):
+                report = step
+                continue
+            done = step.rows if step.phase == "checked" else rows + step.rows
+            context = {"done": done, "total": total, "step": step}
+            yield render_to_string("registry/_import_step.html", context, request)
+    except Exception:  # the page has begun: say what happened rather than stop mid-way without a word
+        logger.exception("import of %s failed", getattr(request.user, "username", "?"))
+        failed = True
+    yield render_to_string("registry/_import_result.html", {"report": report, "failed": failed}, request)
     yield tail
