@@ -105,6 +105,9 @@ def main() -> None:
         ("one word", {"q": "joinery"}),
         ("very common word", {"q": "cooperativa"}),
         ("whole directory", {}),
+        # a filter in use is counted without it too (the other values stay in view): one more query each
+        ("word + a country", {"q": "joinery", "country": "FR"}),
+        ("country + sector", {"country": "FR", "sector": "construction"}),
     ):
         filters = queries.parse_filters(params)
         t = timed(lambda f=filters: queries.directory_facets(f), max(3, args.repeat // 5))
