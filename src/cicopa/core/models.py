@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Collection
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -11,6 +12,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from cicopa.core.i18n import TranslatedName
+from cicopa.core.text import fold
 from cicopa.core.validators import control_character_message
 
 
@@ -99,6 +101,13 @@ class Country(TranslatedName):
         ordering = ["name_en"]
         verbose_name = _("country")
         verbose_name_plural = _("countries")
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        for lang in ("en", "fr", "es"):
+            setattr(self, f"sort_{lang}", fold(getattr(self, f"name_{lang}")))
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "sort_en", "sort_fr", "sort_es"}
+        super().save(*args, **kwargs)
 
 
 class Sector(TranslatedName):
