@@ -11,7 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Avg, Count, F, IntegerField, Prefetch, Q, QuerySet
+from django.db.models import Avg, CharField, Count, F, IntegerField, Prefetch, Q, QuerySet
 from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -539,8 +539,8 @@ def _entries_about(org: Organisation) -> QuerySet[AuditEntry]:
     """The audit entries of the organisation and of its memberships (as member or as parent), offices and
     editing rights, withdrawn ones included."""
 
-    def ids(qs: QuerySet[Any]) -> list[str]:
-        return [str(pk) for pk in qs.values_list("pk", flat=True)]
+    def ids(qs: QuerySet[Any]) -> QuerySet[Any]:  # a subquery: a federation may have more members than
+        return qs.annotate(text_id=Cast("pk", CharField())).values("text_id")  # SQL takes parameters
 
     return (
         AuditEntry.objects.filter(
