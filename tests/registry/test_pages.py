@@ -1,5 +1,6 @@
 import csv
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -302,6 +303,12 @@ def test_history_shows_what_happened_to_memberships_officers_and_editing_rights(
         "dave — Editor",
     ):
         assert seen in html, seen
+    changes = re.sub(r"\s+", " ", html)
+    assert (
+        "<dt>Role</dt> <dd> President" in changes
+        and '<del><span class="visually-hidden">was: </span>Active</del>' in changes
+    )
+    assert "Suspended</ins>" in changes and "president</dd>" not in changes  # codes shown by their names
     # the parent's history shows the membership too, not the member's officers
     html = client.get("/organisations/cg-scop/history/").content.decode()
     assert "Membership status changed" in html and "Léa Martin" not in html

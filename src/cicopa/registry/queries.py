@@ -25,10 +25,12 @@ from cicopa.registry import permissions, ranking
 from cicopa.registry.models import (
     CURRENT_MEMBERSHIP,
     MEMBER_STATUSES,
+    AccessRole,
     Membership,
     MembershipEvent,
     MembershipStatus,
     Office,
+    OfficeRole,
     Organisation,
     OrganisationAccess,
     OrganisationKind,
@@ -569,7 +571,8 @@ def code_names() -> dict[str, dict[str, str]]:
         "legal_form_id": dict(LegalForm.objects.values_list("code", name_field())),
         "sectors": dict(Sector.objects.values_list("code", name_field())),
         "kind": {str(k): str(v) for k, v in OrganisationKind.choices},
-        "status": {str(k): str(v) for k, v in OrganisationStatus.choices},
+        "status": {str(k): str(v) for k, v in (*MembershipStatus.choices, *OrganisationStatus.choices)},
+        "role": {str(k): str(v) for k, v in (*OfficeRole.choices, *AccessRole.choices)},
     }
 
 
