@@ -187,3 +187,24 @@ def test_the_migration_refolds_what_was_indexed_before(federation, alice):
     assert names({"q": "da nang"}) == []
     import_module("cicopa.registry.migrations.0010_fold_undecomposed_letters").refold(apps, None)
     assert names({"q": "da nang"}) == ["Đà Nẵng Weavers"]
+
+
+def test_names_sort_in_the_readers_alphabet_not_by_their_characters(federation, alice):
+    from cicopa.registry import services
+
+    fr = federation["menuiserie"].country
+    for name in ("Zeta Scop", "École coopérative", "Dock Scop", "ébénisterie du Rhône"):
+        services.organisation_create(actor=alice, data={"name": name, "country": fr})
+    in_order = names({"country": "FR", "kind": "cooperative", "sort": "name"})
+    assert in_order == [
+        "Dock Scop",
+        "ébénisterie du Rhône",
+        "École coopérative",
+        "Menuiserie Coopérative de Lyon",
+        "Zeta Scop",
+    ]
+    assert names({"country": "FR", "kind": "cooperative", "sort": "-name"}) == in_order[::-1]
+    services.organisation_update(
+        actor=alice, organisation=Organisation.objects.get(name="Zeta Scop"), data={"name": "Atelier"}
+    )
+    assert names({"country": "FR", "kind": "cooperative", "sort": "name"})[0] == "Atelier"

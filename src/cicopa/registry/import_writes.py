@@ -11,6 +11,7 @@ from django.db import connection
 
 from cicopa.core import audit
 from cicopa.core.db import insert_rows, now_value
+from cicopa.core.text import fold
 from cicopa.registry.import_rows import Row
 from cicopa.registry.models import ExternalIdentifier, Organisation, OrganisationStatus, search_columns
 from cicopa.registry.search import BulkIndex
@@ -90,7 +91,17 @@ TEXT_FIELDS = {
 DEFAULTS: dict[str, Any] = {**dict.fromkeys(FIELDS), **TEXT_FIELDS, "status": OrganisationStatus.ACTIVE}
 
 
-ORG_COLUMNS = (*FIELDS, "slug", "is_demo", "search_title", "search_body", "search_tags", "created_at", "updated_at")
+ORG_COLUMNS = (
+    *FIELDS,
+    "slug",
+    "is_demo",
+    "sort_name",
+    "search_title",
+    "search_body",
+    "search_tags",
+    "created_at",
+    "updated_at",
+)
 _dumps = json.JSONEncoder(ensure_ascii=False).encode
 _pick_fields = operator.itemgetter(*FIELDS)
 
@@ -114,6 +125,7 @@ def insert_new(rows: list[Row], scheme: str) -> list[tuple[Row, str]]:
                 *_pick_fields(rec),
                 slug,
                 False,
+                fold(rec["name"]),
                 *_search_columns(rec, r.sectors),
                 now,
                 now,
@@ -169,7 +181,7 @@ def update_known(rows: list[Row], existing: dict[str, int], scheme: str, index: 
     if not changed:
         return changes
     index.unindex([r.pk for r, _record in changed if r.pk is not None])
-    columns = [*FIELDS, "search_title", "search_body", "search_tags", "updated_at"]
+    columns = [*FIELDS, "sort_name", "search_title", "search_body", "search_tags", "updated_at"]
     sql = "UPDATE {table} SET {columns} WHERE id = %s".format(
         table=connection.ops.quote_name(Organisation._meta.db_table),
         columns=", ".join(f"{connection.ops.quote_name(c)} = %s" for c in columns),
@@ -178,7 +190,10 @@ def update_known(rows: list[Row], existing: dict[str, int], scheme: str, index: 
     with connection.cursor() as cursor:
         cursor.executemany(
             sql,
-            [(*_pick_fields(record), *_search_columns(record, r.sectors), now, r.pk) for r, record in changed],
+            [
+                (*_pick_fields(record), fold(record["name"]), *_search_columns(record, r.sectors), now, r.pk)
+                for r, record in changed
+            ],
         )
     through.objects.filter(organisation_id__in=[r.pk for r in resectored]).delete()
     insert_rows(

@@ -6,6 +6,7 @@ import datetime
 import functools
 import re
 from collections.abc import Iterable
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -15,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cicopa.core.models import Country, LegalForm, MembershipType, PlainTextModel, Sector
-from cicopa.core.text import search_text
+from cicopa.core.text import fold, search_text
 
 _NOT_TAG = re.compile(r"[^a-z0-9]")
 
@@ -143,17 +144,21 @@ class Organisation(PlainTextModel):
     search_body = models.TextField(default="", editable=False)
     # Filter values as index terms (kind, status, country, sectors, ...): see search_tag().
     search_tags = models.TextField(default="", editable=False)
+    # The name folded, for alphabetical order as readers expect it: 'École' between 'Dock' and 'Ferme', not
+    # after 'Zeta' as the name's own characters would sort.
+    # Nullable: SQLite then adds the column without rebuilding the table and its search triggers.
+    sort_name = models.CharField(max_length=255, null=True, editable=False)  # noqa: DJ001
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        ordering = ["name"]
+        ordering = ["sort_name"]
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
         indexes = [
-            models.Index(fields=["name"]),
+            models.Index(fields=["sort_name"], name="registry_org_sort_name"),
             # the directory lists by name within a country (the whole directory uses the name index)
-            models.Index(fields=["country", "name"], name="registry_org_country_name"),
+            models.Index(fields=["country", "sort_name"], name="registry_org_country_sort"),
         ]
 
     def __str__(self) -> str:
@@ -162,8 +167,16 @@ class Organisation(PlainTextModel):
     def get_absolute_url(self) -> str:
         return reverse("registry:organisation", kwargs={"slug": self.slug})
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.sort_name = fold(self.name)
+        if kwargs.get("update_fields") is not None and "name" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "sort_name"}
+        super().save(*args, **kwargs)
+
     def refresh_search_text(self, sector_codes: Iterable[str]) -> None:
-        """Fill the columns the full-text index reads; `sector_codes` are the organisation's sectors."""
+        """Fill the columns the full-text index and the alphabetical order read; `sector_codes` are the
+        organisation's sectors."""
+        self.sort_name = fold(self.name)
         self.search_title, self.search_body, self.search_tags = search_columns(
             name=self.name,
             acronym=self.acronym,

@@ -41,12 +41,12 @@ from cicopa.registry.search import TextQuery, with_index
 
 SORTS: dict[str, tuple[str, ...] | None] = {
     "relevance": None,
-    "name": ("name", "id"),
-    "-name": ("-name", "-id"),
+    "name": ("sort_name", "id"),
+    "-name": ("-sort_name", "-id"),
     "country": None,  # by the country's name in the reader's language: see _order
-    "founded": ("founded", "name", "id"),
-    "-founded": ("-founded", "name", "id"),
-    "-members": ("-members_count", "name", "id"),
+    "founded": ("founded", "sort_name", "id"),
+    "-founded": ("-founded", "sort_name", "id"),
+    "-members": ("-members_count", "sort_name", "id"),
     "-updated": ("-updated_at", "-id"),
 }
 MAX_PAGE_SIZE = 100
@@ -200,8 +200,8 @@ class DirectoryPage:
 
 def _order(sort: str) -> tuple[str, ...]:
     if sort == "country":
-        return (f"country__{sort_field()}", "name", "id")
-    return SORTS.get(sort) or ("name", "id")
+        return (f"country__{sort_field()}", "sort_name", "id")
+    return SORTS.get(sort) or ("sort_name", "id")
 
 
 def search_directory(filters: DirectoryFilters) -> DirectoryPage:
@@ -368,7 +368,7 @@ def organisation_profile(slug: str) -> Organisation:
         Organisation.objects.prefetch_related(
             Prefetch(
                 "memberships",
-                queryset=Membership.objects.select_related("parent", "parent__country").order_by("parent__name"),
+                queryset=Membership.objects.select_related("parent", "parent__country").order_by("parent__sort_name"),
             ),
             "identifiers",
         )
@@ -388,7 +388,7 @@ def members_of(organisation: Organisation, limit: int = 50) -> tuple[list[Member
     qs = (
         Membership.objects.filter(parent=organisation, status__in=MEMBER_STATUSES)
         .select_related("member", "member__country")
-        .order_by("member__name")
+        .order_by("member__sort_name")
     )
     return list(qs[:limit]), qs.count()
 
@@ -425,7 +425,7 @@ def memberships_of(
     items = list(
         qs.select_related("member", "member__country")
         .prefetch_related(Prefetch("events", queryset=MembershipEvent.objects.order_by("-date", "-id")))
-        .order_by("member__name", "id")[(page - 1) * per_page : page * per_page]
+        .order_by("member__sort_name", "id")[(page - 1) * per_page : page * per_page]
     )
     return MembershipPage(items, counts, page, pages)
 
@@ -449,7 +449,7 @@ def member_organisations_by_country(federation: Organisation) -> list[tuple[Coun
     members = list(
         Organisation.objects.filter(memberships__parent=federation, memberships__status__in=MEMBER_STATUSES)
         .select_related("country")
-        .order_by(f"country__{sort_field()}", "name")
+        .order_by(f"country__{sort_field()}", "sort_name")
     )
     grouped: dict[str | None, list[Organisation]] = {}
     countries: dict[str | None, Country | None] = {}

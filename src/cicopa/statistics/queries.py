@@ -315,7 +315,7 @@ def reporters_by_country() -> list[CountryReporters]:
         .filter(statistical_returns__isnull=False, country__isnull=False)
         .annotate(returns=Count("statistical_returns"))
         .select_related("country")
-        .order_by("name")
+        .order_by("sort_name")
     )
     by_country: dict[str, list[Any]] = {}
     for org in reporting:

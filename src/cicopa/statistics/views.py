@@ -278,10 +278,10 @@ def tidy_csv(request: HttpRequest) -> HttpResponse:
 def _reporters(user: Any) -> list[Organisation]:
     """The organisations `user` may start a return for."""
     if is_secretariat(user):
-        return list(Organisation.objects.filter(kind=OrganisationKind.MEMBER_ORGANISATION).order_by("name"))
+        return list(Organisation.objects.filter(kind=OrganisationKind.MEMBER_ORGANISATION).order_by("sort_name"))
     ids = OrganisationAccess.objects.filter(user=user).values("organisation_id")
     kinds = (OrganisationKind.MEMBER_ORGANISATION, OrganisationKind.COOPERATIVE)
-    return list(Organisation.objects.filter(id__in=ids, kind__in=kinds).order_by("name"))
+    return list(Organisation.objects.filter(id__in=ids, kind__in=kinds).order_by("sort_name"))
 
 
 @login_required
@@ -304,7 +304,7 @@ def returns(request: HttpRequest) -> HttpResponse:
         "statistics/returns.html",
         {
             "form": form,
-            "returns": qs.order_by("status", "-year", "reporter__name")[:500],
+            "returns": qs.order_by("status", "-year", "reporter__sort_name")[:500],
             "is_secretariat": is_secretariat(request.user),
         },
     )
