@@ -182,9 +182,9 @@ def check_lines(
         # an unknown figure cannot be an estimate: only known figures keep the flag
         line["estimated_mask"] = estimated_mask([e for e in estimated if line.get(e) is not None])
         line["explanation"] = str(raw.get("explanation") or "")[:500]
-        for field in ("source", "explanation"):
+        for field, label in (("source", _("source")), ("explanation", _("explanation of large changes"))):
             if message := control_character_message(line[field]):
-                errors.setdefault(where, []).append(f"{field}: {message}")
+                errors.setdefault(where, []).append(f"{label}: {message}")
         before = previous.get((sector, mtype))
         if before is not None:
             for field, _label in COUNT_MEASURES:
