@@ -11,15 +11,14 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Avg, CharField, Count, F, IntegerField, Prefetch, Q, QuerySet
+from django.db.models import Avg, Count, F, IntegerField, Prefetch, Q, QuerySet
 from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
 from cicopa.core import params as query_params
 from cicopa.core.i18n import name_field, sort_field
-from cicopa.core.models import AuditEntry, Country, LegalForm, MembershipType, Region, Sector, in_region
+from cicopa.core.models import Country, LegalForm, MembershipType, Region, Sector, in_region
 from cicopa.core.text import fold
 from cicopa.registry import permissions, ranking
 from cicopa.registry.models import (
@@ -32,7 +31,6 @@ from cicopa.registry.models import (
     Office,
     OfficeRole,
     Organisation,
-    OrganisationAccess,
     OrganisationKind,
     OrganisationStatus,
     search_tag,
@@ -480,89 +478,6 @@ def export_rows_with_memberships(filters: DirectoryFilters) -> Any:
     )
 
 
-@dataclass(frozen=True)
-class FieldChange:
-    """One field of an audit entry, ready to show: its label and its old and new values as text."""
-
-    label: str
-    old: str  # "" shows as "empty"
-    new: str
-    pair: bool  # False: a single value (an identifier, a note), or the values an organisation started with
-
-
-@dataclass(frozen=True)
-class HistoryEntry:
-    when: Any
-    who: str
-    action: str
-    changes: list[FieldChange]
-    subject: str = ""  # what the entry is about when not the organisation itself: a membership, an office, ...
-
-
-def _action_labels() -> dict[str, str]:
-    return {
-        "organisation.create": pgettext("what happened to an organisation", "Created"),
-        "organisation.update": pgettext("what happened to an organisation", "Edited"),
-        "organisation.import": pgettext("what happened to an organisation", "Imported from a file"),
-        "demo.generate": pgettext("what happened to an organisation", "Demo co-operatives generated"),
-        "demo.statistics": pgettext("what happened to an organisation", "Demo statistical returns loaded"),
-        "membership.create": pgettext("what happened to an organisation", "Membership recorded"),
-        "membership.status": pgettext("what happened to an organisation", "Membership status changed"),
-        "office.assign": pgettext("what happened to an organisation", "Officer recorded"),
-        "office.end": pgettext("what happened to an organisation", "Officer's term ended"),
-        "access.grant": pgettext("what happened to an organisation", "Editing rights given"),
-        "access.revoke": pgettext("what happened to an organisation", "Editing rights withdrawn"),
-    }
-
-
-def _field_labels() -> dict[str, str]:
-    labels: dict[str, str] = {
-        str(f.name): str(f.verbose_name) for f in Organisation._meta.get_fields() if hasattr(f, "verbose_name")
-    }
-    labels |= {f"{name}_id": labels[name] for name in ("country", "membership_type", "legal_form")}
-    labels |= {
-        "identifier": _("identifier in the imported file"),
-        "sectors": _("sectors"),
-        "cooperatives": _("co-operatives"),
-        "returns": _("returns"),
-        "role": _("role"),
-        "start": _("start"),
-        "end": _("end"),
-        "note": _("note"),
-    }
-    return labels
-
-
-# Kept in an entry to find it, and shown by its subject already.
-_FOUND_BY = ("user", "organisation")
-
-
-def _entries_about(org: Organisation) -> QuerySet[AuditEntry]:
-    """The audit entries of the organisation and of its memberships (as member or as parent), offices and
-    editing rights, withdrawn ones included."""
-
-    def ids(qs: QuerySet[Any]) -> QuerySet[Any]:  # a subquery: a federation may have more members than
-        return qs.annotate(text_id=Cast("pk", CharField())).values("text_id")  # SQL takes parameters
-
-    return (
-        AuditEntry.objects.filter(
-            Q(object_type="registry.organisation", object_id=str(org.pk))
-            | Q(
-                object_type="registry.membership",
-                object_id__in=ids(Membership.objects.filter(Q(member=org) | Q(parent=org))),
-            )
-            | Q(object_type="registry.office", object_id__in=ids(Office.objects.filter(organisation=org)))
-            | Q(
-                object_type="registry.organisationaccess",
-                object_id__in=ids(OrganisationAccess.objects.filter(organisation=org)),
-            )
-            | Q(object_type="registry.organisationaccess", changes__organisation=org.pk)
-        )
-        .select_related("actor")
-        .order_by("-created_at", "-id")
-    )
-
-
 def code_names() -> dict[str, dict[str, str]]:
     """Names, in the reader's language, of the codes an organisation's fields hold, by field."""
     return {
@@ -574,42 +489,3 @@ def code_names() -> dict[str, dict[str, str]]:
         "status": {str(k): str(v) for k, v in (*MembershipStatus.choices, *OrganisationStatus.choices)},
         "role": {str(k): str(v) for k, v in (*OfficeRole.choices, *AccessRole.choices)},
     }
-
-
-def organisation_history(org: Organisation, *, limit: int = 500) -> list[HistoryEntry]:
-    """The organisation's audit entries, newest first, with field labels and values in the reader's language."""
-    names = code_names()
-    labels, actions = _field_labels(), _action_labels()
-
-    def show(field: str, value: Any) -> str:
-        if value is None:
-            return ""
-        if isinstance(value, bool):
-            return _("yes") if value else _("no")
-        if isinstance(value, list):
-            return ", ".join(show(field, v) for v in value)
-        return names.get(field, {}).get(str(value), str(value))
-
-    out = []
-    for entry in _entries_about(org)[:limit]:
-        changes = entry.changes if isinstance(entry.changes, dict) else {}
-        about_org = entry.object_type == "registry.organisation"
-        if not about_org:
-            changes = {k: v for k, v in changes.items() if k not in _FOUND_BY}
-        pairs = {k: v for k, v in changes.items() if isinstance(v, list) and len(v) == 2}
-        started = bool(pairs) and all(old is None for old, _new in pairs.values())
-        rows = []
-        for field, change in changes.items():
-            label = labels.get(str(field), str(field))
-            if field in pairs:
-                old, new = change
-                if show(field, old) == show(field, new) == "":
-                    continue
-                rows.append(FieldChange(label, show(field, old), show(field, new), pair=not started))
-            else:
-                rows.append(FieldChange(label, "", show(field, change), pair=False))
-        action = actions.get(entry.action, entry.action)
-        out.append(
-            HistoryEntry(entry.created_at, entry.actor_label, action, rows, "" if about_org else entry.object_repr)
-        )
-    return out

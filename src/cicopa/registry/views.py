@@ -25,7 +25,7 @@ from cicopa.core.errors import form_errors
 from cicopa.core.i18n import by_name, sort_field
 from cicopa.core.models import Country, LegalForm, MembershipType, Region, Sector
 from cicopa.core.roles import is_secretariat
-from cicopa.registry import importing, permissions, queries, representations, services
+from cicopa.registry import history, importing, permissions, queries, representations, services
 from cicopa.registry.forms import (
     ImportForm,
     OrganisationForm,
@@ -283,7 +283,7 @@ def organisation_history(request: HttpRequest, slug: str) -> HttpResponse:
     org = get_object_or_404(Organisation, slug=slug)
     if not is_secretariat(request.user):
         raise PermissionDenied
-    return render(request, "registry/history.html", {"org": org, "entries": queries.organisation_history(org)})
+    return render(request, "registry/history.html", {"org": org, "entries": history.organisation_history(org)})
 
 
 @require_GET
