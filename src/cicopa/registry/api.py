@@ -70,20 +70,13 @@ def list_organisations(request: HttpRequest, params: Query[DirectoryQuery]) -> d
 
 @router.get("/organisations/{slug}", summary="One organisation", auth=None)
 def get_organisation(request: HttpRequest, slug: str) -> dict[str, Any]:
-    return representations.organisation_detail(_profile(slug))
+    return representations.organisation_detail(_organisation(slug, profile=True))
 
 
-def _organisation(slug: str) -> Organisation:
+def _organisation(slug: str, *, profile: bool = False) -> Organisation:
+    """The organisation of a slug (with its profile's relations if asked), or a 404 that names the slug."""
     try:
-        return Organisation.objects.get(slug=slug)
-    except Organisation.DoesNotExist:
-        raise HttpError(404, _("No organisation has the slug %(slug)s.") % {"slug": slug}) from None
-
-
-def _profile(slug: str) -> Organisation:
-    """The organisation of a slug with its profile's relations, or a 404 that names the slug."""
-    try:
-        return queries.organisation_profile(slug)
+        return queries.organisation_profile(slug) if profile else Organisation.objects.get(slug=slug)
     except Organisation.DoesNotExist:
         raise HttpError(404, _("No organisation has the slug %(slug)s.") % {"slug": slug}) from None
 
@@ -159,12 +152,12 @@ def update_organisation(request: HttpRequest, slug: str, payload: OrganisationIn
 
 @router.get("/organisations/{slug}/jsonld", summary="schema.org / W3C ORG JSON-LD", auth=None)
 def organisation_jsonld(request: HttpRequest, slug: str) -> dict[str, Any]:
-    return representations.jsonld(_profile(slug))
+    return representations.jsonld(_organisation(slug, profile=True))
 
 
 @router.get("/organisations/{slug}/murmurations", summary="Murmurations profile", auth=None)
 def organisation_murmurations(request: HttpRequest, slug: str) -> dict[str, Any]:
-    return representations.murmurations(_profile(slug))
+    return representations.murmurations(_organisation(slug, profile=True))
 
 
 @router.get("/organisations/{slug}/offices", summary="Officers, current and past", auth=None)
