@@ -334,3 +334,47 @@ def test_pages_sorted_by_best_match_end_where_the_ranking_does(client, federatio
     assert r.status_code == 422 and "up to page 2" in r.json()["detail"]["page"][0]
     by_name = client.get("/api/v1/organisations", {"q": "coop", "page_size": 1, "page": 3, "sort": "name"})
     assert by_name.status_code == 200 and len(by_name.json()["results"]) == 1
+
+
+def test_an_officer_cannot_revive_a_link_to_take_over_a_cooperative(client, federation, alice, bob, token_for):
+    """A withdrawn or applicant link brought back to active is judged like a new link: the co-operative has since
+    joined another federation (or has its own editors, or is abroad), so only the secretariat may do it."""
+    from cicopa.registry import services
+    from cicopa.registry.models import Membership, MembershipStatus
+
+    taxi, coceta, cgscop = federation["taxi"], federation["coceta"], federation["cgscop"]
+    # an old link of COCETA's co-operative to the French federation, long withdrawn
+    old = services.membership_create(actor=alice, member=taxi, parent=cgscop, status=MembershipStatus.WITHDRAWN)
+    # and an application of another co-operative that, since, got its own editor
+    imprimerie = services.organisation_create(actor=alice, data={"name": "Imprimerie", "slug": "imprimerie"})
+    application = services.membership_create(actor=bob, member=imprimerie, parent=cgscop)
+    services.access_invite(actor=alice, organisation=imprimerie, email="ed@example.org")
+
+    for membership, status in ((old, "active"), (old, "applicant"), (old, "suspended"), (application, "active")):
+        r = client.patch(
+            f"/api/v1/memberships/{membership.pk}",
+            json.dumps({"status": status}),
+            content_type="application/json",
+            **token_for(bob),
+        )
+        assert r.status_code == 403, (membership, status, r.content)
+        assert "only the secretariat can make it a member" in r.json()["detail"]
+    assert Membership.objects.get(pk=old.pk).status == MembershipStatus.WITHDRAWN
+    assert Membership.objects.get(pk=application.pk).status == MembershipStatus.APPLICANT
+    assert not Membership.objects.filter(member=taxi, parent=cgscop, status="active").exists()
+    assert Membership.objects.filter(member=taxi, parent=coceta, status="active").exists()
+    # what an officer may still do on its own links, and the secretariat on any
+    r = client.patch(
+        f"/api/v1/memberships/{application.pk}",
+        json.dumps({"status": "withdrawn"}),
+        content_type="application/json",
+        **token_for(bob),
+    )
+    assert r.status_code == 200
+    r = client.patch(
+        f"/api/v1/memberships/{old.pk}",
+        json.dumps({"status": "active"}),
+        content_type="application/json",
+        **token_for(alice),
+    )
+    assert r.status_code == 200 and r.json()["status"] == "active"

@@ -62,19 +62,23 @@ def can_manage_membership(user: Any, *, parent: Organisation) -> bool:
     return is_secretariat(user) or parent.pk in officer_organisation_ids(user)
 
 
-def addable_members(user: Any, *, parent: Organisation) -> QuerySet[Organisation]:
+def addable_members(user: Any, *, parent: Organisation, membership: Membership | None = None) -> QuerySet[Organisation]:
     """Organisations `user` may link to `parent` as members. The secretariat links any organisation to any
     other. A federation's officers link only co-operatives (and other associative enterprises) that nobody
     answers for yet: no current membership elsewhere (applications included) and no people of their own with
     access; and, for a national federation, only those of its country (or of none yet). Otherwise linking
-    would hand them another federation's member, or a co-operative abroad."""
+    would hand them another federation's member, or a co-operative abroad. With `membership` (an existing link
+    to `parent` being brought back to life), that link itself does not count as a claim."""
     if is_secretariat(user):
         return Organisation.objects.all()
     if not can_manage_membership(user, parent=parent):
         return Organisation.objects.none()
+    claims = Membership.objects.filter(status__in=CURRENT_MEMBERSHIP)
+    if membership is not None:
+        claims = claims.exclude(pk=membership.pk)
     unclaimed = (
         Organisation.objects.filter(kind__in=(OrganisationKind.COOPERATIVE, OrganisationKind.OTHER))
-        .exclude(pk__in=Membership.objects.filter(status__in=CURRENT_MEMBERSHIP).values("member_id"))
+        .exclude(pk__in=claims.values("member_id"))
         .exclude(pk__in=OrganisationAccess.objects.values("organisation_id"))
     )
     if parent.country_id is None:
@@ -84,6 +88,22 @@ def addable_members(user: Any, *, parent: Organisation) -> QuerySet[Organisation
 
 def can_add_member(user: Any, *, parent: Organisation, member: Organisation) -> bool:
     return addable_members(user, parent=parent).filter(pk=member.pk).exists()
+
+
+def can_set_membership_status(user: Any, *, membership: Membership, status: str) -> bool:
+    """A change of status that brings a link back to life (a withdrawn, expelled or applicant member made
+    active, or a former member made an applicant again) is judged like a new link: otherwise an officer could
+    revive an old link to a co-operative that has since joined another federation or has its own people. Other
+    changes (suspending, withdrawing, expelling) only need the right to manage the parent's members."""
+    if not can_manage_membership(user, parent=membership.parent):
+        return False
+    gains_rights = status in MEMBER_STATUSES and membership.status not in MEMBER_STATUSES
+    claims_again = status in CURRENT_MEMBERSHIP and membership.status not in CURRENT_MEMBERSHIP
+    if not (gains_rights or claims_again):
+        return True
+    return (
+        addable_members(user, parent=membership.parent, membership=membership).filter(pk=membership.member_id).exists()
+    )
 
 
 def can_manage_offices(user: Any, organisation: Organisation) -> bool:

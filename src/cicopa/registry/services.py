@@ -260,7 +260,15 @@ def membership_set_status(
         raise PermissionDenied(_("You may not manage the members of %(parent)s.") % {"parent": membership.parent})
     if status not in MembershipStatus.values:
         raise ValidationError({"status": _("Unknown membership status: %(status)s") % {"status": status}})
-    m = Membership.objects.select_for_update().get(pk=membership.pk)
+    m = Membership.objects.select_for_update().select_related("member", "parent").get(pk=membership.pk)
+    if not permissions.can_set_membership_status(actor, membership=m, status=status):
+        raise PermissionDenied(
+            _(
+                "%(member)s now belongs to another federation, has its own editors or is in another country: only "
+                "the secretariat can make it a member of %(parent)s again."
+            )
+            % {"member": m.member, "parent": m.parent}
+        )
     if m.status == status:
         raise ValidationError(
             {"status": _("The membership is already %(status)s.") % {"status": m.get_status_display()}}
