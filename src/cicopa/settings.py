@@ -180,7 +180,9 @@ MEDIA_ROOT = DATA_DIR / "media"
 
 # Uploads: imports are read in memory up to this size and refused above it.
 CICOPA_MAX_UPLOAD_BYTES = env_int("CICOPA_MAX_UPLOAD_MB", 20) * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = CICOPA_MAX_UPLOAD_BYTES
+# A form or JSON body without files: the longest texts (a description of 10,000 characters, four bytes each at
+# most) fit many times over, a body of megabytes meant to bloat the database and its audit log does not.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = CICOPA_MAX_UPLOAD_BYTES
 
 EMAIL_BACKEND = env_str(

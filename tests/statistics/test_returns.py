@@ -40,6 +40,9 @@ def test_returned_with_comment_then_fixed_and_resubmitted(kenya, alice):
     services.return_submit(actor=kenya["wanjiru"], statistical_return=ret)
     with pytest.raises(ValidationError):
         services.return_send_back(actor=alice, statistical_return=ret, comment="  ")
+    with pytest.raises(ValidationError) as exc:
+        services.return_send_back(actor=alice, statistical_return=ret, comment="x" * 5_001)
+    assert "at most 5,000 characters (this one has 5,001)" in exc.value.message_dict["comment"][0]
     ret = services.return_send_back(actor=alice, statistical_return=ret, comment="12 looks like 120?")
     assert ret.status == ReturnStatus.RETURNED and ret.comment == "12 looks like 120?"
     services.return_save_lines(actor=kenya["wanjiru"], statistical_return=ret, lines=[line(cooperatives=120)])

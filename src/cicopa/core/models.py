@@ -13,13 +13,14 @@ from django.utils.translation import gettext_lazy as _
 
 from cicopa.core.i18n import TranslatedName
 from cicopa.core.text import fold
-from cicopa.core.validators import control_character_message
+from cicopa.core.validators import control_character_message, too_long_message
 
 
 class PlainTextModel(models.Model):
     """A model whose cleaning (services clean what they save) also refuses what no field here may hold: control
     characters in text (see validators.CONTROL_CHARACTER) and numbers that are not finite (NaN, infinity),
-    which slip past range checks since they compare false with everything."""
+    which slip past range checks since they compare false with everything; and text longer than its field's
+    stated limit (every text field of the platform has one, see core.checks)."""
 
     class Meta:
         abstract = True
@@ -34,6 +35,13 @@ class PlainTextModel(models.Model):
             if isinstance(field, models.CharField | models.TextField) and field.name not in (exclude or ()):
                 value = getattr(self, field.attname)
                 if isinstance(value, str) and (message := control_character_message(value)):
+                    errors.setdefault(field.name, []).append(ValidationError(message))
+                # Django leaves a TextField's max_length to forms; here it binds every way in (API, imports).
+                if (
+                    isinstance(field, models.TextField)
+                    and isinstance(value, str)
+                    and (message := too_long_message(value, field.max_length))
+                ):
                     errors.setdefault(field.name, []).append(ValidationError(message))
             elif isinstance(field, models.FloatField) and field.name not in (exclude or ()):
                 value = getattr(self, field.attname)

@@ -15,6 +15,7 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 # Characters no text of the platform holds: C0 controls other than tab, line feed and carriage return, and
@@ -32,6 +33,21 @@ def control_character_message(value: str) -> str | None:
         "code": f"{ord(found.group()):04X}",
         "position": found.start() + 1,
     }
+
+
+def too_long_message(value: str, limit: int | None) -> str | None:
+    """What is wrong with `value` if it is longer than `limit` characters, else None."""
+    if limit is None or len(value) <= limit:
+        return None
+    return _("has at most %(limit)s characters (this one has %(n)s)") % {
+        "limit": number_format(limit, force_grouping=True),
+        "n": number_format(len(value), force_grouping=True),
+    }
+
+
+def text_problem(value: str, limit: int | None) -> str | None:
+    """The first thing wrong with free text: its length, then any control character."""
+    return too_long_message(value, limit) or control_character_message(value)
 
 
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"

@@ -9,11 +9,15 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from cicopa.core.models import Country, LegalForm, MembershipType, Sector
-from cicopa.core.validators import is_email, is_url
-from cicopa.registry.models import ExternalIdentifier, OrganisationKind, OrganisationStatus
+from cicopa.core.validators import is_email, is_url, too_long_message
+from cicopa.registry.models import ExternalIdentifier, Organisation, OrganisationKind, OrganisationStatus
 
 FORMATS = ("cicopa", "essglobal")
 IDENTIFIER_LENGTH = ExternalIdentifier._meta.get_field("value").max_length or 120
+TEXT_FIELDS = ("name", "acronym", "description", "address", "city", "postcode", "phone", "fax", "email", "website")
+TEXT_LIMITS = {
+    f: getattr(Organisation._meta.get_field(f), "max_length", None) for f in (*TEXT_FIELDS, "legal_form_text")
+}
 
 ESSGLOBAL_COLUMNS = {
     "identifier": "Identifier",
@@ -278,6 +282,10 @@ def _common_checks(row: Row, cols: dict[str, str], lk: Lookups, cells: dict[str,
         row.error(cols["longitude"], "", _("give both latitude and longitude, or neither"))
     if v.get("email") and not is_email(v["email"]):
         row.error(cols["email"], cells.get(cols["email"], v["email"]), _("not a valid e-mail address"))
+    for field, column in cols.items():
+        value = v.get(field)
+        if isinstance(value, str) and (message := too_long_message(value, TEXT_LIMITS.get(field))):
+            row.error(column, value[:40] + "…", message)
     if v.get("website"):
         if "://" not in v["website"]:
             v["website"] = "http://" + v["website"]
@@ -326,13 +334,7 @@ def parse_essglobal(row: Row, cells: dict[str, str], lk: Lookups) -> None:
             row.error(c["membership_type"], bmt, _("unknown ESSGlobal base-membership-type code"))
     legal = cells.get(c["legal_form"], "")
     v["legal_form_id"], v["legal_form_text"] = _legal_form(legal, lk)
-    cols = {
-        "name": c["name"],
-        "country": c["country"],
-        "longitude": c["longitude"],
-        "email": c["email"],
-        "website": c["website"],
-    }
+    cols = {f: c[f] for f in ("name", "country", "longitude", "email", "website", "description", "address")}
     _common_checks(row, cols, lk, cells)
 
 
@@ -397,7 +399,7 @@ def parse_cicopa(row: Row, cells: dict[str, str], lk: Lookups) -> None:
         ("workers_count", 0, 2**31 - 1),
     ):
         v[col] = row.number_value(col, cells.get(col, ""), integer=True, low=low, high=high)
-    cols = {k: k for k in ("name", "country", "longitude", "email", "website")}
+    cols = {k: k for k in ("country", "longitude", *TEXT_FIELDS, "legal_form_text")}
     _common_checks(row, cols, lk, cells)
 
 

@@ -70,7 +70,7 @@ class Organisation(PlainTextModel):
     name = models.CharField(_("official name"), max_length=255)
     acronym = models.CharField(_("acronym"), max_length=40, blank=True)
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, max_length=10_000)
     country = models.ForeignKey(
         Country,
         null=True,
@@ -80,7 +80,7 @@ class Organisation(PlainTextModel):
         verbose_name=_("country"),
         related_name="organisations",
     )
-    address = models.TextField(_("address"), blank=True)
+    address = models.TextField(_("address"), blank=True, max_length=500)
     city = models.CharField(_("city"), max_length=120, blank=True)
     postcode = models.CharField(_("postcode"), max_length=20, blank=True)
     latitude = models.FloatField(

@@ -25,7 +25,7 @@ from cicopa.core import audit
 from cicopa.core.errors import PermissionDenied, ValidationError
 from cicopa.core.models import AuditEntry, Sector
 from cicopa.core.roles import is_secretariat
-from cicopa.core.validators import control_character_message
+from cicopa.core.validators import text_problem
 from cicopa.registry import permissions
 from cicopa.registry.models import (
     AccessRole,
@@ -228,15 +228,7 @@ def membership_create(
 
 def _check_note(note: str) -> None:
     """A membership event's note: what its column holds, as plain text."""
-    limit = MembershipEvent._meta.get_field("note").max_length or 300
-    if len(note) > limit:
-        raise ValidationError(
-            {
-                "note": _("A note has at most %(limit)s characters (this one has %(n)s).")
-                % {"limit": limit, "n": len(note)}
-            }
-        )
-    if message := control_character_message(note):
+    if message := text_problem(note, MembershipEvent._meta.get_field("note").max_length):
         raise ValidationError({"note": message})
 
 

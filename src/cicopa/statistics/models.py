@@ -55,7 +55,7 @@ class StatisticalReturn(models.Model):
     )
     year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(FIRST_YEAR)])
     status = models.CharField(_("status"), max_length=10, choices=ReturnStatus.choices, default=ReturnStatus.DRAFT)
-    comment = models.TextField(_("secretariat's comment"), blank=True)
+    comment = models.TextField(_("secretariat's comment"), blank=True, max_length=5_000)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -145,7 +145,7 @@ class ReturnVersion(models.Model):
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
     action = models.CharField(max_length=40)
     status = models.CharField(max_length=10, choices=ReturnStatus.choices)
-    comment = models.TextField(blank=True)
+    comment = models.TextField(blank=True, max_length=5_000)
     snapshot = models.JSONField()
 
     class Meta:

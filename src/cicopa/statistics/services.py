@@ -18,7 +18,7 @@ from cicopa.core.errors import PermissionDenied, ValidationError
 from cicopa.core.models import Country, MembershipType, Sector
 from cicopa.core.reference import currency_codes
 from cicopa.core.roles import is_authenticated, is_secretariat
-from cicopa.core.validators import control_character_message
+from cicopa.core.validators import control_character_message, text_problem
 from cicopa.registry.models import Organisation, OrganisationAccess, OrganisationKind
 from cicopa.statistics import aggregation
 from cicopa.statistics.models import (
@@ -303,7 +303,7 @@ def return_send_back(*, actor: Any, statistical_return: StatisticalReturn, comme
         raise PermissionDenied(_("Only the secretariat reviews returns."))
     if not comment.strip():
         raise ValidationError({"comment": _("Say what needs to change.")})
-    if message := control_character_message(comment):
+    if message := text_problem(comment.strip(), StatisticalReturn._meta.get_field("comment").max_length):
         raise ValidationError({"comment": message})
     return _transition(
         actor, statistical_return, (ReturnStatus.SUBMITTED,), ReturnStatus.RETURNED, _("returned"), comment.strip()

@@ -1,0 +1,35 @@
+"""System checks for rules every capability app keeps."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from django.apps import apps
+from django.core.checks import Error, register
+from django.db import models
+
+
+@register()
+def text_fields_have_limits(app_configs: Any = None, **kwargs: Any) -> list[Error]:
+    """Every free-text field people write has a stated size limit: without one, a single request can store
+    megabytes that every page, export and audit entry then carries. Django binds a TextField's max_length only
+    in forms; core.models.PlainTextModel binds it in services too."""
+    return [
+        Error(
+            f"{field.model._meta.label}.{field.name} is a TextField without max_length.",
+            hint="State the longest text the field takes.",
+            obj=field,
+            id="core.E001",
+        )
+        for config in app_configs or apps.get_app_configs()
+        if config.name.startswith("cicopa.")
+        for field in unbounded_text_fields(config.get_models())
+    ]
+
+
+def unbounded_text_fields(model_classes: Iterable[type[models.Model]]) -> Iterator[models.Field]:
+    for model in model_classes:
+        for field in model._meta.concrete_fields:
+            if isinstance(field, models.TextField) and field.editable and not field.max_length:
+                yield field
