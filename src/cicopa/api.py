@@ -10,6 +10,7 @@ from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError
 from ninja.openapi.schema import OpenAPISchema
 
+from cicopa.core.errors import EditConflict
 from cicopa.registry.api import router as registry_router
 from cicopa.statistics.api import router as statistics_router
 
@@ -33,6 +34,7 @@ ERRORS = {
     401: "No token, or a token that is wrong or revoked",
     403: "The token's owner may not do this",
     404: "Nothing has this identifier",
+    412: "The record changed since the version named in If-Match: read it again",
     422: "Bad input: what is wrong, by field",
 }
 
@@ -62,6 +64,8 @@ def with_errors(schema: OpenAPISchema) -> OpenAPISchema:
                 codes.append(422)
             if operation.get("requestBody"):
                 codes.append(400)
+            if any(p["in"] == "header" and p["name"] == "If-Match" for p in parameters):
+                codes.append(412)
             for code in codes:
                 operation["responses"].setdefault(
                     code,
@@ -99,6 +103,13 @@ def not_authenticated(request: HttpRequest, exc: AuthenticationError) -> HttpRes
     message = _("Give a valid API token in the header Authorization: Bearer <token> (create one on your account page).")
     response = api.create_response(request, {"detail": message}, status=401)
     response["WWW-Authenticate"] = "Bearer"
+    return response
+
+
+@api.exception_handler(EditConflict)
+def edit_conflict(request: HttpRequest, exc: EditConflict) -> HttpResponse:
+    response = api.create_response(request, {"detail": exc.message}, status=412)
+    response["ETag"] = f'"{exc.current}"'
     return response
 
 

@@ -79,7 +79,7 @@ def test_openapi_document_says_which_errors_each_operation_gives(client, federat
     assert codes[("GET", "/api/v1/organisations")] == ["200", "422"]
     assert codes[("GET", "/api/v1/organisations/{slug}")] == ["200", "404"]
     assert codes[("GET", "/api/v1/countries")] == ["200"]
-    assert codes[("PATCH", "/api/v1/organisations/{slug}")] == ["200", "400", "401", "403", "404", "422"]
+    assert codes[("PATCH", "/api/v1/organisations/{slug}")] == ["200", "400", "401", "403", "404", "412", "422"]
     assert codes[("POST", "/api/v1/memberships")] == ["201", "400", "401", "403", "422"]
     error = paths["/api/v1/organisations/{slug}"]["get"]["responses"]["404"]["content"]["application/json"]
     assert error["schema"] == {"$ref": "#/components/schemas/Error"}

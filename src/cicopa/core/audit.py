@@ -12,7 +12,8 @@ from django.db import models
 from cicopa.core.models import AuditEntry
 
 
-def _plain(value: Any) -> Any:
+def plain(value: Any) -> Any:
+    """A value as a snapshot holds it."""
     if isinstance(value, models.Model):
         return str(value.pk)
     if isinstance(value, datetime.date | datetime.datetime | decimal.Decimal):
@@ -24,7 +25,7 @@ def _plain(value: Any) -> Any:
 
 def snapshot(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:
     """The values of `fields` on `obj`, in a form that fits a JSON column."""
-    return {f: _plain(getattr(obj, f)) for f in fields}
+    return {f: plain(getattr(obj, f)) for f in fields}
 
 
 def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[Any]]:

@@ -14,6 +14,16 @@ class PermissionDenied(DjangoPermissionDenied):
     """The acting user may not do this to this record."""
 
 
+class EditConflict(Exception):
+    """Someone else changed the record after the editor read it: saving would silently undo their changes.
+    `current` is the record's version now."""
+
+    def __init__(self, message: str, *, current: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.current = current
+
+
 def report_errors(request: HttpRequest, exc: ValidationError) -> None:
     """Every message of `exc` as an error message on the next page (for pages that redirect after a post)."""
     for errors in exc.message_dict.values():
@@ -28,4 +38,4 @@ def form_errors(form: Any, exc: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, error)
 
 
-__all__ = ["PermissionDenied", "ValidationError", "form_errors", "report_errors"]
+__all__ = ["EditConflict", "PermissionDenied", "ValidationError", "form_errors", "report_errors"]

@@ -6,14 +6,14 @@ import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
 from cicopa.core.api_auth import WRITE_AUTH
-from cicopa.core.api_input import JsonObject
+from cicopa.core.api_input import IF_MATCH, JsonObject, if_match
 from cicopa.core.i18n import sort_field
 from cicopa.core.models import Country, LegalForm, MembershipType, Region, Sector
 from cicopa.registry import queries, representations, services
@@ -69,8 +69,12 @@ def list_organisations(request: HttpRequest, params: Query[DirectoryQuery]) -> d
 
 
 @router.get("/organisations/{slug}", summary="One organisation", auth=None)
-def get_organisation(request: HttpRequest, slug: str) -> dict[str, Any]:
-    return representations.organisation_detail(_organisation(slug, profile=True))
+def get_organisation(request: HttpRequest, response: HttpResponse, slug: str) -> dict[str, Any]:
+    """The ETag header holds the organisation's version: send it back in If-Match with a PATCH so that a change
+    made meanwhile by someone else is not overwritten (412 instead)."""
+    org = _organisation(slug, profile=True)
+    response["ETag"] = f'"{services.organisation_version(org)}"'
+    return representations.organisation_detail(org)
 
 
 def _organisation(slug: str, *, profile: bool = False) -> Organisation:
@@ -142,12 +146,18 @@ def create_organisation(request: HttpRequest, payload: OrganisationIn) -> tuple[
 
 
 @router.patch("/organisations/{slug}", summary="Change an organisation", auth=WRITE_AUTH)
-def update_organisation(request: HttpRequest, slug: str, payload: OrganisationIn) -> dict[str, Any]:
+def update_organisation(
+    request: HttpRequest, response: HttpResponse, slug: str, payload: OrganisationIn, version: str | None = IF_MATCH
+) -> dict[str, Any]:
     org = _organisation(slug)
     if payload.parent is not None:
         raise ValidationError({"parent": _("Change memberships through /memberships.")})
-    org = services.organisation_update(actor=request.user, organisation=org, data=_service_data(payload))
-    return representations.organisation_detail(queries.organisation_profile(org.slug))
+    org = services.organisation_update(
+        actor=request.user, organisation=org, data=_service_data(payload), based_on=if_match(version)
+    )
+    org = queries.organisation_profile(org.slug)
+    response["ETag"] = f'"{services.organisation_version(org)}"'
+    return representations.organisation_detail(org)
 
 
 @router.get("/organisations/{slug}/jsonld", summary="schema.org / W3C ORG JSON-LD", auth=None)

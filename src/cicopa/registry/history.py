@@ -3,6 +3,7 @@ memberships, officers and editing rights, with labels and values in the reader's
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -69,6 +70,12 @@ def _field_labels() -> dict[str, str]:
     return labels
 
 
+def field_labels(fields: Iterable[str]) -> set[str]:
+    """The labels `field_changes` gives these fields."""
+    labels = _field_labels()
+    return {labels.get(f, f) for f in fields}
+
+
 # Kept in an entry to find it, and shown by its subject already.
 _FOUND_BY = ("user", "organisation")
 
@@ -99,10 +106,10 @@ def _entries_about(org: Organisation) -> QuerySet[AuditEntry]:
     )
 
 
-def organisation_history(org: Organisation, *, limit: int = 500) -> list[HistoryEntry]:
-    """The organisation's audit entries, newest first, with field labels and values in the reader's language."""
+def field_changes(changes: dict[str, Any]) -> list[FieldChange]:
+    """An audit diff ({field: [old, new]}, or {field: value}) as rows to show, in the reader's language."""
     names = code_names()
-    labels, actions = _field_labels(), _action_labels()
+    labels = _field_labels()
 
     def show(field: str, value: Any) -> str:
         if value is None:
@@ -113,26 +120,38 @@ def organisation_history(org: Organisation, *, limit: int = 500) -> list[History
             return ", ".join(show(field, v) for v in value)
         return names.get(field, {}).get(str(value), str(value))
 
+    pairs = {k: v for k, v in changes.items() if isinstance(v, list) and len(v) == 2}
+    started = bool(pairs) and all(old is None for old, _new in pairs.values())
+    rows = []
+    for field, change in changes.items():
+        label = labels.get(str(field), str(field))
+        if field in pairs:
+            old, new = change
+            if show(field, old) == show(field, new) == "":
+                continue
+            rows.append(FieldChange(label, show(field, old), show(field, new), pair=not started))
+        else:
+            rows.append(FieldChange(label, "", show(field, change), pair=False))
+    return rows
+
+
+def organisation_history(org: Organisation, *, limit: int = 500) -> list[HistoryEntry]:
+    """The organisation's audit entries, newest first, with field labels and values in the reader's language."""
+    actions = _action_labels()
     out = []
     for entry in _entries_about(org)[:limit]:
         changes = entry.changes if isinstance(entry.changes, dict) else {}
         about_org = entry.object_type == "registry.organisation"
         if not about_org:
             changes = {k: v for k, v in changes.items() if k not in _FOUND_BY}
-        pairs = {k: v for k, v in changes.items() if isinstance(v, list) and len(v) == 2}
-        started = bool(pairs) and all(old is None for old, _new in pairs.values())
-        rows = []
-        for field, change in changes.items():
-            label = labels.get(str(field), str(field))
-            if field in pairs:
-                old, new = change
-                if show(field, old) == show(field, new) == "":
-                    continue
-                rows.append(FieldChange(label, show(field, old), show(field, new), pair=not started))
-            else:
-                rows.append(FieldChange(label, "", show(field, change), pair=False))
         action = actions.get(entry.action, entry.action)
         out.append(
-            HistoryEntry(entry.created_at, entry.actor_label, action, rows, "" if about_org else entry.object_repr)
+            HistoryEntry(
+                entry.created_at,
+                entry.actor_label,
+                action,
+                field_changes(changes),
+                "" if about_org else entry.object_repr,
+            )
         )
     return out

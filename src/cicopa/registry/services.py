@@ -21,8 +21,8 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from cicopa.core import audit
-from cicopa.core.errors import PermissionDenied, ValidationError
+from cicopa.core import audit, versions
+from cicopa.core.errors import EditConflict, PermissionDenied, ValidationError
 from cicopa.core.models import AuditEntry, Sector
 from cicopa.core.roles import is_secretariat
 from cicopa.core.validators import text_problem
@@ -85,6 +85,15 @@ def _snapshot(org: Organisation) -> dict[str, Any]:
     )
     data["sectors"] = sorted(org.sectors.values_list("code", flat=True)) if org.pk else []
     return data
+
+
+def organisation_snapshot(org: Organisation) -> dict[str, Any]:
+    """The profile as the audit log records it: what an editor reads, and what a conflict compares."""
+    return _snapshot(org)
+
+
+def organisation_version(org: Organisation) -> str:
+    return versions.version(_snapshot(org))
 
 
 def _apply(org: Organisation, data: Mapping[str, Any], allowed: Iterable[str]) -> None:
@@ -158,12 +167,21 @@ def organisation_create(
 
 
 @transaction.atomic
-def organisation_update(*, actor: Any, organisation: Organisation, data: Mapping[str, Any]) -> Organisation:
-    """Change an organisation's profile. Only the fields in `data` change."""
+def organisation_update(
+    *, actor: Any, organisation: Organisation, data: Mapping[str, Any], based_on: str | None = None
+) -> Organisation:
+    """Change an organisation's profile. Only the fields in `data` change. With `based_on` (the version the
+    editor read, see organisation_version), a profile changed since by someone else is not overwritten:
+    EditConflict instead."""
     if not permissions.can_edit_organisation(actor, organisation):
         raise PermissionDenied(_("You may not edit this organisation."))
     org = Organisation.objects.select_for_update().get(pk=organisation.pk)
     before = _snapshot(org)
+    if based_on is not None and based_on != versions.version(before):
+        raise EditConflict(
+            _("Someone else changed this organisation after you opened it; your changes were not saved."),
+            current=versions.version(before),
+        )
     allowed = (*PROFILE_FIELDS, *SECRETARIAT_FIELDS) if is_secretariat(actor) else PROFILE_FIELDS
     _apply(org, data, allowed)
     if "name" in data and not (data.get("name") or "").strip():

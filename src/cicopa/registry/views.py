@@ -20,8 +20,8 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
-from cicopa.core import exports, uploads, worldmap
-from cicopa.core.errors import form_errors
+from cicopa.core import audit, exports, uploads, versions, worldmap
+from cicopa.core.errors import EditConflict, form_errors
 from cicopa.core.i18n import by_name, sort_field
 from cicopa.core.models import Country, LegalForm, MembershipType, Region, Sector
 from cicopa.core.roles import is_secretariat
@@ -241,15 +241,61 @@ def organisation_edit(request: HttpRequest, slug: str) -> HttpResponse:
         raise PermissionDenied
     secretariat = is_secretariat(request.user)
     form = OrganisationForm(request.POST or None, instance=org, secretariat=secretariat)
+    # The profile as the editor first saw it travels with the form, so that a save never undoes, unseen, what
+    # someone else saved meanwhile.
+    started = versions.editing_state(request.POST.get("editing_from")) if request.method == "POST" else None
+    started = started or services.organisation_snapshot(org)
+    conflict, changed_meanwhile, both_changed = "", None, set[str]()
     if request.method == "POST" and form.is_valid():
         try:
-            org = services.organisation_update(actor=request.user, organisation=org, data=form.cleaned_data)
+            org = services.organisation_update(
+                actor=request.user, organisation=org, data=form.cleaned_data, based_on=versions.version(started)
+            )
+        except EditConflict as exc:
+            conflict = exc.message
+            now = services.organisation_snapshot(Organisation.objects.get(pk=org.pk))
+            changed_meanwhile = history.field_changes(audit.diff(started, now))
+            form, both_changed = _merged_form(form, started, now, secretariat=secretariat)
+            started = now  # saving again, after seeing what changed, is a choice made knowingly
         except ValidationError as exc:
             form_errors(form, exc)
         else:
             messages.success(request, _("Your changes were saved."))
             return redirect(org)
-    return render(request, "registry/organisation_form.html", {"form": form, "org": org})
+    context = {
+        "form": form,
+        "org": org,
+        "editing_from": versions.editing_token(started),
+        "conflict": conflict,
+        "changed_meanwhile": changed_meanwhile,
+        "both_changed": both_changed,
+    }
+    return render(request, "registry/organisation_form.html", context)
+
+
+def _merged_form(
+    form: OrganisationForm, started: dict[str, Any], now: dict[str, Any], *, secretariat: bool
+) -> tuple[OrganisationForm, set[str]]:
+    """The form again after a conflict: a field someone else changed and this editor left alone takes its new
+    value; a field both changed keeps this editor's (the labels of those are returned, to say so)."""
+    data = form.data.copy()  # type: ignore[attr-defined]  # a bound form's QueryDict
+    both = set()
+    for name in form.fields:
+        key = f"{name}_id" if name in ("country", "membership_type", "legal_form") else name
+        if key not in now or started.get(key) == now[key]:
+            continue
+        mine = form.cleaned_data.get(name)
+        mine = sorted(s.code for s in mine or ()) if name == "sectors" else audit.plain(mine)
+        if (mine or None) != (started.get(key) or None):
+            both.add(key)
+            continue
+        value = now[key]
+        data.setlist(
+            name, [str(v) for v in value] if isinstance(value, list) else ["" if value is None else str(value)]
+        )
+    merged = OrganisationForm(data, instance=form.instance, secretariat=secretariat)
+    merged.is_valid()
+    return merged, history.field_labels(both)
 
 
 @login_required
