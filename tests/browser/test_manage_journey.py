@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_officer_manages_members_and_officers(page, accessible, federation, alice):
+def test_officer_manages_members_and_officers(page, accessible, federation, alice, mailoutbox):
     from cicopa.registry import services
 
     services.organisation_create(actor=alice, data={"name": "Imprimerie Coopérative de Grenoble"})
@@ -64,10 +64,25 @@ def test_officer_manages_members_and_officers(page, accessible, federation, alic
     page.get_by_role("link", name="Who can edit").click()
     accessible(page)
     page.get_by_role("textbox", name=re.compile("^E-mail address")).fill("gerante@menuiserie.example")
-    page.get_by_role("button", name="Give access").click()
-    expect(page.get_by_role("status")).to_contain_text("gerante@menuiserie.example can now act for this organisation")
-    expect(page.locator("table")).to_contain_text("gerante@menuiserie.example")
+    page.get_by_role("button", name="Send the invitation").click()
+    expect(page.get_by_role("status")).to_contain_text("An invitation is on its way to gerante@menuiserie.example")
+    expect(page.get_by_role("table", name="Invitations")).to_contain_text("Waiting for an answer")
     accessible(page)
+
+    # The manager opens the e-mail's link, chooses a password and can edit the profile.
+    link = re.search(r"https?://\S+(/invitations/\S+/)", mailoutbox[-1].body)[1]
+    page.context.clear_cookies()
+    page.goto(link)
+    accessible(page)
+    page.get_by_label("Choose a password").fill("a-long-pass-phrase-9")
+    page.get_by_label("The same password again").fill("a-long-pass-phrase-9")
+    page.get_by_role("button", name="Accept and open my account").click()
+    expect(page.get_by_role("status")).to_contain_text("You can now act for Menuiserie Coopérative de Lyon")
+    expect(page.get_by_role("link", name="Edit")).to_be_visible()
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill("bob")
+    page.get_by_label("Password").fill("bob-password-1")
+    page.get_by_role("button", name="Log in").click()
 
     response = page.goto("/organisations/coceta/members/")
     assert response.status == 403

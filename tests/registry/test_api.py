@@ -339,6 +339,8 @@ def test_pages_sorted_by_best_match_end_where_the_ranking_does(client, federatio
 def test_an_officer_cannot_revive_a_link_to_take_over_a_cooperative(client, federation, alice, bob, token_for):
     """A withdrawn or applicant link brought back to active is judged like a new link: the co-operative has since
     joined another federation (or has its own editors, or is abroad), so only the secretariat may do it."""
+    from django.contrib.auth import get_user_model
+
     from cicopa.registry import services
     from cicopa.registry.models import Membership, MembershipStatus
 
@@ -348,7 +350,8 @@ def test_an_officer_cannot_revive_a_link_to_take_over_a_cooperative(client, fede
     # and an application of another co-operative that, since, got its own editor
     imprimerie = services.organisation_create(actor=alice, data={"name": "Imprimerie", "slug": "imprimerie"})
     application = services.membership_create(actor=bob, member=imprimerie, parent=cgscop)
-    services.access_invite(actor=alice, organisation=imprimerie, email="ed@example.org")
+    editor = get_user_model().objects.create_user("ed", "ed@example.org")
+    services.access_grant(actor=alice, user=editor, organisation=imprimerie, role="editor")
 
     for membership, status in ((old, "active"), (old, "applicant"), (old, "suspended"), (application, "active")):
         r = client.patch(

@@ -4,9 +4,10 @@ may edit it. Every change goes through the registry's services, which check perm
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -16,13 +17,14 @@ from cicopa.core.roles import is_secretariat
 from cicopa.registry import permissions, queries, services
 from cicopa.registry.forms import (
     AccessInviteForm,
+    InvitationPasswordForm,
     MembershipAddForm,
     MembershipStatusForm,
     OfficeEndForm,
     OfficeForm,
     PersonForm,
 )
-from cicopa.registry.models import Membership, Office, Organisation, OrganisationAccess
+from cicopa.registry.models import AccessInvitation, Membership, Office, Organisation, OrganisationAccess
 
 
 @login_required
@@ -218,36 +220,77 @@ def organisation_access(request: HttpRequest, slug: str) -> HttpResponse:
                     request, _("%(user)s can no longer edit this organisation.") % {"user": access.user.get_username()}
                 )
                 return redirect(request.path)
+            if request.POST.get("action") == "withdraw":
+                invitation = get_object_or_404(AccessInvitation, pk=_posted_id(request, "invitation"), organisation=org)
+                services.invitation_withdraw(actor=request.user, invitation=invitation)
+                messages.success(request, _("The invitation to %(email)s was withdrawn.") % {"email": invitation.email})
+                return redirect(request.path)
             if form.is_valid():
-                email = form.cleaned_data["email"]
-                _access, opened = services.access_invite(
+                invitation = services.access_invite(
                     actor=request.user,
                     organisation=org,
-                    email=email,
+                    email=form.cleaned_data["email"],
                     role=form.cleaned_data["role"],
                 )
-                # Only the secretariat learns whether the address already had an account.
-                if opened and secretariat:
-                    message = _(
-                        "An account was opened for %(email)s; an e-mail with a link to choose a password is on its way."
+                messages.success(
+                    request,
+                    _(
+                        "An invitation is on its way to %(email)s. They will be able to act for this organisation "
+                        "once they accept it."
                     )
-                elif secretariat:
-                    message = _(
-                        "%(email)s already had an account and can now act for this organisation; "
-                        "they were told by e-mail."
-                    )
-                else:
-                    message = _(
-                        "%(email)s can now act for this organisation and was told by e-mail, with a link to choose "
-                        "a password if they have no account yet."
-                    )
-                messages.success(request, message % {"email": email})
+                    % {"email": invitation.email},
+                )
                 return redirect(request.path)
         except ValidationError as exc:
             form_errors(form, exc)
     people = (
         OrganisationAccess.objects.filter(organisation=org).select_related("user").order_by("role", "user__username")
     )
+    invitations = org.invitations.select_related("invited_by")[:100]
     return render(
-        request, "registry/access.html", {"org": org, "people": people, "form": form, "secretariat": secretariat}
+        request,
+        "registry/access.html",
+        {"org": org, "people": people, "invitations": invitations, "form": form, "secretariat": secretariat},
+    )
+
+
+def invitation(request: HttpRequest, token: str) -> HttpResponse:
+    """The page an invitation's e-mail links to: accept (logged in with the invited address, or by choosing a
+    password for a new account) or decline."""
+    inv = services.invitation_from_token(token)
+    if inv is None:
+        raise Http404(_("This invitation link is not valid, or has expired."))
+    form = InvitationPasswordForm(request.POST if request.POST.get("action") == "create" else None)
+    has_account = get_user_model().objects.filter(email__iexact=inv.email).exists()
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "decline":
+                services.invitation_decline(invitation=inv)
+                messages.success(request, _("You declined the invitation."))
+                return redirect("registry:invitation", token=token)
+            if action == "accept":
+                services.invitation_accept(actor=request.user, invitation=inv)
+            elif action == "create" and form.is_valid():
+                access = services.invitation_accept_with_new_account(
+                    invitation=inv, password=form.cleaned_data["password1"]
+                )
+                login(request, access.user, backend="django.contrib.auth.backends.ModelBackend")
+            else:
+                raise ValidationError({})
+        except ValidationError as exc:
+            if form.is_bound:
+                form_errors(form, exc)
+            else:
+                report_errors(request, exc)
+        except PermissionDenied as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("You can now act for %(org)s.") % {"org": inv.organisation.name})
+            return redirect(inv.organisation)
+    inv.refresh_from_db()
+    return render(
+        request,
+        "registry/invitation.html",
+        {"invitation": inv, "form": form, "has_account": has_account, "token": token},
     )

@@ -349,3 +349,57 @@ class OrganisationAccess(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()}, {self.organisation}"
+
+
+class InvitationStatus(models.TextChoices):
+    PENDING = "pending", _("waiting for an answer")
+    ACCEPTED = "accepted", _("accepted")
+    DECLINED = "declined", _("declined")
+    WITHDRAWN = "withdrawn", _("withdrawn")
+
+
+INVITATION_DAYS = 14  # an invitation not answered by then has expired
+
+
+class AccessInvitation(models.Model):
+    """An offer, sent by e-mail, to act for an organisation. Access is given only when the person who holds the
+    address accepts it: an officer learns nothing of who has an account, and attaches nobody's account to an
+    organisation without its owner's consent."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(_("e-mail"))
+    role = models.CharField(_("role"), max_length=10, choices=AccessRole.choices)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("invited by")
+    )
+    created_at = models.DateTimeField(_("sent"), auto_now_add=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=InvitationStatus.choices, default=InvitationStatus.PENDING
+    )
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["invited_by", "created_at"], name="registry_invitation_by_date")]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+
+    def __str__(self) -> str:
+        return f"{self.email} — {self.get_role_display()}, {self.organisation}"
+
+    @property
+    def expires_at(self) -> datetime.datetime:
+        return self.created_at + datetime.timedelta(days=INVITATION_DAYS)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == InvitationStatus.PENDING and timezone.now() < self.expires_at
+
+    @property
+    def state_display(self) -> str:
+        if self.status == InvitationStatus.PENDING and not self.is_open:
+            return str(_("expired"))
+        return str(self.get_status_display())

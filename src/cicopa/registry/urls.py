@@ -21,6 +21,7 @@ urlpatterns = [
     path("organisations/<slug:slug>/members/", manage_views.organisation_memberships, name="memberships"),
     path("organisations/<slug:slug>/officers/", manage_views.organisation_officers, name="officers"),
     path("organisations/<slug:slug>/access/", manage_views.organisation_access, name="access"),
+    path("invitations/<str:token>/", manage_views.invitation, name="invitation"),
     path("organisations/<slug:slug>/murmurations.json", views.organisation_murmurations, name="murmurations"),
     path("organisations/<slug:slug>/jsonld.json", views.organisation_jsonld, name="jsonld"),
 ]
