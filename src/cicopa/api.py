@@ -31,7 +31,7 @@ ERROR_SCHEMA = {
 ERRORS = {
     400: "The body is not JSON",
     401: "No token, or a token that is wrong or revoked",
-    403: "The token's owner may not do this",
+    403: "The token's owner may not do this (or a browser's session came without its CSRF token)",
     404: "Nothing has this identifier",
     422: "Bad input: what is wrong, by field",
 }

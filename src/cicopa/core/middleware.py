@@ -5,8 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.utils.translation import gettext as _
+
+from cicopa.core.api_auth import has_authorization
 
 _ENCODED_NUL = re.compile(rb"%00|\\u0000", re.IGNORECASE)
 
@@ -39,3 +42,16 @@ class RefuseNulMiddleware:
         if content_type in ("application/json", "application/x-www-form-urlencoded"):
             return bool(_ENCODED_NUL.search(request.body)) or b"\x00" in request.body
         return False
+
+
+class ApiAuthorizationMiddleware:
+    """On the API, a request that carries an Authorization header is a program's: its user is the owner of its
+    token (set by the API's authentication) or no one, never the user of a session cookie that came along."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path.startswith("/api/") and has_authorization(request):
+            request.user = AnonymousUser()
+        return self.get_response(request)
