@@ -5,6 +5,7 @@ Every variable is read through a small typed helper that fails loudly on a bad v
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -46,6 +47,17 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None or raw.strip() == "":
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_networks(name: str) -> list[str]:
+    """Comma-separated IP addresses or networks (CIDR)."""
+    entries = env_list(name, [])
+    for entry in entries:
+        try:
+            ipaddress.ip_network(entry, strict=False)
+        except ValueError:
+            raise ImproperlyConfigured(f"{name} must list IP addresses or networks, not {entry!r}") from None
+    return entries
 
 
 DEBUG = env_bool("CICOPA_DEBUG", False)
@@ -148,10 +160,16 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "registry:home"
 LOGOUT_REDIRECT_URL = "registry:home"
 
-# Failed logins: five tries per username and address, then an hour's pause.
+# The reverse proxies in front of the platform (addresses or networks): from them, and only from them, the
+# client's address is read from X-Forwarded-For (see core/clients.py).
+CICOPA_TRUSTED_PROXIES = env_networks("CICOPA_TRUSTED_PROXIES")
+
+# Failed logins: five tries per username and client address, then an hour's pause for that pair only, so
+# that nobody can lock an account for everyone else.
 AXES_FAILURE_LIMIT = env_int("CICOPA_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 1
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "cicopa.core.clients.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "core/locked_out.html"
 AXES_VERBOSE = False
