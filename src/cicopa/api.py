@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError
 from ninja.openapi.schema import OpenAPISchema
 
+from cicopa.core.embed import json_for_script
 from cicopa.registry.api import router as registry_router
 from cicopa.statistics.api import router as statistics_router
 
@@ -35,6 +39,14 @@ ERRORS = {
     404: "Nothing has this identifier",
     422: "Bad input: what is wrong, by field",
 }
+
+
+class Docs(Swagger):
+    """Swagger UI, from core's ninja/swagger.html, its settings embedded like any JSON in a page."""
+
+    def render_page(self, request: HttpRequest, api: NinjaAPI, **kwargs: Any) -> HttpResponse:
+        self.settings["url"] = self.get_openapi_url(api, kwargs)
+        return render(request, self.template, {"swagger_settings": json_for_script(self.settings), "api": api})
 
 
 class CicopaAPI(NinjaAPI):
@@ -84,7 +96,7 @@ api = CicopaAPI(
     urls_namespace="api",
     # Without deep links an operation's path is plain text, not a link nested in its expand button; without
     # syntax colouring, examples and answers are dark on light, easy to read.
-    docs=Swagger(settings={"deepLinking": False, "syntaxHighlight": {"activated": False}}),
+    docs=Docs(settings={"deepLinking": False, "syntaxHighlight": {"activated": False}}),
 )
 
 
