@@ -33,7 +33,7 @@ ERROR_SCHEMA = {
     },
 }
 ERRORS = {
-    400: "The body is not JSON",
+    400: "The body is not JSON, or is larger than the server accepts",
     401: "No token, or a token that is wrong or revoked",
     403: "The token's owner may not do this (or a browser's session came without its CSRF token)",
     404: "Nothing has this identifier",
@@ -58,7 +58,7 @@ def with_errors(schema: OpenAPISchema) -> OpenAPISchema:
     """The OpenAPI document with the error responses each operation can give, all of the Error shape, so
     that clients generated from it know them: 401 for a write without a valid token, 403 for a write its
     token's owner may not make; 404 on a path with an identifier; 422 for bad
-    parameters or body; 400 for a body that is not JSON."""
+    parameters or body; 400 for a body that is not JSON or is too large."""
     schema.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
     for path, operations in schema["paths"].items():
         for operation in operations.values():

@@ -94,6 +94,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "cicopa.core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "cicopa.core.middleware.HeadAsGetMiddleware",
+    "cicopa.core.middleware.ApiBodyLimitMiddleware",
     "cicopa.core.middleware.RefuseNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -230,8 +232,12 @@ SECURE_REFERRER_POLICY = "same-origin"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"client_errors_in_one_line": {"()": "cicopa.core.logs.ClientErrorsInOneLine"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["client_errors_in_one_line"]}},
     "root": {"handlers": ["console"], "level": env_str("CICOPA_LOG_LEVEL", "WARNING")},
+    # Django's own console handler (on in debug) printed each of its records a second time, as they also
+    # reach the root's; its level follows CICOPA_LOG_LEVEL too.
+    "loggers": {"django": {"handlers": [], "level": "NOTSET"}},
 }
 
 # Directory search: ranking is bounded to this many best candidates per query.

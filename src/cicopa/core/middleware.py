@@ -7,7 +7,9 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from cicopa.core.api_auth import has_authorization
@@ -87,3 +89,45 @@ class ContentSecurityPolicyMiddleware:
             return response
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         return response
+
+
+class HeadAsGetMiddleware:
+    """A HEAD request is answered as its GET would be, without the body (RFC 9110): the pages' views and the
+    API's operations are written for GET, and each would otherwise answer HEAD with a 405. The length of the
+    body left out stays in Content-Length, and a streamed body (an export) is not even produced."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method != "HEAD":
+            return self.get_response(request)
+        request.method = "GET"
+        try:
+            response = self.get_response(request)
+        finally:
+            request.method = "HEAD"
+        if response.streaming:
+            response.streaming_content = []  # type: ignore[attr-defined]
+        else:
+            response.headers.setdefault("Content-Length", str(len(response.content)))
+            response.content = b""
+        return response
+
+
+class ApiBodyLimitMiddleware:
+    """An API request whose body is over DATA_UPLOAD_MAX_MEMORY_SIZE is a 400 in the API's JSON error shape
+    that states the limit, not Django's bare HTML 400: the body is read here, before anything else does."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path.startswith("/api/"):
+            try:
+                _body = request.body
+            except RequestDataTooBig:
+                limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+                message = _("The request body is too large: this server accepts at most %(size)s (%(bytes)s bytes).")
+                return JsonResponse({"detail": message % {"size": filesizeformat(limit), "bytes": limit}}, status=400)
+        return self.get_response(request)
