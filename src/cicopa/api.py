@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError
 from ninja.openapi.schema import OpenAPISchema
 
+from cicopa.core.embed import json_for_script
 from cicopa.core.errors import EditConflict
 from cicopa.registry.api import router as registry_router
 from cicopa.statistics.api import router as statistics_router
@@ -30,13 +34,21 @@ ERROR_SCHEMA = {
     },
 }
 ERRORS = {
-    400: "The body is not JSON",
+    400: "The body is not JSON, or is larger than the server accepts",
     401: "No token, or a token that is wrong or revoked",
-    403: "The token's owner may not do this",
+    403: "The token's owner may not do this (or a browser's session came without its CSRF token)",
     404: "Nothing has this identifier",
     412: "The record changed since the version named in If-Match: read it again",
     422: "Bad input: what is wrong, by field",
 }
+
+
+class Docs(Swagger):
+    """Swagger UI, from core's ninja/swagger.html, its settings embedded like any JSON in a page."""
+
+    def render_page(self, request: HttpRequest, api: NinjaAPI, **kwargs: Any) -> HttpResponse:
+        self.settings["url"] = self.get_openapi_url(api, kwargs)
+        return render(request, self.template, {"swagger_settings": json_for_script(self.settings), "api": api})
 
 
 class CicopaAPI(NinjaAPI):
@@ -48,7 +60,7 @@ def with_errors(schema: OpenAPISchema) -> OpenAPISchema:
     """The OpenAPI document with the error responses each operation can give, all of the Error shape, so
     that clients generated from it know them: 401 for a write without a valid token, 403 for a write its
     token's owner may not make; 404 on a path with an identifier; 422 for bad
-    parameters or body; 400 for a body that is not JSON."""
+    parameters or body; 400 for a body that is not JSON or is too large."""
     schema.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
     for path, operations in schema["paths"].items():
         for operation in operations.values():
@@ -88,7 +100,7 @@ api = CicopaAPI(
     urls_namespace="api",
     # Without deep links an operation's path is plain text, not a link nested in its expand button; without
     # syntax colouring, examples and answers are dark on light, easy to read.
-    docs=Swagger(settings={"deepLinking": False, "syntaxHighlight": {"activated": False}}),
+    docs=Docs(settings={"deepLinking": False, "syntaxHighlight": {"activated": False}}),
 )
 
 

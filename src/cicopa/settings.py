@@ -5,6 +5,7 @@ Every variable is read through a small typed helper that fails loudly on a bad v
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -48,6 +49,17 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def env_networks(name: str) -> list[str]:
+    """Comma-separated IP addresses or networks (CIDR)."""
+    entries = env_list(name, [])
+    for entry in entries:
+        try:
+            ipaddress.ip_network(entry, strict=False)
+        except ValueError:
+            raise ImproperlyConfigured(f"{name} must list IP addresses or networks, not {entry!r}") from None
+    return entries
+
+
 DEBUG = env_bool("CICOPA_DEBUG", False)
 DATA_DIR = Path(env_str("CICOPA_DATA_DIR", str(Path.cwd() / "var"))).resolve()
 
@@ -80,13 +92,17 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "cicopa.core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "cicopa.core.middleware.HeadAsGetMiddleware",
+    "cicopa.core.middleware.ApiBodyLimitMiddleware",
     "cicopa.core.middleware.RefuseNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "cicopa.core.middleware.ApiAuthorizationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -147,10 +163,16 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "registry:home"
 LOGOUT_REDIRECT_URL = "registry:home"
 
-# Failed logins: five tries per username and address, then an hour's pause.
+# The reverse proxies in front of the platform (addresses or networks): from them, and only from them, the
+# client's address is read from X-Forwarded-For (see core/clients.py).
+CICOPA_TRUSTED_PROXIES = env_networks("CICOPA_TRUSTED_PROXIES")
+
+# Failed logins: five tries per username and client address, then an hour's pause for that pair only, so
+# that nobody can lock an account for everyone else.
 AXES_FAILURE_LIMIT = env_int("CICOPA_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 1
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "cicopa.core.clients.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "core/locked_out.html"
 AXES_VERBOSE = False
@@ -212,8 +234,12 @@ SECURE_REFERRER_POLICY = "same-origin"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"client_errors_in_one_line": {"()": "cicopa.core.logs.ClientErrorsInOneLine"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["client_errors_in_one_line"]}},
     "root": {"handlers": ["console"], "level": env_str("CICOPA_LOG_LEVEL", "WARNING")},
+    # Django's own console handler (on in debug) printed each of its records a second time, as they also
+    # reach the root's; its level follows CICOPA_LOG_LEVEL too.
+    "loggers": {"django": {"handlers": [], "level": "NOTSET"}},
 }
 
 # Directory search: ranking is bounded to this many best candidates per query.

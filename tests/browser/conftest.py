@@ -36,19 +36,28 @@ def browser():
 @pytest.fixture
 def page(browser, live_server):
     """A page on the live server. Nothing may come from anywhere else (no CDN, no tile server, no fonts):
-    such requests are refused, and the test fails at its end if there was any."""
+    such requests are refused, and the test fails at its end if there was any. Nor may anything break the
+    Content-Security-Policy: Chromium refuses it (an inline script or style would silently not work) and
+    says so on the console, which fails the test at its end too."""
     context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
     elsewhere: list[str] = []
+    refused: list[str] = []
 
     def outside(route):
         elsewhere.append(route.request.url)
         route.abort()
 
+    def console(message):
+        if "Content Security Policy" in message.text:
+            refused.append(f"{message.text} ({message.location.get('url')})")
+
     context.route(lambda url: not url.startswith(live_server.url) and not url.startswith("data:"), outside)
     page = context.new_page()
+    page.on("console", console)
     yield page
     context.close()
     assert not elsewhere, f"requests outside the platform: {elsewhere[:5]}"
+    assert not refused, "Content-Security-Policy violations:\n" + "\n".join(refused[:5])
 
 
 @pytest.fixture

@@ -77,3 +77,17 @@ def test_the_language_switcher_keeps_a_search_made_in_place(page, accessible, fe
     expect(page).to_have_url(re.compile(r"/es/.*q=cooperativa"))
     expect(page.locator("#results")).to_contain_text("Coopérativa de Taxis Madrid")
     expect(page.locator("#results")).not_to_contain_text("Menuiserie")
+
+
+def test_a_profile_whatever_its_name_holds(page, federation, alice):
+    """A name that would end the JSON-LD's script element early, or make its real end unseen, shows as
+    written in a page that renders to its footer, and the JSON-LD still reads."""
+    from cicopa.registry import services
+
+    hostile = "</script><!--<script>"
+    services.organisation_update(actor=alice, organisation=federation["menuiserie"], data={"name": hostile})
+    page.goto("/organisations/menuiserie/")
+    expect(page.get_by_role("heading", level=1)).to_have_text(hostile)
+    expect(page.locator(".site-footer")).to_be_visible()
+    embedded = page.locator('script[type="application/ld+json"]').text_content()
+    assert page.evaluate("text => JSON.parse(text).name", embedded) == hostile

@@ -67,3 +67,75 @@ def test_cli_rejects_bad_ports(arg):
 
     with pytest.raises(CommandError):
         call_command("demo", arg, "--no-serve")
+
+
+def failed_logins(client, username, **meta):
+    for _ in range(5):
+        client.post("/accounts/login/", {"username": username, "password": "wrong"}, **meta)
+
+
+def login(client, username, password, **meta):
+    return client.post("/accounts/login/", {"username": username, "password": password}, **meta).status_code
+
+
+def test_without_trusted_proxies_a_forwarded_address_is_ignored(client, settings, dave):
+    settings.CICOPA_TRUSTED_PROXIES = []
+    failed_logins(client, "dave", HTTP_X_FORWARDED_FOR="203.0.113.7")
+    # another forwarded address changes nothing: the peer is the client, and it is locked
+    assert login(client, "dave", "dave-password-1", HTTP_X_FORWARDED_FOR="198.51.100.1") == 429
+
+
+def test_behind_a_trusted_proxy_only_the_forwarded_client_is_locked(client, settings, alice):
+    settings.CICOPA_TRUSTED_PROXIES = ["127.0.0.1"]
+    failed_logins(client, "alice", HTTP_X_FORWARDED_FOR="203.0.113.7")
+    assert login(client, "alice", "alice-password-1", HTTP_X_FORWARDED_FOR="203.0.113.7") == 429
+    # the secretariat, from its own address through the same proxy, still logs in
+    assert login(client, "alice", "alice-password-1", HTTP_X_FORWARDED_FOR="198.51.100.1") == 302
+
+
+def test_a_client_cannot_pick_its_address_by_prepending_to_the_header(client, settings, alice):
+    settings.CICOPA_TRUSTED_PROXIES = ["127.0.0.1", "10.0.0.0/8"]
+    # the proxies appended 203.0.113.7 (the attacker) then 10.1.2.3 (an inner proxy): the rest is the attacker's
+    for forged in ("198.51.100.1", "198.51.100.2", "x", ""):
+        client.post(
+            "/accounts/login/",
+            {"username": "alice", "password": "wrong"},
+            HTTP_X_FORWARDED_FOR=f"{forged}, 203.0.113.7,10.1.2.3",
+        )
+    client.post(
+        "/accounts/login/", {"username": "alice", "password": "wrong"}, HTTP_X_FORWARDED_FOR="203.0.113.7, 10.1.2.3"
+    )
+    assert login(client, "alice", "alice-password-1", HTTP_X_FORWARDED_FOR="203.0.113.7") == 429
+    assert login(client, "alice", "alice-password-1", HTTP_X_FORWARDED_FOR="198.51.100.1") == 302
+
+
+def test_a_forwarded_address_from_an_untrusted_peer_is_ignored(client, settings, alice):
+    settings.CICOPA_TRUSTED_PROXIES = ["10.0.0.2"]
+    # an attacker connecting directly claims to be forwarded for the secretariat's address
+    failed_logins(client, "alice", REMOTE_ADDR="192.0.2.66", HTTP_X_FORWARDED_FOR="198.51.100.1")
+    assert login(client, "alice", "alice-password-1", REMOTE_ADDR="192.0.2.66") == 429
+    through_proxy = {"REMOTE_ADDR": "10.0.0.2", "HTTP_X_FORWARDED_FOR": "198.51.100.1"}
+    assert login(client, "alice", "alice-password-1", **through_proxy) == 302
+
+
+@pytest.mark.parametrize(
+    ("peer", "forwarded", "client_address"),
+    [
+        ("127.0.0.1", None, "127.0.0.1"),
+        ("127.0.0.1", "203.0.113.7", "203.0.113.7"),
+        ("127.0.0.1", "198.51.100.1, 203.0.113.7", "203.0.113.7"),
+        ("127.0.0.1", "203.0.113.7, 10.1.2.3, 127.0.0.1", "203.0.113.7"),
+        ("127.0.0.1", "2001:db8::1", "2001:db8::1"),
+        ("127.0.0.1", "not-an-address", "127.0.0.1"),  # what the proxy wrote cannot be read: its address
+        ("127.0.0.1", "10.1.2.3", "10.1.2.3"),  # every hop trusted: the first
+        ("192.0.2.66", "203.0.113.7", "192.0.2.66"),
+    ],
+)
+def test_client_address(rf, settings, peer, forwarded, client_address):
+    from cicopa.core.clients import client_address as address
+
+    settings.CICOPA_TRUSTED_PROXIES = ["127.0.0.1", "10.0.0.0/8"]
+    meta = {"REMOTE_ADDR": peer}
+    if forwarded is not None:
+        meta["HTTP_X_FORWARDED_FOR"] = forwarded
+    assert address(rf.get("/", **meta)) == client_address

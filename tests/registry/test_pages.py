@@ -1,5 +1,6 @@
 import csv
 import io
+import json
 import re
 from pathlib import Path
 
@@ -382,3 +383,29 @@ def test_a_country_renamed_in_the_back_office_sorts_by_its_new_name(db):
     country.name_fr = "Éponyme"
     country.save(update_fields=["name_fr"])
     assert Country.objects.get(iso2="CZ").sort_fr == "eponyme"
+
+
+HOSTILE = "</script><!--<script>"
+
+
+def test_json_ld_in_a_profile_survives_any_name(client, federation, alice):
+    from cicopa.registry import services
+
+    org = federation["menuiserie"]
+    services.organisation_update(
+        actor=alice, organisation=org, data={"name": HOSTILE, "description": "A & B <b> " + HOSTILE}
+    )
+    html = client.get("/organisations/menuiserie/").content.decode()
+    embedded = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1)
+    assert "<" not in embedded and ">" not in embedded and "&" not in embedded  # nothing for HTML to read
+    doc = json.loads(embedded)
+    assert doc["name"] == HOSTILE and doc["description"] == "A & B <b> " + HOSTILE
+    assert html.count("<script") == html.count("</script>")
+    assert "&lt;/script&gt;&lt;!--&lt;script&gt;" in html  # the heading, escaped
+    assert "site-footer" in html.split("application/ld+json", 2)[2]  # the page goes on after it
+
+
+def test_the_api_docs_embed_their_settings_as_inert_json(client, db):
+    html = client.get("/api/v1/docs").content.decode()
+    embedded = re.search(r'<script type="application/json" id="swagger-settings">(.*?)</script>', html, re.S).group(1)
+    assert json.loads(embedded)["url"] == "/api/v1/openapi.json"

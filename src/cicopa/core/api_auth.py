@@ -1,20 +1,42 @@
 """Authentication for the JSON API's writes: bearer tokens for programs, the session for the browser.
 
-Reads are public: they take no credentials and ignore any.
+A request is authenticated by a valid token, or by the session together with its CSRF token; by nothing
+else. A request that carries an Authorization header is a program's: it is judged by that header alone,
+and a header that does not hold a valid token is a 401, never a fall-back to the browser's session (a
+cross-site page can make a browser send a header of its choosing along with the session cookie, but not
+the CSRF token). Reads are public: they take no credentials and ignore any.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja.errors import AuthenticationError, HttpError
 from ninja.security import HttpBearer, SessionAuth
+from ninja.utils import check_csrf
 
 from cicopa.core.services import api_token_user
 
+AUTHORIZATION = "HTTP_AUTHORIZATION"
+
+
+def has_authorization(request: HttpRequest) -> bool:
+    """Whether the request carries an Authorization header, even an empty one."""
+    return AUTHORIZATION in request.META
+
 
 class BearerToken(HttpBearer):
+    def __call__(self, request: HttpRequest) -> Any:
+        if not has_authorization(request):
+            return None
+        scheme, _space, key = request.META[AUTHORIZATION].strip().partition(" ")
+        user = self.authenticate(request, key.strip()) if scheme.lower() == "bearer" else None
+        if user is None:
+            raise AuthenticationError()
+        return user
+
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         user = api_token_user(token)
         if user is not None:
@@ -23,14 +45,21 @@ class BearerToken(HttpBearer):
 
 
 class BrowserSession(SessionAuth):
-    """The logged-in user of a browser (the API docs' "Try it out"), CSRF-checked. Only a request that carries
-    the session cookie and no Authorization header is one: a program's call with a missing or wrong token
-    gets a 401 saying so, not the CSRF failure that a session check without a cookie would give."""
+    """The logged-in user of a browser (the API docs' "Try it out"), CSRF-checked. A request without a login
+    gets the 401 that tells how to authenticate, not the CSRF failure."""
 
-    def _get_key(self, request: HttpRequest) -> str | None:
-        if "Authorization" in request.headers or settings.SESSION_COOKIE_NAME not in request.COOKIES:
+    def __call__(self, request: HttpRequest) -> Any:
+        if has_authorization(request) or not request.user.is_authenticated:
             return None
-        return super()._get_key(request)
+        if not getattr(request, "_ninja_csrf_exempt", False) and check_csrf(request) is not None:
+            raise HttpError(
+                403,
+                _(
+                    "CSRF check failed: a request made with the browser's session must carry the page's CSRF "
+                    "token in the header X-CSRFToken. Programs use an API token instead."
+                ),
+            )
+        return request.user
 
 
 WRITE_AUTH = [BearerToken(), BrowserSession()]

@@ -5,8 +5,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+
+from cicopa.core.api_auth import has_authorization
 
 _ENCODED_NUL = re.compile(rb"%00|\\u0000", re.IGNORECASE)
 
@@ -39,3 +45,89 @@ class RefuseNulMiddleware:
         if content_type in ("application/json", "application/x-www-form-urlencoded"):
             return bool(_ENCODED_NUL.search(request.body)) or b"\x00" in request.body
         return False
+
+
+class ApiAuthorizationMiddleware:
+    """On the API, a request that carries an Authorization header is a program's: its user is the owner of its
+    token (set by the API's authentication) or no one, never the user of a session cookie that came along."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path.startswith("/api/") and has_authorization(request):
+            request.user = AnonymousUser()
+        return self.get_response(request)
+
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "frame-ancestors 'none'",
+        "form-action 'self'",
+    ]
+)
+
+
+class ContentSecurityPolicyMiddleware:
+    """Every response gets the platform's Content-Security-Policy, unless its view set one of its own (a page
+    that needs a directive relaxed). Nothing inline runs or styles: scripts and styles come from static
+    files, so that markup slipped into a page through some unescaped value can do nothing."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        # Django's technical error pages (debug only) are made of inline styles and scripts.
+        if settings.DEBUG and response.status_code >= 400:
+            return response
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        return response
+
+
+class HeadAsGetMiddleware:
+    """A HEAD request is answered as its GET would be, without the body (RFC 9110): the pages' views and the
+    API's operations are written for GET, and each would otherwise answer HEAD with a 405. The length of the
+    body left out stays in Content-Length, and a streamed body (an export) is not even produced."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method != "HEAD":
+            return self.get_response(request)
+        request.method = "GET"
+        try:
+            response = self.get_response(request)
+        finally:
+            request.method = "HEAD"
+        if response.streaming:
+            response.streaming_content = []  # type: ignore[attr-defined]
+        else:
+            response.headers.setdefault("Content-Length", str(len(response.content)))
+            response.content = b""
+        return response
+
+
+class ApiBodyLimitMiddleware:
+    """An API request whose body is over DATA_UPLOAD_MAX_MEMORY_SIZE is a 400 in the API's JSON error shape
+    that states the limit, not Django's bare HTML 400: the body is read here, before anything else does."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path.startswith("/api/"):
+            try:
+                _body = request.body
+            except RequestDataTooBig:
+                limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+                message = _("The request body is too large: this server accepts at most %(size)s (%(bytes)s bytes).")
+                return JsonResponse({"detail": message % {"size": filesizeformat(limit), "bytes": limit}}, status=400)
+        return self.get_response(request)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import json
 import logging
 from typing import Any
 
@@ -21,6 +20,7 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from cicopa.core import audit, exports, uploads, versions, worldmap
+from cicopa.core.embed import json_for_script
 from cicopa.core.errors import EditConflict, form_errors
 from cicopa.core.i18n import by_name, sort_field
 from cicopa.core.models import Country, LegalForm, MembershipType, Region, Sector
@@ -221,7 +221,7 @@ def organisation(request: HttpRequest, slug: str) -> HttpResponse:
             "can_manage_officers": permissions.can_manage_offices(request.user, org),
             "can_manage_access": permissions.can_manage_access(request.user, org),
             "is_secretariat": is_secretariat(request.user),
-            "jsonld": json.dumps(representations.jsonld(org), ensure_ascii=False).replace("</", "<\\/"),
+            "jsonld": json_for_script(representations.jsonld(org)),
             "map_svg": map_svg,
         },
     )
