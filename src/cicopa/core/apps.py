@@ -1,8 +1,19 @@
+from typing import Any
+
 from django.apps import AppConfig
+from django.core.management import call_command
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+
+def create_cache_tables(using: str, **kwargs: Any) -> None:
+    call_command("createcachetable", database=using, verbosity=0)
 
 
 class CoreConfig(AppConfig):
     name = "cicopa.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self) -> None:
+        post_migrate.connect(create_cache_tables, sender=self)
