@@ -139,3 +139,56 @@ def test_client_address(rf, settings, peer, forwarded, client_address):
     if forwarded is not None:
         meta["HTTP_X_FORWARDED_FOR"] = forwarded
     assert address(rf.get("/", **meta)) == client_address
+
+
+def reset(client, email, **meta):
+    return client.post("/accounts/password-reset/", {"email": email}, **meta)
+
+
+def same_answer(a, b):
+    return (a.status_code, a.get("Location"), a.content) == (b.status_code, b.get("Location"), b.content)
+
+
+def test_password_resets_are_throttled_per_email_address(client, dave):
+    answers = [reset(client, "dave@example.org", REMOTE_ADDR=f"192.0.2.{i}") for i in range(1, 8)]
+    assert len(mail.outbox) == 5  # from seven client addresses, five an hour
+    assert all(same_answer(answer, answers[0]) for answer in answers)
+    assert answers[0].status_code == 302 and answers[0]["Location"] == "/accounts/password-reset/sent/"
+    reset(client, "DAVE@example.org", REMOTE_ADDR="192.0.2.99")  # the same address, written otherwise
+    assert len(mail.outbox) == 5
+
+
+def test_password_resets_are_throttled_per_client_address(client, settings, dave):
+    settings.CICOPA_TRUSTED_PROXIES = ["127.0.0.1"]
+    attacker = {"HTTP_X_FORWARDED_FOR": "203.0.113.7"}
+    unknown = reset(client, "nobody@example.org", **attacker)
+    for i in range(4):
+        reset(client, f"nobody{i}@example.org", **attacker)
+    throttled = reset(client, "dave@example.org", **attacker)  # the sixth request from that client
+    assert mail.outbox == []
+    # existing or not, throttled or not: one answer, nothing to tell them apart
+    assert same_answer(throttled, unknown)
+    sent = reset(client, "dave@example.org", HTTP_X_FORWARDED_FOR="198.51.100.1")  # another client, same proxy
+    assert len(mail.outbox) == 1 and same_answer(sent, unknown)
+
+
+def test_a_reset_that_cannot_be_sent_answers_the_same(client, settings, dave):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 9  # nothing listens there
+    failed = reset(client, "dave@example.org")
+    assert same_answer(failed, reset(client, "nobody@example.org"))
+
+
+def test_a_throttle_window_starts_with_its_first_request_and_ends_an_hour_later(db, monkeypatch):
+    import time
+
+    from cicopa.core import throttle
+
+    now = [time.time()]
+    monkeypatch.setattr(time, "time", lambda: now[0])
+    assert [throttle.allow("test", "k", limit=2, window=3600) for _ in range(3)] == [True, True, False]
+    assert throttle.allow("test", "other key", limit=2, window=3600)
+    now[0] += 3599
+    assert not throttle.allow("test", "k", limit=2, window=3600)
+    now[0] += 1
+    assert throttle.allow("test", "k", limit=2, window=3600)

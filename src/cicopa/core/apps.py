@@ -1,5 +1,13 @@
+from typing import Any
+
 from django.apps import AppConfig
+from django.core.management import call_command
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+
+def create_cache_tables(using: str, **kwargs: Any) -> None:
+    call_command("createcachetable", database=using, verbosity=0)
 
 
 class CoreConfig(AppConfig):
@@ -9,3 +17,5 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from cicopa.core import checks  # noqa: F401  (registers the system checks)
+
+        post_migrate.connect(create_cache_tables, sender=self)

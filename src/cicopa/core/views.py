@@ -2,18 +2,24 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import forms as auth_forms
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django.views.i18n import set_language as django_set_language
 
-from cicopa.core import services
+from cicopa.core import services, throttle
+from cicopa.core.clients import client_address
 from cicopa.core.errors import ValidationError, report_errors
+from cicopa.core.mail import PasswordResetForm
 from cicopa.core.models import ApiToken
+
+PASSWORD_RESETS_PER_HOUR = 5  # per client address, and per e-mail address
 
 
 @require_GET
@@ -53,3 +59,22 @@ def set_language(request: HttpRequest) -> HttpResponse:
     next_url = request.POST.get("next", "")
     with translation.override(translation.get_language_from_path(next_url) or settings.LANGUAGE_CODE):
         return django_set_language(request)
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's, throttled per client address and per e-mail address, so that nobody can flood an inbox or
+    send mail in bulk. The answer is the same whether the address has an account, was sent a link or was
+    throttled: it tells nothing about which."""
+
+    form_class = PasswordResetForm
+    template_name = "core/password_reset.html"
+    email_template_name = "core/password_reset_email.txt"
+    subject_template_name = "core/password_reset_subject.txt"
+
+    def form_valid(self, form: auth_forms.PasswordResetForm) -> HttpResponse:
+        limits = {"limit": PASSWORD_RESETS_PER_HOUR, "window": 3600}
+        by_client = throttle.allow("password-reset-client", client_address(self.request), **limits)
+        by_email = throttle.allow("password-reset-email", form.cleaned_data["email"].casefold(), **limits)
+        if by_client and by_email:
+            return super().form_valid(form)
+        return HttpResponseRedirect(self.get_success_url())
