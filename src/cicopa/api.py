@@ -15,8 +15,7 @@ from ninja.openapi.schema import OpenAPISchema
 
 from cicopa.core.embed import json_for_script
 from cicopa.core.errors import EditConflict
-from cicopa.registry.api import router as registry_router
-from cicopa.statistics.api import router as statistics_router
+from cicopa.core.extensions import contributions
 
 ERROR_SCHEMA = {
     "title": "Error",
@@ -130,5 +129,6 @@ def permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpRespon
     return api.create_response(request, {"detail": str(exc) or _("Permission denied.")}, status=403)
 
 
-api.add_router("/", registry_router)
-api.add_router("/", statistics_router)
+# Each capability contributes its router (AppConfig.api_router); their paths are absolute under /api/v1/.
+for _config, make_router in contributions("api_router"):
+    api.add_router("/", make_router())

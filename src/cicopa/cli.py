@@ -15,9 +15,7 @@ def main(argv: list[str] | None = None) -> None:
         # The demo runs with debug on (development secret key, local hosts) unless told otherwise.
         os.environ.setdefault("CICOPA_DEBUG", "true")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cicopa.settings")
-    if len(argv) > 2 and argv[1] == "import" and argv[2] == "statistics":
-        argv[1:3] = ["import_statistics"]  # `cicopa import statistics PATH`
-    elif len(argv) > 1:
+    if len(argv) > 1:
         argv[1] = ALIASES.get(argv[1], argv[1])
     argv[0] = "cicopa"
     from django.core.management import execute_from_command_line

@@ -156,21 +156,19 @@ def test_only_secretariat_imports(request, federation, who):
 
 def test_cli_import_and_exit_codes(alice, tmp_path):
     out = io.StringIO()
-    call_command(
-        "import_data", "organisations", str(FIXTURES / "essglobal-sample.csv"), "--format", "essglobal", stdout=out
-    )
+    call_command("import_organisations", str(FIXTURES / "essglobal-sample.csv"), "--format", "essglobal", stdout=out)
     assert "10 organisations were created" in out.getvalue()
     bad = _broken(tmp_path, HEADER + "A1,Uno,cooperative,XX,,,,,,\n")
     err = io.StringIO()
     with pytest.raises(CommandError, match="nothing was imported"):
-        call_command("import_data", "organisations", str(bad), stderr=err)
+        call_command("import_organisations", str(bad), stderr=err)
     assert "row 2, country = 'XX': unknown country" in err.getvalue()
     with pytest.raises(CommandError, match="No file"):
-        call_command("import_data", "organisations", str(tmp_path / "missing.csv"))
+        call_command("import_organisations", str(tmp_path / "missing.csv"))
     copy = tmp_path / "dry.csv"
     shutil.copy(FIXTURES / "cicopa-organisations.csv", copy)
     out = io.StringIO()
-    call_command("import_data", "organisations", str(copy), "--dry-run", stdout=out)
+    call_command("import_organisations", str(copy), "--dry-run", stdout=out)
     assert "would be created" in out.getvalue()
     assert Organisation.objects.count() == 10
 

@@ -19,3 +19,16 @@ class CoreConfig(AppConfig):
         from cicopa.core import checks  # noqa: F401  (registers the system checks)
 
         post_migrate.connect(create_cache_tables, sender=self)
+
+    def nav_items(self) -> list[Any]:
+        from cicopa.core.extensions import NavItem, secretariat
+
+        return [
+            NavItem(_("API docs"), "api:openapi-view", order=90, url="/api/v1/docs"),
+            NavItem(_("Back office"), "admin:index", order=99, audience=secretariat),
+        ]
+
+    def api_router(self) -> Any:
+        from cicopa.core.api import router
+
+        return router

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django.views.i18n import set_language as django_set_language
 
-from cicopa.core import services, throttle
+from cicopa.core import extensions, services, throttle
 from cicopa.core.clients import client_address
 from cicopa.core.errors import ValidationError, report_errors
 from cicopa.core.mail import PasswordResetForm
@@ -45,8 +45,8 @@ def account(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             report_errors(request, exc)
     tokens = ApiToken.objects.filter(user_id=request.user.pk or 0)
-    access = request.user.organisation_access.select_related("organisation")  # type: ignore[union-attr]
-    return render(request, "core/account.html", {"tokens": tokens, "new_key": new_key, "access": access})
+    context = {"tokens": tokens, "new_key": new_key, "panels": extensions.account_panels(request)}
+    return render(request, "core/account.html", context)
 
 
 @require_POST

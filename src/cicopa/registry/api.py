@@ -14,8 +14,7 @@ from ninja.errors import HttpError
 
 from cicopa.core.api_auth import WRITE_AUTH
 from cicopa.core.api_input import IF_MATCH, JsonObject, if_match
-from cicopa.core.i18n import sort_field
-from cicopa.core.models import Country, LegalForm, MembershipType, Region, Sector
+from cicopa.core.models import Country, LegalForm, MembershipType
 from cicopa.registry import queries, representations, services
 from cicopa.registry.models import Membership, MembershipStatus, Office, Organisation, OrganisationKind
 
@@ -290,42 +289,3 @@ def change_membership(request: HttpRequest, membership_id: int, payload: Members
         actor=request.user, membership=m, status=payload.status, date=payload.date, note=payload.note
     )
     return representations.membership_dict(m)
-
-
-@router.get("/countries", summary="ISO 3166-1 countries with their UN M49 regions", auth=None)
-def list_countries(request: HttpRequest) -> list[dict[str, Any]]:
-    return [
-        {
-            "iso2": c.iso2,
-            "iso3": c.iso3,
-            "numeric": c.numeric,
-            "name": c.name,
-            "region": c.region_id,
-            "subregion": c.subregion_id,
-            "intermediate_region": c.intermediate_region_id,
-            "developed": c.developed,
-        }
-        for c in Country.objects.order_by(sort_field())
-    ]
-
-
-@router.get("/regions", summary="UN M49 regions", auth=None)
-def list_regions(request: HttpRequest) -> list[dict[str, Any]]:
-    return [{"m49": r.m49, "name": r.name, "level": r.level, "parent": r.parent_id} for r in Region.objects.all()]
-
-
-@router.get("/sectors", summary="Sectors with their ISIC Rev.4 and ICA codes", auth=None)
-def list_sectors(request: HttpRequest) -> list[dict[str, Any]]:
-    return [
-        {"code": s.code, "name": s.name, "isic": s.isic, "ica_codes": s.ica_codes.split()} for s in Sector.objects.all()
-    ]
-
-
-@router.get("/membership-types", summary="Membership types", auth=None)
-def list_membership_types(request: HttpRequest) -> list[dict[str, Any]]:
-    return [{"code": t.code, "name": t.name} for t in MembershipType.objects.all()]
-
-
-@router.get("/legal-forms", summary="Legal forms", auth=None)
-def list_legal_forms(request: HttpRequest) -> list[dict[str, Any]]:
-    return [{"code": t.code, "name": t.name} for t in LegalForm.objects.all()]

@@ -31,6 +31,7 @@ from cicopa.registry.models import (
     Office,
     OfficeRole,
     Organisation,
+    OrganisationAccess,
     OrganisationKind,
     OrganisationStatus,
     search_tag,
@@ -489,3 +490,8 @@ def code_names() -> dict[str, dict[str, str]]:
         "status": {str(k): str(v) for k, v in (*MembershipStatus.choices, *OrganisationStatus.choices)},
         "role": {str(k): str(v) for k, v in (*OfficeRole.choices, *AccessRole.choices)},
     }
+
+
+def access_of(user: Any) -> QuerySet[OrganisationAccess]:
+    """The organisations a user acts for, with the role in each."""
+    return OrganisationAccess.objects.filter(user_id=getattr(user, "pk", None) or 0).select_related("organisation")

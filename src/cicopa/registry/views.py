@@ -234,6 +234,11 @@ def _location(org: Organisation) -> tuple[float, float] | None:
     return worldmap.label_points().get(org.country_id or "")
 
 
+def account_panel(request: HttpRequest) -> dict[str, Any]:
+    """The account page's panel of the organisations its user acts for (core.extensions.AccountPanel)."""
+    return {"access": queries.access_of(request.user)}
+
+
 @login_required
 def organisation_edit(request: HttpRequest, slug: str) -> HttpResponse:
     org = get_object_or_404(Organisation, slug=slug)

@@ -3,13 +3,13 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from cicopa.core import extensions
 from cicopa.registry import demo
 from cicopa.registry.models import Organisation
 
@@ -38,11 +38,9 @@ class Command(BaseCommand):
         if not Organisation.objects.exists():
             self.stdout.write(_("Loading the demo federation…"))
             # Each capability that has demo data loads it, in the order of INSTALLED_APPS (registry first).
-            for config in apps.get_app_configs():
-                loader = getattr(config, "load_demo", None)
-                if loader is not None:
-                    with transaction.atomic():
-                        loader(progress=lambda s: self.stdout.write(f"  {s}"))
+            for _config, loader in extensions.contributions("load_demo"):
+                with transaction.atomic():
+                    loader(progress=lambda s: self.stdout.write(f"  {s}"))
         if options["scale"]:
             federations = list(Organisation.objects.filter(kind="member_organisation"))
             if not federations:

@@ -12,10 +12,11 @@ from cicopa.registry import importing
 
 
 class Command(BaseCommand):
-    help = _("Import records from a CSV or XLSX file: `cicopa import organisations PATH [--format cicopa|essglobal]`.")
+    help = _(
+        "Import organisations from a CSV or XLSX file: `cicopa import organisations PATH [--format cicopa|essglobal]`."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("what", choices=["organisations"], help=_("what the file holds"))
         parser.add_argument("path", type=Path)
         parser.add_argument("--format", choices=importing.FORMATS, default="cicopa")
         parser.add_argument(

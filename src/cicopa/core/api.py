@@ -1,0 +1,53 @@
+"""The reference data every capability shares, in the JSON API: countries, regions, sectors, membership types and
+legal forms."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router
+
+from cicopa.core.i18n import sort_field
+from cicopa.core.models import Country, LegalForm, MembershipType, Region, Sector
+
+router = Router(tags=["reference data"])
+
+
+@router.get("/countries", summary="ISO 3166-1 countries with their UN M49 regions", auth=None)
+def list_countries(request: HttpRequest) -> list[dict[str, Any]]:
+    return [
+        {
+            "iso2": c.iso2,
+            "iso3": c.iso3,
+            "numeric": c.numeric,
+            "name": c.name,
+            "region": c.region_id,
+            "subregion": c.subregion_id,
+            "intermediate_region": c.intermediate_region_id,
+            "developed": c.developed,
+        }
+        for c in Country.objects.order_by(sort_field())
+    ]
+
+
+@router.get("/regions", summary="UN M49 regions", auth=None)
+def list_regions(request: HttpRequest) -> list[dict[str, Any]]:
+    return [{"m49": r.m49, "name": r.name, "level": r.level, "parent": r.parent_id} for r in Region.objects.all()]
+
+
+@router.get("/sectors", summary="Sectors with their ISIC Rev.4 and ICA codes", auth=None)
+def list_sectors(request: HttpRequest) -> list[dict[str, Any]]:
+    return [
+        {"code": s.code, "name": s.name, "isic": s.isic, "ica_codes": s.ica_codes.split()} for s in Sector.objects.all()
+    ]
+
+
+@router.get("/membership-types", summary="Membership types", auth=None)
+def list_membership_types(request: HttpRequest) -> list[dict[str, Any]]:
+    return [{"code": t.code, "name": t.name} for t in MembershipType.objects.all()]
+
+
+@router.get("/legal-forms", summary="Legal forms", auth=None)
+def list_legal_forms(request: HttpRequest) -> list[dict[str, Any]]:
+    return [{"code": t.code, "name": t.name} for t in LegalForm.objects.all()]

@@ -1,0 +1,14 @@
+"""Template context every page shares."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from cicopa.core import extensions
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    # A callable: templates call it only where the navigation is drawn (not in fragments and e-mails).
+    return {"nav_items": lambda: extensions.navigation(request)}

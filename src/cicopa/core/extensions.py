@@ -1,0 +1,97 @@
+"""Extension points: what each capability app contributes to the shared pages and commands, so that adding an
+app touches no shared file beyond its line in INSTALLED_APPS and its include in urls.py.
+
+An app contributes by defining, on its AppConfig, any of:
+
+- `nav_items() -> list[NavItem]`: links of the main navigation;
+- `account_panels() -> list[AccountPanel]`: sections of the account page;
+- `imports: dict[str, str]`: `cicopa import <what>` subcommands, each the name of one of its management commands;
+- `api_router() -> ninja.Router`: its part of the JSON API under /api/v1/;
+- `load_demo(progress)`: its demo data, loaded by `cicopa demo` in the order of INSTALLED_APPS.
+
+Contributions are read from the app registry each time they are needed (a handful of app configs), never cached
+at import, so a test can install an app for its duration.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.apps import apps
+from django.http import HttpRequest
+from django.urls import reverse
+
+from cicopa.core.roles import is_authenticated, is_secretariat
+
+Audience = Callable[[Any], bool]
+
+
+def everyone(user: Any) -> bool:
+    return True
+
+
+def logged_in(user: Any) -> bool:
+    return is_authenticated(user)
+
+
+def secretariat(user: Any) -> bool:
+    return is_secretariat(user)
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: Any  # a lazy translation
+    url_name: str
+    order: int = 100
+    audience: Audience = everyone
+    # Other names of the same page (aria-current="page"), and pages under it (aria-current="true").
+    aliases: tuple[str, ...] = ()
+    also_current: tuple[str, ...] = ()
+    url: str = ""  # a fixed address instead of url_name (the API docs, outside the language prefixes)
+
+
+@dataclass(frozen=True)
+class AccountPanel:
+    template: str
+    context: Callable[[HttpRequest], dict[str, Any]] = field(default=lambda request: {})
+    order: int = 100
+
+
+def contributions(name: str) -> Iterator[tuple[Any, Any]]:
+    """(app config, its contribution) for every installed app that defines `name`."""
+    for config in apps.get_app_configs():
+        value = getattr(config, name, None)
+        if value is not None:
+            yield config, value
+
+
+def navigation(request: HttpRequest) -> list[dict[str, Any]]:
+    """The main navigation for this request's user, with the current page marked."""
+    user = getattr(request, "user", None)
+    current = getattr(getattr(request, "resolver_match", None), "view_name", "") or ""
+    items = sorted((item for _config, made in contributions("nav_items") for item in made()), key=lambda i: i.order)
+    out = []
+    for item in items:
+        if not item.audience(user):
+            continue
+        state = "page" if current in (item.url_name, *item.aliases) else ""
+        state = state or ("true" if current in item.also_current else "")
+        out.append({"label": item.label, "url": item.url or reverse(item.url_name), "current": state})
+    return out
+
+
+def account_panels(request: HttpRequest) -> list[dict[str, Any]]:
+    panels = sorted(
+        (panel for _config, made in contributions("account_panels") for panel in made()), key=lambda p: p.order
+    )
+    return [{"template": panel.template, **panel.context(request)} for panel in panels]
+
+
+def import_commands() -> dict[str, str]:
+    """`cicopa import <what>` -> the management command that imports it."""
+    out: dict[str, str] = {}
+    for _config, imports in contributions("imports"):
+        out.update(imports)
+    return out
