@@ -133,3 +133,12 @@ def can_edit_person(user: Any, person: Any) -> bool:
         return True
     organisations = [office.organisation for office in person.offices.select_related("organisation")]
     return bool(organisations) and all(can_manage_offices(user, org) for org in organisations)
+
+
+def can_see_history(user: Any) -> bool:
+    """An organisation's history of changes (who changed what, withdrawn rights included): the secretariat."""
+    return is_secretariat(user)
+
+
+def can_import_organisations(user: Any) -> bool:
+    return is_secretariat(user)

@@ -220,7 +220,8 @@ def organisation(request: HttpRequest, slug: str) -> HttpResponse:
             "can_manage_members": permissions.can_manage_membership(request.user, parent=org),
             "can_manage_officers": permissions.can_manage_offices(request.user, org),
             "can_manage_access": permissions.can_manage_access(request.user, org),
-            "is_secretariat": is_secretariat(request.user),
+            "can_add_cooperative": permissions.can_create_organisation(request.user, OrganisationKind.COOPERATIVE, org),
+            "can_see_history": permissions.can_see_history(request.user),
             "jsonld": json_for_script(representations.jsonld(org)),
             "map_svg": map_svg,
         },
@@ -332,7 +333,7 @@ def organisation_new(request: HttpRequest) -> HttpResponse:
 @login_required
 def organisation_history(request: HttpRequest, slug: str) -> HttpResponse:
     org = get_object_or_404(Organisation, slug=slug)
-    if not is_secretariat(request.user):
+    if not permissions.can_see_history(request.user):
         raise PermissionDenied
     return render(request, "registry/history.html", {"org": org, "entries": history.organisation_history(org)})
 
@@ -374,7 +375,7 @@ def member_organisations(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def import_organisations(request: HttpRequest) -> HttpResponseBase:
-    if not is_secretariat(request.user):
+    if not permissions.can_import_organisations(request.user):
         raise PermissionDenied
     form = ImportForm(request.POST or None, request.FILES or None)
     report = None

@@ -16,7 +16,7 @@ from pydantic import JsonValue
 from cicopa.core.api_auth import WRITE_AUTH
 from cicopa.core.api_input import JsonObject
 from cicopa.registry.models import Organisation
-from cicopa.statistics import queries, services
+from cicopa.statistics import permissions, queries, services
 from cicopa.statistics.models import MEASURE_NAMES, StatisticalReturn, estimated_names
 
 router = Router(tags=["statistics"])
@@ -135,7 +135,7 @@ def create_return(request: HttpRequest, payload: ReturnIn) -> tuple[int, dict[st
 @router.get("/statistics/returns/{return_id}", summary="A return (its reporter or the secretariat)", auth=WRITE_AUTH)
 def get_return(request: HttpRequest, return_id: int) -> dict[str, Any]:
     ret = get_object_or_404(StatisticalReturn.objects.select_related("reporter"), pk=return_id)
-    if not services.can_report_for(request.user, ret.reporter):
+    if not permissions.can_report_for(request.user, ret.reporter):
         raise PermissionDenied(_("You may only see the returns of your own organisation."))
     return _return(ret)
 

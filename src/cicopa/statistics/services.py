@@ -17,10 +17,9 @@ from cicopa.core import audit
 from cicopa.core.errors import PermissionDenied, ValidationError
 from cicopa.core.models import Country, MembershipType, Sector
 from cicopa.core.reference import currency_codes
-from cicopa.core.roles import is_authenticated, is_secretariat
 from cicopa.core.validators import control_character_message, text_problem
-from cicopa.registry.models import Organisation, OrganisationAccess, OrganisationKind
-from cicopa.statistics import aggregation
+from cicopa.registry.models import Organisation, OrganisationKind
+from cicopa.statistics import aggregation, permissions
 from cicopa.statistics.models import (
     COUNT_MEASURES,
     FIRST_YEAR,
@@ -46,15 +45,8 @@ def _measure_label(measure: str) -> str:
     return capfirst(str(dict(MEASURES).get(measure, measure)))
 
 
-def can_report_for(user: Any, reporter: Organisation) -> bool:
-    """The secretariat, or the people who act for the reporting organisation."""
-    if is_secretariat(user):
-        return True
-    return is_authenticated(user) and OrganisationAccess.objects.filter(user=user, organisation=reporter).exists()
-
-
 def _check_reporter(actor: Any, reporter: Organisation) -> None:
-    if not can_report_for(actor, reporter):
+    if not permissions.can_report_for(actor, reporter):
         raise PermissionDenied(_("You may only enter the returns of your own organisation."))
 
 
@@ -299,7 +291,7 @@ def return_submit(*, actor: Any, statistical_return: StatisticalReturn) -> Stati
 
 @transaction.atomic
 def return_send_back(*, actor: Any, statistical_return: StatisticalReturn, comment: str) -> StatisticalReturn:
-    if not is_secretariat(actor):
+    if not permissions.can_review_returns(actor):
         raise PermissionDenied(_("Only the secretariat reviews returns."))
     if not comment.strip():
         raise ValidationError({"comment": _("Say what needs to change.")})
@@ -312,7 +304,7 @@ def return_send_back(*, actor: Any, statistical_return: StatisticalReturn, comme
 
 @transaction.atomic
 def return_validate(*, actor: Any, statistical_return: StatisticalReturn) -> StatisticalReturn:
-    if not is_secretariat(actor):
+    if not permissions.can_review_returns(actor):
         raise PermissionDenied(_("Only the secretariat validates returns."))
     ret = _transition(actor, statistical_return, (ReturnStatus.SUBMITTED,), ReturnStatus.VALIDATED, _("validated"))
     recount(countries=[ret.reporter.country_id or ""], years=[ret.year])
@@ -321,7 +313,7 @@ def return_validate(*, actor: Any, statistical_return: StatisticalReturn) -> Sta
 
 @transaction.atomic
 def designate_reporter(*, actor: Any, country: Country, organisation: Organisation) -> DesignatedReporter:
-    if not is_secretariat(actor):
+    if not permissions.can_manage_reporters(actor):
         raise PermissionDenied(_("Only the secretariat designates reporters."))
     if organisation.country_id != country.iso2:
         raise ValidationError(
@@ -340,7 +332,7 @@ def designate_reporter(*, actor: Any, country: Country, organisation: Organisati
 @transaction.atomic
 def remove_reporter_designation(*, actor: Any, country: Country) -> None:
     """No designated reporter for `country` any more: its reporters' figures count by the general rule."""
-    if not is_secretariat(actor):
+    if not permissions.can_manage_reporters(actor):
         raise PermissionDenied(_("Only the secretariat designates reporters."))
     designation = DesignatedReporter.objects.filter(country=country).select_related("organisation").first()
     if designation is None:
@@ -447,7 +439,7 @@ def published_estimate_save(
     *, actor: Any, estimate: PublishedEstimate, changed: Iterable[str] = ()
 ) -> PublishedEstimate:
     """Record or correct a published figure (kept apart from the sums of returns)."""
-    if not is_secretariat(actor):
+    if not permissions.can_manage_estimates(actor):
         raise PermissionDenied(_("Only the secretariat records published estimates."))
     created = estimate.pk is None
     estimate.full_clean()
@@ -463,7 +455,7 @@ def published_estimate_save(
 
 @transaction.atomic
 def published_estimate_delete(*, actor: Any, estimate: PublishedEstimate) -> None:
-    if not is_secretariat(actor):
+    if not permissions.can_manage_estimates(actor):
         raise PermissionDenied(_("Only the secretariat removes published estimates."))
     audit.record(actor=actor, action="statistics.estimate.delete", obj=estimate)
     estimate.delete()

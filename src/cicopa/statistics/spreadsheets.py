@@ -17,10 +17,9 @@ from cicopa.core.errors import PermissionDenied, ValidationError
 from cicopa.core.exports import spreadsheet_value
 from cicopa.core.i18n import name_field
 from cicopa.core.models import MembershipType, Sector
-from cicopa.core.roles import is_secretariat
 from cicopa.core.tabular import ImportFileError, read_table
 from cicopa.registry.models import Organisation
-from cicopa.statistics import services
+from cicopa.statistics import permissions, services
 from cicopa.statistics.models import MEASURE_NAMES, ReturnStatus, StatisticalReturn, estimated_names
 
 LINE_COLUMNS = ("sector", "membership_type", *MEASURE_NAMES, "currency", "source", "estimated", "explanation")
@@ -93,7 +92,7 @@ def import_returns(
 
     All or nothing: every row is checked, and any problem leaves the database unchanged.
     """
-    if not is_secretariat(actor):
+    if not permissions.can_import_statistics(actor):
         raise PermissionDenied(_("Only the secretariat imports statistics."))
     header, rows = read_table(stream, filename)
     report = StatisticsImportReport()

@@ -23,10 +23,9 @@ from cicopa.core import charts, exports, worldmap
 from cicopa.core.errors import form_errors, report_errors
 from cicopa.core.i18n import by_name, name_field, sort_field
 from cicopa.core.models import Country, MembershipType, Region, Sector
-from cicopa.core.roles import is_secretariat
 from cicopa.core.tabular import ImportFileError
-from cicopa.registry.models import Organisation, OrganisationAccess, OrganisationKind
-from cicopa.statistics import aggregation, queries, services, spreadsheets
+from cicopa.registry.models import Organisation
+from cicopa.statistics import aggregation, permissions, queries, services, spreadsheets
 from cicopa.statistics.forms import LineFormSet, NewReturnForm
 from cicopa.statistics.models import COUNT_MEASURES, MEASURES, StatisticalReturn, estimated_names
 
@@ -275,18 +274,9 @@ def tidy_csv(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _reporters(user: Any) -> list[Organisation]:
-    """The organisations `user` may start a return for."""
-    if is_secretariat(user):
-        return list(Organisation.objects.filter(kind=OrganisationKind.MEMBER_ORGANISATION).order_by("sort_name"))
-    ids = OrganisationAccess.objects.filter(user=user).values("organisation_id")
-    kinds = (OrganisationKind.MEMBER_ORGANISATION, OrganisationKind.COOPERATIVE)
-    return list(Organisation.objects.filter(id__in=ids, kind__in=kinds).order_by("sort_name"))
-
-
 @login_required
 def returns(request: HttpRequest) -> HttpResponse:
-    reporters = _reporters(request.user)
+    reporters = list(permissions.reporting_organisations(request.user).order_by("sort_name"))
     form = NewReturnForm(request.POST or None, reporters=[(o.slug, str(o)) for o in reporters])
     if request.method == "POST" and form.is_valid():
         reporter = get_object_or_404(Organisation, slug=form.cleaned_data["reporter"])
@@ -296,16 +286,14 @@ def returns(request: HttpRequest) -> HttpResponse:
             form_errors(form, exc)
         else:
             return redirect("statistics:return", return_id=ret.pk)
-    qs = StatisticalReturn.objects.select_related("reporter", "reporter__country")
-    if not is_secretariat(request.user):
-        qs = qs.filter(reporter__in=reporters)
+    qs = permissions.visible_returns(request.user).select_related("reporter", "reporter__country")
     return render(
         request,
         "statistics/returns.html",
         {
             "form": form,
             "returns": qs.order_by("status", "-year", "reporter__sort_name")[:500],
-            "is_secretariat": is_secretariat(request.user),
+            "can_review": permissions.can_review_returns(request.user),
         },
     )
 
@@ -351,7 +339,7 @@ def _versions(ret: StatisticalReturn) -> list[Any]:
 def return_template(request: HttpRequest, return_id: int) -> HttpResponse:
     """The return as an XLSX workbook to fill in, pre-filled with its lines or last year's figures."""
     ret = get_object_or_404(StatisticalReturn.objects.select_related("reporter"), pk=return_id)
-    if not services.can_report_for(request.user, ret.reporter):
+    if not permissions.can_report_for(request.user, ret.reporter):
         raise PermissionDenied
     response = HttpResponse(
         spreadsheets.template_xlsx(ret),
@@ -364,7 +352,7 @@ def return_template(request: HttpRequest, return_id: int) -> HttpResponse:
 @login_required
 def return_detail(request: HttpRequest, return_id: int) -> HttpResponse:
     ret = get_object_or_404(StatisticalReturn.objects.select_related("reporter", "reporter__country"), pk=return_id)
-    if not services.can_report_for(request.user, ret.reporter):
+    if not permissions.can_report_for(request.user, ret.reporter):
         raise PermissionDenied
     action = request.POST.get("action", "") if request.method == "POST" else ""
     bound = request.POST if action in ("save", "submit") else None
@@ -419,7 +407,7 @@ def return_detail(request: HttpRequest, return_id: int) -> HttpResponse:
             "formset": formset,
             "warnings": warnings,
             "versions": _versions(ret),
-            "is_secretariat": is_secretariat(request.user),
+            "can_review": permissions.can_review_returns(request.user),
             "editable": ret.is_editable,
         },
     )
@@ -429,7 +417,7 @@ def return_detail(request: HttpRequest, return_id: int) -> HttpResponse:
 def reporters(request: HttpRequest) -> HttpResponse:
     """The secretariat chooses, country by country, whose figures prevail when several organisations
     report for the same sector and membership type."""
-    if not is_secretariat(request.user):
+    if not permissions.can_manage_reporters(request.user):
         raise PermissionDenied
     if request.method == "POST":
         country = get_object_or_404(Country, iso2=request.POST.get("country", ""))
