@@ -14,6 +14,7 @@ from cicopa.core.errors import PermissionDenied
 from cicopa.core.models import AuditEntry
 from cicopa.registry.importing import ImportFileError, import_organisations
 from cicopa.registry.models import ExternalIdentifier, Organisation
+from craft import SHEET, declare_size, declared_dimension, rewrite, with_doctype, xlsx
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
@@ -85,6 +86,50 @@ def test_xlsx_import(alice, tmp_path):
     assert report.ok, [str(e) for e in report.errors]
     assert Organisation.objects.get(acronym="NACS").latitude == -1.286
     assert Organisation.objects.get(acronym="SBR").workers_count == 51
+
+
+XLSX_ROWS = [
+    ["identifier", "name", "kind", "country"],
+    ["A1", "Uno", "cooperative", "FR"],
+    ["A2", "Dos", "cooperative", "ES"],
+]
+
+
+def test_a_workbook_declaring_every_cell_of_a_sheet_imports_the_cells_it_has(alice, tmp_path):
+    path = tmp_path / "dimension.xlsx"
+    path.write_bytes(declared_dimension(xlsx(XLSX_ROWS), "A1:XFD1048576"))
+    report = run(alice, path)
+    assert report.ok and report.created == 2 and report.ignored_columns == []
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (
+            rewrite(
+                xlsx(XLSX_ROWS), SHEET, lambda xml: xml.replace(b"</worksheet>", b" " * 30_000_000 + b"</worksheet>")
+            ),
+            "possible zip bomb",
+        ),
+        (declare_size(xlsx(XLSX_ROWS), SHEET, 2_000_000_000), "unpacks to more than 256 MB"),
+        (with_doctype(xlsx(XLSX_ROWS), SHEET, b'<!DOCTYPE x [<!ENTITY a "Uno">]>'), "declares XML entities"),
+        (xlsx([*XLSX_ROWS, ["A3", "Tres", "cooperative", "FR", *["x"] * 300]]), "Row 4 has more than 200 columns"),
+    ],
+)
+def test_spreadsheet_bombs_are_refused_and_nothing_changes(alice, tmp_path, data, message):
+    path = tmp_path / "bomb.xlsx"
+    path.write_bytes(data)
+    with pytest.raises(ImportFileError, match=message):
+        run(alice, path)
+    assert Organisation.objects.count() == 0
+
+
+def test_a_csv_cell_too_long_for_the_csv_reader_is_refused(alice, tmp_path):
+    path = tmp_path / "long.csv"
+    path.write_text(HEADER + "A1,Uno,cooperative,FR,,,,,,\nA2,Dos," + "x" * 150_000 + ",FR,,,,,,\n", encoding="utf-8")
+    with pytest.raises(ImportFileError, match="Line 3 has a cell longer than 131,072 characters"):
+        run(alice, path)
+    assert Organisation.objects.count() == 0
 
 
 def _broken(tmp_path, text: str, name="broken.csv", encoding="utf-8") -> Path:

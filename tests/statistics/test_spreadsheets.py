@@ -8,6 +8,7 @@ from openpyxl import Workbook, load_workbook
 
 from cicopa.statistics import services
 from cicopa.statistics.models import ReturnLine, StatisticalReturn
+from craft import SHEET, declared_dimension, rewrite, with_doctype, xlsx
 
 
 def _validated(kenya, alice, year, **figures):
@@ -62,6 +63,20 @@ def test_malformed_uploads_change_nothing(client, kenya):
         ("lines.csv", b"sector,membership_type,cooperatives\nhealth,worker,-4\n", "cannot be negative"),
         ("wrong.xlsx", good_shape.getvalue(), "cannot be more than members"),
         ("latin.csv", "sector,membership_type,source\nhealth,worker,Coopérative\n".encode("latin-1"), "UTF-8"),
+        (
+            "bomb.xlsx",
+            rewrite(
+                good_shape.getvalue(), SHEET, lambda x: x.replace(b"</worksheet>", b" " * 30_000_000 + b"</worksheet>")
+            ),
+            "possible zip bomb",
+        ),
+        (
+            "entities.xlsx",
+            with_doctype(good_shape.getvalue(), SHEET, b'<!DOCTYPE x [<!ENTITY a "b">]>'),
+            "XML entities",
+        ),
+        ("wide.xlsx", xlsx([["sector", "membership_type", *[f"c{i}" for i in range(250)]]]), "more than 200 columns"),
+        ("long.csv", b"sector,membership_type,source\nhealth,worker," + b"x" * 140_000 + b"\n", "longer than 131,072"),
     ]
     for name, content, message in cases:
         upload = io.BytesIO(content)
@@ -69,6 +84,20 @@ def test_malformed_uploads_change_nothing(client, kenya):
         r = client.post(f"/statistics/returns/{ret.pk}/", {"action": "upload", "file": upload}, follow=True)
         assert message in r.content.decode(), name
         assert list(ret.lines.values_list("sector_id", "cooperatives")) == [("health", 3)], name
+
+
+def test_a_filled_template_declaring_every_cell_reads_the_cells_it_has(client, kenya):
+    client.force_login(kenya["wanjiru"])
+    ret = services.return_create(actor=kenya["wanjiru"], reporter=kenya["union"], year=2023)
+    upload = io.BytesIO(
+        declared_dimension(
+            xlsx([["sector", "membership_type", "cooperatives"], ["health", "worker", 5]]), "A1:XFD1048576"
+        )
+    )
+    upload.name = "filled.xlsx"
+    r = client.post(f"/statistics/returns/{ret.pk}/", {"action": "upload", "file": upload})
+    assert r.status_code == 302
+    assert list(ret.lines.values_list("sector_id", "cooperatives")) == [("health", 5)]
 
 
 def test_template_is_for_the_reporter(client, kenya):
