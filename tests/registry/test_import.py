@@ -375,3 +375,30 @@ def test_errors_quote_the_cell_as_the_file_has_it(alice, tmp_path):
     body = "identifier,name,kind,country,website\nA1,Uno,cooperative,united kingdom,not a url\n"
     report = run(alice, _broken(tmp_path, body))
     assert {(e.column, e.value) for e in report.errors} == {("country", "united kingdom"), ("website", "not a url")}
+
+
+def test_csv_is_read_as_rfc_4180_whatever_its_first_kilobytes_look_like(alice, tmp_path):
+    """Quotes are doubled inside quoted cells, and a quoted cell may run over several lines, however far into
+    the file the first doubled quote comes: only the delimiter is guessed."""
+    rows = [f'ID{i},Cooperativa {i},cooperative,ES,"Line one of {i};\nline two, with a comma"\n' for i in range(1500)]
+    rows.append('LAST,"The ""Quoted"" One",cooperative,ES,"She said ""hello"",\nthen left."\n')
+    text = "identifier,name,kind,country,description\n" + "".join(rows)
+    assert text.index('""') > 100_000
+    report = run(alice, _broken(tmp_path, text), dry_run=True)
+    assert report.ok, [str(e) for e in report.errors[:3]]
+    assert report.rows == 1501
+    report = run(alice, _broken(tmp_path, text))
+    assert report.created == 1501
+    last = Organisation.objects.get(identifiers__value="LAST")
+    assert last.name == 'The "Quoted" One' and last.description == 'She said "hello",\nthen left.'
+    assert Organisation.objects.get(identifiers__value="ID7").description == "Line one of 7;\nline two, with a comma"
+
+
+@pytest.mark.parametrize("delimiter", [",", ";", "\t"])
+def test_the_delimiter_is_found_in_the_header(alice, tmp_path, delimiter):
+    header = delimiter.join(["identifier", "name", "kind", "country", "description"])
+    row = delimiter.join(["A1", '"Uno, Dos; Tres"', "cooperative", "FR", '"a\tb, c; d"'])
+    report = run(alice, _broken(tmp_path, header + "\n" + row + "\n"), dry_run=True)
+    assert report.ok, [str(e) for e in report.errors]
+    values = report.sample[0].values
+    assert values["name"] == "Uno, Dos; Tres" and values["description"] == "a\tb, c; d"

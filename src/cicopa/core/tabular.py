@@ -102,11 +102,30 @@ def _read_csv(stream: IO[bytes]) -> Iterator[list[str]]:
             _("The file is not UTF-8 text (byte %(pos)s cannot be read). Save it as CSV UTF-8 and try again.")
             % {"pos": exc.start}
         ) from None
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel  # type: ignore[assignment]
-    return _csv_rows(csv.reader(io.StringIO(text, newline=""), dialect))
+    # Always RFC 4180 (quotes doubled inside quoted cells, which may hold line breaks): guessing the whole
+    # dialect from the file's start turned doubled quotes off whenever the first one came later on.
+    return _csv_rows(csv.reader(io.StringIO(text, newline=""), csv.excel, delimiter=_delimiter(text)))
+
+
+DELIMITERS = (",", ";", "\t")
+_HEADER_SCAN = 65_536  # characters: a header line is never longer
+
+
+def _delimiter(text: str) -> str:
+    """Of comma, semicolon and tab, the one the first line has most of outside quotes; a comma if none."""
+    counts = dict.fromkeys(DELIMITERS, 0)
+    quoted = False
+    for char in text[:_HEADER_SCAN]:
+        if char == '"':
+            quoted = not quoted
+        elif quoted:
+            continue
+        elif char in counts:
+            counts[char] += 1
+        elif char in "\r\n":
+            break
+    best = max(DELIMITERS, key=counts.__getitem__)
+    return best if counts[best] else ","
 
 
 def _csv_rows(reader: Any) -> Iterator[list[str]]:
