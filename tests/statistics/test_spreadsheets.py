@@ -62,7 +62,7 @@ def test_malformed_uploads_change_nothing(client, kenya):
         ("lines.csv", b"sector,members\nhealth,3\n", "Missing column"),
         ("lines.csv", b"sector,membership_type,cooperatives\nhealth,worker,-4\n", "cannot be negative"),
         ("wrong.xlsx", good_shape.getvalue(), "cannot be more than members"),
-        ("latin.csv", "sector,membership_type,source\nhealth,worker,Coopérative\n".encode("latin-1"), "UTF-8"),
+        ("mac.csv", "sector,membership_type,source\nhealth,worker,Façade\n".encode("mac-roman"), "UTF-8"),
         (
             "bomb.xlsx",
             rewrite(
@@ -131,3 +131,25 @@ def test_cli_import_statistics_all_or_nothing(kenya, alice, tmp_path):
     assert "row 3" in err.getvalue() and "row 4" in err.getvalue()
     assert not StatisticalReturn.objects.filter(year=2021).exists()
     assert ReturnLine.objects.count() == 3
+
+
+def test_cli_import_statistics_reads_the_files_people_have(kenya, alice, tmp_path):
+    """Windows-1252, semicolons, a title above the header: read; a header without a required column: the row
+    it is on is named."""
+    path = tmp_path / "returns.csv"
+    path.write_bytes(
+        (
+            "Recensement coopératif 2020;;;\n\n"
+            "reporter;year;sector;membership_type;cooperatives;source\n"
+            "kupc;2020;construction;worker;90;Enquête « Coopératives » 2020\n"
+        ).encode("cp1252")
+    )
+    out = io.StringIO()
+    call_command("import_statistics", str(path), stdout=out)
+    assert "1 returns imported" in out.getvalue()
+    assert ReturnLine.objects.get().source == "Enquête « Coopératives » 2020"
+    path.write_text("Census 2021\nreporter,year,sector\nkupc,2021,construction\n", encoding="utf-8")
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="nothing was imported"):
+        call_command("import_statistics", str(path), stderr=err)
+    assert err.getvalue().strip() == "row 2: missing column membership_type"

@@ -1,4 +1,4 @@
-"""Reading tabular files (CSV in UTF-8, or the first sheet of an XLSX workbook) for imports.
+"""Reading tabular files (CSV, or the first sheet of an XLSX workbook) for imports.
 
 A file comes from outside: what it may cost to read is bounded before and while it is read (rows,
 columns, cells, and for a workbook the size it unpacks to), and anything it holds that cannot be read
@@ -7,10 +7,13 @@ is an ImportFileError with a message for the person who sent it, never a traceba
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
+import itertools
 import zipfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import IO, Any
 
 from defusedxml import DefusedXmlException
@@ -28,6 +31,7 @@ MAX_CELLS = 10_000_000
 MAX_UNPACKED_BYTES = 256 * 1024 * 1024
 MAX_COMPRESSION_RATIO = 100
 _RATIO_FROM_BYTES = 1024 * 1024  # small parts (styles, a theme) may pack further without costing anything
+HEADER_SEARCH_ROWS = 10  # non-blank rows among which the header is looked for (a title may stand above it)
 
 
 class ImportFileError(Exception):
@@ -36,23 +40,42 @@ class ImportFileError(Exception):
         self.message = message
 
 
-def read_table(stream: IO[bytes], filename: str) -> tuple[list[str], Iterator[list[str]]]:
-    """Header and rows of a CSV (UTF-8) or XLSX file, every cell as a stripped string, blank rows left out.
+@dataclass(frozen=True)
+class Table:
+    header: list[str]
+    header_row: int
+    rows: Iterator[tuple[int, list[str]]]  # (row number as a spreadsheet shows it, cells), blank rows left out
 
+
+def read_table(stream: IO[bytes], filename: str, required: Collection[str] = ()) -> Table:
+    """The header and rows of a CSV or XLSX file, every cell as a stripped string.
+
+    The header is the first non-blank row, or, if the caller names the columns it requires, the one of
+    the first few non-blank rows that has most of them (rows above it, a title or a note, are left out).
     The rows are read as they are taken: a limit reached or a part that cannot be read raises
     ImportFileError then, so callers check every row before they write anything.
     """
-    cells = _read_xlsx(stream) if filename.lower().endswith(".xlsx") else _read_csv(stream)
-    rows = (row for row in _bounded(cells) if any(row))
-    try:
-        header = next(rows)
-    except StopIteration:
-        raise ImportFileError(_("The file is empty.")) from None
-    return header, rows
+    wanted = set(required)
+    cells = _read_xlsx(stream) if filename.lower().endswith(".xlsx") else _read_csv(stream, wanted)
+    rows = ((number, row) for number, row in _bounded(cells) if any(row))
+    first = list(itertools.islice(rows, HEADER_SEARCH_ROWS))
+    if not first:
+        raise ImportFileError(_("The file is empty."))
+    at = max(range(len(first)), key=lambda i: len(wanted.intersection(first[i][1])))  # the first of the best
+    header_row, header = first[at]
+    seen: set[str] = set()
+    for name in header:
+        if name and name in seen:
+            raise ImportFileError(
+                _('The header (row %(row)s) has more than one column named "%(name)s"; rename or remove the others.')
+                % {"row": header_row, "name": name}
+            )
+        seen.add(name)
+    return Table(header, header_row, itertools.chain(first[at + 1 :], rows))
 
 
-def _bounded(rows: Iterable[Sequence[Any]]) -> Iterator[list[str]]:
-    """Every row as stripped strings, without its trailing empty cells, within the limits.
+def _bounded(rows: Iterable[Sequence[Any]]) -> Iterator[tuple[int, list[str]]]:
+    """Every row, numbered, as stripped strings, without its trailing empty cells, within the limits.
 
     The cells a row costs are those the file has, empty ones too; its columns are those up to its last
     cell with something in it.
@@ -78,7 +101,7 @@ def _bounded(rows: Iterable[Sequence[Any]]) -> Iterator[list[str]]:
                 _("Row %(row)s has more than %(n)s columns, the most a file may have.")
                 % {"row": number, "n": MAX_COLUMNS}
             )
-        yield values
+        yield number, values
 
 
 def _count(n: int) -> str:
@@ -93,29 +116,85 @@ def _text(value: Any) -> str:
     return str(value).strip()
 
 
-def _read_csv(stream: IO[bytes]) -> Iterator[list[str]]:
-    raw = stream.read()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
+def _read_csv(stream: IO[bytes], required: set[str]) -> Iterator[list[str]]:
+    text = _decode(stream.read())
+    if "\x00" in text.partition("\n")[0]:
         raise ImportFileError(
-            _("The file is not UTF-8 text (byte %(pos)s cannot be read). Save it as CSV UTF-8 and try again.")
-            % {"pos": exc.start}
-        ) from None
+            _(
+                "The file's first line holds NUL characters: it is not UTF-8 text (UTF-16 without its byte-order "
+                "mark, perhaps). Save it as CSV UTF-8 and try again."
+            )
+        )
     # Always RFC 4180 (quotes doubled inside quoted cells, which may hold line breaks): guessing the whole
     # dialect from the file's start turned doubled quotes off whenever the first one came later on.
-    return _csv_rows(csv.reader(io.StringIO(text, newline=""), csv.excel, delimiter=_delimiter(text)))
+    return _csv_rows(csv.reader(io.StringIO(text, newline=""), csv.excel, delimiter=_delimiter(text, required)))
+
+
+_BYTE_ORDER_MARKS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+
+
+def _decode(raw: bytes) -> str:
+    """The text of a CSV file: as its byte-order mark says (UTF-8 or UTF-16), else UTF-8, else Windows-1252.
+
+    Windows-1252 is what Excel saves as "CSV" on most Western machines; bytes that are not UTF-8 and still
+    read as Windows-1252 are taken for it (the check of an import shows its first rows before anything is
+    written). Text in any other encoding is refused rather than guessed.
+    """
+    for mark, encoding in _BYTE_ORDER_MARKS:
+        if raw.startswith(mark):
+            try:
+                return raw.decode(encoding)
+            except UnicodeDecodeError:
+                raise ImportFileError(
+                    _("The file begins as %(encoding)s text but is not. Save it as CSV UTF-8 and try again.")
+                    % {"encoding": encoding.upper().removesuffix("-SIG")}
+                ) from None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        position = exc.start + 1  # counted from one, as people count
+    try:
+        return raw.decode("cp1252")
+    except UnicodeDecodeError:
+        raise ImportFileError(
+            _("The file is not UTF-8 text (byte %(pos)s cannot be read). Save it as CSV UTF-8 and try again.")
+            % {"pos": position}
+        ) from None
 
 
 DELIMITERS = (",", ";", "\t")
 _HEADER_SCAN = 65_536  # characters: a header line is never longer
+_HEADER_SEARCH_SCAN = 1_048_576  # characters in which the header is looked for with each delimiter
 
 
-def _delimiter(text: str) -> str:
+def _delimiter(text: str, required: set[str]) -> str:
+    """Comma, semicolon or tab: the one that makes the most required columns of a header row, if the caller
+    named any and any is found; else the one the first line has most of outside quotes (a comma if none)."""
+    counted = _counted_delimiter(text)
+    if not required:
+        return counted
+    scores = {d: _header_score(text, d, required) for d in DELIMITERS}
+    best = max(DELIMITERS, key=scores.__getitem__)
+    return best if scores[best] > scores[counted] else counted
+
+
+def _header_score(text: str, delimiter: str, required: set[str]) -> int:
+    """The most required columns in one of the first non-blank rows, read with `delimiter`."""
+    reader = csv.reader(io.StringIO(text[:_HEADER_SEARCH_SCAN], newline=""), csv.excel, delimiter=delimiter)
+    score = 0
+    try:
+        for row in itertools.islice((r for r in reader if any(c.strip() for c in r)), HEADER_SEARCH_ROWS):
+            score = max(score, len(required.intersection(c.strip() for c in row)))
+    except csv.Error:
+        pass  # read as a whole, the file says what is wrong with it
+    return score
+
+
+def _counted_delimiter(text: str) -> str:
     """Of comma, semicolon and tab, the one the first line has most of outside quotes; a comma if none."""
     counts = dict.fromkeys(DELIMITERS, 0)
     quoted = False
-    for char in text[:_HEADER_SCAN]:
+    for char in text.lstrip("\r\n")[:_HEADER_SCAN]:
         if char == '"':
             quoted = not quoted
         elif quoted:

@@ -68,11 +68,12 @@ def template_xlsx(ret: StatisticalReturn) -> bytes:
 
 def read_lines(stream: IO[bytes], filename: str) -> list[dict[str, Any]]:
     """The lines of a filled-in template (checks are the service's)."""
-    header, rows = read_table(stream, filename)
-    missing = [c for c in ("sector", "membership_type") if c not in header]
+    required = ("sector", "membership_type")
+    table = read_table(stream, filename, required)
+    missing = [c for c in required if c not in table.header]
     if missing:
         raise ImportFileError(_("Missing column: %(cols)s") % {"cols": ", ".join(missing)})
-    return [dict(zip(header, row, strict=False)) for row in rows]
+    return [dict(zip(table.header, row, strict=False)) for _number, row in table.rows]
 
 
 @dataclass
@@ -95,15 +96,17 @@ def import_returns(
     """
     if not is_secretariat(actor):
         raise PermissionDenied(_("Only the secretariat imports statistics."))
-    header, rows = read_table(stream, filename)
+    required = ("reporter", "year", "sector", "membership_type")
+    table = read_table(stream, filename, required)
     report = StatisticsImportReport()
-    missing = [c for c in ("reporter", "year", "sector", "membership_type") if c not in header]
+    missing = [c for c in required if c not in table.header]
     if missing:
-        report.errors.append(_("row 1: missing column %(cols)s") % {"cols": ", ".join(missing)})
+        where = _("row %(row)s") % {"row": table.header_row}
+        report.errors.append(f"{where}: {_('missing column')} {', '.join(missing)}")
         return report
     groups: dict[tuple[str, str], list[tuple[int, dict[str, Any]]]] = {}
-    for number, cells in enumerate(rows, start=2):
-        record = dict(zip(header, cells, strict=False))
+    for number, cells in table.rows:
+        record = dict(zip(table.header, cells, strict=False))
         groups.setdefault((record.get("reporter", ""), record.get("year", "")), []).append((number, record))
         report.rows += 1
     reporters = {o.slug: o for o in Organisation.objects.filter(slug__in={k[0] for k in groups})}
