@@ -56,8 +56,17 @@ def test_pages_in_french_and_spanish(client, figures):
     assert 'lang="es"' in client.get("/es/statistics/").content.decode()
 
 
+def _csv_download(response) -> str:
+    """A CSV download's text: every one of the platform's begins with a byte-order mark (which spreadsheets
+    need to read UTF-8 rightly)."""
+    assert response.status_code == 200 and response["Content-Type"] == "text/csv; charset=utf-8"
+    data = b"".join(response.streaming_content)
+    assert data.startswith(b"\xef\xbb\xbf"), data[:20]
+    return data.decode("utf-8-sig")
+
+
 def test_tidy_csv(client, figures):
-    rows = list(csv.DictReader(io.StringIO(client.get("/statistics/data.csv").content.decode())))
+    rows = list(csv.DictReader(io.StringIO(_csv_download(client.get("/statistics/data.csv")))))
     members = next(r for r in rows if r["measure"] == "members")
     assert members == {
         "year": "2023",
