@@ -1,20 +1,30 @@
-"""Downloads of a table as CSV (UTF-8 with a byte-order mark, which spreadsheets read right), XLSX or JSON."""
+"""Downloads of a table as CSV (UTF-8 with a byte-order mark, which spreadsheets read right), XLSX or JSON.
+
+Every CSV and XLSX file the platform writes is written here, so that text someone typed is never run as a
+formula by the spreadsheet that opens it (a name like =HYPERLINK(...) or @SUM(...)).
+"""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
+import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from django.http import HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from openpyxl import Workbook
+from openpyxl.cell import Cell, WriteOnlyCell
 
 from cicopa.core.validators import CONTROL_CHARACTER
 
 FORMATS = ("csv", "xlsx", "json")
+# How text that a spreadsheet takes for a formula begins (OWASP's list for CSV injection).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Text that is a plain number (-2.013, +44) is read as that number, never run: it is left as it is.
+_PLAIN_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -39,16 +49,25 @@ def _json(rows: Iterable[Mapping[str, Any]]) -> Iterator[str]:
 
 def _csv(rows: Iterable[Mapping[str, Any]], columns: Sequence[str]) -> Iterator[str]:
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(columns), extrasaction="ignore")
+    writer = csv.writer(buffer)
     buffer.write("\ufeff")
-    writer.writeheader()
+    writer.writerow(columns)
     for i, row in enumerate(rows):
-        writer.writerow(row)
+        writer.writerow([csv_value(row.get(c)) for c in columns])
         if i % 500 == 0:
             yield buffer.getvalue()
             buffer.seek(0)
             buffer.truncate()
     yield buffer.getvalue()
+
+
+def csv_value(value: Any) -> Any:
+    """A value as a CSV cell: text that begins like a formula behind a single quote, which spreadsheets
+    show as text (OWASP's advice; core.tabular takes it off again when such a file is imported); numbers
+    as they are, a negative one included."""
+    if isinstance(value, str) and value.startswith(FORMULA_START) and not _PLAIN_NUMBER.fullmatch(value):
+        return "'" + value
+    return value
 
 
 def spreadsheet_value(value: Any) -> Any:
@@ -57,12 +76,24 @@ def spreadsheet_value(value: Any) -> Any:
     return CONTROL_CHARACTER.sub("", value) if isinstance(value, str) else value
 
 
+def sheet_row(ws: Any, values: Iterable[Any]) -> list[Cell]:
+    """One row of cells for `ws` (write-only or not), for `ws.append`: text always a text cell, so that
+    openpyxl writes neither a formula (text beginning with =) nor an error (text such as #N/A)."""
+    cells = []
+    for value in values:
+        cell = WriteOnlyCell(ws, value=spreadsheet_value(value))
+        if isinstance(value, str):
+            cell.data_type = "s"
+        cells.append(cell)
+    return cells
+
+
 def _xlsx(rows: Iterable[Mapping[str, Any]], columns: Sequence[str], name: str) -> bytes:
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(name[:31])
-    ws.append(list(columns))
+    ws.append(sheet_row(ws, columns))
     for row in rows:
-        ws.append([spreadsheet_value(row.get(c)) for c in columns])
+        ws.append(sheet_row(ws, (row.get(c) for c in columns)))
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

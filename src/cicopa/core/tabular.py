@@ -21,6 +21,8 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
+from cicopa.core.exports import FORMULA_START
+
 # What one file may cost. A file of the platform's formats has about twenty columns; 500,000 rows of
 # them is five times the largest import measured (bench/import_throughput.py) and well under the cells.
 MAX_ROWS = 500_000
@@ -31,6 +33,7 @@ MAX_CELLS = 10_000_000
 MAX_UNPACKED_BYTES = 256 * 1024 * 1024
 MAX_COMPRESSION_RATIO = 100
 _RATIO_FROM_BYTES = 1024 * 1024  # small parts (styles, a theme) may pack further without costing anything
+_FORMULA_CHARACTERS = set(FORMULA_START)
 HEADER_SEARCH_ROWS = 10  # non-blank rows among which the header is looked for (a title may stand above it)
 
 
@@ -208,6 +211,8 @@ def _counted_delimiter(text: str) -> str:
 
 
 def _csv_rows(reader: Any) -> Iterator[list[str]]:
+    """The rows of a CSV reader, each cell as written before the platform's CSV downloads guarded it against
+    formulas (a file downloaded, edited and imported again: '+44 1422 is +44 1422)."""
     while True:
         try:
             row = next(reader)
@@ -222,7 +227,7 @@ def _csv_rows(reader: Any) -> Iterator[list[str]]:
             raise ImportFileError(
                 _("Line %(line)s of the file cannot be read as CSV.") % {"line": reader.line_num}
             ) from None
-        yield row
+        yield [c[1:] if c[:1] == "'" and c[1:2] in _FORMULA_CHARACTERS else c for c in row]
 
 
 def _read_xlsx(stream: IO[bytes]) -> Iterator[Sequence[Any]]:

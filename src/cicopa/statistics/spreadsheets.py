@@ -14,7 +14,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from cicopa.core.errors import PermissionDenied, ValidationError
-from cicopa.core.exports import spreadsheet_value
+from cicopa.core.exports import sheet_row
 from cicopa.core.i18n import name_field
 from cicopa.core.models import MembershipType, Sector
 from cicopa.core.roles import is_secretariat
@@ -38,29 +38,37 @@ def template_xlsx(ret: StatisticalReturn) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = "return"
-    ws.append(list(LINE_COLUMNS))
+    ws.append(sheet_row(ws, LINE_COLUMNS))
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for line in lines:
         ws.append(
-            [
-                line.sector_id,
-                line.membership_type_id,
-                *(float(v) if (v := getattr(line, m)) is not None and m == "turnover" else v for m in MEASURE_NAMES),
-                line.currency,
-                spreadsheet_value(line.source),
-                ", ".join(estimated_names(line.estimated_mask)),
-                spreadsheet_value(line.explanation),
-            ]
+            sheet_row(
+                ws,
+                [
+                    line.sector_id,
+                    line.membership_type_id,
+                    *(
+                        float(v) if (v := getattr(line, m)) is not None and m == "turnover" else v
+                        for m in MEASURE_NAMES
+                    ),
+                    line.currency,
+                    line.source,
+                    ", ".join(estimated_names(line.estimated_mask)),
+                    line.explanation,
+                ],
+            )
         )
     ws.freeze_panes = "A2"
     codes = wb.create_sheet("codes")
-    codes.append([_("column"), _("code"), _("meaning")])
+    codes.append(sheet_row(codes, [_("column"), _("code"), _("meaning")]))
     for s in Sector.objects.all():
-        codes.append(["sector", s.code, getattr(s, name_field())])
+        codes.append(sheet_row(codes, ["sector", s.code, getattr(s, name_field())]))
     for t in MembershipType.objects.all():
-        codes.append(["membership_type", t.code, getattr(t, name_field())])
-    codes.append(["estimated", ", ".join(MEASURE_NAMES), _("figures that are estimates, separated by commas")])
+        codes.append(sheet_row(codes, ["membership_type", t.code, getattr(t, name_field())]))
+    codes.append(
+        sheet_row(codes, ["estimated", ", ".join(MEASURE_NAMES), _("figures that are estimates, separated by commas")])
+    )
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
