@@ -66,3 +66,35 @@ def test_the_return_template_writes_text_as_text(client, figures, kenya):
     assert (row["source"].data_type, row["source"].value) == ("s", HYPERLINK)
     assert (row["explanation"].data_type, row["explanation"].value) == ("s", "@SUM(1+1)")
     assert (row["cooperatives"].data_type, row["cooperatives"].value) == ("n", 91712)
+
+
+def test_every_download_writes_values_the_same_way(client, figures):
+    """One CSV writer for all (with a byte-order mark), booleans as true/false, whole numbers as integers,
+    in CSV, JSON and XLSX alike."""
+    import json
+
+    for url, params in (
+        ("/statistics/data.csv", {}),
+        ("/statistics/table.csv", {"table": "trend"}),
+        ("/statistics/table.csv", {"table": "sector"}),
+        ("/directory/export.csv", {}),
+        ("/import/example-cicopa.csv", {}),
+    ):
+        r = client.get(url, params)
+        data = b"".join(r.streaming_content)
+        assert r["Content-Type"] == "text/csv; charset=utf-8" and data.startswith(b"\xef\xbb\xbf"), url
+    tidy = {r["measure"]: r for r in _csv(client.get("/statistics/data.csv"))}
+    assert (tidy["cooperatives"]["value"], tidy["cooperatives"]["estimate"]) == ("91712", "false")
+    assert (tidy["members"]["value"], tidy["members"]["estimate"]) == ("4000", "true")
+    for table in ("trend", "sector"):
+        for measure, value, estimate in (("cooperatives", "91712", "false"), ("members", "4000", "true")):
+            row = _csv(client.get("/statistics/table.csv", {"table": table, "measure": measure}))[-1]
+            assert (row["value"], row["estimate"]) == (value, estimate), (table, measure)
+        row = json.loads(b"".join(client.get("/statistics/table.json", {"table": table}).streaming_content))[-1]
+        assert row["value"] == 91712 and type(row["value"]) is int and row["estimate"] is False
+        sheet = load_workbook(io.BytesIO(client.get("/statistics/table.xlsx", {"table": table}).content)).active
+        header = [c.value for c in sheet[1]]
+        row = dict(zip(header, [c.value for c in sheet[sheet.max_row]], strict=True))
+        assert row["value"] == 91712 and type(row["value"]) is int and row["estimate"] is False
+    trend = _csv(client.get("/statistics/table.csv", {"table": "trend"}))
+    assert trend[-1]["published_estimate"] == "100"

@@ -11,6 +11,7 @@ import io
 import json
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from decimal import Decimal
 from typing import Any
 
 from django.http import HttpResponse, StreamingHttpResponse
@@ -40,11 +41,28 @@ def table_response(rows: Iterable[Mapping[str, Any]], columns: Sequence[str], fm
     raise ValueError(f"unknown format {fmt}")
 
 
+def plain_value(value: Any) -> Any:
+    """A value as every download writes it: a whole number as an integer (91712, not 91712.0, whether the
+    figure came as a float or a decimal), anything else as it is."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, Decimal) and value.is_finite() and value == value.to_integral_value():
+        return int(value)
+    return value
+
+
 def _json(rows: Iterable[Mapping[str, Any]]) -> Iterator[str]:
     yield "["
     for i, row in enumerate(rows):
-        yield ("," if i else "") + json.dumps(row, ensure_ascii=False, default=str)
+        plain = {k: plain_value(v) for k, v in row.items()}
+        yield ("," if i else "") + json.dumps(plain, ensure_ascii=False, default=_json_default)
     yield "]"
+
+
+def _json_default(value: Any) -> Any:
+    return float(value) if isinstance(value, Decimal) else str(value)
 
 
 def _csv(rows: Iterable[Mapping[str, Any]], columns: Sequence[str]) -> Iterator[str]:
@@ -64,10 +82,12 @@ def _csv(rows: Iterable[Mapping[str, Any]], columns: Sequence[str]) -> Iterator[
 def csv_value(value: Any) -> Any:
     """A value as a CSV cell: text that begins like a formula behind a single quote, which spreadsheets
     show as text (OWASP's advice; core.tabular takes it off again when such a file is imported); numbers
-    as they are, a negative one included."""
+    as numbers, a negative one included; booleans as true and false."""
     if isinstance(value, str) and value.startswith(FORMULA_START) and not _PLAIN_NUMBER.fullmatch(value):
         return "'" + value
-    return value
+    if isinstance(value, bool):
+        return "true" if value else "false"  # as JSON writes them, rather than Python's True and False
+    return plain_value(value)
 
 
 def spreadsheet_value(value: Any) -> Any:
@@ -81,7 +101,7 @@ def sheet_row(ws: Any, values: Iterable[Any]) -> list[Cell]:
     openpyxl writes neither a formula (text beginning with =) nor an error (text such as #N/A)."""
     cells = []
     for value in values:
-        cell = WriteOnlyCell(ws, value=spreadsheet_value(value))
+        cell = WriteOnlyCell(ws, value=spreadsheet_value(plain_value(value)))
         if isinstance(value, str):
             cell.data_type = "s"
         cells.append(cell)

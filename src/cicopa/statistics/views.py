@@ -263,7 +263,7 @@ def tidy_csv(request: HttpRequest) -> HttpResponseBase:
                     "membership_type": line.membership_type_id,
                     "measure": measure,
                     "value": value,
-                    "estimate": int(measure in est),
+                    "estimate": measure in est,
                     "source": line.source,
                     "reporter": line.statistical_return.reporter.slug,
                 }
