@@ -3,6 +3,7 @@ that cannot be read is one clear ImportFileError, never a traceback. Every file 
 
 from __future__ import annotations
 
+import contextlib
 import io
 import time
 import zipfile
@@ -89,6 +90,7 @@ def test_broken_workbooks_are_one_clear_message():
         b"PK\x03\x04 not really a zip",
         rewrite(good, SHEET, lambda xml: xml[: len(xml) // 2]),  # the sheet breaks off
         rewrite(good, "xl/workbook.xml", lambda xml: b"<workbook"),
+        good.replace(b"PK\x01\x02\x14\x03\x14\x00", b"PK\x01\x02\x14\x03\x6f\x00", 1),  # needs zip 11.1
     ):
         assert refused(data, "broken.xlsx") == "The file is not a readable XLSX workbook."
 
@@ -96,3 +98,26 @@ def test_broken_workbooks_are_one_clear_message():
 def test_a_csv_cell_longer_than_the_csv_module_reads_is_refused():
     data = b"identifier,description\nA1,short\nA2," + b"x" * 200_000 + b"\n"
     assert refused(data, "long.csv") == "Line 3 has a cell longer than 131,072 characters, the most a cell may hold."
+
+
+def test_damaged_workbooks_and_texts_are_read_or_refused_never_a_traceback():
+    """Workbooks damaged at random inside their XML or their zip, and text of random bytes, each either
+    reads or is one ImportFileError (a fixed seed: the same files every run)."""
+    import random
+
+    rng = random.Random(4181)
+    good = xlsx([["identifier", "name"], ["A1", "Uno"], ["A2", 2.5]])
+    tokens = [b"<", b'"', b'r="ZZZZZZ1"', b't="d"', b't="e"', b"<v>1e999</v>", b"&#xD800;", b'<row r="0">', b"\xff"]
+
+    def damaged_xml(xml: bytes) -> bytes:
+        at = rng.randrange(len(xml))
+        return xml[:at] + rng.choice(tokens) + xml[at + rng.randint(0, 5) :]
+
+    files = [(rewrite(good, rng.choice([SHEET, WORKBOOK]), damaged_xml), "f.xlsx") for _ in range(150)]
+    for _ in range(150):
+        at = rng.randrange(len(good))
+        files.append((good[:at] + bytes([rng.randrange(256)]) + good[at + 1 :], "f.xlsx"))
+    files += [(bytes(rng.randrange(256) for _ in range(rng.randint(0, 80))), "f.csv") for _ in range(150)]
+    for data, name in files:
+        with contextlib.suppress(ImportFileError):  # anything else fails the test
+            table(data, name)

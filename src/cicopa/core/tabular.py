@@ -281,7 +281,7 @@ def _check_unpacked_size(data: IO[bytes]) -> None:
     try:
         with zipfile.ZipFile(data) as archive:
             parts = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError):
+    except Exception:  # BadZipFile, and for a damaged directory NotImplementedError, ValueError, OSError...
         raise ImportFileError(_("The file is not a readable XLSX workbook.")) from None
     finally:
         data.seek(0)
