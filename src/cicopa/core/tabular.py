@@ -96,7 +96,7 @@ def _bounded(rows: Iterable[Sequence[Any]]) -> Iterator[tuple[int, list[str]]]:
                 _("The file has more than %(n)s cells, the most one file may have; split it into smaller files.")
                 % {"n": _count(MAX_CELLS)}
             )
-        values = [_text(v) for v in row]
+        values = [v.strip() if type(v) is str else _text(v) for v in row]  # CSV's cells are all text
         while values and not values[-1]:
             values.pop()
         if len(values) > MAX_COLUMNS:
