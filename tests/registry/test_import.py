@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import io
 import shutil
 from pathlib import Path
@@ -14,6 +15,7 @@ from cicopa.core.errors import PermissionDenied
 from cicopa.core.models import AuditEntry
 from cicopa.registry.importing import ImportFileError, import_organisations
 from cicopa.registry.models import ExternalIdentifier, Organisation
+from craft import SHEET, declare_size, declared_dimension, rewrite, with_doctype, xlsx
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
@@ -87,6 +89,50 @@ def test_xlsx_import(alice, tmp_path):
     assert Organisation.objects.get(acronym="SBR").workers_count == 51
 
 
+XLSX_ROWS = [
+    ["identifier", "name", "kind", "country"],
+    ["A1", "Uno", "cooperative", "FR"],
+    ["A2", "Dos", "cooperative", "ES"],
+]
+
+
+def test_a_workbook_declaring_every_cell_of_a_sheet_imports_the_cells_it_has(alice, tmp_path):
+    path = tmp_path / "dimension.xlsx"
+    path.write_bytes(declared_dimension(xlsx(XLSX_ROWS), "A1:XFD1048576"))
+    report = run(alice, path)
+    assert report.ok and report.created == 2 and report.ignored_columns == []
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (
+            rewrite(
+                xlsx(XLSX_ROWS), SHEET, lambda xml: xml.replace(b"</worksheet>", b" " * 30_000_000 + b"</worksheet>")
+            ),
+            "possible zip bomb",
+        ),
+        (declare_size(xlsx(XLSX_ROWS), SHEET, 2_000_000_000), "unpacks to more than 256 MB"),
+        (with_doctype(xlsx(XLSX_ROWS), SHEET, b'<!DOCTYPE x [<!ENTITY a "Uno">]>'), "declares XML entities"),
+        (xlsx([*XLSX_ROWS, ["A3", "Tres", "cooperative", "FR", *["x"] * 300]]), "Row 4 has more than 200 columns"),
+    ],
+)
+def test_spreadsheet_bombs_are_refused_and_nothing_changes(alice, tmp_path, data, message):
+    path = tmp_path / "bomb.xlsx"
+    path.write_bytes(data)
+    with pytest.raises(ImportFileError, match=message):
+        run(alice, path)
+    assert Organisation.objects.count() == 0
+
+
+def test_a_csv_cell_too_long_for_the_csv_reader_is_refused(alice, tmp_path):
+    path = tmp_path / "long.csv"
+    path.write_text(HEADER + "A1,Uno,cooperative,FR,,,,,,\nA2,Dos," + "x" * 150_000 + ",FR,,,,,,\n", encoding="utf-8")
+    with pytest.raises(ImportFileError, match="Line 3 has a cell longer than 131,072 characters"):
+        run(alice, path)
+    assert Organisation.objects.count() == 0
+
+
 def _broken(tmp_path, text: str, name="broken.csv", encoding="utf-8") -> Path:
     path = tmp_path / name
     path.write_bytes(text.encode(encoding))
@@ -127,8 +173,8 @@ def test_broken_rows_are_reported_and_nothing_changes(alice, federation, tmp_pat
 def test_missing_column_and_bad_encoding_and_empty(alice, tmp_path):
     report = run(alice, _broken(tmp_path, "identifier,name\nA,B\n"))
     assert report.errors[0].row == 1 and "kind" in report.errors[0].column and "missing" in report.errors[0].message
-    with pytest.raises(ImportFileError, match="UTF-8"):
-        run(alice, _broken(tmp_path, HEADER + "A1,Coopérative,cooperative,FR,,,,,,\n", encoding="latin-1"))
+    with pytest.raises(ImportFileError, match="UTF-8"):  # neither UTF-8 nor Windows-1252
+        run(alice, _broken(tmp_path, HEADER + "A1,Façade,cooperative,FR,,,,,,\n", encoding="mac-roman"))
     with pytest.raises(ImportFileError, match="empty"):
         run(alice, _broken(tmp_path, ""))
     with pytest.raises(ImportFileError, match="XLSX"):
@@ -328,3 +374,128 @@ def test_errors_quote_the_cell_as_the_file_has_it(alice, tmp_path):
     body = "identifier,name,kind,country,website\nA1,Uno,cooperative,united kingdom,not a url\n"
     report = run(alice, _broken(tmp_path, body))
     assert {(e.column, e.value) for e in report.errors} == {("country", "united kingdom"), ("website", "not a url")}
+
+
+def test_csv_is_read_as_rfc_4180_whatever_its_first_kilobytes_look_like(alice, tmp_path):
+    """Quotes are doubled inside quoted cells, and a quoted cell may run over several lines, however far into
+    the file the first doubled quote comes: only the delimiter is guessed."""
+    rows = [f'ID{i},Cooperativa {i},cooperative,ES,"Line one of {i};\nline two, with a comma"\n' for i in range(1500)]
+    rows.append('LAST,"The ""Quoted"" One",cooperative,ES,"She said ""hello"",\nthen left."\n')
+    text = "identifier,name,kind,country,description\n" + "".join(rows)
+    assert text.index('""') > 100_000
+    report = run(alice, _broken(tmp_path, text), dry_run=True)
+    assert report.ok, [str(e) for e in report.errors[:3]]
+    assert report.rows == 1501
+    report = run(alice, _broken(tmp_path, text))
+    assert report.created == 1501
+    last = Organisation.objects.get(identifiers__value="LAST")
+    assert last.name == 'The "Quoted" One' and last.description == 'She said "hello",\nthen left.'
+    assert Organisation.objects.get(identifiers__value="ID7").description == "Line one of 7;\nline two, with a comma"
+
+
+@pytest.mark.parametrize("delimiter", [",", ";", "\t"])
+def test_the_delimiter_is_found_in_the_header(alice, tmp_path, delimiter):
+    header = delimiter.join(["identifier", "name", "kind", "country", "description"])
+    row = delimiter.join(["A1", '"Uno, Dos; Tres"', "cooperative", "FR", '"a\tb, c; d"'])
+    report = run(alice, _broken(tmp_path, header + "\n" + row + "\n"), dry_run=True)
+    assert report.ok, [str(e) for e in report.errors]
+    values = report.sample[0].values
+    assert values["name"] == "Uno, Dos; Tres" and values["description"] == "a\tb, c; d"
+
+
+PEOPLE_HEADER = "identifier,name,kind,country,city\n"
+OEUVRE = "Coop\u00e9rative l\u2019\u0152uvre"  # Coopérative l'Œuvre with a typographic apostrophe, as in Word
+GREEK = "\u03a3\u03c5\u03bd\u03b5\u03c4\u03b1\u03b9\u03c1\u03b9\u03c3\u03bc\u03cc\u03c2"  # a co-operative, in Greek
+
+
+@pytest.mark.parametrize(
+    ("text", "encoding", "name"),
+    [
+        (PEOPLE_HEADER + f"A1,{OEUVRE},cooperative,FR,Besançon\n", "utf-8-sig", OEUVRE),
+        (PEOPLE_HEADER + f"A1,{OEUVRE},cooperative,FR,Besançon\n", "cp1252", OEUVRE),
+        (PEOPLE_HEADER + "A1,Coopérative Ouvrière,cooperative,FR,Besançon\n", "latin-1", "Coopérative Ouvrière"),
+        (PEOPLE_HEADER + "A1,Коопер Œuvre,cooperative,FR,Besançon\n", "utf-16", "Коопер Œuvre"),  # with its BOM
+        (  # Excel's "Unicode text": UTF-16 little-endian with a byte-order mark, tab-separated
+            PEOPLE_HEADER.replace(",", "\t") + f"A1\t{GREEK}\tcooperative\tFR\tBesançon\n",
+            "utf-16",
+            GREEK,
+        ),
+        (
+            "\ufeff" + PEOPLE_HEADER.replace(",", ";") + "A1;Coopérative, Lyon;cooperative;FR;Besançon\n",
+            "utf-16-be",
+            "Coopérative, Lyon",
+        ),
+        (PEOPLE_HEADER.replace(",", ";") + 'A1;"Scop; Lyon";cooperative;FR;Besançon\n', "utf-8", "Scop; Lyon"),
+        (  # a title and a blank line above the header, as exports from other software have
+            "Organisations, exported 12/03/2024;;\n\n"
+            + PEOPLE_HEADER.replace(",", ";")
+            + "A1;Uno;cooperative;FR;Besançon\n",
+            "cp1252",
+            "Uno",
+        ),
+    ],
+)
+def test_files_people_really_have_are_read(alice, tmp_path, text, encoding, name):
+    report = run(alice, _broken(tmp_path, text, encoding=encoding))
+    assert report.ok, [str(e) for e in report.errors]
+    assert report.created == 1 and report.ignored_columns == []
+    org = Organisation.objects.get(identifiers__value="A1")
+    assert (org.name, org.city, org.country_id) == (name, "Besançon", "FR")
+
+
+def test_rows_are_numbered_as_the_spreadsheet_shows_them(alice, tmp_path):
+    text = "CICOPA members\n\n" + PEOPLE_HEADER + "A1,Uno,cooperative,FR,\n\nA2,Dos,cooperative,XX,\n"
+    report = run(alice, _broken(tmp_path, text))
+    assert [(e.row, e.column, e.value) for e in report.errors] == [(6, "country", "XX")]
+    report = run(alice, _broken(tmp_path, "CICOPA members\n\nidentifier,name,country\nA1,Uno,FR\n"))
+    assert [(e.row, e.column, e.message) for e in report.errors] == [(3, "kind", "missing column")]
+    wb = xlsx([["CICOPA members"], [], ["identifier", "name", "kind", "country"], ["A1", "Uno", "bank", "FR"]])
+    path = tmp_path / "titled.xlsx"
+    path.write_bytes(wb)
+    assert [(e.row, e.column) for e in run(alice, path).errors] == [(4, "kind")]
+    assert Organisation.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (
+            b"identifier,name,kind,country,name\nA1,Uno,cooperative,FR,Dos\n",
+            'The header (row 1) has more than one column named "name"; rename or remove the others.',
+        ),
+        (
+            (",".join(["identifier", "name", "kind", "country"] + [f"extra {i}" for i in range(3000)]) + "\n").encode(),
+            "Row 1 has more than 200 columns, the most a file may have.",
+        ),
+        (
+            codecs.BOM_UTF16_LE + PEOPLE_HEADER.encode("utf-16-le") + b"\x00\xd8A\x00",  # a lone surrogate
+            "The file begins as UTF-16 text but is not. Save it as CSV UTF-8 and try again.",
+        ),
+        (
+            PEOPLE_HEADER.encode("utf-16-le") + "A1,Uno,cooperative,FR,\n".encode("utf-16-le"),  # no BOM
+            "The file's first line holds NUL characters",
+        ),
+        (
+            PEOPLE_HEADER.encode() + "A1,Façade,cooperative,FR,\n".encode("mac-roman"),
+            "The file is not UTF-8 text (byte 40 cannot be read). Save it as CSV UTF-8 and try again.",
+        ),
+    ],
+)
+def test_files_that_cannot_be_read_rightly_are_refused_in_one_sentence(alice, federation, tmp_path, data, message):
+    before = Organisation.objects.count()
+    path = tmp_path / "people.csv"
+    path.write_bytes(data)
+    with pytest.raises(ImportFileError) as exc:
+        run(alice, path)
+    assert exc.value.message.startswith(message)
+    assert Organisation.objects.count() == before
+
+
+def test_a_utf16_file_is_checked_on_the_import_page(client, alice, tmp_path):
+    client.force_login(alice)
+    upload = io.BytesIO((PEOPLE_HEADER + f"A1,{GREEK},cooperative,FR,\n").encode("utf-16"))
+    upload.name = "unicode.csv"
+    r = client.post("/import/", {"file": upload, "format": "cicopa"})
+    assert r.status_code == 200
+    assert GREEK in r.content.decode()
+    assert Organisation.objects.count() == 0

@@ -8,6 +8,7 @@ from openpyxl import Workbook, load_workbook
 
 from cicopa.statistics import services
 from cicopa.statistics.models import ReturnLine, StatisticalReturn
+from craft import SHEET, declared_dimension, rewrite, with_doctype, xlsx
 
 
 def _validated(kenya, alice, year, **figures):
@@ -61,7 +62,21 @@ def test_malformed_uploads_change_nothing(client, kenya):
         ("lines.csv", b"sector,members\nhealth,3\n", "Missing column"),
         ("lines.csv", b"sector,membership_type,cooperatives\nhealth,worker,-4\n", "cannot be negative"),
         ("wrong.xlsx", good_shape.getvalue(), "cannot be more than members"),
-        ("latin.csv", "sector,membership_type,source\nhealth,worker,Coopérative\n".encode("latin-1"), "UTF-8"),
+        ("mac.csv", "sector,membership_type,source\nhealth,worker,Façade\n".encode("mac-roman"), "UTF-8"),
+        (
+            "bomb.xlsx",
+            rewrite(
+                good_shape.getvalue(), SHEET, lambda x: x.replace(b"</worksheet>", b" " * 30_000_000 + b"</worksheet>")
+            ),
+            "possible zip bomb",
+        ),
+        (
+            "entities.xlsx",
+            with_doctype(good_shape.getvalue(), SHEET, b'<!DOCTYPE x [<!ENTITY a "b">]>'),
+            "XML entities",
+        ),
+        ("wide.xlsx", xlsx([["sector", "membership_type", *[f"c{i}" for i in range(250)]]]), "more than 200 columns"),
+        ("long.csv", b"sector,membership_type,source\nhealth,worker," + b"x" * 140_000 + b"\n", "longer than 131,072"),
     ]
     for name, content, message in cases:
         upload = io.BytesIO(content)
@@ -69,6 +84,20 @@ def test_malformed_uploads_change_nothing(client, kenya):
         r = client.post(f"/statistics/returns/{ret.pk}/", {"action": "upload", "file": upload}, follow=True)
         assert message in r.content.decode(), name
         assert list(ret.lines.values_list("sector_id", "cooperatives")) == [("health", 3)], name
+
+
+def test_a_filled_template_declaring_every_cell_reads_the_cells_it_has(client, kenya):
+    client.force_login(kenya["wanjiru"])
+    ret = services.return_create(actor=kenya["wanjiru"], reporter=kenya["union"], year=2023)
+    upload = io.BytesIO(
+        declared_dimension(
+            xlsx([["sector", "membership_type", "cooperatives"], ["health", "worker", 5]]), "A1:XFD1048576"
+        )
+    )
+    upload.name = "filled.xlsx"
+    r = client.post(f"/statistics/returns/{ret.pk}/", {"action": "upload", "file": upload})
+    assert r.status_code == 302
+    assert list(ret.lines.values_list("sector_id", "cooperatives")) == [("health", 5)]
 
 
 def test_template_is_for_the_reporter(client, kenya):
@@ -102,3 +131,25 @@ def test_cli_import_statistics_all_or_nothing(kenya, alice, tmp_path):
     assert "row 3" in err.getvalue() and "row 4" in err.getvalue()
     assert not StatisticalReturn.objects.filter(year=2021).exists()
     assert ReturnLine.objects.count() == 3
+
+
+def test_cli_import_statistics_reads_the_files_people_have(kenya, alice, tmp_path):
+    """Windows-1252, semicolons, a title above the header: read; a header without a required column: the row
+    it is on is named."""
+    path = tmp_path / "returns.csv"
+    path.write_bytes(
+        (
+            "Recensement coopératif 2020;;;\n\n"
+            "reporter;year;sector;membership_type;cooperatives;source\n"
+            "kupc;2020;construction;worker;90;Enquête « Coopératives » 2020\n"
+        ).encode("cp1252")
+    )
+    out = io.StringIO()
+    call_command("import_statistics", str(path), stdout=out)
+    assert "1 returns imported" in out.getvalue()
+    assert ReturnLine.objects.get().source == "Enquête « Coopératives » 2020"
+    path.write_text("Census 2021\nreporter,year,sector\nkupc,2021,construction\n", encoding="utf-8")
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="nothing was imported"):
+        call_command("import_statistics", str(path), stderr=err)
+    assert err.getvalue().strip() == "row 2: missing column membership_type"

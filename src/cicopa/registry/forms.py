@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import codecs
 from typing import Any
 
 from django import forms
@@ -56,7 +57,8 @@ class ImportForm(forms.Form):
             if head != b"PK\x03\x04":
                 raise forms.ValidationError(_("This file is named .xlsx but is not an XLSX workbook."))
         elif name.endswith((".csv", ".txt")):
-            if b"\x00" in f.read(4096):
+            # UTF-16 text, which the import reads, has a NUL in every other byte of Latin letters.
+            if not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) and b"\x00" in f.read(4096):
                 raise forms.ValidationError(_("This file is named .csv but holds binary data."))
             f.seek(0)
         else:

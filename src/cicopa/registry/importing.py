@@ -117,13 +117,14 @@ def import_steps(
     if fmt not in FORMATS:
         raise ImportFileError(_("Unknown format %(fmt)s; use cicopa or essglobal.") % {"fmt": fmt})
     scheme = scheme or fmt
-    header, rows = read_table(stream, filename)
     required = ESSGLOBAL_REQUIRED if fmt == "essglobal" else CICOPA_REQUIRED
+    table = read_table(stream, filename, required)
+    header = table.header
     id_column = "Identifier" if fmt == "essglobal" else "identifier"
     report = ImportReport(dry_run=dry_run)
     missing = [c for c in required if c not in header]
     if missing:
-        report.errors.append(RowError(1, ", ".join(missing), "", _("missing column")))
+        report.errors.append(RowError(table.header_row, ", ".join(missing), "", _("missing column")))
         yield report
         return
     known = set(ESSGLOBAL_COLUMNS.values()) if fmt == "essglobal" else set(CICOPA_COLUMNS)
@@ -132,7 +133,7 @@ def import_steps(
     parse = PARSERS[fmt]
     parsed: list[Row] = []
     seen: dict[str, int] = {}
-    for number, cells in enumerate(rows, start=2):
+    for number, cells in table.rows:
         row = Row(number, report.errors)
         if CONTROL_CHARACTER.search("\t".join(cells)):  # one search per row; cell by cell only to report
             for column, cell in zip(header, cells, strict=False):
@@ -151,8 +152,8 @@ def import_steps(
         parse(row, record, lk)
         row.identifier = ident
         parsed.append(row)
-        if number % 1000 == 0:
-            yield Progress("checked", number - 1)
+        if len(parsed) % 1000 == 0:
+            yield Progress("checked", len(parsed))
     report.rows = len(parsed)
     if not parsed:
         report.errors.append(RowError(0, "", "", _("the file has a header but no rows to import")))

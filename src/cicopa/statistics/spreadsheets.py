@@ -14,7 +14,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from cicopa.core.errors import PermissionDenied, ValidationError
-from cicopa.core.exports import spreadsheet_value
+from cicopa.core.exports import sheet_row
 from cicopa.core.i18n import name_field
 from cicopa.core.models import MembershipType, Sector
 from cicopa.core.tabular import ImportFileError, read_table
@@ -37,29 +37,37 @@ def template_xlsx(ret: StatisticalReturn) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = "return"
-    ws.append(list(LINE_COLUMNS))
+    ws.append(sheet_row(ws, LINE_COLUMNS))
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for line in lines:
         ws.append(
-            [
-                line.sector_id,
-                line.membership_type_id,
-                *(float(v) if (v := getattr(line, m)) is not None and m == "turnover" else v for m in MEASURE_NAMES),
-                line.currency,
-                spreadsheet_value(line.source),
-                ", ".join(estimated_names(line.estimated_mask)),
-                spreadsheet_value(line.explanation),
-            ]
+            sheet_row(
+                ws,
+                [
+                    line.sector_id,
+                    line.membership_type_id,
+                    *(
+                        float(v) if (v := getattr(line, m)) is not None and m == "turnover" else v
+                        for m in MEASURE_NAMES
+                    ),
+                    line.currency,
+                    line.source,
+                    ", ".join(estimated_names(line.estimated_mask)),
+                    line.explanation,
+                ],
+            )
         )
     ws.freeze_panes = "A2"
     codes = wb.create_sheet("codes")
-    codes.append([_("column"), _("code"), _("meaning")])
+    codes.append(sheet_row(codes, [_("column"), _("code"), _("meaning")]))
     for s in Sector.objects.all():
-        codes.append(["sector", s.code, getattr(s, name_field())])
+        codes.append(sheet_row(codes, ["sector", s.code, getattr(s, name_field())]))
     for t in MembershipType.objects.all():
-        codes.append(["membership_type", t.code, getattr(t, name_field())])
-    codes.append(["estimated", ", ".join(MEASURE_NAMES), _("figures that are estimates, separated by commas")])
+        codes.append(sheet_row(codes, ["membership_type", t.code, getattr(t, name_field())]))
+    codes.append(
+        sheet_row(codes, ["estimated", ", ".join(MEASURE_NAMES), _("figures that are estimates, separated by commas")])
+    )
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
@@ -67,11 +75,12 @@ def template_xlsx(ret: StatisticalReturn) -> bytes:
 
 def read_lines(stream: IO[bytes], filename: str) -> list[dict[str, Any]]:
     """The lines of a filled-in template (checks are the service's)."""
-    header, rows = read_table(stream, filename)
-    missing = [c for c in ("sector", "membership_type") if c not in header]
+    required = ("sector", "membership_type")
+    table = read_table(stream, filename, required)
+    missing = [c for c in required if c not in table.header]
     if missing:
         raise ImportFileError(_("Missing column: %(cols)s") % {"cols": ", ".join(missing)})
-    return [dict(zip(header, row, strict=False)) for row in rows]
+    return [dict(zip(table.header, row, strict=False)) for _number, row in table.rows]
 
 
 @dataclass
@@ -94,15 +103,17 @@ def import_returns(
     """
     if not permissions.can_import_statistics(actor):
         raise PermissionDenied(_("Only the secretariat imports statistics."))
-    header, rows = read_table(stream, filename)
+    required = ("reporter", "year", "sector", "membership_type")
+    table = read_table(stream, filename, required)
     report = StatisticsImportReport()
-    missing = [c for c in ("reporter", "year", "sector", "membership_type") if c not in header]
+    missing = [c for c in required if c not in table.header]
     if missing:
-        report.errors.append(_("row 1: missing column %(cols)s") % {"cols": ", ".join(missing)})
+        where = _("row %(row)s") % {"row": table.header_row}
+        report.errors.append(f"{where}: {_('missing column')} {', '.join(missing)}")
         return report
     groups: dict[tuple[str, str], list[tuple[int, dict[str, Any]]]] = {}
-    for number, cells in enumerate(rows, start=2):
-        record = dict(zip(header, cells, strict=False))
+    for number, cells in table.rows:
+        record = dict(zip(table.header, cells, strict=False))
         groups.setdefault((record.get("reporter", ""), record.get("year", "")), []).append((number, record))
         report.rows += 1
     reporters = {o.slug: o for o in Organisation.objects.filter(slug__in={k[0] for k in groups})}

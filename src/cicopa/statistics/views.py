@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
+from collections.abc import Iterator
 from typing import Any
 
 from django.conf import settings
@@ -217,61 +216,58 @@ def country(request: HttpRequest, iso: str) -> HttpResponse:
     return dashboard(request, place=place)
 
 
+TIDY_COLUMNS = (
+    "year",
+    "country_iso",
+    "m49_region",
+    "m49_subregion",
+    "sector",
+    "isic",
+    "membership_type",
+    "measure",
+    "value",
+    "estimate",
+    "source",
+    "reporter",
+)
+
+
 @require_GET
-def tidy_csv(request: HttpRequest) -> HttpResponse:
+def tidy_csv(request: HttpRequest) -> HttpResponseBase:
     """Every counted figure in long format with coded dimensions, for researchers."""
     try:
         filters = queries.parse_filters(request.GET)
     except ValidationError as exc:
         return HttpResponse(json.dumps(exc.message_dict), status=400, content_type="application/json")
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(
-        [
-            "year",
-            "country_iso",
-            "m49_region",
-            "m49_subregion",
-            "sector",
-            "isic",
-            "membership_type",
-            "measure",
-            "value",
-            "estimate",
-            "source",
-            "reporter",
-        ]
-    )
-    rows = (
+    lines = (
         queries.counted(filters)
         .select_related("country", "sector", "statistical_return__reporter")
         .order_by("year", "country_id", "sector__position", "membership_type__position")
     )
-    for line in rows.iterator(chunk_size=2000):
-        est = set(estimated_names(line.estimated_mask))
-        for measure, _label in MEASURES:
-            value = getattr(line, measure)
-            if value is None:
-                continue
-            writer.writerow(
-                [
-                    line.year,
-                    line.country_id,
-                    line.country.region_id if line.country else "",
-                    line.country.subregion_id if line.country else "",
-                    line.sector_id,
-                    line.sector.isic,
-                    line.membership_type_id,
-                    measure,
-                    value,
-                    int(measure in est),
-                    line.source,
-                    line.statistical_return.reporter.slug,
-                ]
-            )
-    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="cicopa-statistics-long.csv"'
-    return response
+
+    def rows() -> Iterator[dict[str, Any]]:
+        for line in lines.iterator(chunk_size=2000):
+            est = set(estimated_names(line.estimated_mask))
+            for measure, _label in MEASURES:
+                value = getattr(line, measure)
+                if value is None:
+                    continue
+                yield {
+                    "year": line.year,
+                    "country_iso": line.country_id,
+                    "m49_region": line.country.region_id if line.country else "",
+                    "m49_subregion": line.country.subregion_id if line.country else "",
+                    "sector": line.sector_id,
+                    "isic": line.sector.isic,
+                    "membership_type": line.membership_type_id,
+                    "measure": measure,
+                    "value": value,
+                    "estimate": measure in est,
+                    "source": line.source,
+                    "reporter": line.statistical_return.reporter.slug,
+                }
+
+    return exports.table_response(rows(), TIDY_COLUMNS, "csv", "cicopa-statistics-long")
 
 
 @login_required
