@@ -19,10 +19,10 @@ from cicopa.core.audit import actor_label
 from cicopa.core.db import insert_rows, now_value, refresh_statistics
 from cicopa.core.errors import PermissionDenied
 from cicopa.core.models import AuditEntry
-from cicopa.core.roles import is_secretariat
 from cicopa.core.tabular import ImportFileError, read_table
 from cicopa.core.validators import CONTROL_CHARACTER, control_character_message
 from cicopa.registry import import_writes as writes
+from cicopa.registry import permissions
 from cicopa.registry.import_rows import (
     CICOPA_COLUMNS,
     CICOPA_REQUIRED,
@@ -112,7 +112,7 @@ def import_steps(
     The writing happens in one transaction inside this generator: closing it early (a browser that goes
     away) rolls everything back.
     """
-    if not is_secretariat(actor):
+    if not permissions.can_import_organisations(actor):
         raise PermissionDenied(_("Only the secretariat imports organisations."))
     if fmt not in FORMATS:
         raise ImportFileError(_("Unknown format %(fmt)s; use cicopa or essglobal.") % {"fmt": fmt})
