@@ -34,7 +34,7 @@ def test_api_token_created_once_and_revoked(client, dave):
     assert key.startswith("cic_")
     token = ApiToken.objects.get(user=dave)
     assert key not in token.key_hash
-    assert AuditEntry.objects.filter(action="api_token.create").exists()
+    assert AuditEntry.objects.filter(action="core.api_token.create").exists()
     r = client.post("/accounts/", {"name": ""})
     assert ApiToken.objects.count() == 1
     client.post("/accounts/", {"revoke": token.pk})

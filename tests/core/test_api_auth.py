@@ -57,7 +57,7 @@ def test_who_may_write(federation, charlie, session, authorization, with_csrf):
     r = client.patch(URL, BODY, content_type="application/json", **headers)
     expected = EXPECTED[(session, authorization, with_csrf)]
     assert r.status_code == expected, r.content
-    changed = AuditEntry.objects.filter(action="organisation.update").exists()
+    changed = AuditEntry.objects.filter(action="registry.organisation.update").exists()
     if expected == 200:
         assert r.json()["city"] == "Villeurbanne" and changed
         return
@@ -75,7 +75,7 @@ def test_a_token_acts_as_its_owner_whoever_is_logged_in(federation, charlie, dav
         URL, BODY, content_type="application/json", HTTP_AUTHORIZATION="Bearer " + token(charlie), HTTP_X_CSRFTOKEN=csrf
     )
     assert r.status_code == 200
-    assert AuditEntry.objects.get(action="organisation.update").actor == charlie
+    assert AuditEntry.objects.get(action="registry.organisation.update").actor == charlie
 
     client, csrf = csrf_client(charlie)  # the editor's session does not lend its rights to dave's token
     body = json.dumps({"city": "Lyon"})

@@ -67,7 +67,7 @@ def test_a_new_person_accepts_by_choosing_a_password_then_edits(
     assert client.get("/organisations/menuiserie/edit/").status_code == 200  # logged in by accepting
     assert client.get("/organisations/taxis-madrid/edit/").status_code == 403
     assert "closed" in client.get(link).content.decode()  # a link works once
-    assert AuditEntry.objects.filter(action="access.grant", actor=user).exists()
+    assert AuditEntry.objects.filter(action="registry.access.grant", actor=user).exists()
 
 
 def test_someone_with_an_account_accepts_logged_in_with_it(
@@ -175,7 +175,7 @@ def test_access_is_removed_by_officers_for_editors_only(client, federation, alic
     r = client.post(url, {"action": "revoke", "access": editor.pk}, follow=True)
     assert "charlie can no longer edit this organisation." in r.content.decode()
     assert not permissions.can_edit_organisation(charlie, federation["menuiserie"])
-    assert AuditEntry.objects.filter(action="access.revoke").exists()
+    assert AuditEntry.objects.filter(action="registry.access.revoke").exists()
     officer = services.access_grant(actor=alice, user=dave, organisation=federation["menuiserie"], role="officer")
     assert client.post(url, {"action": "revoke", "access": officer.pk}).status_code == 403
     elsewhere = services.access_grant(actor=alice, user=charlie, organisation=federation["taxi"], role="editor")

@@ -48,7 +48,7 @@ def test_admin_edit_goes_through_the_service(client, federation, alice):
     assert org.city == "Villeurbanne"
     assert sorted(org.sectors.values_list("code", flat=True)) == ["artisanal", "construction"]
     actions = list(AuditEntry.objects.filter(object_id=str(org.pk)).values_list("action", flat=True))
-    assert actions.count("organisation.update") == 2
+    assert actions.count("registry.organisation.update") == 2
 
 
 def test_admin_membership_status_change_is_recorded(client, federation, alice):

@@ -118,7 +118,7 @@ def test_officer_updates_own_and_is_refused_elsewhere(client, federation, bob, t
     )
     assert r.status_code == 200, r.content
     assert r.json()["city"] == "Villeurbanne" and r.json()["sectors"] == ["construction", "artisanal"]
-    assert AuditEntry.objects.filter(action="organisation.update", actor=bob).exists()
+    assert AuditEntry.objects.filter(action="registry.organisation.update", actor=bob).exists()
     # another member organisation's co-operative, addressed by its slug: refused, unchanged
     r = client.patch(
         "/api/v1/organisations/taxis-madrid", json.dumps({"city": "Hacked"}), content_type="application/json", **headers

@@ -33,7 +33,7 @@ def test_cicopa_file_creates_then_reimport_updates(alice, tmp_path):
     assert sbr.country_id == "FR" and sbr.latitude == 45.764 and sbr.founded == 1983
     assert sorted(sbr.sectors.values_list("code", flat=True)) == ["artisanal", "construction"]
     assert Organisation.objects.get(name__startswith="Cooperativa de Limpieza").country_id == "ES"
-    assert AuditEntry.objects.filter(action="organisation.import").count() == 3
+    assert AuditEntry.objects.filter(action="registry.organisation.import").count() == 3
     # The same file with one change: updates, no duplicates.
     changed = tmp_path / "again.csv"
     changed.write_text((FIXTURES / "cicopa-organisations.csv").read_text().replace("Lyon,69001", "Villeurbanne,69100"))
@@ -293,7 +293,7 @@ def test_index_integrity_through_imports_and_reimports(alice, tmp_path):
 def test_import_audit_records_values_then_only_what_a_reimport_changed(alice, tmp_path):
     run(alice, FIXTURES / "cicopa-organisations.csv")
     sbr = Organisation.objects.get(acronym="SBR")
-    created = AuditEntry.objects.get(action="organisation.import", object_id=str(sbr.pk))
+    created = AuditEntry.objects.get(action="registry.organisation.import", object_id=str(sbr.pk))
     assert created.changes["identifier"] == "cicopa:FR-001"
     assert created.changes["name"] == [None, "Scop Bâtisseurs du Rhône"]
     assert created.changes["latitude"] == [None, 45.764] and created.changes["founded"] == [None, 1983]
@@ -303,7 +303,7 @@ def test_import_audit_records_values_then_only_what_a_reimport_changed(alice, tm
     text = (FIXTURES / "cicopa-organisations.csv").read_text(encoding="utf-8")
     moved.write_text(text.replace("Lyon,69001", "Villeurbanne,69100").replace("construction;artisanal", "construction"))
     run(alice, moved)
-    update = AuditEntry.objects.filter(action="organisation.import", object_id=str(sbr.pk)).latest("id")
+    update = AuditEntry.objects.filter(action="registry.organisation.import", object_id=str(sbr.pk)).latest("id")
     assert update.changes == {
         "identifier": "cicopa:FR-001",
         "city": ["Lyon", "Villeurbanne"],

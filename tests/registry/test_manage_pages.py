@@ -72,7 +72,7 @@ def test_officer_changes_a_members_status_with_date_and_note(client, federation,
     assert m.status == "suspended"
     event = m.events.latest("id")
     assert (event.status, event.date, event.note) == ("suspended", TODAY, "Dues unpaid")
-    assert AuditEntry.objects.filter(action="membership.status", object_id=str(m.pk)).exists()
+    assert AuditEntry.objects.filter(action="registry.membership.set_status", object_id=str(m.pk)).exists()
     html = client.get(MEMBERS).content.decode()
     assert "Dues unpaid" in html and "Suspended" in html
     # Withdrawn members leave the current list for the past one.
@@ -179,7 +179,7 @@ def test_officers_recorded_and_terms_ended(client, federation, charlie):
     assert "Amélie Durand" in _past_officers(client.get(url))
     office.refresh_from_db()
     assert office.end == datetime.date(2026, 1, 31)
-    assert AuditEntry.objects.filter(action="office.end", object_id=str(office.pk)).exists()
+    assert AuditEntry.objects.filter(action="registry.office.end", object_id=str(office.pk)).exists()
 
 
 def test_wrong_officer_input_is_explained_and_changes_nothing(client, federation, charlie, alice):
@@ -265,7 +265,7 @@ def test_officer_details_are_corrected_by_who_manages_every_office_of_the_person
     assert "The details of Jeanne Roux-Martin were saved." in r.content.decode()
     person = Person.objects.get(pk=office.person_id)
     assert (person.full_name, person.email) == ("Jeanne Roux-Martin", "jeanne@example.org")
-    assert AuditEntry.objects.filter(action="person.update", object_id=str(person.pk)).exists()
+    assert AuditEntry.objects.filter(action="registry.person.update", object_id=str(person.pk)).exists()
     # Bad input is explained and changes nothing.
     r = client.post(url, {**data, "full_name": "", "email": "nope"}, follow=True)
     assert "Enter a valid email address" in r.content.decode()

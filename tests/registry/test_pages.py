@@ -248,7 +248,7 @@ def test_history_shows_labels_and_names_in_the_readers_language(client, federati
     html = client.get("/organisations/menuiserie/history/").content.decode()
     assert "Edited" in html and "Created" in html
     assert "<dt>Kind</dt>" in html and "Co-operative</del>" in html and "Other associative enterprise</ins>" in html
-    assert "organisation.update" not in html and "country_id" not in html
+    assert "registry.organisation.update" not in html and "country_id" not in html
     html = client.get("/fr/organisations/menuiserie/history/").content.decode()
     assert "Modifiée" in html and "<dt>Ville</dt>" in html and "Autre entreprise associative</ins>" in html
 

@@ -11,7 +11,7 @@ def test_secretariat_edits_anything_and_each_write_is_audited(federation, alice)
     services.organisation_update(actor=alice, organisation=org, data={"city": "Madrid centro", "phone": "+34 1"})
     org.refresh_from_db()
     assert org.city == "Madrid centro"
-    entry = AuditEntry.objects.filter(object_id=str(org.pk), action="organisation.update").get()
+    entry = AuditEntry.objects.filter(object_id=str(org.pk), action="registry.organisation.update").get()
     assert entry.actor == alice
     assert entry.changes["city"] == ["Madrid", "Madrid centro"]
     assert entry.changes["phone"] == ["", "+34 1"]

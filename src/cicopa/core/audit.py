@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime
 import decimal
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.db import models
 
+from cicopa.core.db import insert_rows, now_value
 from cicopa.core.models import AuditEntry
 
 
@@ -39,6 +41,16 @@ def actor_label(actor: Any) -> str:
     return str(getattr(actor, "get_username", lambda: str(actor))())
 
 
+# `<app>.<noun>.<verb>`: the app whose service wrote, the kind of record, what happened to it.
+ACTION = re.compile(r"[a-z_]+\.[a-z_]+\.[a-z_]+")
+
+
+def _checked(action: str) -> str:
+    if not ACTION.fullmatch(action):
+        raise ValueError(f"audit action {action!r} is not named <app>.<noun>.<verb>")
+    return action
+
+
 def record(
     *,
     actor: Any,
@@ -46,6 +58,7 @@ def record(
     obj: models.Model,
     changes: Mapping[str, Any] | None = None,
 ) -> AuditEntry:
+    _checked(action)
     return AuditEntry.objects.create(
         actor=actor if getattr(actor, "pk", None) else None,
         actor_label=actor_label(actor),
@@ -54,6 +67,18 @@ def record(
         object_id=str(obj.pk),
         object_repr=str(obj)[:300],
         changes=dict(changes or {}),
+    )
+
+
+def record_many(*, actor: Any, action: str, object_type: str, entries: Iterable[tuple[Any, str, str]]) -> None:
+    """The bulk form of `record`, for imports: one entry per (object id, object's text, changes as JSON text),
+    written with executemany instead of one INSERT through the ORM each (most of an import's time otherwise)."""
+    _checked(action)
+    head = (now_value(), getattr(actor, "pk", None), actor_label(actor), action, object_type)
+    insert_rows(
+        AuditEntry._meta.db_table,
+        ("created_at", "actor_id", "actor_label", "action", "object_type", "object_id", "object_repr", "changes"),
+        ((*head, str(object_id), text[:300], changes) for object_id, text, changes in entries),
     )
 
 

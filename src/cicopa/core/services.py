@@ -30,7 +30,7 @@ def api_token_create(*, actor: Any, user: Any, name: str) -> tuple[ApiToken, str
     key = "cic_" + secrets.token_urlsafe(32)
     with transaction.atomic():
         token = ApiToken.objects.create(user=user, name=name[:100], prefix=key[4:12], key_hash=_hash(key))
-        audit.record(actor=actor, action="api_token.create", obj=token, changes={"name": [None, token.name]})
+        audit.record(actor=actor, action="core.api_token.create", obj=token, changes={"name": [None, token.name]})
     return token, key
 
 
@@ -38,7 +38,7 @@ def api_token_revoke(*, actor: Any, token: ApiToken) -> None:
     if not is_authenticated(actor) or (actor.pk != token.user_id and not is_secretariat(actor)):
         raise PermissionDenied(_("You may only revoke your own API tokens."))
     with transaction.atomic():
-        audit.record(actor=actor, action="api_token.revoke", obj=token)
+        audit.record(actor=actor, action="core.api_token.revoke", obj=token)
         token.delete()
 
 

@@ -474,6 +474,6 @@ def generate_cooperatives(
             if progress:
                 progress(made)
     if federations:
-        audit.record(actor=None, action="demo.generate", obj=federations[0], changes={"cooperatives": n})
+        audit.record(actor=None, action="registry.demo.generate", obj=federations[0], changes={"cooperatives": n})
     refresh_statistics(["registry_organisation", "registry_organisation_sectors", "registry_membership"])
     return made

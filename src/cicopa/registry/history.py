@@ -38,17 +38,17 @@ class HistoryEntry:
 
 def _action_labels() -> dict[str, str]:
     return {
-        "organisation.create": pgettext("what happened to an organisation", "Created"),
-        "organisation.update": pgettext("what happened to an organisation", "Edited"),
-        "organisation.import": pgettext("what happened to an organisation", "Imported from a file"),
-        "demo.generate": pgettext("what happened to an organisation", "Demo co-operatives generated"),
-        "demo.statistics": pgettext("what happened to an organisation", "Demo statistical returns loaded"),
-        "membership.create": pgettext("what happened to an organisation", "Membership recorded"),
-        "membership.status": pgettext("what happened to an organisation", "Membership status changed"),
-        "office.assign": pgettext("what happened to an organisation", "Officer recorded"),
-        "office.end": pgettext("what happened to an organisation", "Officer's term ended"),
-        "access.grant": pgettext("what happened to an organisation", "Editing rights given"),
-        "access.revoke": pgettext("what happened to an organisation", "Editing rights withdrawn"),
+        "registry.organisation.create": pgettext("what happened to an organisation", "Created"),
+        "registry.organisation.update": pgettext("what happened to an organisation", "Edited"),
+        "registry.organisation.import": pgettext("what happened to an organisation", "Imported from a file"),
+        "registry.demo.generate": pgettext("what happened to an organisation", "Demo co-operatives generated"),
+        "statistics.demo.load": pgettext("what happened to an organisation", "Demo statistical returns loaded"),
+        "registry.membership.create": pgettext("what happened to an organisation", "Membership recorded"),
+        "registry.membership.set_status": pgettext("what happened to an organisation", "Membership status changed"),
+        "registry.office.assign": pgettext("what happened to an organisation", "Officer recorded"),
+        "registry.office.end": pgettext("what happened to an organisation", "Officer's term ended"),
+        "registry.access.grant": pgettext("what happened to an organisation", "Editing rights given"),
+        "registry.access.revoke": pgettext("what happened to an organisation", "Editing rights withdrawn"),
     }
 
 

@@ -15,10 +15,9 @@ from typing import IO, Any
 
 from django.utils.translation import gettext as _
 
-from cicopa.core.audit import actor_label
-from cicopa.core.db import insert_rows, now_value, refresh_statistics
+from cicopa.core import audit
+from cicopa.core.db import insert_rows, refresh_statistics
 from cicopa.core.errors import PermissionDenied
-from cicopa.core.models import AuditEntry
 from cicopa.core.tabular import ImportFileError, read_table
 from cicopa.core.validators import CONTROL_CHARACTER, control_character_message
 from cicopa.registry import import_writes as writes
@@ -189,7 +188,6 @@ def _with_guess(column: str, known: set[str]) -> str:
 
 def _write(actor: Any, parsed: list[Row], scheme: str, report: ImportReport) -> Iterator[Progress]:
     through = Organisation.sectors.through._meta.db_table
-    audit_row = (now_value(), actor.pk, actor_label(actor), "organisation.import", "registry.organisation")
     with bulk_indexing() as index:
         existing = writes.existing_ids(scheme, [r.identifier for r in parsed])
         for start in range(0, len(parsed), writes.BATCH):
@@ -204,19 +202,11 @@ def _write(actor: Any, parsed: list[Row], scheme: str, report: ImportReport) -> 
             )
             insert_rows(through, ("organisation_id", "sector_id"), ((r.pk, s) for r in fresh for s in r.sectors))
             updates = writes.update_known(known, existing, scheme, index) if known else []
-            insert_rows(
-                AuditEntry._meta.db_table,
-                (
-                    "created_at",
-                    "actor_id",
-                    "actor_label",
-                    "action",
-                    "object_type",
-                    "object_id",
-                    "object_repr",
-                    "changes",
-                ),
-                ((*audit_row, str(r.pk), r.values["name"][:300], change) for r, change in changes + updates),
+            audit.record_many(
+                actor=actor,
+                action="registry.organisation.import",
+                object_type="registry.organisation",
+                entries=((r.pk, r.values["name"], change) for r, change in changes + updates),
             )
             report.created += len(fresh)
             report.updated += len(updates)

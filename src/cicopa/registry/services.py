@@ -161,7 +161,7 @@ def organisation_create(
     org.save()
     if sectors:
         org.sectors.set(sectors)
-    audit.record(actor=actor, action="organisation.create", obj=org, changes=audit.diff({}, _snapshot(org)))
+    audit.record(actor=actor, action="registry.organisation.create", obj=org, changes=audit.diff({}, _snapshot(org)))
     if parent is not None:
         membership_create(actor=actor, member=org, parent=parent, status=MembershipStatus.ACTIVE, since=member_since)
     return org
@@ -196,7 +196,7 @@ def organisation_update(
         org.sectors.set(sectors)
     changes = audit.diff(before, _snapshot(org))
     if changes:
-        audit.record(actor=actor, action="organisation.update", obj=org, changes=changes)
+        audit.record(actor=actor, action="registry.organisation.update", obj=org, changes=changes)
     return org
 
 
@@ -241,7 +241,7 @@ def membership_create(
     _check_note(note)
     m = Membership.objects.create(member=member, parent=parent, status=status, since=since or today)
     MembershipEvent.objects.create(membership=m, status=status, date=since or today, note=note)
-    audit.record(actor=actor, action="membership.create", obj=m, changes={"status": [None, status]})
+    audit.record(actor=actor, action="registry.membership.create", obj=m, changes={"status": [None, status]})
     return m
 
 
@@ -295,7 +295,9 @@ def membership_set_status(
     m.until = date if status in (MembershipStatus.WITHDRAWN, MembershipStatus.EXPELLED) else None
     m.save(update_fields=["status", "until"])
     MembershipEvent.objects.create(membership=m, status=status, date=date, note=note)
-    audit.record(actor=actor, action="membership.status", obj=m, changes={"status": [old, status], "note": note})
+    audit.record(
+        actor=actor, action="registry.membership.set_status", obj=m, changes={"status": [old, status], "note": note}
+    )
     return m
 
 
@@ -318,7 +320,9 @@ def office_assign(
         person = Person(is_demo=is_demo, **dict(person_data or {}))
         person.full_clean()
         person.save()
-        audit.record(actor=actor, action="person.create", obj=person, changes={"full_name": [None, person.full_name]})
+        audit.record(
+            actor=actor, action="registry.person.create", obj=person, changes={"full_name": [None, person.full_name]}
+        )
     office = Office(person=person, organisation=organisation, role=role, start=start, end=end)
     if start and end and end < start:
         raise ValidationError({"end": _("A term cannot end before it starts.")})
@@ -326,7 +330,7 @@ def office_assign(
     office.save()
     audit.record(
         actor=actor,
-        action="office.assign",
+        action="registry.office.assign",
         obj=office,
         changes={
             "role": [None, role],
@@ -347,7 +351,9 @@ def office_end(*, actor: Any, office: Office, end: datetime.date | None = None) 
     old = office.end
     office.end = end
     office.save(update_fields=["end"])
-    audit.record(actor=actor, action="office.end", obj=office, changes={"end": [str(old) if old else None, str(end)]})
+    audit.record(
+        actor=actor, action="registry.office.end", obj=office, changes={"end": [str(old) if old else None, str(end)]}
+    )
     return office
 
 
@@ -370,7 +376,7 @@ def access_grant(*, actor: Any, user: Any, organisation: Organisation, role: str
     )
     audit.record(
         actor=actor,
-        action="access.grant",
+        action="registry.access.grant",
         obj=access,
         changes={"role": [None, role], "user": user.pk, "organisation": organisation.pk},
     )
@@ -385,7 +391,7 @@ def access_revoke(*, actor: Any, access: OrganisationAccess) -> None:
         raise PermissionDenied(_("You may not remove this access."))
     audit.record(
         actor=actor,
-        action="access.revoke",
+        action="registry.access.revoke",
         obj=access,  # the row goes: its organisation stays in the entry, for the organisation's history
         changes={"role": [access.role, None], "user": access.user_id, "organisation": access.organisation_id},
     )
@@ -487,7 +493,7 @@ def invitation_accept(*, actor: Any, invitation: AccessInvitation) -> Organisati
     inv.save(update_fields=["status", "answered_at", "accepted_by"])
     audit.record(
         actor=actor,
-        action="access.grant",
+        action="registry.access.grant",
         obj=access,
         changes={"role": [None, role], "user": actor.pk, "organisation": inv.organisation_id, "invitation": inv.pk},
     )
@@ -514,7 +520,9 @@ def invitation_accept_with_new_account(
         raise ValidationError({"password1": exc.messages}) from None
     user.set_password(password)
     user.save()
-    audit.record(actor=user, action="user.create", obj=user, changes={"email": [None, inv.email], "invitation": inv.pk})
+    audit.record(
+        actor=user, action="registry.user.create", obj=user, changes={"email": [None, inv.email], "invitation": inv.pk}
+    )
     return invitation_accept(actor=user, invitation=inv)
 
 
@@ -563,7 +571,12 @@ def person_save(*, actor: Any, person: Person, changed: Iterable[str] = PERSON_F
     person.full_clean()
     person.save()
     changes = audit.diff(before, audit.snapshot(person, PERSON_FIELDS))
-    audit.record(actor=actor, action="person.update" if before else "person.create", obj=person, changes=changes)
+    audit.record(
+        actor=actor,
+        action="registry.person.update" if before else "registry.person.create",
+        obj=person,
+        changes=changes,
+    )
     return person
 
 
@@ -580,5 +593,5 @@ def person_update(*, actor: Any, person: Person, data: Mapping[str, Any]) -> Per
     person.save()
     changes = audit.diff(before, audit.snapshot(person, PERSON_FIELDS))
     if changes:
-        audit.record(actor=actor, action="person.update", obj=person, changes=changes)
+        audit.record(actor=actor, action="registry.person.update", obj=person, changes=changes)
     return person

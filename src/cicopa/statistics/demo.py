@@ -111,5 +111,5 @@ def load_demo(*, progress: Callable[[str], None] = lambda s: None) -> None:
     countries = sorted({o.country_id for o in reporters if o.country_id})
     services.recount(countries=countries, years=None)
     if reporters:
-        audit.record(actor=None, action="demo.statistics", obj=reporters[0], changes={"returns": returns})
+        audit.record(actor=None, action="statistics.demo.load", obj=reporters[0], changes={"returns": returns})
     progress(f"{returns} validated statistical returns ({len(lines)} lines) from 1975 on")

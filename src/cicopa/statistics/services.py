@@ -323,7 +323,10 @@ def designate_reporter(*, actor: Any, country: Country, organisation: Organisati
         country=country, defaults={"organisation": organisation}
     )
     audit.record(
-        actor=actor, action="statistics.designate", obj=designation, changes={"organisation": [None, organisation.slug]}
+        actor=actor,
+        action="statistics.reporter.designate",
+        obj=designation,
+        changes={"organisation": [None, organisation.slug]},
     )
     recount(countries=[country.iso2], years=None)
     return designation
@@ -339,7 +342,7 @@ def remove_reporter_designation(*, actor: Any, country: Country) -> None:
         return
     audit.record(
         actor=actor,
-        action="statistics.designate",
+        action="statistics.reporter.undesignate",
         obj=designation,
         changes={"organisation": [designation.organisation.slug, None]},
     )
