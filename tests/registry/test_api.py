@@ -381,3 +381,30 @@ def test_an_officer_cannot_revive_a_link_to_take_over_a_cooperative(client, fede
         **token_for(alice),
     )
     assert r.status_code == 200 and r.json()["status"] == "active"
+
+
+def test_applications_are_not_public_anywhere(client, federation, alice, bob, charlie, dave):
+    """One rule for memberships, used by the profile page, the API and open data: applications stay between the
+    applicant and the federation until decided."""
+    from cicopa.registry import services
+
+    application = services.membership_create(actor=alice, member=federation["menuiserie"], parent=federation["coceta"])
+    withdrawn = services.membership_create(
+        actor=alice, member=federation["taxi"], parent=federation["cgscop"], status="withdrawn"
+    )
+    listed = client.get("/api/v1/memberships", {"parent": "coceta"}).json()
+    assert application.pk not in [m["id"] for m in listed]
+    assert withdrawn.pk in [m["id"] for m in client.get("/api/v1/memberships", {"parent": "cg-scop"}).json()]
+    r = client.get("/api/v1/memberships", {"member": "menuiserie", "status": "applicant"})
+    assert r.status_code == 422 and "Applications are not public" in r.json()["detail"]["status"][0]
+    detail = client.get("/api/v1/organisations/menuiserie").json()
+    assert [m["parent"] for m in detail["belongs_to"]] == ["cg-scop"]
+    assert "COCETA" not in client.get("/organisations/menuiserie/").content.decode()
+    jsonld = client.get("/api/v1/organisations/menuiserie/jsonld").content.decode()
+    assert "coceta" not in jsonld
+    # those who decide it, or act for the applicant, see it on the profile
+    for user in (alice, charlie, bob):  # bob: an officer of the federation that governs the applicant
+        client.force_login(user)
+        assert "COCETA" in client.get("/organisations/menuiserie/").content.decode()
+    client.force_login(dave)
+    assert "COCETA" not in client.get("/organisations/menuiserie/").content.decode()

@@ -16,7 +16,14 @@ from cicopa.core.api_auth import WRITE_AUTH
 from cicopa.core.api_input import IF_MATCH, JsonObject, if_match
 from cicopa.core.models import Country, LegalForm, MembershipType
 from cicopa.registry import queries, representations, services
-from cicopa.registry.models import Membership, MembershipStatus, Office, Organisation, OrganisationKind
+from cicopa.registry.models import (
+    PUBLIC_MEMBERSHIP,
+    Membership,
+    MembershipStatus,
+    Office,
+    Organisation,
+    OrganisationKind,
+)
 
 router = Router(tags=["registry"])
 
@@ -247,16 +254,14 @@ def list_memberships(
 ) -> list[dict[str, Any]]:
     if not member and not parent:
         raise ValidationError({"member": _("Give member or parent (an organisation's slug).")})
-    qs = Membership.objects.select_related("member", "parent")
-    if member:
-        qs = qs.filter(member__slug=member)
-    if parent:
-        qs = qs.filter(parent__slug=parent)
-    if status:
-        if status not in MembershipStatus.values:
-            raise ValidationError({"status": _("Unknown membership status: %(status)s") % {"status": status}})
-        qs = qs.filter(status=status)
-    return [representations.membership_dict(m) for m in qs.order_by("id")[:1000]]
+    if status and status not in PUBLIC_MEMBERSHIP:
+        raise ValidationError(
+            {"status": _("Unknown membership status: %(status)s") % {"status": status}}
+            if status not in MembershipStatus.values
+            else {"status": _("Applications are not public; their federation's officers see them on its members page.")}
+        )
+    memberships = queries.public_memberships(member=member, parent=parent, status=status)
+    return [representations.membership_dict(m) for m in memberships[:1000]]
 
 
 @router.post("/memberships", summary="Link a member to an organisation", auth=WRITE_AUTH, response={201: dict})

@@ -223,6 +223,9 @@ CURRENT_MEMBERSHIP = (MembershipStatus.APPLICANT, MembershipStatus.ACTIVE, Membe
 # Who counts as a member: in public lists and open data, and for the rights of the federation's officers
 # over it. An applicant is not a member yet.
 MEMBER_STATUSES = (MembershipStatus.ACTIVE, MembershipStatus.SUSPENDED)
+# What the public sees of memberships, wherever it reads them (profile pages, the API, open data): the members and
+# the former members, not applications, which are between the applicant and the federation until decided.
+PUBLIC_MEMBERSHIP = tuple(s for s in MembershipStatus.values if s != MembershipStatus.APPLICANT)
 
 
 class Membership(models.Model):
@@ -253,6 +256,10 @@ class Membership(models.Model):
     @property
     def is_current(self) -> bool:
         return self.status in CURRENT_MEMBERSHIP
+
+    @property
+    def is_public(self) -> bool:
+        return self.status in PUBLIC_MEMBERSHIP
 
 
 class MembershipEvent(models.Model):

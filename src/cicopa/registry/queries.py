@@ -24,6 +24,7 @@ from cicopa.registry import permissions, ranking
 from cicopa.registry.models import (
     CURRENT_MEMBERSHIP,
     MEMBER_STATUSES,
+    PUBLIC_MEMBERSHIP,
     AccessRole,
     Membership,
     MembershipEvent,
@@ -495,3 +496,33 @@ def code_names() -> dict[str, dict[str, str]]:
 def access_of(user: Any) -> QuerySet[OrganisationAccess]:
     """The organisations a user acts for, with the role in each."""
     return OrganisationAccess.objects.filter(user_id=getattr(user, "pk", None) or 0).select_related("organisation")
+
+
+def public_memberships(
+    *, member: str | None = None, parent: str | None = None, status: str | None = None
+) -> QuerySet[Membership]:
+    """Memberships as the public sees them (models.PUBLIC_MEMBERSHIP), by member or parent slug."""
+    qs = Membership.objects.filter(status__in=PUBLIC_MEMBERSHIP).select_related("member", "parent")
+    if member:
+        qs = qs.filter(member__slug=member)
+    if parent:
+        qs = qs.filter(parent__slug=parent)
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("id")
+
+
+def belongs_to(org: Organisation, user: Any = None) -> list[Membership]:
+    """What an organisation belongs to, from its profile's prefetched memberships: the public ones, and its
+    applications too for those who decide them or act for the applicant."""
+    return [
+        m
+        for m in org.memberships.all()
+        if m.is_public
+        or (
+            user is not None
+            and (
+                permissions.can_manage_membership(user, parent=m.parent) or permissions.can_edit_organisation(user, org)
+            )
+        )
+    ]

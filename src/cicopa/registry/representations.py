@@ -87,7 +87,7 @@ def organisation_detail(org: Organisation) -> dict[str, Any]:
         founded=org.founded,
         counts_year=org.counts_year,
         identifiers=[{"scheme": i.scheme, "value": i.value} for i in org.identifiers.all()],
-        belongs_to=[membership_dict(m) for m in org.memberships.all()],
+        belongs_to=[membership_dict(m) for m in org.memberships.all() if m.is_public],
         updated_at=org.updated_at.isoformat() if org.updated_at else None,
     )
     return data

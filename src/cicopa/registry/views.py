@@ -216,6 +216,7 @@ def organisation(request: HttpRequest, slug: str) -> HttpResponse:
             "past_offices": past,
             "members": members,
             "member_count": member_count,
+            "belongs_to": queries.belongs_to(org, request.user),
             "can_edit": permissions.can_edit_organisation(request.user, org),
             "can_manage_members": permissions.can_manage_membership(request.user, parent=org),
             "can_manage_officers": permissions.can_manage_offices(request.user, org),
