@@ -8,8 +8,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router
 
-from cicopa.core.i18n import sort_field
-from cicopa.core.models import Country, LegalForm, MembershipType, Region, Sector
+from cicopa.core import queries
 
 router = Router(tags=["reference data"])
 
@@ -27,27 +26,27 @@ def list_countries(request: HttpRequest) -> list[dict[str, Any]]:
             "intermediate_region": c.intermediate_region_id,
             "developed": c.developed,
         }
-        for c in Country.objects.order_by(sort_field())
+        for c in queries.countries()
     ]
 
 
 @router.get("/regions", summary="UN M49 regions", auth=None)
 def list_regions(request: HttpRequest) -> list[dict[str, Any]]:
-    return [{"m49": r.m49, "name": r.name, "level": r.level, "parent": r.parent_id} for r in Region.objects.all()]
+    return [{"m49": r.m49, "name": r.name, "level": r.level, "parent": r.parent_id} for r in queries.regions()]
 
 
 @router.get("/sectors", summary="Sectors with their ISIC Rev.4 and ICA codes", auth=None)
 def list_sectors(request: HttpRequest) -> list[dict[str, Any]]:
     return [
-        {"code": s.code, "name": s.name, "isic": s.isic, "ica_codes": s.ica_codes.split()} for s in Sector.objects.all()
+        {"code": s.code, "name": s.name, "isic": s.isic, "ica_codes": s.ica_codes.split()} for s in queries.sectors()
     ]
 
 
 @router.get("/membership-types", summary="Membership types", auth=None)
 def list_membership_types(request: HttpRequest) -> list[dict[str, Any]]:
-    return [{"code": t.code, "name": t.name} for t in MembershipType.objects.all()]
+    return [{"code": t.code, "name": t.name} for t in queries.membership_types()]
 
 
 @router.get("/legal-forms", summary="Legal forms", auth=None)
 def list_legal_forms(request: HttpRequest) -> list[dict[str, Any]]:
-    return [{"code": t.code, "name": t.name} for t in LegalForm.objects.all()]
+    return [{"code": t.code, "name": t.name} for t in queries.legal_forms()]

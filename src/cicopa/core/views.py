@@ -13,11 +13,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django.views.i18n import set_language as django_set_language
 
-from cicopa.core import extensions, services, throttle
+from cicopa.core import extensions, queries, services, throttle
 from cicopa.core.clients import client_address
 from cicopa.core.errors import ValidationError, report_errors
 from cicopa.core.mail import PasswordResetForm
-from cicopa.core.models import ApiToken
 
 PASSWORD_RESETS_PER_HOUR = 5  # per client address, and per e-mail address
 
@@ -34,7 +33,7 @@ def account(request: HttpRequest) -> HttpResponse:
     new_key = None
     if request.method == "POST":
         if "revoke" in request.POST:
-            token = get_object_or_404(ApiToken, pk=request.POST.get("revoke"), user_id=request.user.pk)
+            token = get_object_or_404(queries.api_tokens_of(request.user), pk=request.POST.get("revoke"))
             services.api_token_revoke(actor=request.user, token=token)
             messages.success(request, _("The token was revoked."))
             return redirect("account")
@@ -44,7 +43,7 @@ def account(request: HttpRequest) -> HttpResponse:
             )
         except ValidationError as exc:
             report_errors(request, exc)
-    tokens = ApiToken.objects.filter(user_id=request.user.pk or 0)
+    tokens = queries.api_tokens_of(request.user)
     context = {"tokens": tokens, "new_key": new_key, "panels": extensions.account_panels(request)}
     return render(request, "core/account.html", context)
 

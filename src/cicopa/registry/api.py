@@ -144,7 +144,7 @@ def _service_data(payload: OrganisationIn) -> dict[str, Any]:
 def create_organisation(request: HttpRequest, payload: OrganisationIn) -> tuple[int, dict[str, Any]]:
     parent = None
     if payload.parent:
-        parent = Organisation.objects.filter(slug=payload.parent).first()
+        parent = queries.organisation_by_slug(payload.parent)
         if parent is None:
             raise ValidationError({"parent": _("No organisation has the slug %(slug)s.") % {"slug": payload.parent}})
     org = services.organisation_create(actor=request.user, data=_service_data(payload), parent=parent)
@@ -266,8 +266,8 @@ def list_memberships(
 
 @router.post("/memberships", summary="Link a member to an organisation", auth=WRITE_AUTH, response={201: dict})
 def create_membership(request: HttpRequest, payload: MembershipIn) -> tuple[int, dict[str, Any]]:
-    member = Organisation.objects.filter(slug=payload.member).first()
-    parent = Organisation.objects.filter(slug=payload.parent).first()
+    member = queries.organisation_by_slug(payload.member)
+    parent = queries.organisation_by_slug(payload.parent)
     errors = {}
     if member is None:
         errors["member"] = _("No organisation has the slug %(slug)s.") % {"slug": payload.member}

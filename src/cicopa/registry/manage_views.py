@@ -4,7 +4,7 @@ may edit it. Every change goes through the registry's services, which check perm
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model, login
+from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -124,7 +124,7 @@ def organisation_officers(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST" and request.POST.get("action") == "person":
         _correct_person(request, org)
         return redirect(request.path)
-    people = {o.person_id: o.person for o in Office.objects.filter(organisation=org).select_related("person")}
+    people = {p.pk: p for p in queries.people_of(org)}
     form = OfficeForm(
         request.POST if request.method == "POST" else None,
         people=sorted(((pk, p.full_name) for pk, p in people.items()), key=lambda item: item[1]),
@@ -243,10 +243,8 @@ def organisation_access(request: HttpRequest, slug: str) -> HttpResponse:
                 return redirect(request.path)
         except ValidationError as exc:
             form_errors(form, exc)
-    people = (
-        OrganisationAccess.objects.filter(organisation=org).select_related("user").order_by("role", "user__username")
-    )
-    invitations = org.invitations.select_related("invited_by")[:100]
+    people = queries.access_to(org)
+    invitations = queries.invitations_to(org)[:100]
     return render(
         request,
         "registry/access.html",
@@ -261,7 +259,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
     if inv is None:
         raise Http404(_("This invitation link is not valid, or has expired."))
     form = InvitationPasswordForm(request.POST if request.POST.get("action") == "create" else None)
-    has_account = get_user_model().objects.filter(email__iexact=inv.email).exists()
+    has_account = queries.has_account(inv.email)
     if request.method == "POST":
         action = request.POST.get("action")
         try:

@@ -10,6 +10,7 @@ from itertools import chain
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import Avg, Count, F, IntegerField, Prefetch, Q, QuerySet
 from django.db.models.functions import Cast
@@ -25,6 +26,7 @@ from cicopa.registry.models import (
     CURRENT_MEMBERSHIP,
     MEMBER_STATUSES,
     PUBLIC_MEMBERSHIP,
+    AccessInvitation,
     AccessRole,
     Membership,
     MembershipEvent,
@@ -35,6 +37,7 @@ from cicopa.registry.models import (
     OrganisationAccess,
     OrganisationKind,
     OrganisationStatus,
+    Person,
     search_tag,
 )
 from cicopa.registry.search import TextQuery, with_index
@@ -526,3 +529,25 @@ def belongs_to(org: Organisation, user: Any = None) -> list[Membership]:
             )
         )
     ]
+
+
+def people_of(org: Organisation) -> list[Person]:
+    """The people who hold or held an office in an organisation."""
+    return list(Person.objects.filter(offices__organisation=org).distinct())
+
+
+def access_to(org: Organisation) -> QuerySet[OrganisationAccess]:
+    """The accounts that act for an organisation, officers first."""
+    return OrganisationAccess.objects.filter(organisation=org).select_related("user").order_by("role", "user__username")
+
+
+def invitations_to(org: Organisation) -> QuerySet[AccessInvitation]:
+    return org.invitations.select_related("invited_by")
+
+
+def has_account(email: str) -> bool:
+    return get_user_model().objects.filter(email__iexact=email).exists()
+
+
+def organisation_by_slug(slug: str) -> Organisation | None:
+    return Organisation.objects.filter(slug=slug).first() if slug else None

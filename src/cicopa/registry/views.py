@@ -308,7 +308,7 @@ def _merged_form(
 @login_required
 def organisation_new(request: HttpRequest) -> HttpResponse:
     parent_slug = request.GET.get("parent") or request.POST.get("parent") or ""
-    parent = Organisation.objects.filter(slug=parent_slug).first() if parent_slug else None
+    parent = queries.organisation_by_slug(parent_slug)
     secretariat = is_secretariat(request.user)
     if not secretariat and (parent is None or not permissions.can_manage_membership(request.user, parent=parent)):
         raise PermissionDenied

@@ -15,7 +15,7 @@ from pydantic import JsonValue
 
 from cicopa.core.api_auth import WRITE_AUTH
 from cicopa.core.api_input import JsonObject
-from cicopa.registry.models import Organisation
+from cicopa.registry import queries as registry_queries
 from cicopa.statistics import permissions, queries, services
 from cicopa.statistics.models import MEASURE_NAMES, StatisticalReturn, estimated_names
 
@@ -121,7 +121,7 @@ def _return(ret: StatisticalReturn, warnings: list[Any] | None = None) -> dict[s
 
 @router.post("/statistics/returns", summary="Create a return with its lines", auth=WRITE_AUTH, response={201: dict})
 def create_return(request: HttpRequest, payload: ReturnIn) -> tuple[int, dict[str, Any]]:
-    reporter = Organisation.objects.filter(slug=payload.reporter).first()
+    reporter = registry_queries.organisation_by_slug(payload.reporter)
     if reporter is None:
         raise ValidationError({"reporter": _("No organisation has the slug %(slug)s.") % {"slug": payload.reporter}})
     with transaction.atomic():  # a return whose lines are refused is not created either
