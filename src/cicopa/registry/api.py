@@ -11,11 +11,13 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
+from pydantic import create_model
 
 from cicopa.core.api_auth import WRITE_AUTH
 from cicopa.core.api_input import IF_MATCH, JsonObject, if_match
 from cicopa.core.models import Country, LegalForm, MembershipType
 from cicopa.registry import queries, representations, services
+from cicopa.registry.fields import FIELDS
 from cicopa.registry.models import (
     PUBLIC_MEMBERSHIP,
     Membership,
@@ -91,30 +93,28 @@ def _organisation(slug: str, *, profile: bool = False) -> Organisation:
         raise HttpError(404, _("No organisation has the slug %(slug)s.") % {"slug": slug}) from None
 
 
-class OrganisationIn(JsonObject):
-    kind: str | None = None
-    name: str | None = None
-    acronym: str | None = None
-    description: str | None = None
-    country: str | None = Field(None, description="ISO 3166-1 alpha-2 code")
-    address: str | None = None
-    city: str | None = None
-    postcode: str | None = None
-    latitude: float | None = None
-    longitude: float | None = None
-    phone: str | None = None
-    fax: str | None = None
-    email: str | None = None
-    website: str | None = None
-    sectors: list[str] | None = None
-    membership_type: str | None = None
-    legal_form: str | None = None
-    legal_form_text: str | None = None
-    founded: int | None = None
-    members_count: int | None = None
-    workers_count: int | None = None
-    counts_year: int | None = None
-    status: str | None = None
+_PYTHON_TYPES: dict[str, Any] = {"text": str, "code": str, "codes": list[str], "float": float, "int": int}
+_DESCRIPTIONS = {
+    "country": "ISO 3166-1 alpha-2 code",
+    "sectors": "Sector codes (see /sectors)",
+    "membership_type": "See /membership-types",
+    "legal_form": "See /legal-forms",
+    "kind": "alliance, sectoral, member_organisation, cooperative or other (the secretariat's to change)",
+    "status": "active or dissolved (the secretariat's to change)",
+}
+# The body of a create or change: every field of an organisation but its slug (fields.FIELDS), all optional.
+_OrganisationFields: Any = create_model(  # type: ignore[call-overload]
+    "OrganisationFields",
+    __base__=JsonObject,
+    **{
+        f.name: (_PYTHON_TYPES[f.kind] | None, Field(None, description=_DESCRIPTIONS.get(f.name)))
+        for f in FIELDS
+        if f.name != "slug"
+    },
+)
+
+
+class OrganisationIn(_OrganisationFields):
     parent: str | None = Field(None, description="On creation: slug of the organisation it joins")
 
 

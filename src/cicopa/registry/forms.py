@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from cicopa.core.i18n import sort_field
 from cicopa.core.models import Country, Sector
+from cicopa.registry.fields import PROFILE_FIELDS, SECRETARIAT_FIELDS
 from cicopa.registry.models import AccessRole, MembershipStatus, OfficeRole, Organisation
-from cicopa.registry.services import PROFILE_FIELDS, SECRETARIAT_FIELDS
 
 
 class OrganisationForm(forms.ModelForm):

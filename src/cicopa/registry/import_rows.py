@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from cicopa.core.models import Country, LegalForm, MembershipType, Sector
 from cicopa.core.validators import is_email, is_url, too_long_message
+from cicopa.registry.fields import IMPORT_COLUMNS
 from cicopa.registry.models import ExternalIdentifier, Organisation, OrganisationKind, OrganisationStatus
 
 FORMATS = ("cicopa", "essglobal")
@@ -40,32 +41,7 @@ ESSGLOBAL_COLUMNS = {
     "legal_form": "Legal Form",
 }
 ESSGLOBAL_REQUIRED = ("Identifier", "Name", "Country ID")
-CICOPA_COLUMNS = (
-    "identifier",
-    "name",
-    "acronym",
-    "kind",
-    "status",
-    "country",
-    "city",
-    "postcode",
-    "address",
-    "latitude",
-    "longitude",
-    "phone",
-    "fax",
-    "email",
-    "website",
-    "sectors",
-    "membership_type",
-    "legal_form",
-    "legal_form_text",
-    "founded",
-    "members_count",
-    "workers_count",
-    "counts_year",
-    "description",
-)
+CICOPA_COLUMNS = IMPORT_COLUMNS
 CICOPA_REQUIRED = ("identifier", "name", "kind", "country")
 
 # ESSGlobal organisational-structure codes -> our kinds (codes not listed are reported).

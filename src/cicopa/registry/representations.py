@@ -13,36 +13,10 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
+from cicopa.registry.fields import BY_NAME, FIELDS, SUMMARY_FIELDS, OrganisationField
 from cicopa.registry.models import MEMBER_STATUSES, Membership, Organisation
 
 MURMURATIONS_SCHEMA = "organizations_schema-v1.0.0"
-EXPORT_COLUMNS = (
-    "slug",
-    "name",
-    "acronym",
-    "kind",
-    "status",
-    "country",
-    "city",
-    "postcode",
-    "address",
-    "latitude",
-    "longitude",
-    "phone",
-    "fax",
-    "email",
-    "website",
-    "sectors",
-    "membership_type",
-    "legal_form",
-    "legal_form_text",
-    "founded",
-    "members_count",
-    "workers_count",
-    "counts_year",
-    "description",
-    "url",
-)
 
 
 def absolute(path: str) -> str:
@@ -53,39 +27,24 @@ def profile_url(org: Organisation) -> str:
     return absolute(reverse("registry:organisation", kwargs={"slug": org.slug}))
 
 
+def _value(org: Organisation, field: OrganisationField) -> Any:
+    if field.kind == "codes":
+        return [s.code for s in org.sectors.all()]
+    return getattr(org, field.attribute)
+
+
 def organisation_summary(org: Organisation) -> dict[str, Any]:
-    return {
-        "slug": org.slug,
-        "name": org.name,
-        "acronym": org.acronym,
-        "kind": org.kind,
-        "status": org.status,
-        "country": org.country_id,
-        "city": org.city,
-        "latitude": org.latitude,
-        "longitude": org.longitude,
-        "sectors": [s.code for s in org.sectors.all()],
-        "membership_type": org.membership_type_id,
-        "legal_form": org.legal_form_id,
-        "members_count": org.members_count,
-        "workers_count": org.workers_count,
-        "url": profile_url(org),
-    }
+    """An organisation as the directory's list results give it (fields.SUMMARY_FIELDS)."""
+    data = {name: _value(org, BY_NAME[name]) for name in SUMMARY_FIELDS}
+    data["url"] = profile_url(org)
+    return data
 
 
 def organisation_detail(org: Organisation) -> dict[str, Any]:
-    data = organisation_summary(org)
+    """An organisation whole, with its identifiers and what it belongs to (the public memberships)."""
+    data = {f.name: _value(org, f) for f in FIELDS}
     data.update(
-        description=org.description,
-        address=org.address,
-        postcode=org.postcode,
-        phone=org.phone,
-        fax=org.fax,
-        email=org.email,
-        website=org.website,
-        legal_form_text=org.legal_form_text,
-        founded=org.founded,
-        counts_year=org.counts_year,
+        url=profile_url(org),
         identifiers=[{"scheme": i.scheme, "value": i.value} for i in org.identifiers.all()],
         belongs_to=[membership_dict(m) for m in org.memberships.all() if m.is_public],
         updated_at=org.updated_at.isoformat() if org.updated_at else None,
@@ -94,21 +53,10 @@ def organisation_detail(org: Organisation) -> dict[str, Any]:
 
 
 def export_row(org: Organisation) -> dict[str, Any]:
-    data = organisation_summary(org)
-    data.update(
-        address=org.address,
-        postcode=org.postcode,
-        phone=org.phone,
-        fax=org.fax,
-        email=org.email,
-        website=org.website,
-        legal_form_text=org.legal_form_text,
-        founded=org.founded,
-        counts_year=org.counts_year,
-        description=org.description,
-    )
+    data = {f.name: _value(org, f) for f in FIELDS}
     data["sectors"] = ";".join(data["sectors"])
-    return {k: data.get(k) for k in EXPORT_COLUMNS}
+    data["url"] = profile_url(org)
+    return data
 
 
 def membership_dict(m: Membership) -> dict[str, Any]:

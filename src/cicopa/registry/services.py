@@ -25,6 +25,7 @@ from cicopa.core.models import Sector
 from cicopa.core.roles import is_secretariat
 from cicopa.core.validators import text_problem
 from cicopa.registry import permissions
+from cicopa.registry.fields import PROFILE_FIELDS, SECRETARIAT_FIELDS
 from cicopa.registry.models import (
     INVITATION_DAYS,
     AccessInvitation,
@@ -40,30 +41,6 @@ from cicopa.registry.models import (
     Person,
 )
 
-# Fields a profile form or the API may set. `kind` and `status` only the secretariat changes.
-PROFILE_FIELDS = (
-    "name",
-    "acronym",
-    "description",
-    "country",
-    "address",
-    "city",
-    "postcode",
-    "latitude",
-    "longitude",
-    "phone",
-    "fax",
-    "email",
-    "website",
-    "membership_type",
-    "legal_form",
-    "legal_form_text",
-    "founded",
-    "members_count",
-    "workers_count",
-    "counts_year",
-)
-SECRETARIAT_FIELDS = ("kind", "status", "slug")
 AUDITED_FIELDS = (*PROFILE_FIELDS, *SECRETARIAT_FIELDS)
 
 

@@ -26,6 +26,7 @@ from cicopa.core.i18n import by_name, sort_field
 from cicopa.core.models import Country, LegalForm, MembershipType, Region, Sector
 from cicopa.core.roles import is_secretariat
 from cicopa.registry import history, importing, permissions, queries, representations, services
+from cicopa.registry.fields import EXPORT_COLUMNS
 from cicopa.registry.forms import (
     ImportForm,
     OrganisationForm,
@@ -188,7 +189,7 @@ def directory_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
     except ValidationError as exc:
         return JsonResponse({"detail": exc.message_dict}, status=400)
     rows = (representations.export_row(o) for o in queries.export_rows(filters))
-    return exports.table_response(rows, representations.EXPORT_COLUMNS, fmt, "organisations")
+    return exports.table_response(rows, EXPORT_COLUMNS, fmt, "organisations")
 
 
 @require_GET
