@@ -46,7 +46,7 @@ def test_exports(client, federation):
 
     assert {o["slug"] for o in json.loads(b"".join(r.streaming_content))} == {"cg-scop", "coceta"}
     assert client.get("/directory/export.pdf").status_code == 404
-    assert client.get("/directory/export.csv", {"page_size": "x"}).status_code == 400
+    assert client.get("/directory/export.csv", {"page_size": "x"}).status_code == 422
 
 
 def test_profile_page(client, federation):

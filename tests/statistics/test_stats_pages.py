@@ -129,7 +129,7 @@ def test_every_table_downloads(client, figures, table):
 def test_table_download_rejects_bad_input(client, figures):
     assert client.get("/statistics/table.pdf").status_code == 404
     assert client.get("/statistics/table.csv", {"table": "planets"}).status_code == 404
-    assert client.get("/statistics/table.csv", {"country": "XX"}).status_code == 400
+    assert client.get("/statistics/table.csv", {"country": "XX"}).status_code == 422
 
 
 @pytest.mark.parametrize("params", [{}, {"sector": "construction"}, {"carry": "true"}, {"region": "002"}])

@@ -7,21 +7,68 @@ formula by the spreadsheet that opens it (a name like =HYPERLINK(...) or @SUM(..
 from __future__ import annotations
 
 import csv
+import functools
 import io
+import itertools
 import json
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from django.http import HttpResponse, StreamingHttpResponse
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import Cell, WriteOnlyCell
 
+from cicopa.core import throttle
+from cicopa.core.clients import client_address
+from cicopa.core.roles import is_authenticated
 from cicopa.core.validators import CONTROL_CHARACTER
 
 FORMATS = ("csv", "xlsx", "json")
+# A workbook is built whole in memory before it is sent (CSV and JSON stream): past this many rows the download is
+# refused with a pointer to the CSV, which has no such limit.
+XLSX_MAX_ROWS = 20_000
+# Downloads of a whole table are the platform's most expensive reads: someone without an account makes at most
+# this many an hour from one address (people with an account, and the paged API, are not counted).
+ANONYMOUS_DOWNLOADS_PER_HOUR = 60
+
+
+class DownloadTooLarge(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def download(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    """A view that answers with a download: throttled for people without an account, and answering a bad filter
+    or an oversized workbook with the API's error shape (422), as the API answers the same mistakes."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if not is_authenticated(getattr(request, "user", None)) and not throttle.allow(
+            "download", client_address(request), limit=ANONYMOUS_DOWNLOADS_PER_HOUR, window=3600
+        ):
+            message = _(
+                "Too many downloads from your address in the last hour (at most %(n)s without an account); try again "
+                "later, log in, or page through the API."
+            ) % {"n": ANONYMOUS_DOWNLOADS_PER_HOUR}
+            return JsonResponse({"detail": message}, status=429, headers={"Retry-After": "3600"})
+        try:
+            return view(request, *args, **kwargs)
+        except ValidationError as exc:
+            detail = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+            return JsonResponse({"detail": detail}, status=422)
+        except DownloadTooLarge as exc:
+            return JsonResponse({"detail": exc.message}, status=422)
+
+    return wrapper
+
+
 # How text that a spreadsheet takes for a formula begins (OWASP's list for CSV injection).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # Text that is a plain number (-2.013, +44) is read as that number, never run: it is left as it is.
@@ -109,10 +156,16 @@ def sheet_row(ws: Any, values: Iterable[Any]) -> list[Cell]:
 
 
 def _xlsx(rows: Iterable[Mapping[str, Any]], columns: Sequence[str], name: str) -> bytes:
+    first = list(itertools.islice(rows, XLSX_MAX_ROWS + 1))  # the workbook would hold them all anyway
+    if len(first) > XLSX_MAX_ROWS:
+        raise DownloadTooLarge(
+            _("An XLSX download holds at most %(n)s rows and this one has more: download it as CSV instead.")
+            % {"n": number_format(XLSX_MAX_ROWS, force_grouping=True)}
+        )
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(name[:31])
     ws.append(sheet_row(ws, columns))
-    for row in rows:
+    for row in first:
         ws.append(sheet_row(ws, (row.get(c) for c in columns)))
     out = io.BytesIO()
     wb.save(out)

@@ -72,6 +72,7 @@ def directory(request: HttpRequest) -> HttpResponse:
         "kinds": OrganisationKind.choices,
         "sorts": _sort_choices(bool(filters.text)),
         "lookups": _lookups(),
+        "xlsx_limit": exports.XLSX_MAX_ROWS,
     }
     fragment = request.headers.get("HX-Request") and not request.headers.get("HX-History-Restore-Request")
     template = "registry/_results.html" if fragment else "registry/directory.html"
@@ -181,13 +182,11 @@ def directory_map(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@exports.download
 def directory_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
     if fmt not in exports.FORMATS:
         raise Http404
-    try:
-        filters = queries.parse_filters(request.GET)
-    except ValidationError as exc:
-        return JsonResponse({"detail": exc.message_dict}, status=400)
+    filters = queries.parse_filters(request.GET)
     rows = (representations.export_row(o) for o in queries.export_rows(filters))
     return exports.table_response(rows, EXPORT_COLUMNS, fmt, "organisations")
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -164,15 +163,13 @@ TABLES = ("trend", *(d for d, _t in BREAKDOWNS), "country")
 
 
 @require_GET
+@exports.download
 def table_download(request: HttpRequest, fmt: str) -> HttpResponseBase:
     """Any table of the dashboard as CSV, XLSX or JSON: ?table=trend|sector|region|... plus the filters."""
     table = request.GET.get("table", "trend")
     if fmt not in exports.FORMATS or table not in TABLES:
         raise Http404
-    try:
-        filters = queries.parse_filters(request.GET)
-    except ValidationError as exc:
-        return HttpResponse(json.dumps({"detail": exc.message_dict}), status=400, content_type="application/json")
+    filters = queries.parse_filters(request.GET)
     measure = filters.measure
     if table == "trend":
         world = queries.series(filters, "world").get("world", {})
@@ -233,12 +230,10 @@ TIDY_COLUMNS = (
 
 
 @require_GET
+@exports.download
 def tidy_csv(request: HttpRequest) -> HttpResponseBase:
     """Every counted figure in long format with coded dimensions, for researchers."""
-    try:
-        filters = queries.parse_filters(request.GET)
-    except ValidationError as exc:
-        return HttpResponse(json.dumps(exc.message_dict), status=400, content_type="application/json")
+    filters = queries.parse_filters(request.GET)
     lines = (
         queries.counted(filters)
         .select_related("country", "sector", "statistical_return__reporter")
