@@ -408,3 +408,19 @@ def test_applications_are_not_public_anywhere(client, federation, alice, bob, ch
         assert "COCETA" in client.get("/organisations/menuiserie/").content.decode()
     client.force_login(dave)
     assert "COCETA" not in client.get("/organisations/menuiserie/").content.decode()
+
+
+def test_the_openapi_document_types_every_answer_and_states_the_limits(client, federation):
+    """Typed answers, so that clients and fuzzers can check them; and the limits the services enforce."""
+    doc = client.get("/api/v1/openapi.json").json()
+    for path, operations in doc["paths"].items():
+        for method, operation in operations.items():
+            ok = operation["responses"].get("200") or operation["responses"].get("201")
+            assert ok and "schema" in ok["content"]["application/json"], (method, path)
+    fields = doc["components"]["schemas"]["OrganisationIn"]["properties"]
+    assert fields["name"]["maxLength"] == 255 and fields["description"]["maxLength"] == 10_000
+    assert (fields["latitude"]["minimum"], fields["latitude"]["maximum"]) == (-90, 90)
+    assert (fields["founded"]["minimum"], fields["founded"]["maximum"]) == (1800, 2100)
+    page = client.get("/api/v1/organisations", {"q": "menuiserie"}).json()
+    summary = doc["components"]["schemas"]["OrganisationSummary"]
+    assert set(page["results"][0]) == set(summary["properties"]) and "facets" not in page

@@ -6,14 +6,46 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Router, Schema
 
 from cicopa.core import queries
 
 router = Router(tags=["reference data"])
 
 
-@router.get("/countries", summary="ISO 3166-1 countries with their UN M49 regions", auth=None)
+class CountryOut(Schema):
+    iso2: str
+    iso3: str
+    numeric: str
+    name: str
+    region: str | None
+    subregion: str | None
+    intermediate_region: str | None
+    developed: bool | None
+
+
+class RegionOut(Schema):
+    m49: str
+    name: str
+    level: str
+    parent: str | None
+
+
+class SectorOut(Schema):
+    code: str
+    name: str
+    isic: str
+    ica_codes: list[str]
+
+
+class CodeName(Schema):
+    code: str
+    name: str
+
+
+@router.get(
+    "/countries", summary="ISO 3166-1 countries with their UN M49 regions", auth=None, response=list[CountryOut]
+)
 def list_countries(request: HttpRequest) -> list[dict[str, Any]]:
     return [
         {
@@ -30,23 +62,23 @@ def list_countries(request: HttpRequest) -> list[dict[str, Any]]:
     ]
 
 
-@router.get("/regions", summary="UN M49 regions", auth=None)
+@router.get("/regions", summary="UN M49 regions", auth=None, response=list[RegionOut])
 def list_regions(request: HttpRequest) -> list[dict[str, Any]]:
     return [{"m49": r.m49, "name": r.name, "level": r.level, "parent": r.parent_id} for r in queries.regions()]
 
 
-@router.get("/sectors", summary="Sectors with their ISIC Rev.4 and ICA codes", auth=None)
+@router.get("/sectors", summary="Sectors with their ISIC Rev.4 and ICA codes", auth=None, response=list[SectorOut])
 def list_sectors(request: HttpRequest) -> list[dict[str, Any]]:
     return [
         {"code": s.code, "name": s.name, "isic": s.isic, "ica_codes": s.ica_codes.split()} for s in queries.sectors()
     ]
 
 
-@router.get("/membership-types", summary="Membership types", auth=None)
+@router.get("/membership-types", summary="Membership types", auth=None, response=list[CodeName])
 def list_membership_types(request: HttpRequest) -> list[dict[str, Any]]:
     return [{"code": t.code, "name": t.name} for t in queries.membership_types()]
 
 
-@router.get("/legal-forms", summary="Legal forms", auth=None)
+@router.get("/legal-forms", summary="Legal forms", auth=None, response=list[CodeName])
 def list_legal_forms(request: HttpRequest) -> list[dict[str, Any]]:
     return [{"code": t.code, "name": t.name} for t in queries.legal_forms()]

@@ -11,13 +11,11 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
-from pydantic import create_model
 
 from cicopa.core.api_auth import WRITE_AUTH
 from cicopa.core.api_input import IF_MATCH, JsonObject, if_match
 from cicopa.core.models import Country, LegalForm, MembershipType
 from cicopa.registry import queries, representations, services
-from cicopa.registry.fields import FIELDS
 from cicopa.registry.models import (
     PUBLIC_MEMBERSHIP,
     Membership,
@@ -25,6 +23,13 @@ from cicopa.registry.models import (
     Office,
     Organisation,
     OrganisationKind,
+)
+from cicopa.registry.schemas import (
+    DirectoryPage,
+    MembershipOut,
+    OfficeOut,
+    OrganisationIn,
+    OrganisationOut,
 )
 
 router = Router(tags=["registry"])
@@ -51,7 +56,7 @@ class DirectoryQuery(Schema):
     facets: bool = Field(False, description="Include counts per filter value")
 
 
-@router.get("/organisations", summary="Search the directory", auth=None)
+@router.get("/organisations", summary="Search the directory", auth=None, response=DirectoryPage, exclude_unset=True)
 def list_organisations(request: HttpRequest, params: Query[DirectoryQuery]) -> dict[str, Any]:
     filters = queries.parse_filters(request.GET)
     page = queries.search_directory(filters)
@@ -76,7 +81,7 @@ def list_organisations(request: HttpRequest, params: Query[DirectoryQuery]) -> d
     return data
 
 
-@router.get("/organisations/{slug}", summary="One organisation", auth=None)
+@router.get("/organisations/{slug}", summary="One organisation", auth=None, response=OrganisationOut)
 def get_organisation(request: HttpRequest, response: HttpResponse, slug: str) -> dict[str, Any]:
     """The ETag header holds the organisation's version: send it back in If-Match with a PATCH so that a change
     made meanwhile by someone else is not overwritten (412 instead)."""
@@ -91,31 +96,6 @@ def _organisation(slug: str, *, profile: bool = False) -> Organisation:
         return queries.organisation_profile(slug) if profile else Organisation.objects.get(slug=slug)
     except Organisation.DoesNotExist:
         raise HttpError(404, _("No organisation has the slug %(slug)s.") % {"slug": slug}) from None
-
-
-_PYTHON_TYPES: dict[str, Any] = {"text": str, "code": str, "codes": list[str], "float": float, "int": int}
-_DESCRIPTIONS = {
-    "country": "ISO 3166-1 alpha-2 code",
-    "sectors": "Sector codes (see /sectors)",
-    "membership_type": "See /membership-types",
-    "legal_form": "See /legal-forms",
-    "kind": "alliance, sectoral, member_organisation, cooperative or other (the secretariat's to change)",
-    "status": "active or dissolved (the secretariat's to change)",
-}
-# The body of a create or change: every field of an organisation but its slug (fields.FIELDS), all optional.
-_OrganisationFields: Any = create_model(  # type: ignore[call-overload]
-    "OrganisationFields",
-    __base__=JsonObject,
-    **{
-        f.name: (_PYTHON_TYPES[f.kind] | None, Field(None, description=_DESCRIPTIONS.get(f.name)))
-        for f in FIELDS
-        if f.name != "slug"
-    },
-)
-
-
-class OrganisationIn(_OrganisationFields):
-    parent: str | None = Field(None, description="On creation: slug of the organisation it joins")
 
 
 def _service_data(payload: OrganisationIn) -> dict[str, Any]:
@@ -140,7 +120,7 @@ def _service_data(payload: OrganisationIn) -> dict[str, Any]:
     return data
 
 
-@router.post("/organisations", summary="Create an organisation", auth=WRITE_AUTH, response={201: dict})
+@router.post("/organisations", summary="Create an organisation", auth=WRITE_AUTH, response={201: OrganisationOut})
 def create_organisation(request: HttpRequest, payload: OrganisationIn) -> tuple[int, dict[str, Any]]:
     parent = None
     if payload.parent:
@@ -151,7 +131,7 @@ def create_organisation(request: HttpRequest, payload: OrganisationIn) -> tuple[
     return 201, representations.organisation_detail(queries.organisation_profile(org.slug))
 
 
-@router.patch("/organisations/{slug}", summary="Change an organisation", auth=WRITE_AUTH)
+@router.patch("/organisations/{slug}", summary="Change an organisation", auth=WRITE_AUTH, response=OrganisationOut)
 def update_organisation(
     request: HttpRequest, response: HttpResponse, slug: str, payload: OrganisationIn, version: str | None = IF_MATCH
 ) -> dict[str, Any]:
@@ -166,17 +146,22 @@ def update_organisation(
     return representations.organisation_detail(org)
 
 
-@router.get("/organisations/{slug}/jsonld", summary="schema.org / W3C ORG JSON-LD", auth=None)
+@router.get("/organisations/{slug}/jsonld", summary="schema.org / W3C ORG JSON-LD", auth=None, response=dict[str, Any])
 def organisation_jsonld(request: HttpRequest, slug: str) -> dict[str, Any]:
     return representations.jsonld(_organisation(slug, profile=True))
 
 
-@router.get("/organisations/{slug}/murmurations", summary="Murmurations profile", auth=None)
+@router.get(
+    "/organisations/{slug}/murmurations",
+    summary="Murmurations profile (organizations_schema-v1.0.0)",
+    auth=None,
+    response=dict[str, Any],
+)
 def organisation_murmurations(request: HttpRequest, slug: str) -> dict[str, Any]:
     return representations.murmurations(_organisation(slug, profile=True))
 
 
-@router.get("/organisations/{slug}/offices", summary="Officers, current and past", auth=None)
+@router.get("/organisations/{slug}/offices", summary="Officers, current and past", auth=None, response=list[OfficeOut])
 def organisation_offices(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
     org = _organisation(slug)
     current, past = queries.offices(org)
@@ -208,7 +193,7 @@ class OfficeEnd(JsonObject):
     end: datetime.date | None = Field(None, description="Last day of the term; today if left out")
 
 
-@router.post("/organisations/{slug}/offices", summary="Record an officer", auth=WRITE_AUTH, response={201: dict})
+@router.post("/organisations/{slug}/offices", summary="Record an officer", auth=WRITE_AUTH, response={201: OfficeOut})
 def create_office(request: HttpRequest, slug: str, payload: OfficeIn) -> tuple[int, dict[str, Any]]:
     org = _organisation(slug)
     office = services.office_assign(
@@ -227,7 +212,7 @@ def create_office(request: HttpRequest, slug: str, payload: OfficeIn) -> tuple[i
     return 201, _office(office, office.is_current())
 
 
-@router.patch("/offices/{office_id}", summary="End an officer's term", auth=WRITE_AUTH)
+@router.patch("/offices/{office_id}", summary="End an officer's term", auth=WRITE_AUTH, response=OfficeOut)
 def end_office(request: HttpRequest, office_id: int, payload: OfficeEnd) -> dict[str, Any]:
     office = get_object_or_404(Office.objects.select_related("person", "organisation"), pk=office_id)
     office = services.office_end(actor=request.user, office=office, end=payload.end)
@@ -248,7 +233,12 @@ class MembershipChange(JsonObject):
     note: str = ""
 
 
-@router.get("/memberships", summary="Memberships, filtered by member or parent slug", auth=None)
+@router.get(
+    "/memberships",
+    summary="Memberships, filtered by member or parent slug",
+    auth=None,
+    response=list[MembershipOut],
+)
 def list_memberships(
     request: HttpRequest, member: str | None = None, parent: str | None = None, status: str | None = None
 ) -> list[dict[str, Any]]:
@@ -264,7 +254,7 @@ def list_memberships(
     return [representations.membership_dict(m) for m in memberships[:1000]]
 
 
-@router.post("/memberships", summary="Link a member to an organisation", auth=WRITE_AUTH, response={201: dict})
+@router.post("/memberships", summary="Link a member to an organisation", auth=WRITE_AUTH, response={201: MembershipOut})
 def create_membership(request: HttpRequest, payload: MembershipIn) -> tuple[int, dict[str, Any]]:
     member = queries.organisation_by_slug(payload.member)
     parent = queries.organisation_by_slug(payload.parent)
@@ -287,7 +277,9 @@ def create_membership(request: HttpRequest, payload: MembershipIn) -> tuple[int,
     return 201, representations.membership_dict(m)
 
 
-@router.patch("/memberships/{membership_id}", summary="Change a membership's status", auth=WRITE_AUTH)
+@router.patch(
+    "/memberships/{membership_id}", summary="Change a membership's status", auth=WRITE_AUTH, response=MembershipOut
+)
 def change_membership(request: HttpRequest, membership_id: int, payload: MembershipChange) -> dict[str, Any]:
     m = get_object_or_404(Membership.objects.select_related("member", "parent"), pk=membership_id)
     m = services.membership_set_status(

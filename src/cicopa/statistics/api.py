@@ -15,6 +15,7 @@ from pydantic import JsonValue
 
 from cicopa.core.api_auth import WRITE_AUTH
 from cicopa.core.api_input import JsonObject
+from cicopa.core.exports import plain_value
 from cicopa.registry import queries as registry_queries
 from cicopa.statistics import permissions, queries, services
 from cicopa.statistics.models import MEASURE_NAMES, StatisticalReturn, estimated_names
@@ -33,11 +34,77 @@ class StatsQuery(Schema):
     carry: bool | None = Field(None, description="Carry each country's last known figures into missing years")
 
 
+class YearFigure(Schema):
+    year: int
+    value: int | float  # counts stay whole numbers
+    estimate: bool
+
+
+class Figure(Schema):
+    value: int | float  # counts stay whole numbers
+    estimate: bool
+
+
+class PublishedOut(Schema):
+    year: int
+    value: int | float  # counts stay whole numbers
+    source: str
+
+
+class SeriesOut(Schema):
+    measure: str
+    dimension: str
+    series: dict[str, list[YearFigure]]
+    published: list[PublishedOut]
+
+
+class BreakdownOut(Schema):
+    measure: str
+    dimension: str
+    year: int | None
+    values: dict[str, Figure]
+
+
+class LineOut(Schema):
+    sector: str
+    membership_type: str
+    cooperatives: int | None
+    members: int | None
+    members_women: int | None
+    employees: int | None
+    employees_women: int | None
+    worker_members: int | None
+    worker_members_women: int | None
+    producer_members: int | None
+    producer_members_women: int | None
+    turnover: float | None
+    currency: str
+    source: str
+    estimated: list[str]
+    explanation: str
+
+
+class WarningOut(Schema):
+    line: int
+    field: str
+    message: str
+
+
+class ReturnOut(Schema):
+    id: int
+    reporter: str
+    year: int
+    status: str
+    comment: str
+    lines: list[LineOut]
+    warnings: list[WarningOut]
+
+
 def _figure(f: Any) -> dict[str, Any]:
-    return {"value": f.value, "estimate": f.estimated}
+    return {"value": plain_value(f.value), "estimate": f.estimated}  # 12, not 12.0, as in the downloads
 
 
-@router.get("/statistics/series", summary="Yearly totals by a dimension", auth=None)
+@router.get("/statistics/series", summary="Yearly totals by a dimension", auth=None, response=SeriesOut)
 def stats_series(request: HttpRequest, params: Query[StatsQuery], dimension: str = "world") -> dict[str, Any]:
     filters = queries.parse_filters(request.GET)
     data = queries.series(filters, dimension)
@@ -46,14 +113,15 @@ def stats_series(request: HttpRequest, params: Query[StatsQuery], dimension: str
         "dimension": dimension,
         "series": {key: [{"year": y, **_figure(f)} for y, f in sorted(years.items())] for key, years in data.items()},
         "published": [
-            {"year": p.year, "value": float(p.value), "source": p.source} for p in queries.published(filters.measure)
+            {"year": p.year, "value": plain_value(p.value), "source": p.source}
+            for p in queries.published(filters.measure)
         ]
         if dimension == "world"
         else [],
     }
 
 
-@router.get("/statistics/breakdown", summary="One year's totals by a dimension", auth=None)
+@router.get("/statistics/breakdown", summary="One year's totals by a dimension", auth=None, response=BreakdownOut)
 def stats_breakdown(
     request: HttpRequest, params: Query[StatsQuery], dimension: str = "sector", year: int | None = None
 ) -> dict[str, Any]:
@@ -119,7 +187,9 @@ def _return(ret: StatisticalReturn, warnings: list[Any] | None = None) -> dict[s
     }
 
 
-@router.post("/statistics/returns", summary="Create a return with its lines", auth=WRITE_AUTH, response={201: dict})
+@router.post(
+    "/statistics/returns", summary="Create a return with its lines", auth=WRITE_AUTH, response={201: ReturnOut}
+)
 def create_return(request: HttpRequest, payload: ReturnIn) -> tuple[int, dict[str, Any]]:
     reporter = registry_queries.organisation_by_slug(payload.reporter)
     if reporter is None:
@@ -132,7 +202,12 @@ def create_return(request: HttpRequest, payload: ReturnIn) -> tuple[int, dict[st
     return 201, _return(ret, warnings)
 
 
-@router.get("/statistics/returns/{return_id}", summary="A return (its reporter or the secretariat)", auth=WRITE_AUTH)
+@router.get(
+    "/statistics/returns/{return_id}",
+    summary="A return (its reporter or the secretariat)",
+    auth=WRITE_AUTH,
+    response=ReturnOut,
+)
 def get_return(request: HttpRequest, return_id: int) -> dict[str, Any]:
     ret = get_object_or_404(StatisticalReturn.objects.select_related("reporter"), pk=return_id)
     if not permissions.can_report_for(request.user, ret.reporter):
@@ -144,7 +219,9 @@ class LinesIn(JsonObject):
     lines: list[LineIn]
 
 
-@router.put("/statistics/returns/{return_id}/lines", summary="Replace a return's lines", auth=WRITE_AUTH)
+@router.put(
+    "/statistics/returns/{return_id}/lines", summary="Replace a return's lines", auth=WRITE_AUTH, response=ReturnOut
+)
 def put_lines(request: HttpRequest, return_id: int, payload: LinesIn) -> dict[str, Any]:
     ret = get_object_or_404(StatisticalReturn.objects.select_related("reporter"), pk=return_id)
     warnings = services.return_save_lines(
@@ -161,7 +238,12 @@ class Transition(JsonObject):
     comment: str = ""
 
 
-@router.post("/statistics/returns/{return_id}/workflow", summary="Submit, validate or return", auth=WRITE_AUTH)
+@router.post(
+    "/statistics/returns/{return_id}/workflow",
+    summary="Submit, validate or return",
+    auth=WRITE_AUTH,
+    response=ReturnOut,
+)
 def workflow(request: HttpRequest, return_id: int, payload: Transition) -> dict[str, Any]:
     ret = get_object_or_404(StatisticalReturn.objects.select_related("reporter"), pk=return_id)
     if payload.action == "submit":
