@@ -161,3 +161,54 @@ def test_headline_figures_are_the_series_of_each_measure(kenya, alice, params):
     assert round(head["figures"]["cooperatives"]["growth"], 4) == round(
         expected / (107 if expected == 127 else 100) - 1, 4
     )
+
+
+def _download(client, fmt, params):
+    import json as jsonlib
+
+    from openpyxl import load_workbook
+
+    r = client.get(f"/statistics/table.{fmt}", {"table": "trend", **params})
+    body = b"".join(r.streaming_content) if r.streaming else r.content
+    if fmt == "csv":
+        return list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
+    if fmt == "json":
+        return jsonlib.loads(body)
+    sheet = load_workbook(io.BytesIO(body)).active
+    header, *rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    return [dict(zip(header, row, strict=True)) for row in rows]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "json"])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"region": "150", "sector": "construction", "year_from": "1990", "year_to": "2020"},
+        {"year_from": "1990"},
+        {"sector": "construction"},
+        {"country": "KE"},
+    ],
+)
+def test_trend_downloads_carry_the_published_estimates_the_chart_shows(client, figures, fmt, params):
+    """The 1975 world estimate belongs to the world view over years that include 1975: a download of a view
+    the chart shows without it must not carry it either."""
+    html = client.get("/statistics/", params).content.decode()
+    assert "44,000" not in html
+    rows = _download(client, fmt, params)
+    assert not any(str(r["year"]) == "1975" for r in rows), rows
+    assert not any(r["published_estimate"] not in (None, "") for r in rows), rows
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "json"])
+def test_trend_downloads_of_the_world_keep_the_published_estimate(client, figures, fmt):
+    assert "44,000" in client.get("/statistics/", {"year_to": "2000"}).content.decode()
+    rows = _download(client, fmt, {"year_to": "2000"})
+    assert [str(r["year"]) for r in rows] == ["1975"]
+    assert float(rows[0]["published_estimate"]) == 44000
+
+
+def test_series_api_gives_the_published_estimates_of_its_filters(client, figures):
+    world = client.get("/api/v1/statistics/series").json()
+    assert [p["year"] for p in world["published"]] == [1975]
+    for params in ({"year_from": 1990}, {"region": "150"}, {"sector": "construction"}):
+        assert client.get("/api/v1/statistics/series", params).json()["published"] == [], params

@@ -45,9 +45,7 @@ def stats_series(request: HttpRequest, params: Query[StatsQuery], dimension: str
         "measure": filters.measure,
         "dimension": dimension,
         "series": {key: [{"year": y, **_figure(f)} for y, f in sorted(years.items())] for key, years in data.items()},
-        "published": [
-            {"year": p.year, "value": float(p.value), "source": p.source} for p in queries.published(filters.measure)
-        ]
+        "published": [{"year": p.year, "value": float(p.value), "source": p.source} for p in queries.published(filters)]
         if dimension == "world"
         else [],
     }

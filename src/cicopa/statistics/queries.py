@@ -266,8 +266,24 @@ def _world_by_measure(filters: StatsFilters) -> dict[str, dict[int, Figure]]:
     return out
 
 
-def published(measure: str, scope: str = "world") -> list[PublishedEstimate]:
-    return list(PublishedEstimate.objects.filter(scope=scope, measure=measure).order_by("year"))
+def published(filters: StatsFilters) -> list[PublishedEstimate]:
+    """The published estimates that stand beside the filters' sums: those of the same place (the world, the
+    region or the one country chosen) within the years chosen. A sector or membership type narrows the sums
+    below anything published, so then there are none: the chart, its table, the downloads and the API all
+    show exactly these."""
+    if filters.sector or filters.membership_type or len(filters.country) > 1:
+        return []
+    if filters.country:
+        if filters.region:  # a country and a region: the sums are the country's if it lies in the region
+            return []
+        scope = filters.country[0]
+    else:
+        scope = filters.region or "world"
+    return list(
+        PublishedEstimate.objects.filter(
+            scope=scope, measure=filters.measure, year__gte=filters.year_from, year__lte=filters.year_to
+        ).order_by("year")
+    )
 
 
 @dataclass(frozen=True)

@@ -69,11 +69,7 @@ def dashboard(request: HttpRequest, place: Country | None = None) -> HttpRespons
     labels = _labels()
     measure_label = str(MEASURE_LABELS[filters.measure])
     world = queries.series(filters, "world").get("world", {})
-    published = (
-        queries.published(filters.measure)
-        if not (filters.country or filters.region or filters.sector or filters.membership_type)
-        else []
-    )
+    published = queries.published(filters)
     trend = [
         charts.Series(
             _("Sum of validated returns"),
@@ -178,7 +174,7 @@ def table_download(request: HttpRequest, fmt: str) -> HttpResponseBase:
     measure = filters.measure
     if table == "trend":
         world = queries.series(filters, "world").get("world", {})
-        published = {p.year: p for p in queries.published(measure)}
+        published = {p.year: p for p in queries.published(filters)}
         columns = ["year", "measure", "value", "estimate", "published_estimate", "published_source"]
         rows: list[dict[str, Any]] = [
             {
