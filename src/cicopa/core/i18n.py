@@ -6,8 +6,11 @@ from collections.abc import Iterable
 from typing import TypeVar
 
 from django.db import models
+from django.utils.text import capfirst
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
+from cicopa.core.charts import ChartTexts
 from cicopa.core.text import fold
 
 T = TypeVar("T")
@@ -36,6 +39,16 @@ class TranslatedName(models.Model):
     @property
     def name(self) -> str:
         return str(getattr(self, f"name_{current_language()}") or self.name_en)
+
+
+def chart_texts() -> ChartTexts:
+    """The words of core.charts in the active language."""
+    return ChartTexts(
+        estimate=_("estimate"),
+        estimate_key=capfirst(_("estimate")),
+        unknown=_("unknown"),
+        empty=_("No data"),
+    )
 
 
 def name_field() -> str:

@@ -15,6 +15,7 @@ from django.db.models import Avg, Count, F, IntegerField, Prefetch, Q, QuerySet
 from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cicopa.core import params as query_params
 from cicopa.core.i18n import name_field, sort_field
@@ -51,6 +52,15 @@ SORTS: dict[str, tuple[str, ...] | None] = {
 MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 20
 LIST_PARAMS = ("kind", "country", "sector", "membership_type", "legal_form")
+# How messages and the filter panel name each filter: in the reader's language, not by its parameter.
+FILTER_LABELS = {
+    "kind": gettext_lazy("kind"),
+    "region": gettext_lazy("region"),
+    "country": gettext_lazy("country"),
+    "sector": gettext_lazy("sector"),
+    "membership_type": gettext_lazy("membership type"),
+    "legal_form": gettext_lazy("legal form"),
+}
 
 
 @dataclass(frozen=True)
@@ -94,7 +104,9 @@ def parse_filters(params: Mapping[str, Any]) -> DirectoryFilters:
         "legal_form": set(LegalForm.objects.values_list("code", flat=True)),
     }
     for key in LIST_PARAMS:
-        data[key] = query_params.codes(params, key, known[key], errors, upper=key == "country")
+        data[key] = query_params.codes(
+            params, key, known[key], errors, label=FILTER_LABELS[key], upper=key == "country"
+        )
     data["region"] = query_params.region(params, errors)
     development = query_params.one(params, "development")
     if development and development not in ("developed", "developing"):

@@ -15,7 +15,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
@@ -32,14 +32,7 @@ from cicopa.registry.forms import (
 )
 from cicopa.registry.models import Organisation, OrganisationKind
 
-FACET_TITLES = {
-    "kind": gettext_lazy("kind"),
-    "region": gettext_lazy("region"),
-    "country": gettext_lazy("country"),
-    "sector": gettext_lazy("sector"),
-    "membership_type": gettext_lazy("membership type"),
-    "legal_form": gettext_lazy("legal form"),
-}
+FACET_TITLES = queries.FILTER_LABELS
 
 logger = logging.getLogger(__name__)
 

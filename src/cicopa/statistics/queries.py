@@ -14,7 +14,9 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db.models import Count, F, Max, QuerySet, Sum
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cicopa.core import params as query_params
 from cicopa.core.models import Country, MembershipType, Sector, in_region
@@ -39,6 +41,16 @@ DIMENSIONS = {
     "country": "country",
     "sector": "sector",
     "membership_type": "membership_type",
+}
+
+
+# How messages name each filter: in the reader's language, not by its parameter.
+FILTER_LABELS = {
+    "country": gettext_lazy("country"),
+    "sector": gettext_lazy("sector"),
+    "membership_type": gettext_lazy("membership type"),
+    "year_from": gettext_lazy("first year"),
+    "year_to": gettext_lazy("last year"),
 }
 
 
@@ -75,7 +87,7 @@ def parse_filters(params: Mapping[str, Any]) -> StatsFilters:
         "membership_type": set(MembershipType.objects.values_list("code", flat=True)),
     }
     for key, allowed in known.items():
-        data[key] = query_params.codes(params, key, allowed, errors, upper=key == "country")
+        data[key] = query_params.codes(params, key, allowed, errors, label=FILTER_LABELS[key], upper=key == "country")
     data["region"] = query_params.region(params, errors)
     this_year = timezone.localdate().year
     for key, default in (("year_from", FIRST_YEAR), ("year_to", this_year)):
@@ -86,7 +98,7 @@ def parse_filters(params: Mapping[str, Any]) -> StatsFilters:
                 raise ValueError
         except ValueError:
             errors[key] = _("%(param)s must be a year from %(low)s to %(high)s, not %(v)s") % {
-                "param": key,
+                "param": capfirst(FILTER_LABELS[key]),
                 "low": FIRST_YEAR,
                 "high": this_year,
                 "v": raw,
@@ -94,7 +106,7 @@ def parse_filters(params: Mapping[str, Any]) -> StatsFilters:
             value = default
         data[key] = value
     if data["year_from"] > data["year_to"]:
-        errors["year_from"] = _("year_from comes after year_to.")
+        errors["year_from"] = _("The first year comes after the last year.")
     carry = (query_params.one(params, "carry") or "false").lower()
     if carry not in ("true", "false", "1", "0", "on", "off", "yes", "no"):
         errors["carry"] = _("carry must be true or false, not %(v)s") % {"v": carry}

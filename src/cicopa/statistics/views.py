@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from dataclasses import replace
 from typing import Any
 
 from django.conf import settings
@@ -21,7 +22,7 @@ from django.views.decorators.http import require_GET
 
 from cicopa.core import charts, exports, worldmap
 from cicopa.core.errors import form_errors, report_errors
-from cicopa.core.i18n import by_name, name_field, sort_field
+from cicopa.core.i18n import by_name, chart_texts, name_field, sort_field
 from cicopa.core.models import Country, MembershipType, Region, Sector
 from cicopa.core.roles import is_secretariat
 from cicopa.core.tabular import ImportFileError
@@ -101,8 +102,8 @@ def dashboard(request: HttpRequest, place: Country | None = None) -> HttpRespons
                         )
                         % {"measure": measure_label, "year": year},
                         value_label=measure_label,
+                        texts=chart_texts(),
                         number_format=_number,
-                        empty_text=_("No data"),
                     ),
                     "rows": rows,
                 }
@@ -127,8 +128,8 @@ def dashboard(request: HttpRequest, place: Country | None = None) -> HttpRespons
             title=_("%(measure)s over the years") % {"measure": measure_label},
             description=_("Yearly totals; hollow points are estimates. The figures are in the table below."),
             y_label=measure_label,
+            texts=replace(chart_texts(), empty=_("No validated figures yet")),
             number_format=_number,
-            empty_text=_("No validated figures yet"),
         ),
         "trend_rows": [
             {"year": y, "figure": world.get(y), "published": next((p for p in published if p.year == y), None)}
