@@ -33,7 +33,7 @@ def codes(
     allowed: Collection[str],
     errors: dict[str, str],
     *,
-    label: str,
+    label: object,
     upper: bool = False,
 ) -> tuple[str, ...]:
     """The values of `key` that are in `allowed`; unknown ones are reported in `errors[key]`, naming the

@@ -122,7 +122,7 @@ def _service_data(payload: OrganisationIn) -> dict[str, Any]:
             code = data[key].upper() if key == "country" else data[key]
             obj = model.objects.filter(pk=code).first()
             if obj is None:
-                label = Organisation._meta.get_field(key).verbose_name  # the reader's word, not the field's name
+                label = getattr(Organisation._meta.get_field(key), "verbose_name", key)  # the reader's word
                 errors[key] = _("Unknown %(param)s: %(value)s") % {"param": label, "value": data[key]}
             data[key] = obj
         elif key in data:
