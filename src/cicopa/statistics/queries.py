@@ -31,6 +31,8 @@ from cicopa.statistics.models import (
     DesignatedReporter,
     PublishedEstimate,
     ReturnLine,
+    ReturnStatus,
+    StatisticalReturn,
 )
 
 DIMENSIONS = {
@@ -296,6 +298,18 @@ def published(filters: StatsFilters) -> list[PublishedEstimate]:
             scope=scope, measure=filters.measure, year__gte=filters.year_from, year__lte=filters.year_to
         ).order_by("year")
     )
+
+
+def starting_lines(ret: StatisticalReturn) -> tuple[list[ReturnLine], int | None]:
+    """The lines a return is filled in from: its own, or, while it has none, the reporter's validated lines of
+    the year before (the form and the XLSX template alike). Returns the lines and, for last year's, that year."""
+    lines = list(ret.lines.all())
+    if lines:
+        return lines, None
+    previous = StatisticalReturn.objects.filter(
+        reporter=ret.reporter_id, year=ret.year - 1, status=ReturnStatus.VALIDATED
+    ).first()
+    return (list(previous.lines.all()), previous.year) if previous else ([], None)
 
 
 @dataclass(frozen=True)

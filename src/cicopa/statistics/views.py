@@ -307,7 +307,7 @@ def returns(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _initial(ret: StatisticalReturn) -> list[dict[str, Any]]:
+def _initial(lines: list[Any], *, last_year: bool = False) -> list[dict[str, Any]]:
     return [
         {
             "sector": line.sector_id,
@@ -316,10 +316,50 @@ def _initial(ret: StatisticalReturn) -> list[dict[str, Any]]:
             "currency": line.currency,
             "source": line.source,
             "estimated": estimated_names(line.estimated_mask),
-            "explanation": line.explanation,
+            # last year's explanation was of last year's change
+            "explanation": "" if last_year else line.explanation,
         }
-        for line in ret.lines.all()
+        for line in lines
     ]
+
+
+def _line_formset(ret: StatisticalReturn, data: Any = None) -> tuple[Any, int | None]:
+    """The return's lines as a form (or, for a new return, last year's), with one blank line when there is
+    none to start from. Returns the formset and the year its lines were taken from, if not the return's own."""
+    lines, from_year = queries.starting_lines(ret) if ret.is_editable else (list(ret.lines.all()), None)
+    formset = LineFormSet(data, initial=_initial(lines, last_year=from_year is not None), prefix="lines")
+    formset.extra = 0 if lines else 1
+    return formset, from_year
+
+
+def _one_more_line(post: Any) -> Any:
+    """The posted form with one more (blank) line: what "Add a line" asks for, nothing saved."""
+    data = post.copy()
+    try:
+        total = int(data.get("lines-TOTAL_FORMS", "0"))
+    except ValueError:
+        total = 0
+    data["lines-TOTAL_FORMS"] = str(min(max(total, 0) + 1, LineFormSet.max_num))
+    return data
+
+
+def _show_on_forms(formset: Any, sent: list[int], exc: ValidationError) -> bool:
+    """Put the service's problems of each line beside the field they are about, on the form the line came from
+    (blank forms are not sent, so line N is not always form N). False if some problem is not about a line."""
+    if not hasattr(exc, "error_dict"):
+        return False
+    rest = False
+    for key, problems in exc.error_dict.items():
+        number = key[5:] if key.startswith("line ") else ""
+        if not number.isdigit() or not 0 < int(number) <= len(sent):
+            rest = True
+            continue
+        form = formset.forms[sent[int(number) - 1]]
+        for problem in problems:
+            field = problem.code if problem.code in form.fields else None
+            if field is None or field not in form.errors:  # a figure the form refused already says why
+                form.add_error(field, problem)
+    return not rest
 
 
 def _versions(ret: StatisticalReturn) -> list[Any]:
@@ -365,7 +405,9 @@ def return_detail(request: HttpRequest, return_id: int) -> HttpResponse:
         raise PermissionDenied
     action = request.POST.get("action", "") if request.method == "POST" else ""
     bound = request.POST if action in ("save", "submit") else None
-    formset = LineFormSet(bound, initial=_initial(ret), prefix="lines")
+    if action == "add" and ret.is_editable:
+        bound = _one_more_line(request.POST)
+    formset, from_year = _line_formset(ret, bound)
     warnings: list[Any] = []
     try:
         if request.method == "POST" and action == "upload" and ret.is_editable:
@@ -377,21 +419,37 @@ def return_detail(request: HttpRequest, return_id: int) -> HttpResponse:
             except ImportFileError as exc:
                 raise ValidationError({"file": exc.message}) from None
             warnings = services.return_save_lines(actor=request.user, statistical_return=ret, lines=lines)
-            formset = LineFormSet(initial=_initial(ret), prefix="lines")
+            formset, from_year = _line_formset(ret)
             messages.success(request, _("The figures of the file were saved."))
             if not warnings:
                 return redirect("statistics:return", return_id=ret.pk)
         elif request.method == "POST" and action in ("save", "submit") and ret.is_editable:
-            if formset.is_valid():
-                lines = [d for d in (f.service_data() for f in formset.forms if f.has_changed() or f.initial) if d]
-                warnings = services.return_save_lines(actor=request.user, statistical_return=ret, lines=lines)
-                if action == "submit":
-                    services.return_submit(actor=request.user, statistical_return=ret)
-                    messages.success(request, _("The return was submitted to the secretariat."))
-                    return redirect("statistics:return", return_id=ret.pk)
-                messages.success(request, _("The return was saved."))
-                if not warnings:
-                    return redirect("statistics:return", return_id=ret.pk)
+            valid = formset.is_valid()
+            sent = [
+                i
+                for i, f in enumerate(formset.forms)
+                if (f.has_changed() or f.initial) and f.service_data() is not None
+            ]
+            lines = [formset.forms[i].service_data() for i in sent]
+            if not valid:
+                # The checks across lines too, on what could be read, so that every problem shows at once.
+                _clean, problems, _warnings = services.check_lines(ret, lines)
+                if problems:
+                    _show_on_forms(formset, sent, ValidationError(problems))
+            else:
+                try:
+                    warnings = services.return_save_lines(actor=request.user, statistical_return=ret, lines=lines)
+                except ValidationError as exc:
+                    if not _show_on_forms(formset, sent, exc):  # beside the fields, and listed above the form
+                        raise
+                else:
+                    if action == "submit":
+                        services.return_submit(actor=request.user, statistical_return=ret)
+                        messages.success(request, _("The return was submitted to the secretariat."))
+                        return redirect("statistics:return", return_id=ret.pk)
+                    messages.success(request, _("The return was saved."))
+                    if not warnings:
+                        return redirect("statistics:return", return_id=ret.pk)
         elif request.method == "POST" and action == "validate":
             services.return_validate(actor=request.user, statistical_return=ret)
             messages.success(request, _("The return was validated; its figures are now public."))
@@ -418,6 +476,8 @@ def return_detail(request: HttpRequest, return_id: int) -> HttpResponse:
             "versions": _versions(ret),
             "is_secretariat": is_secretariat(request.user),
             "editable": ret.is_editable,
+            "from_year": from_year,
+            "added": action == "add",
         },
     )
 
