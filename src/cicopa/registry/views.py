@@ -260,6 +260,8 @@ def organisation_edit(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             messages.success(request, _("Your changes were saved."))
             return redirect(org)
+    elif request.method == "POST":
+        _with_service_checks(form, actor=request.user, organisation=org)
     context = {
         "form": form,
         "org": org,
@@ -269,6 +271,16 @@ def organisation_edit(request: HttpRequest, slug: str) -> HttpResponse:
         "both_changed": both_changed,
     }
     return render(request, "registry/organisation_form.html", context)
+
+
+def _with_service_checks(form: OrganisationForm, *, actor: Any, organisation: Organisation | None) -> None:
+    """On a form with problems, the service's own checks of what the form could read, beside the form's: every
+    problem in one round, not the next ones only after the first are corrected."""
+    data = {k: v for k, v in form.cleaned_data.items() if k not in form.errors and k != "sectors"}
+    try:
+        services.organisation_check(actor=actor, organisation=organisation, data=data, unknown=set(form.errors))
+    except ValidationError as exc:
+        form_errors(form, ValidationError({k: v for k, v in exc.message_dict.items() if k not in form.errors}))
 
 
 def _merged_form(
@@ -319,6 +331,8 @@ def organisation_new(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("The organisation was created."))
             return redirect(org)
+    elif request.method == "POST":
+        _with_service_checks(form, actor=request.user, organisation=None)
     return render(request, "registry/organisation_form.html", {"form": form, "org": None, "parent": parent})
 
 
