@@ -59,3 +59,28 @@ def test_return_workflow_to_public_dashboard(page, accessible, federation, bob, 
     page.goto("/statistics/?year_from=2000")
     expect(page.locator("main")).to_contain_text("4,321")
     accessible(page)
+
+
+def test_the_start_form_shows_whole_names(page, accessible, federation, alice):
+    """The secretariat picks among every member organisation: the list is as wide as the longest name."""
+    from cicopa.registry import services
+
+    services.organisation_update(
+        actor=alice,
+        organisation=federation["coceta"],
+        data={"name": "Confederación Española de Cooperativas de Trabajo Asociado"},
+    )
+    login(page, "alice", "alice-password-1")
+    page.goto("/statistics/returns/")
+    longest, room = page.locator("#id_reporter").evaluate(
+        """select => {
+            const pen = document.createElement("canvas").getContext("2d");
+            const style = getComputedStyle(select);
+            pen.font = style.font;
+            const widest = Math.max(...[...select.options].map(option => pen.measureText(option.text).width));
+            // the text's room: the box less its padding (the arrow sits in the right padding)
+            return [widest, select.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight)];
+        }"""
+    )
+    assert longest <= room, (longest, room)
+    accessible(page)

@@ -152,3 +152,13 @@ def test_numbers_in_messages_are_written_the_readers_way(client, kenya, alice, l
     html = client.post(f"{prefix}/statistics/returns/{ret.pk}/", _post(ret, lines)).content.decode()
     with translation.override(lang):
         assert number_format(5600, force_grouping=True) in html and number_format(12000, force_grouping=True) in html
+
+
+def test_the_start_form_names_a_sole_reporter_in_full(client, kenya):
+    client.force_login(kenya["wanjiru"])
+    html = client.get("/statistics/returns/").content.decode()
+    form = re.search(r'<section class="[^"]*returns-new.*?</section>', html, flags=re.S).group(0)
+    assert "Kenya Union of Producer Co-operatives" in re.sub(r"<select.*?</select>", "", form, flags=re.S)
+    assert re.search(r'<input type="hidden" name="reporter" value="kupc"', form)
+    r = client.post("/statistics/returns/", {"reporter": "kupc", "year": "2023"})
+    assert r.status_code == 302

@@ -1,7 +1,10 @@
 import csv
 import io
+import re
+from html import unescape
 
 import pytest
+from django.utils import translation
 
 from cicopa.statistics import services
 from cicopa.statistics.models import PublishedEstimate
@@ -212,3 +215,48 @@ def test_series_api_gives_the_published_estimates_of_its_filters(client, figures
     assert [p["year"] for p in world["published"]] == [1975]
     for params in ({"year_from": 1990}, {"region": "150"}, {"sector": "construction"}):
         assert client.get("/api/v1/statistics/series", params).json()["published"] == [], params
+
+
+def _region_options(html, select_id):
+    select = re.search(rf'<select id="{select_id}".*?</select>', html, re.S).group(0)
+    return [(code, unescape(text)) for code, text in re.findall(r'<option value="(\d+)"[^>]*>([^<]*)</option>', select)]
+
+
+@pytest.mark.parametrize(("lang", "prefix"), [("en", ""), ("fr", "/fr"), ("es", "/es")])
+@pytest.mark.parametrize(("path", "select_id"), [("/statistics/", "stats-region"), ("/", "filter-region")])
+def test_region_filters_list_each_region_with_its_sub_regions(client, db, lang, prefix, path, select_id):
+    """As UN M49 does: a region, then its sub-regions (each with its intermediate regions), each level sorted by
+    name in the reader's language; the directory and the statistics alike."""
+    from cicopa.core.i18n import by_name
+    from cicopa.core.models import Region
+
+    options = _region_options(client.get(prefix + path).content.decode(), select_id)
+    codes = [code for code, _text in options]
+    assert len(codes) == Region.objects.count()
+    with translation.override(lang):
+        expected: list[str] = []
+
+        def walk(parent):
+            for region in by_name(Region.objects.filter(parent=parent)):
+                expected.append(region.m49)
+                walk(region)
+
+        walk(None)
+    assert codes == expected
+    depth = {code: len(text) - len(text.lstrip("\u00a0")) for code, text in options}
+    assert depth["150"] < depth["154"] < depth["830"]  # Europe > Northern Europe > Channel Islands
+    assert codes[codes.index("150") + 1 : codes.index("150") + 6] == (
+        ["151", "154", "830", "039", "155"] if lang == "en" else codes[codes.index("150") + 1 : codes.index("150") + 6]
+    )
+
+
+def test_the_directory_filters_by_a_sub_region(client, federation):
+    html = client.get("/", {"region": "155"}).content.decode()  # Western Europe: France
+    assert "Menuiserie Coopérative de Lyon" in html and "Taxis Madrid" not in html
+
+
+def test_a_country_page_has_its_own_title(client, figures):
+    html = client.get("/statistics/countries/ke/").content.decode()
+    title = re.search(r"<title>(.*?)</title>", html, re.S).group(1)
+    assert "Kenya" in title
+    assert "World" not in title

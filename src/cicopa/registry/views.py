@@ -22,7 +22,7 @@ from django.views.decorators.vary import vary_on_headers
 from cicopa.core import audit, exports, uploads, versions, worldmap
 from cicopa.core.embed import json_for_script
 from cicopa.core.errors import EditConflict, form_errors
-from cicopa.core.i18n import by_name, sort_field
+from cicopa.core.i18n import region_tree, sort_field
 from cicopa.core.models import Country, LegalForm, MembershipType, Region, Sector
 from cicopa.core.roles import is_secretariat
 from cicopa.registry import history, importing, permissions, queries, representations, services
@@ -86,7 +86,7 @@ def _sort_choices(with_text: bool) -> list[tuple[str, str]]:
 def _lookups() -> dict[str, Any]:
     return {
         "countries": Country.objects.order_by(sort_field()),
-        "regions": sorted(by_name(Region.objects.exclude(level="intermediate")), key=lambda r: r.level),
+        "regions": region_tree(Region.objects.all()),
         "sectors": Sector.objects.all(),
         "membership_types": MembershipType.objects.all(),
         "legal_forms": LegalForm.objects.all(),

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET
 
 from cicopa.core import charts, exports, worldmap
 from cicopa.core.errors import form_errors, report_errors
-from cicopa.core.i18n import by_name, chart_texts, name_field, sort_field
+from cicopa.core.i18n import chart_texts, name_field, region_tree, sort_field
 from cicopa.core.models import Country, MembershipType, Region, Sector
 from cicopa.core.roles import is_secretariat
 from cicopa.core.tabular import ImportFileError
@@ -143,7 +143,7 @@ def dashboard(request: HttpRequest, place: Country | None = None) -> HttpRespons
         "query": params.urlencode(),
         "place": place,
         "countries": Country.objects.order_by(sort_field()),
-        "regions": sorted(by_name(Region.objects.all()), key=lambda r: r.level),
+        "regions": region_tree(Region.objects.all()),
         "sectors": Sector.objects.all(),
         "membership_types": MembershipType.objects.all(),
     }
