@@ -60,6 +60,19 @@ def test_return_workflow_to_public_dashboard(page, accessible, federation, bob, 
     expect(page.locator("main")).to_contain_text("4,321")
     accessible(page)
 
+    # France is shaded on the map: a keyboard reaches it from the map's heading and opens France's page.
+    page.locator("#map-heading").evaluate("heading => { heading.tabIndex = -1; heading.focus(); }")
+    page.keyboard.press("Tab")
+    france = page.locator(":focus")
+    expect(france).to_have_attribute("aria-label", "France: 4,321")
+    shape = france.locator("path")
+    assert float(shape.evaluate("shape => getComputedStyle(shape).strokeWidth").rstrip("px")) >= 3
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"/statistics/countries/FR/\?year_from=2000$"))
+    expect(page).to_have_title(re.compile("France"))
+    expect(page.locator("main")).to_contain_text("4,321")
+    accessible(page)
+
 
 def test_the_start_form_shows_whole_names(page, accessible, federation, alice):
     """The secretariat picks among every member organisation: the list is as wide as the longest name."""

@@ -530,3 +530,19 @@ def test_no_inline_styles_or_colours() -> None:
             assert el.get("fill") in (None, "none")
             assert "stroke" not in el.attrib and "color" not in el.attrib
     assert "<script" not in "".join(svgs)
+
+
+def test_a_missing_year_breaks_the_line_like_a_gap() -> None:
+    """A year with no figure is a break in the line, whether it is given as None or left out."""
+    points = [(2000, 1.0), (2001, 2.0), (2003, 4.0), (2004, 5.0)]
+    root = parse(line_chart([Series("A", points)], title="T", description="D", y_label="Y", texts=TEXTS))
+    (solid,) = with_class(root, "path", "chart-series")
+    assert subpath_count(solid.get("d", "")) == 2  # 2000-2001 and 2003-2004, nothing across 2002
+    assert len(with_class(root, "circle", "chart-point")) == 4
+
+
+def test_a_series_of_scattered_estimates_may_join_its_points() -> None:
+    published = Series("P", [(1975, 44000.0), (1998, 60000.0)], connect_missing=True)
+    root = parse(line_chart([published], title="T", description="D", y_label="Y", texts=TEXTS))
+    (solid,) = with_class(root, "path", "chart-series")
+    assert subpath_count(solid.get("d", "")) == 1

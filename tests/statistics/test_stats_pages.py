@@ -260,3 +260,17 @@ def test_a_country_page_has_its_own_title(client, figures):
     title = re.search(r"<title>(.*?)</title>", html, re.S).group(1)
     assert "Kenya" in title
     assert "World" not in title
+
+
+def test_the_map_zooms_to_its_countries_and_links_each_to_its_page(client, figures):
+    html = client.get("/statistics/", {"measure": "members", "year_from": "2000"}).content.decode()
+    svg = re.search(r'<svg[^>]*class="worldmap".*?</svg>', html, re.S).group(0)
+    assert float(re.search(r'viewBox="([^"]+)"', svg).group(1).split()[2]) < 1000 / 2  # Kenya, not the world
+    (href, label) = re.findall(r'<a class="worldmap-country-link" href="([^"]*)" aria-label="([^"]*)"', svg)[0]
+    path, query = unescape(href).split("?")
+    assert path == "/statistics/countries/KE/"
+    assert "measure=members" in query and "year_from=2000" in query and "country" not in query
+    assert label == "Kenya: 98,000"
+    assert client.get(unescape(href)).status_code == 200
+    country = client.get("/statistics/countries/KE/").content.decode()
+    assert "worldmap-country-link" not in country  # the country's own page does not link to itself

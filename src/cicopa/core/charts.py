@@ -64,12 +64,15 @@ _MAX_Y_TICKS = 6
 
 @dataclass(frozen=True)
 class Series:
-    """One line of a line chart: ``(year, value)`` points; a ``None`` value is a gap (the line breaks)."""
+    """One line of a line chart: ``(year, value)`` points. A year with a ``None`` value, or missing between two
+    points, is a gap: the line breaks there. ``connect_missing`` joins points across missing years instead, for
+    figures that are scattered by nature (estimates published now and then)."""
 
     label: str
     points: Sequence[tuple[int, float | None]]
     estimated_years: frozenset[int] = frozenset()
     css_class: str = ""
+    connect_missing: bool = False
 
 
 @dataclass(frozen=True)
@@ -314,7 +317,8 @@ def line_chart(
     height: int = 320,
     id_prefix: str | None = None,
 ) -> str:
-    """A line chart of yearly values as an SVG string (one line per series, broken at ``None`` gaps).
+    """A line chart of yearly values as an SVG string (one line per series, broken at gaps: ``None`` values and
+    missing years).
 
     The y axis starts at (or includes) 0 and has 4 to 6 round ticks labelled with ``number_format``;
     at most 10 years are labelled. Estimated points are hollow (class ``chart-point-estimate``) and the
@@ -388,11 +392,15 @@ def line_chart(
         solid: list[list[tuple[float, float]]] = []
         dashed: list[list[tuple[float, float]]] = []
         prev: tuple[float, float, bool] | None = None
+        prev_year: int | None = None
         circles: list[str] = []
         for year, value in points:
             if value is None:
                 prev = None
                 continue
+            if prev_year is not None and year - prev_year > 1 and not s.connect_missing:
+                prev = None  # a year without figures between the two
+            prev_year = year
             estimated = year in s.estimated_years
             here = (x_of(year), y_of(value), estimated)
             if prev is not None:

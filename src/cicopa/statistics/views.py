@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
@@ -81,7 +82,10 @@ def dashboard(request: HttpRequest, place: Country | None = None) -> HttpRespons
     if published:
         trend.append(
             charts.Series(
-                _("Published estimates"), [(p.year, float(p.value)) for p in published], css_class="series-published"
+                _("Published estimates"),
+                [(p.year, float(p.value)) for p in published],
+                css_class="series-published",
+                connect_missing=True,  # published now and then: their points are joined
             )
         )
     year = queries.latest_year(filters)
@@ -113,6 +117,7 @@ def dashboard(request: HttpRequest, place: Country | None = None) -> HttpRespons
         markers=[],
         shading={iso: f.value for iso, f in by_country.items() if f.value},
         shading_label=lambda iso, v: f"{labels['country'].get(iso, iso)}: {_number(v)}",
+        shading_href=None if place else lambda iso: _country_page(iso, params),
         title=_("%(measure)s by country, %(year)s") % {"measure": measure_label, "year": year or "—"},
         description=_("Countries are shaded by their figure; darker means more. The table below has the figures."),
     )
@@ -148,6 +153,18 @@ def dashboard(request: HttpRequest, place: Country | None = None) -> HttpRespons
         "membership_types": MembershipType.objects.all(),
     }
     return render(request, "statistics/dashboard.html", context)
+
+
+def _country_page(iso: str, params: Any) -> str:
+    """A country's statistics page with the same choices (measure, years, sector, ...), but of that country."""
+    query = params.copy()
+    for key in ("country", "region"):
+        query.pop(key, None)
+    for key in list(query):
+        if not any(query.getlist(key)):
+            del query[key]
+    address = reverse("statistics:country", kwargs={"iso": iso})
+    return f"{address}?{query.urlencode()}" if query else address
 
 
 def _breakdown_rows(
