@@ -97,3 +97,21 @@ def test_the_start_form_shows_whole_names(page, accessible, federation, alice):
     )
     assert longest <= room, (longest, room)
     accessible(page)
+
+
+def test_enter_in_a_figure_saves_the_draft_and_add_a_line_adds_one(page, accessible, federation, bob):
+    from cicopa.statistics import services
+
+    ret = services.return_create(actor=bob, reporter=federation["cgscop"], year=2024)
+    login(page, "bob", "bob-password-1")
+    page.goto(f"/statistics/returns/{ret.pk}/")
+    page.get_by_role("button", name="Add a line").click()
+    expect(page).to_have_url(re.compile(r"#line-2$"))
+    expect(page.locator("fieldset.line-card")).to_have_count(2)
+    accessible(page)
+    page.locator("select[name='lines-1-sector']").select_option("construction")
+    page.locator("select[name='lines-1-membership_type']").select_option("worker")
+    page.locator("input[name='lines-1-cooperatives']").fill("12")
+    page.locator("input[name='lines-1-cooperatives']").press("Enter")
+    expect(page.get_by_role("status")).to_contain_text("saved")
+    assert list(ret.lines.values_list("cooperatives", flat=True)) == [12]
