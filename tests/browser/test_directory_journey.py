@@ -25,7 +25,19 @@ def test_public_directory_journey(page, accessible, federation):
     expect(page.locator(".worldmap").first).to_be_visible()  # the map loads without any tile server
     accessible(page)
 
-    page.get_by_role("link", name="Menuiserie Coopérative de Lyon").click()
+    # The map shows France, not the world, and its dots are links a keyboard reaches.
+    box = page.locator("#map-frame .worldmap").get_attribute("viewBox")
+    assert float(box.split()[2]) < 200, box
+    dot = _tab_into_map(page)
+    name, href = dot.get_attribute("aria-label"), dot.get_attribute("href")
+    assert href == "/organisations/menuiserie/" and name == "Menuiserie Coopérative de Lyon"
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"/organisations/menuiserie/$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(name))
+    accessible(page)
+    page.go_back()
+
+    page.locator("#results").get_by_role("link", name="Menuiserie Coopérative de Lyon").click()
     expect(page).to_have_url(re.compile(r"/organisations/menuiserie/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text(re.compile("Menuiserie Coopérative de Lyon"))
     expect(page.locator("main")).to_contain_text("Confédération générale des Scop")
@@ -91,3 +103,41 @@ def test_a_profile_whatever_its_name_holds(page, federation, alice):
     expect(page.locator(".site-footer")).to_be_visible()
     embedded = page.locator('script[type="application/ld+json"]').text_content()
     assert page.evaluate("text => JSON.parse(text).name", embedded) == hostile
+
+
+def _tab_into_map(page):
+    """Press Tab from the map's heading, as a keyboard user reading down the page would: the map's first link
+    gets the focus, and shows it."""
+    page.locator("#map-heading").evaluate("heading => { heading.tabIndex = -1; heading.focus(); }")
+    page.keyboard.press("Tab")
+    focused = page.locator(":focus")
+    expect(focused).to_have_attribute("class", re.compile(r"worldmap-(country-)?link"))
+    shape = focused.locator("circle, path").first
+    stroke = shape.evaluate("shape => getComputedStyle(shape).strokeWidth")
+    assert float(stroke.rstrip("px")) >= 3, stroke  # the focus is visible
+    return focused
+
+
+def test_a_cluster_of_the_map_opens_the_directory_narrowed_to_it(page, accessible, federation, alice):
+    from cicopa.registry import services
+
+    for i in range(3):
+        services.organisation_create(
+            actor=alice,
+            data={
+                "name": f"Lyon Coop {i}",
+                "country": federation["cgscop"].country,
+                "city": "Lyon",
+                "latitude": 45.75 + i / 100,
+                "longitude": 4.85,
+            },
+        )
+    page.goto("/?q=&country=FR")
+    expect(page.locator("#map-frame .worldmap")).to_be_visible()
+    cluster = _tab_into_map(page)
+    expect(cluster).to_have_attribute("aria-label", "4 organisations in Lyon")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"/directory/\?.*q=Lyon"))
+    expect(page.locator("#results")).to_contain_text("Lyon Coop 2")
+    expect(page.locator("#results")).not_to_contain_text("Confédération générale des Scop")
+    accessible(page)

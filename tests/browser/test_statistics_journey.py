@@ -59,3 +59,59 @@ def test_return_workflow_to_public_dashboard(page, accessible, federation, bob, 
     page.goto("/statistics/?year_from=2000")
     expect(page.locator("main")).to_contain_text("4,321")
     accessible(page)
+
+    # France is shaded on the map: a keyboard reaches it from the map's heading and opens France's page.
+    page.locator("#map-heading").evaluate("heading => { heading.tabIndex = -1; heading.focus(); }")
+    page.keyboard.press("Tab")
+    france = page.locator(":focus")
+    expect(france).to_have_attribute("aria-label", "France: 4,321")
+    shape = france.locator("path")
+    assert float(shape.evaluate("shape => getComputedStyle(shape).strokeWidth").rstrip("px")) >= 3
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"/statistics/countries/FR/\?year_from=2000$"))
+    expect(page).to_have_title(re.compile("France"))
+    expect(page.locator("main")).to_contain_text("4,321")
+    accessible(page)
+
+
+def test_the_start_form_shows_whole_names(page, accessible, federation, alice):
+    """The secretariat picks among every member organisation: the list is as wide as the longest name."""
+    from cicopa.registry import services
+
+    services.organisation_update(
+        actor=alice,
+        organisation=federation["coceta"],
+        data={"name": "Confederación Española de Cooperativas de Trabajo Asociado"},
+    )
+    login(page, "alice", "alice-password-1")
+    page.goto("/statistics/returns/")
+    longest, room = page.locator("#id_reporter").evaluate(
+        """select => {
+            const pen = document.createElement("canvas").getContext("2d");
+            const style = getComputedStyle(select);
+            pen.font = style.font;
+            const widest = Math.max(...[...select.options].map(option => pen.measureText(option.text).width));
+            // the text's room: the box less its padding (the arrow sits in the right padding)
+            return [widest, select.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight)];
+        }"""
+    )
+    assert longest <= room, (longest, room)
+    accessible(page)
+
+
+def test_enter_in_a_figure_saves_the_draft_and_add_a_line_adds_one(page, accessible, federation, bob):
+    from cicopa.statistics import services
+
+    ret = services.return_create(actor=bob, reporter=federation["cgscop"], year=2024)
+    login(page, "bob", "bob-password-1")
+    page.goto(f"/statistics/returns/{ret.pk}/")
+    page.get_by_role("button", name="Add a line").click()
+    expect(page).to_have_url(re.compile(r"#line-2$"))
+    expect(page.locator("fieldset.line-card")).to_have_count(2)
+    accessible(page)
+    page.locator("select[name='lines-1-sector']").select_option("construction")
+    page.locator("select[name='lines-1-membership_type']").select_option("worker")
+    page.locator("input[name='lines-1-cooperatives']").fill("12")
+    page.locator("input[name='lines-1-cooperatives']").press("Enter")
+    expect(page.get_by_role("status")).to_contain_text("saved")
+    assert list(ret.lines.values_list("cooperatives", flat=True)) == [12]

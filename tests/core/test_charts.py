@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import math
 import re
@@ -12,6 +13,7 @@ import pytest
 
 from cicopa.core.charts import (
     Bar,
+    ChartTexts,
     Series,
     bar_chart,
     default_format,
@@ -21,6 +23,7 @@ from cicopa.core.charts import (
 )
 
 SVG = "{http://www.w3.org/2000/svg}"
+TEXTS = ChartTexts(estimate="estimate", estimate_key="Estimate", unknown="unknown", empty="No data")
 NASTY = "A <b>&amp; \"quoted\" 'x' > y"
 
 
@@ -46,7 +49,9 @@ def subpath_count(d: str) -> int:
 
 def simple_line(number_format: Callable[[float], str] = default_format) -> str:
     series = [Series("Studies", [(2000, 1.0), (2001, 3.0), (2002, 2.0)])]
-    return line_chart(series, title="T", description="D", y_label="Y", id_prefix="c", number_format=number_format)
+    return line_chart(
+        series, title="T", description="D", y_label="Y", id_prefix="c", number_format=number_format, texts=TEXTS
+    )
 
 
 # --- default_format ---------------------------------------------------------------------------------
@@ -135,8 +140,8 @@ def test_line_chart_root() -> None:
 def test_line_chart_is_deterministic_with_a_prefix_and_unique_without() -> None:
     assert simple_line() == simple_line()
     series = [Series("S", [(2000, 1.0)])]
-    first = line_chart(series, title="T", description="D", y_label="Y")
-    second = line_chart(series, title="T", description="D", y_label="Y")
+    first = line_chart(series, title="T", description="D", y_label="Y", texts=TEXTS)
+    second = line_chart(series, title="T", description="D", y_label="Y", texts=TEXTS)
     ids_first = set(re.findall(r'id="([^"]+)"', first))
     ids_second = set(re.findall(r'id="([^"]+)"', second))
     assert len(ids_first) == 2 and not ids_first & ids_second
@@ -144,7 +149,14 @@ def test_line_chart_is_deterministic_with_a_prefix_and_unique_without() -> None:
 
 def test_line_chart_escaping() -> None:
     series = [Series(NASTY, [(2000, 1.0), (2001, 2.0)], css_class="series-x"), Series("Other", [(2000, 2.0)])]
-    svg = line_chart(series, title=NASTY, description=NASTY, y_label=NASTY, id_prefix="c", empty_text=NASTY)
+    svg = line_chart(
+        series,
+        title=NASTY,
+        description=NASTY,
+        y_label=NASTY,
+        id_prefix="c",
+        texts=dataclasses.replace(TEXTS, empty=NASTY),
+    )
     root = parse(svg)
     assert "<b>" not in svg
     assert root.findtext(f"{SVG}title") == NASTY
@@ -160,7 +172,7 @@ def test_line_chart_paths_and_points() -> None:
         Series("A", [(2000, 1.0), (2001, 2.0), (2002, 3.0)], css_class="series-published"),
         Series("B", [(2000, 3.0), (2001, 1.0), (2002, 2.5)]),
     ]
-    root = parse(line_chart(series, title="T", description="D", y_label="Y"))
+    root = parse(line_chart(series, title="T", description="D", y_label="Y", texts=TEXTS))
     paths = with_class(root, "path", "chart-series")
     assert len(paths) == 2
     assert classes(paths[0]) == {"chart-series", "chart-series-0", "series-published"}
@@ -187,7 +199,7 @@ def test_line_chart_gaps_split_the_path() -> None:
         (2007, 3.0),
         (2008, 3.5),
     ]
-    root = parse(line_chart([Series("A", points)], title="T", description="D", y_label="Y"))
+    root = parse(line_chart([Series("A", points)], title="T", description="D", y_label="Y", texts=TEXTS))
     (path,) = with_class(root, "path", "chart-series")
     d = path.get("d", "")
     assert subpath_count(d) == 3
@@ -198,7 +210,9 @@ def test_line_chart_gaps_split_the_path() -> None:
 
 def test_line_chart_points_are_sorted_by_year() -> None:
     root = parse(
-        line_chart([Series("A", [(2002, 1.0), (2000, 2.0), (2001, 3.0)])], title="T", description="D", y_label="Y")
+        line_chart(
+            [Series("A", [(2002, 1.0), (2000, 2.0), (2001, 3.0)])], title="T", description="D", y_label="Y", texts=TEXTS
+        )
     )
     (path,) = with_class(root, "path", "chart-series")
     xs = [float(m) for m in re.findall(r"[ML](-?[\d.]+) ", path.get("d", ""))]
@@ -207,7 +221,15 @@ def test_line_chart_points_are_sorted_by_year() -> None:
 
 def test_line_chart_estimates() -> None:
     series = [Series("A", [(2000, 1.0), (2001, 2.0), (2002, 3.0), (2003, 4.0)], estimated_years=frozenset({2003}))]
-    root = parse(line_chart(series, title="T", description="D", y_label="Y", estimate_text="est."))
+    root = parse(
+        line_chart(
+            series,
+            title="T",
+            description="D",
+            y_label="Y",
+            texts=dataclasses.replace(TEXTS, estimate="est.", estimate_key="Est."),
+        )
+    )
     estimates = with_class(root, "circle", "chart-point-estimate")
     assert len(estimates) == 1
     assert classes(estimates[0]) >= {"chart-point", "chart-point-estimate", "chart-series-0"}
@@ -225,7 +247,7 @@ def test_line_chart_estimates() -> None:
 
 def test_line_chart_y_ticks_are_round_and_cover_the_data() -> None:
     series = [Series("A", [(2000, 1234.0), (2001, 4123.0)]), Series("B", [(2000, 17.0), (2001, None)])]
-    root = parse(line_chart(series, title="T", description="D", y_label="Y", id_prefix="c"))
+    root = parse(line_chart(series, title="T", description="D", y_label="Y", id_prefix="c", texts=TEXTS))
     labels = [t for t in texts(root, "chart-axis") if "," in t or t == "0"]
     assert labels == ["0", "1,000", "2,000", "3,000", "4,000", "5,000"]
     grid = with_class(root, "line", "chart-grid")
@@ -247,7 +269,7 @@ def test_line_chart_number_format() -> None:
 def test_line_chart_year_labels_at_most_ten() -> None:
     series = [Series("A", [(y, float(y - 1900)) for y in range(1900, 2026)])]
     for width in (320, 720, 1600):
-        root = parse(line_chart(series, title="T", description="D", y_label="Y", width=width))
+        root = parse(line_chart(series, title="T", description="D", y_label="Y", width=width, texts=TEXTS))
         years = [t for t in texts(root, "chart-axis") if re.fullmatch(r"\d{4}", t)]
         assert 2 <= len(years) <= 10
         xs = [float(el.get("x", "0")) for el in with_class(root, "text", "chart-axis") if el.text in years]
@@ -256,14 +278,14 @@ def test_line_chart_year_labels_at_most_ten() -> None:
 
 def test_line_chart_1975_2025() -> None:
     series = [Series("A", [(y, 1.0) for y in range(1975, 2026)])]
-    root = parse(line_chart(series, title="T", description="D", y_label="Y"))
+    root = parse(line_chart(series, title="T", description="D", y_label="Y", texts=TEXTS))
     years = [t for t in texts(root, "chart-axis") if re.fullmatch(r"\d{4}", t)]
     assert years == ["1980", "1990", "2000", "2010", "2020"]
 
 
 def test_line_chart_huge_values() -> None:
     series = [Series("A", [(2000, 2.5e8), (2001, 1e9)])]
-    root = parse(line_chart(series, title="T", description="D", y_label="Y"))
+    root = parse(line_chart(series, title="T", description="D", y_label="Y", texts=TEXTS))
     labels = texts(root, "chart-axis")
     assert "1,000,000,000" in labels and "0" in labels
     # The long tick labels fit: they end (text-anchor="end") left of the plot, which starts after them.
@@ -273,7 +295,9 @@ def test_line_chart_huge_values() -> None:
 
 
 def test_line_chart_single_point() -> None:
-    root = parse(line_chart([Series("A", [(2020, 42.0)])], title="T", description="D", y_label="Y", width=600))
+    root = parse(
+        line_chart([Series("A", [(2020, 42.0)])], title="T", description="D", y_label="Y", width=600, texts=TEXTS)
+    )
     points = with_class(root, "circle", "chart-point")
     assert len(points) == 1
     assert points[0].findtext(f"{SVG}title") == "A, 2020: 42"
@@ -294,7 +318,15 @@ def test_line_chart_single_point() -> None:
     ],
 )
 def test_line_chart_empty(series: list[Series]) -> None:
-    svg = line_chart(series, title="T", description="D", y_label="Y", empty_text="Aucune donnée", width=600, height=300)
+    svg = line_chart(
+        series,
+        title="T",
+        description="D",
+        y_label="Y",
+        texts=dataclasses.replace(TEXTS, empty="Aucune donnée"),
+        width=600,
+        height=300,
+    )
     root = parse(svg)
     (empty,) = with_class(root, "text", "chart-empty")
     assert empty.text == "Aucune donnée"
@@ -305,7 +337,7 @@ def test_line_chart_empty(series: list[Series]) -> None:
 
 def test_line_chart_small_height_still_fits() -> None:
     series = [Series(f"Series {i}", [(2000, 1.0), (2001, 2.0)]) for i in range(6)]
-    root = parse(line_chart(series, title="T", description="D", y_label="Y", width=300, height=100))
+    root = parse(line_chart(series, title="T", description="D", y_label="Y", width=300, height=100, texts=TEXTS))
     height = float(root.get("viewBox", "").split()[3])
     assert height > 100
     legend_ys = [float(el.get("y", "0")) for el in with_class(root, "text", "chart-label")]
@@ -327,7 +359,9 @@ def sample_bars() -> list[Bar]:
 
 
 def test_bar_chart_rows() -> None:
-    root = parse(bar_chart(sample_bars(), title="T", description="D", value_label="Members", id_prefix="b"))
+    root = parse(
+        bar_chart(sample_bars(), title="T", description="D", value_label="Members", id_prefix="b", texts=TEXTS)
+    )
     assert classes(root) == {"chart", "chart-bar"}
     rows = with_class(root, "g", "chart-row")
     assert len(rows) == 4
@@ -346,28 +380,28 @@ def test_bar_chart_rows() -> None:
 
 
 def test_bar_chart_values() -> None:
-    root = parse(bar_chart(sample_bars(), title="T", description="D", value_label="V"))
+    root = parse(bar_chart(sample_bars(), title="T", description="D", value_label="V", texts=TEXTS))
     assert texts(root, "chart-value") == ["120", "—", "≈ 45.5", "0"]
     assert texts(root, "chart-value-unknown") == ["—"]
     assert texts(root, "chart-value-estimate") == ["≈ 45.5"]
 
 
 def test_bar_chart_unknown_row_has_no_bar() -> None:
-    root = parse(bar_chart(sample_bars(), title="T", description="D", value_label="V"))
+    root = parse(bar_chart(sample_bars(), title="T", description="D", value_label="V", texts=TEXTS))
     housing = with_class(root, "g", "chart-row")[1]
     assert not housing.findall(f"{SVG}rect")
     assert [t.text for t in housing.findall(f"{SVG}text")] == ["Housing", "—"]
 
 
 def test_bar_chart_estimates() -> None:
-    root = parse(bar_chart(sample_bars(), title="T", description="D", value_label="V"))
+    root = parse(bar_chart(sample_bars(), title="T", description="D", value_label="V", texts=TEXTS))
     estimates = with_class(root, "rect", "chart-bar-estimate")
     assert len(estimates) == 1
     assert classes(estimates[0]) == {"chart-bar", "chart-bar-estimate"}
 
 
 def test_bar_chart_links() -> None:
-    svg = bar_chart(sample_bars(), title="T", description="D", value_label="V")
+    svg = bar_chart(sample_bars(), title="T", description="D", value_label="V", texts=TEXTS)
     root = parse(svg)
     links = list(root.iter(f"{SVG}a"))
     assert len(links) == 1
@@ -381,7 +415,7 @@ def test_bar_chart_links() -> None:
 
 def test_bar_chart_without_links_is_an_image() -> None:
     bars = [Bar("A", 1.0), Bar("B", 2.0, href="javascript:alert(1)"), Bar("C", 3.0, href=" JavaScript :x")]
-    svg = bar_chart(bars, title="T", description="D", value_label="V")
+    svg = bar_chart(bars, title="T", description="D", value_label="V", texts=TEXTS)
     root = parse(svg)
     assert not list(root.iter(f"{SVG}a"))
     assert "javascript" not in svg.lower()
@@ -393,7 +427,9 @@ def test_bar_chart_without_links_is_an_image() -> None:
 
 def test_bar_chart_escaping() -> None:
     bars = [Bar(NASTY, 3.0, href='/a?b=1&c="2"'), Bar("B", None)]
-    svg = bar_chart(bars, title=NASTY, description=NASTY, value_label=NASTY, unknown_text=NASTY)
+    svg = bar_chart(
+        bars, title=NASTY, description=NASTY, value_label=NASTY, texts=dataclasses.replace(TEXTS, unknown=NASTY)
+    )
     root = parse(svg)
     assert "<b>" not in svg
     assert root.findtext(f"{SVG}title") == NASTY
@@ -408,7 +444,9 @@ def test_bar_chart_escaping() -> None:
 
 def test_bar_chart_long_labels_are_truncated() -> None:
     long = "Banking, insurance and other financial services of the co-operative kind"
-    root = parse(bar_chart([Bar(long, 1.0), Bar("Short", 2.0)], title="T", description="D", value_label="V"))
+    root = parse(
+        bar_chart([Bar(long, 1.0), Bar("Short", 2.0)], title="T", description="D", value_label="V", texts=TEXTS)
+    )
     label = texts(root, "chart-label")[0]
     assert label.endswith("…") and len(label) <= 28
     assert long.startswith(label[:-1])
@@ -418,7 +456,9 @@ def test_bar_chart_long_labels_are_truncated() -> None:
 
 def test_bar_chart_height_grows_with_the_bars() -> None:
     def height(n: int) -> float:
-        svg = bar_chart([Bar(f"B{i}", float(i)) for i in range(n)], title="T", description="D", value_label="V")
+        svg = bar_chart(
+            [Bar(f"B{i}", float(i)) for i in range(n)], title="T", description="D", value_label="V", texts=TEXTS
+        )
         return float(parse(svg).get("viewBox", "").split()[3])
 
     assert height(1) < height(5) < height(20)
@@ -428,7 +468,7 @@ def test_bar_chart_height_grows_with_the_bars() -> None:
 def test_bar_chart_huge_values_fit() -> None:
     width = 480
     bars = [Bar("Big", 1e9), Bar("Small", 1.0)]
-    root = parse(bar_chart(bars, title="T", description="D", value_label="V", width=width))
+    root = parse(bar_chart(bars, title="T", description="D", value_label="V", width=width, texts=TEXTS))
     big = with_class(root, "rect", "chart-bar")[0]
     value = with_class(root, "text", "chart-value")[0]
     assert value.text == "1,000,000,000"
@@ -438,7 +478,9 @@ def test_bar_chart_huge_values_fit() -> None:
 
 
 def test_bar_chart_negative_values() -> None:
-    root = parse(bar_chart([Bar("Up", 10.0), Bar("Down", -5.0)], title="T", description="D", value_label="V"))
+    root = parse(
+        bar_chart([Bar("Up", 10.0), Bar("Down", -5.0)], title="T", description="D", value_label="V", texts=TEXTS)
+    )
     up, down = with_class(root, "rect", "chart-bar")
     assert float(down.get("x", "0")) + float(down.get("width", "0")) == pytest.approx(float(up.get("x", "0")))
     assert float(up.get("width", "0")) == pytest.approx(2 * float(down.get("width", "0")), abs=0.2)
@@ -446,7 +488,16 @@ def test_bar_chart_negative_values() -> None:
 
 @pytest.mark.parametrize("bars", [[], [Bar("A", None), Bar("B", None)]])
 def test_bar_chart_empty(bars: list[Bar]) -> None:
-    root = parse(bar_chart(bars, title="T", description="D", value_label="V", empty_text="Sin datos", width=400))
+    root = parse(
+        bar_chart(
+            bars,
+            title="T",
+            description="D",
+            value_label="V",
+            texts=dataclasses.replace(TEXTS, empty="Sin datos"),
+            width=400,
+        )
+    )
     (empty,) = with_class(root, "text", "chart-empty")
     assert empty.text == "Sin datos"
     assert empty.get("x") == "200" and empty.get("text-anchor") == "middle"
@@ -454,8 +505,8 @@ def test_bar_chart_empty(bars: list[Bar]) -> None:
 
 
 def test_bar_chart_is_deterministic_with_a_prefix() -> None:
-    first = bar_chart(sample_bars(), title="T", description="D", value_label="V", id_prefix="x")
-    second = bar_chart(sample_bars(), title="T", description="D", value_label="V", id_prefix="x")
+    first = bar_chart(sample_bars(), title="T", description="D", value_label="V", id_prefix="x", texts=TEXTS)
+    second = bar_chart(sample_bars(), title="T", description="D", value_label="V", id_prefix="x", texts=TEXTS)
     assert first == second
     assert 'id="x-title"' in first and 'id="x-desc"' in first
 
@@ -469,9 +520,9 @@ def test_no_inline_styles_or_colours() -> None:
         Series("B", [(2000, 2.0)]),
     ]
     svgs = [
-        line_chart(series, title="T", description="D", y_label="Y"),
-        bar_chart(sample_bars(), title="T", description="D", value_label="V"),
-        line_chart([], title="T", description="D", y_label="Y"),
+        line_chart(series, title="T", description="D", y_label="Y", texts=TEXTS),
+        bar_chart(sample_bars(), title="T", description="D", value_label="V", texts=TEXTS),
+        line_chart([], title="T", description="D", y_label="Y", texts=TEXTS),
     ]
     for svg in svgs:
         for el in parse(svg).iter():
@@ -479,3 +530,19 @@ def test_no_inline_styles_or_colours() -> None:
             assert el.get("fill") in (None, "none")
             assert "stroke" not in el.attrib and "color" not in el.attrib
     assert "<script" not in "".join(svgs)
+
+
+def test_a_missing_year_breaks_the_line_like_a_gap() -> None:
+    """A year with no figure is a break in the line, whether it is given as None or left out."""
+    points = [(2000, 1.0), (2001, 2.0), (2003, 4.0), (2004, 5.0)]
+    root = parse(line_chart([Series("A", points)], title="T", description="D", y_label="Y", texts=TEXTS))
+    (solid,) = with_class(root, "path", "chart-series")
+    assert subpath_count(solid.get("d", "")) == 2  # 2000-2001 and 2003-2004, nothing across 2002
+    assert len(with_class(root, "circle", "chart-point")) == 4
+
+
+def test_a_series_of_scattered_estimates_may_join_its_points() -> None:
+    published = Series("P", [(1975, 44000.0), (1998, 60000.0)], connect_missing=True)
+    root = parse(line_chart([published], title="T", description="D", y_label="Y", texts=TEXTS))
+    (solid,) = with_class(root, "path", "chart-series")
+    assert subpath_count(solid.get("d", "")) == 1

@@ -291,7 +291,7 @@ def test_markers() -> None:
         Marker(35.68, 139.69, 2_500, "Tokyo", href="javascript:alert(1)"),
         Marker(math.nan, 0, 50, "Nowhere"),
     ]
-    root = parse(render_map(markers=markers, title="t", description="d"))
+    root = parse(render_map(markers=markers, title="t", description="d", zoom=False))
     assert root.get("role") == "group"  # an img may not contain links
     circles = root.findall(f".//{SVG}circle")
     assert [c.get("class") for c in circles] == ["worldmap-marker"] * 3
@@ -318,3 +318,96 @@ def test_markers_without_links_keep_role_img() -> None:
 
 
 # --- aggregation ------------------------------------------------------------------------------------
+
+
+# --- zoom and links -----------------------------------------------------------------------------------
+
+
+def view_box(root: ET.Element) -> tuple[float, float, float, float]:
+    x, y, w, h = (float(v) for v in root.get("viewBox", "").split())
+    return x, y, w, h
+
+
+def inside(box: tuple[float, float, float, float], point: tuple[float, float]) -> bool:
+    x, y, w, h = box
+    return x <= point[0] <= x + w and y <= point[1] <= y + h
+
+
+def test_a_map_of_nothing_shows_the_world() -> None:
+    assert view_box(parse(render_map(markers=[], title="t", description="d"))) == (0, 0, WIDTH, HEIGHT)
+
+
+def test_the_map_zooms_to_its_markers_keeping_its_shape() -> None:
+    lyon, paris = (45.76, 4.84), (48.85, 2.35)
+    root = parse(render_map(markers=[Marker(*lyon, 1, "a"), Marker(*paris, 11, "b")], title="t", description="d"))
+    box = view_box(root)
+    assert box[2] < WIDTH / 5  # France, not the world: twelve results are not one dot any more
+    assert box[2] / box[3] == pytest.approx(WIDTH / HEIGHT, rel=1e-3)
+    assert inside(box, project(*lyon)) and inside(box, project(*paris))
+    assert not inside(box, project(38.72, -9.14))  # Lisbon is off this map
+    assert root.get("width") is None and root.get("height") is None
+
+
+def test_zoom_has_a_minimum_extent_and_stays_on_the_world() -> None:
+    one = view_box(parse(render_map(markers=[Marker(45.76, 4.84, 1, "a")], title="t", description="d")))
+    assert WIDTH / 20 <= one[2] <= WIDTH / 5  # a city with its country around it, not a street
+    assert inside(one, project(45.76, 4.84))
+    corner = view_box(parse(render_map(markers=[Marker(-89.0, 179.0, 1, "a")], title="t", description="d")))
+    assert corner[0] >= 0 and corner[1] >= 0
+    assert corner[0] + corner[2] <= WIDTH + 0.1 and corner[1] + corner[3] <= HEIGHT + 0.1
+
+
+def test_zoomed_markers_keep_their_size_on_screen() -> None:
+    markers = [Marker(45.76, 4.84, 1, "a"), Marker(48.85, 2.35, 4, "b")]
+    root = parse(render_map(markers=markers, title="t", description="d"))
+    scale = view_box(root)[2] / WIDTH
+    radii = sorted(float(c.get("r", "0")) for c in root.iter(f"{SVG}circle"))
+    assert radii == pytest.approx([9.0 * scale, 18.0 * scale], abs=0.06)
+
+
+def test_the_map_zooms_to_its_shaded_countries() -> None:
+    box = view_box(parse(render_map(markers=[], shading={"FR": 1.0, "ES": 2.0}, title="t", description="d")))
+    assert box[2] < WIDTH / 3
+    for lat, lon in ((51.0, 2.5), (36.0, -5.6), (43.5, 3.0), (41.0, 9.5)):  # Dunkirk, Tarifa, the coast, Corsica
+        assert inside(box, project(lat, lon)), (lat, lon)
+    assert not inside(box, project(4.9, -52.3))  # French Guiana does not drag the map across the ocean
+
+
+def test_zoom_can_be_turned_off() -> None:
+    root = parse(render_map(markers=[Marker(45.76, 4.84, 1, "a")], title="t", description="d", zoom=False))
+    assert view_box(root) == (0, 0, WIDTH, HEIGHT)
+
+
+def test_shaded_countries_are_links_with_accessible_names() -> None:
+    root = parse(
+        render_map(
+            markers=[],
+            shading={"FR": 3.0, "KE": 1.0, "DE": 2.0},
+            title="t",
+            description="d",
+            shading_label=lambda iso, value: f"{iso}: {value:g}",
+            shading_href=lambda iso: "javascript:alert(1)" if iso == "DE" else f"/statistics/countries/{iso}/",
+        )
+    )
+    assert root.get("role") == "group"
+    links = {a.get("href"): a for a in root.iter(f"{SVG}a")}
+    assert set(links) == {"/statistics/countries/FR/", "/statistics/countries/KE/"}
+    france = links["/statistics/countries/FR/"]
+    assert france.get("aria-label") == "FR: 3"
+    assert france.get("class") == "worldmap-country-link"
+    assert france.find(f"{SVG}path").get("data-iso") == "FR"  # type: ignore[union-attr]
+    germany = root.find(f".//{SVG}path[@data-iso='DE']")
+    assert germany is not None and "worldmap-shade" in (germany.get("class") or "")
+
+
+def test_micro_states_drawn_as_dots_do_not_grow_into_diamonds_when_zoomed() -> None:
+    """Monaco is too small for a shape at world scale and stands as a small dot: on a map zoomed to France that
+    dot would be a large diamond, so it is left out, unless it is shaded."""
+    dots = [iso for iso, d in country_paths().items() if worldmap._is_dot(d)]
+    assert "MC" in dots
+    zoomed = render_map(markers=[Marker(45.76, 4.84, 1, "a")], title="t", description="d")
+    assert 'data-iso="MC"' not in zoomed and 'data-iso="FR"' in zoomed
+    world = render_map(markers=[], title="t", description="d")
+    assert 'data-iso="MC"' in world
+    shaded = render_map(markers=[Marker(45.76, 4.84, 1, "a")], shading={"MC": 1.0}, title="t", description="d")
+    assert 'data-iso="MC"' in shaded

@@ -1,4 +1,5 @@
-"""Lost updates: two people editing the same organisation; the second save never silently undoes the first."""
+"""The organisation form: two people editing the same organisation (the second save never silently undoes the
+first), and every problem of a form reported in one round."""
 
 from __future__ import annotations
 
@@ -7,8 +8,10 @@ import re
 from html.parser import HTMLParser
 from typing import Any
 
+import pytest
 from django.test import Client
 
+from cicopa.core import versions
 from cicopa.core.services import api_token_create
 from cicopa.registry.models import Organisation
 
@@ -120,3 +123,85 @@ def test_api_patch_with_if_match(federation, charlie, bob, client):
     assert Organisation.objects.get(slug="menuiserie").city == "Lyon"
     doc = client.get("/api/v1/openapi.json").json()
     assert "412" in doc["paths"]["/api/v1/organisations/{slug}"]["patch"]["responses"]
+
+
+# Every problem at once
+
+URL = "/organisations/cg-scop/edit/"
+
+
+def _block(html, name):
+    match = re.search(rf'<div class="field[^"]*">(?:(?!<div class="field).)*?name="{name}".*?</div>', html, re.S)
+    assert match, name
+    return match.group(0)
+
+
+def test_every_wrong_field_is_reported_at_once_and_nothing_changes(client, federation, bob):
+    client.force_login(bob)
+    sent = form_of(client.get(URL).content.decode())
+    bad = {"email": "not-an-address", "latitude": "200", "longitude": "4", "founded": "3000", "members_count": "-5"}
+    html = client.post(URL, {**sent, **bad}).content.decode()
+    for name in bad:
+        if name == "longitude":
+            continue
+        assert 'aria-invalid="true"' in _block(html, name), name
+    assert 'aria-invalid="true"' not in _block(html, "longitude")
+    org = Organisation.objects.get(slug="cg-scop")
+    assert (org.email, org.latitude, org.founded, org.members_count) == ("", None, None, None)
+
+
+def test_the_services_own_checks_come_with_the_forms(client, federation, bob):
+    """Latitude without longitude is the service's rule: it is reported beside a bad e-mail, not after it."""
+    client.force_login(bob)
+    sent = form_of(client.get(URL).content.decode())
+    html = client.post(URL, {**sent, "email": "not-an-address", "latitude": "45", "longitude": ""}).content.decode()
+    assert 'aria-invalid="true"' in _block(html, "email")
+    assert "Give both latitude and longitude, or neither." in html
+
+
+def test_a_corrected_form_still_saves_with_its_editing_token(client, federation, bob):
+    client.force_login(bob)
+    sent = form_of(client.get(URL).content.decode())
+    html = client.post(URL, {**sent, "email": "bad", "founded": "3000"}).content.decode()
+    again = form_of(html)
+    # the profile it started from travels on (the token itself is signed anew, with the time)
+    assert versions.editing_state(again["editing_from"]) == versions.editing_state(sent["editing_from"])
+    r = client.post(URL, {**again, "email": "contact@scop.example", "founded": "1937"})
+    assert r.status_code == 302
+    org = Organisation.objects.get(slug="cg-scop")
+    assert (org.email, org.founded) == ("contact@scop.example", 1937)
+
+
+@pytest.mark.parametrize(
+    ("name", "low", "high"),
+    [
+        ("latitude", "-90", "90"),
+        ("longitude", "-180", "180"),
+        ("founded", "1800", "2100"),
+        ("counts_year", "1800", "2100"),
+        ("members_count", "0", None),
+        ("workers_count", "0", None),
+    ],
+)
+def test_the_browser_can_check_ranges_before_sending(client, federation, bob, name, low, high):
+    client.force_login(bob)
+    html = client.get(URL).content.decode()
+    tag = re.search(rf'<input[^>]*name="{name}"[^>]*>', html).group(0)
+    assert f'min="{low}"' in tag
+    if high:
+        assert f'max="{high}"' in tag
+
+
+def test_the_api_reports_every_problem_at_once(client, federation, alice):
+    from cicopa.core.services import api_token_create
+
+    token = api_token_create(actor=alice, user=alice, name="t")
+    r = client.patch(
+        "/api/v1/organisations/cg-scop",
+        data={"name": "", "latitude": 200, "longitude": 4, "founded": 3000},
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {token if isinstance(token, str) else token[1]}"},
+    )
+    assert r.status_code == 422, r.content
+    detail = r.json()["detail"]
+    assert {"name", "latitude", "founded"} <= set(detail), detail

@@ -2,7 +2,9 @@ import csv
 import io
 import json
 import re
+from html import unescape
 from pathlib import Path
+from urllib.parse import parse_qs
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -221,8 +223,48 @@ def test_map_counts_organisations_per_place(client, federation, alice):
         )
     svg = client.get("/directory/map.svg", {"country": "FR"}).content.decode()
     assert "4 organisations" in svg  # Menuiserie and three more around Lyon, in one cell
-    assert "1 organisation<" in svg  # CG Scop, without coordinates, in the middle of France
+    assert "<title>Confédération générale des Scop</title>" in svg  # alone, without coordinates: mid-France
     assert "5 organisations shown" in svg
+
+
+def _links(svg):
+    found = re.findall(r'<a class="worldmap-link" href="([^"]*)" aria-label="([^"]*)"', svg)
+    return {unescape(label): unescape(href) for href, label in found}
+
+
+def _view_width(svg):
+    return float(re.search(r'viewBox="([^"]+)"', svg).group(1).split()[2])
+
+
+def test_the_directory_map_zooms_to_its_results_and_links_them(client, federation, alice):
+    from cicopa.registry import services
+
+    for i in range(3):
+        services.organisation_create(
+            actor=alice,
+            data={
+                "name": f"Lyon Coop {i}",
+                "country": federation["cgscop"].country,
+                "city": "Lyon",
+                "latitude": 45.75 + i / 100,
+                "longitude": 4.85,
+            },
+        )
+    svg = client.get("/directory/map.svg", {"country": "FR", "sector": "", "page": "3"}).content.decode()
+    assert _view_width(svg) < 1000 / 5  # France, not the world
+    links = _links(svg)
+    assert links["Confédération générale des Scop"] == "/organisations/cg-scop/"
+    cluster = links["4 organisations in Lyon"]
+    path, query = cluster.split("?")
+    assert path == "/directory/" and parse_qs(query) == {"country": ["FR"], "q": ["Lyon"]}  # no page 3
+    found = client.get(cluster).content.decode()
+    assert all(f"Lyon Coop {i}" in found for i in range(3)) and "Confédération générale" not in found
+
+
+def test_a_profile_map_shows_the_place_around_the_organisation(client, federation):
+    html = client.get("/organisations/menuiserie/").content.decode()
+    svg = re.search(r"<svg[^>]*class=\"worldmap\".*?</svg>", html, re.S).group(0)
+    assert _view_width(svg) < 1000 / 5
 
 
 @pytest.mark.parametrize("fmt", ["cicopa", "essglobal"])

@@ -1,7 +1,10 @@
 import csv
 import io
+import re
+from html import unescape
 
 import pytest
+from django.utils import translation
 
 from cicopa.statistics import services
 from cicopa.statistics.models import PublishedEstimate
@@ -169,3 +172,113 @@ def test_headline_figures_are_the_series_of_each_measure(kenya, alice, params):
     assert round(head["figures"]["cooperatives"]["growth"], 4) == round(
         expected / (107 if expected == 127 else 100) - 1, 4
     )
+
+
+def _download(client, fmt, params):
+    import json as jsonlib
+
+    from openpyxl import load_workbook
+
+    r = client.get(f"/statistics/table.{fmt}", {"table": "trend", **params})
+    body = b"".join(r.streaming_content) if r.streaming else r.content
+    if fmt == "csv":
+        return list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
+    if fmt == "json":
+        return jsonlib.loads(body)
+    sheet = load_workbook(io.BytesIO(body)).active
+    header, *rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    return [dict(zip(header, row, strict=True)) for row in rows]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "json"])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"region": "150", "sector": "construction", "year_from": "1990", "year_to": "2020"},
+        {"year_from": "1990"},
+        {"sector": "construction"},
+        {"country": "KE"},
+    ],
+)
+def test_trend_downloads_carry_the_published_estimates_the_chart_shows(client, figures, fmt, params):
+    """The 1975 world estimate belongs to the world view over years that include 1975: a download of a view
+    the chart shows without it must not carry it either."""
+    html = client.get("/statistics/", params).content.decode()
+    assert "44,000" not in html
+    rows = _download(client, fmt, params)
+    assert not any(str(r["year"]) == "1975" for r in rows), rows
+    assert not any(r["published_estimate"] not in (None, "") for r in rows), rows
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "json"])
+def test_trend_downloads_of_the_world_keep_the_published_estimate(client, figures, fmt):
+    assert "44,000" in client.get("/statistics/", {"year_to": "2000"}).content.decode()
+    rows = _download(client, fmt, {"year_to": "2000"})
+    assert [str(r["year"]) for r in rows] == ["1975"]
+    assert float(rows[0]["published_estimate"]) == 44000
+
+
+def test_series_api_gives_the_published_estimates_of_its_filters(client, figures):
+    world = client.get("/api/v1/statistics/series").json()
+    assert [p["year"] for p in world["published"]] == [1975]
+    for params in ({"year_from": 1990}, {"region": "150"}, {"sector": "construction"}):
+        assert client.get("/api/v1/statistics/series", params).json()["published"] == [], params
+
+
+def _region_options(html, select_id):
+    select = re.search(rf'<select id="{select_id}".*?</select>', html, re.S).group(0)
+    return [(code, unescape(text)) for code, text in re.findall(r'<option value="(\d+)"[^>]*>([^<]*)</option>', select)]
+
+
+@pytest.mark.parametrize(("lang", "prefix"), [("en", ""), ("fr", "/fr"), ("es", "/es")])
+@pytest.mark.parametrize(("path", "select_id"), [("/statistics/", "stats-region"), ("/", "filter-region")])
+def test_region_filters_list_each_region_with_its_sub_regions(client, db, lang, prefix, path, select_id):
+    """As UN M49 does: a region, then its sub-regions (each with its intermediate regions), each level sorted by
+    name in the reader's language; the directory and the statistics alike."""
+    from cicopa.core.i18n import by_name
+    from cicopa.core.models import Region
+
+    options = _region_options(client.get(prefix + path).content.decode(), select_id)
+    codes = [code for code, _text in options]
+    assert len(codes) == Region.objects.count()
+    with translation.override(lang):
+        expected: list[str] = []
+
+        def walk(parent):
+            for region in by_name(Region.objects.filter(parent=parent)):
+                expected.append(region.m49)
+                walk(region)
+
+        walk(None)
+    assert codes == expected
+    depth = {code: len(text) - len(text.lstrip("\u00a0")) for code, text in options}
+    assert depth["150"] < depth["154"] < depth["830"]  # Europe > Northern Europe > Channel Islands
+    assert codes[codes.index("150") + 1 : codes.index("150") + 6] == (
+        ["151", "154", "830", "039", "155"] if lang == "en" else codes[codes.index("150") + 1 : codes.index("150") + 6]
+    )
+
+
+def test_the_directory_filters_by_a_sub_region(client, federation):
+    html = client.get("/", {"region": "155"}).content.decode()  # Western Europe: France
+    assert "Menuiserie Coopérative de Lyon" in html and "Taxis Madrid" not in html
+
+
+def test_a_country_page_has_its_own_title(client, figures):
+    html = client.get("/statistics/countries/ke/").content.decode()
+    title = re.search(r"<title>(.*?)</title>", html, re.S).group(1)
+    assert "Kenya" in title
+    assert "World" not in title
+
+
+def test_the_map_zooms_to_its_countries_and_links_each_to_its_page(client, figures):
+    html = client.get("/statistics/", {"measure": "members", "year_from": "2000"}).content.decode()
+    svg = re.search(r'<svg[^>]*class="worldmap".*?</svg>', html, re.S).group(0)
+    assert float(re.search(r'viewBox="([^"]+)"', svg).group(1).split()[2]) < 1000 / 2  # Kenya, not the world
+    (href, label) = re.findall(r'<a class="worldmap-country-link" href="([^"]*)" aria-label="([^"]*)"', svg)[0]
+    path, query = unescape(href).split("?")
+    assert path == "/statistics/countries/KE/"
+    assert "measure=members" in query and "year_from=2000" in query and "country" not in query
+    assert label == "Kenya: 98,000"
+    assert client.get(unescape(href)).status_code == 200
+    country = client.get("/statistics/countries/KE/").content.decode()
+    assert "worldmap-country-link" not in country  # the country's own page does not link to itself

@@ -39,6 +39,7 @@ from cicopa.core.svg import safe_href
 
 __all__ = [
     "Bar",
+    "ChartTexts",
     "Series",
     "bar_chart",
     "default_format",
@@ -63,12 +64,27 @@ _MAX_Y_TICKS = 6
 
 @dataclass(frozen=True)
 class Series:
-    """One line of a line chart: ``(year, value)`` points; a ``None`` value is a gap (the line breaks)."""
+    """One line of a line chart: ``(year, value)`` points. A year with a ``None`` value, or missing between two
+    points, is a gap: the line breaks there. ``connect_missing`` joins points across missing years instead, for
+    figures that are scattered by nature (estimates published now and then)."""
 
     label: str
     points: Sequence[tuple[int, float | None]]
     estimated_years: frozenset[int] = frozenset()
     css_class: str = ""
+    connect_missing: bool = False
+
+
+@dataclass(frozen=True)
+class ChartTexts:
+    """The words a chart writes besides its data, in the reader's language. This module has no gettext, so
+    the caller must give them (``cicopa.core.i18n.chart_texts()`` gives them translated): there is no English
+    default to leak into a French page."""
+
+    estimate: str  # after an estimated value in a tooltip: "…: 1,200 (estimate)"
+    estimate_key: str  # the legend's entry for estimated points
+    unknown: str  # the value of a bar whose figure is unknown, in its tooltip
+    empty: str  # centred in a chart with nothing to draw
 
 
 @dataclass(frozen=True)
@@ -295,21 +311,21 @@ def line_chart(
     title: str,
     description: str,
     y_label: str,
+    texts: ChartTexts,
     number_format: Callable[[float], str] = default_format,
     width: int = 720,
     height: int = 320,
-    empty_text: str = "No data",
-    estimate_text: str = "estimate",
     id_prefix: str | None = None,
 ) -> str:
-    """A line chart of yearly values as an SVG string (one line per series, broken at ``None`` gaps).
+    """A line chart of yearly values as an SVG string (one line per series, broken at gaps: ``None`` values and
+    missing years).
 
     The y axis starts at (or includes) 0 and has 4 to 6 round ticks labelled with ``number_format``;
     at most 10 years are labelled. Estimated points are hollow (class ``chart-point-estimate``) and the
     segments touching them are drawn by a separate ``chart-series-estimate`` path (to be dashed); their
-    tooltips end with ``" (estimate)"`` (``estimate_text`` can be translated). A legend is drawn when
-    there is more than one series, and an estimate key when any point is an estimate. With no known
-    value at all, ``empty_text`` is centred in the chart. ``id_prefix`` makes the element ids
+    tooltips end with ``" (estimate)"`` (``texts.estimate``). A legend is drawn when there is more than one
+    series, and an estimate key (``texts.estimate_key``) when any point is an estimate. With no known
+    value at all, ``texts.empty`` is centred in the chart. ``id_prefix`` makes the element ids
     deterministic (otherwise they are random, so that several charts can share a page). The chart is
     ``height`` units tall unless a long legend needs more room (it then grows rather than squash the plot).
     """
@@ -317,7 +333,7 @@ def line_chart(
     cleaned = [(s, _clean_points(s)) for s in series]
     known = [v for _, points in cleaned for _, v in points if v is not None]
     if not known:
-        return _empty(_open(uid, "chart-line", width, height, title, description, "img"), width, height, empty_text)
+        return _empty(_open(uid, "chart-line", width, height, title, description, "img"), width, height, texts.empty)
 
     ticks = nice_ticks(min(known), max(known))
     tick_labels = [number_format(t) for t in ticks]
@@ -329,7 +345,7 @@ def line_chart(
     any_estimate = any(y in s.estimated_years for s, points in cleaned for y, v in points if v is not None)
     legend_labels = [s.label for s in series] if len(series) > 1 else []
     if any_estimate:
-        legend_labels.append(estimate_text[:1].upper() + estimate_text[1:])
+        legend_labels.append(texts.estimate_key)
     legend_rows = _legend_rows(legend_labels, left, width - 8.0) if legend_labels else []
     bottom_space = _X_LABELS_H + (len(legend_rows) * _LEGEND_ROW_H + 8.0 if legend_rows else 0.0)
     min_plot_h = (len(ticks) - 1) * _MIN_TICK_GAP
@@ -376,11 +392,15 @@ def line_chart(
         solid: list[list[tuple[float, float]]] = []
         dashed: list[list[tuple[float, float]]] = []
         prev: tuple[float, float, bool] | None = None
+        prev_year: int | None = None
         circles: list[str] = []
         for year, value in points:
             if value is None:
                 prev = None
                 continue
+            if prev_year is not None and year - prev_year > 1 and not s.connect_missing:
+                prev = None  # a year without figures between the two
+            prev_year = year
             estimated = year in s.estimated_years
             here = (x_of(year), y_of(value), estimated)
             if prev is not None:
@@ -390,7 +410,7 @@ def line_chart(
                 else:
                     runs.append([prev[:2], here[:2]])
             prev = here
-            tip = f"{s.label}, {year}: {number_format(value)}" + (f" ({estimate_text})" if estimated else "")
+            tip = f"{s.label}, {year}: {number_format(value)}" + (f" ({texts.estimate})" if estimated else "")
             css = _classes("chart-point", shape_class, "chart-point-estimate" if estimated else "")
             circles.append(
                 f'<circle class="{_attr(css)}" cx="{_num(here[0])}" cy="{_num(here[1])}" r="{_num(radius)}">'
@@ -450,23 +470,21 @@ def bar_chart(
     title: str,
     description: str,
     value_label: str,
+    texts: ChartTexts,
     number_format: Callable[[float], str] = default_format,
     width: int = 720,
-    empty_text: str = "No data",
-    estimate_text: str = "estimate",
-    unknown_text: str = "unknown",
     id_prefix: str | None = None,
 ) -> str:
     """A horizontal bar chart as an SVG string, one row per bar in the given order; its height grows with
     the number of bars.
 
     Labels longer than about 28 characters are cut with an ellipsis; the full label, the value and
-    "(estimate)" are in the row's ``<title>`` (and in the ``aria-label`` of a link). Rows with an
+    "(estimate)" (``texts.estimate``) are in the row's ``<title>`` (and in the ``aria-label`` of a link). Rows with an
     ``href`` are wrapped in ``<a class="chart-link">``; the chart is then a ``role="group"`` instead of an
     ``img`` (an image may not contain focusable content). Bars of unknown value show "—" and no bar
-    (``unknown_text`` is used in the tooltip); estimated bars have the class ``chart-bar-estimate`` and
+    (``texts.unknown`` is used in the tooltip); estimated bars have the class ``chart-bar-estimate`` and
     their value is prefixed with "≈". Negative values are drawn leftwards of a zero line. With no known
-    value at all, ``empty_text`` is centred in the chart.
+    value at all, ``texts.empty`` is centred in the chart.
     """
     uid = _uid(id_prefix)
     links = [safe_href(b.href) for b in bars]
@@ -475,7 +493,7 @@ def bar_chart(
     known = [v for v in values if v is not None]
     if not known:
         out = _open(uid, "chart-bar", width, _EMPTY_BAR_H, title, description, role)
-        return _empty(out, width, _EMPTY_BAR_H, empty_text)
+        return _empty(out, width, _EMPTY_BAR_H, texts.empty)
 
     height = _BAR_TOP + len(bars) * _ROW_H + _BAR_BOTTOM
     out = _open(uid, "chart-bar", width, height, title, description, role)
@@ -503,8 +521,8 @@ def bar_chart(
     ):
         row_top = _BAR_TOP + i * _ROW_H
         cy = row_top + _ROW_H / 2.0
-        shown = unknown_text if value is None else number_format(value)
-        tip = f"{bar.label}: {shown}" + (f" ({estimate_text})" if bar.estimated and value is not None else "")
+        shown = texts.unknown if value is None else number_format(value)
+        tip = f"{bar.label}: {shown}" + (f" ({texts.estimate})" if bar.estimated and value is not None else "")
         row: list[str] = [f'<g class="chart-row"><title>{escape(tip)}</title>']
         if href:
             row.append(

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TypeVar
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from django.db import models
+from django.utils.text import capfirst
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
+from cicopa.core.charts import ChartTexts
 from cicopa.core.text import fold
 
 T = TypeVar("T")
@@ -38,6 +42,16 @@ class TranslatedName(models.Model):
         return str(getattr(self, f"name_{current_language()}") or self.name_en)
 
 
+def chart_texts() -> ChartTexts:
+    """The words of core.charts in the active language."""
+    return ChartTexts(
+        estimate=_("estimate"),
+        estimate_key=capfirst(_("estimate")),
+        unknown=_("unknown"),
+        empty=_("No data"),
+    )
+
+
 def name_field() -> str:
     """The column holding names in the active language."""
     return f"name_{current_language()}"
@@ -52,3 +66,34 @@ def by_name(records: Iterable[T]) -> list[T]:
     """Records with a translated name, in the alphabetical order of the active language's readers: accents
     and case aside, so that 'Égypte' comes after 'Danemark', not after 'Zimbabwe'."""
     return sorted(records, key=lambda r: (fold(str(getattr(r, "name", r))), str(r)))
+
+
+@dataclass(frozen=True)
+class RegionChoice:
+    """A region as a filter offers it: its code, its name, and its place in the UN M49 tree."""
+
+    m49: str
+    name: str
+    depth: int  # 0 region, 1 sub-region, 2 intermediate region
+
+    @property
+    def label(self) -> str:
+        """The name indented by its depth (no-break spaces: a select's options take no other indentation)."""
+        return "\u00a0" * 4 * self.depth + self.name
+
+
+def region_tree(regions: Iterable[Any]) -> list[RegionChoice]:
+    """Regions as UN M49 orders them: each region followed by its sub-regions, each sub-region by its
+    intermediate regions; regions of one level under one parent sorted by name in the reader's language."""
+    children: dict[str | None, list[Any]] = {}
+    for region in regions:
+        children.setdefault(region.parent_id, []).append(region)
+    out: list[RegionChoice] = []
+
+    def walk(parent: str | None, depth: int) -> None:
+        for region in by_name(children.get(parent, [])):
+            out.append(RegionChoice(region.m49, region.name, depth))
+            walk(region.m49, depth + 1)
+
+    walk(None, 0)
+    return out

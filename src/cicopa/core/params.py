@@ -28,13 +28,20 @@ def one(params: Mapping[str, Any], key: str) -> str:
 
 
 def codes(
-    params: Mapping[str, Any], key: str, allowed: Collection[str], errors: dict[str, str], *, upper: bool = False
+    params: Mapping[str, Any],
+    key: str,
+    allowed: Collection[str],
+    errors: dict[str, str],
+    *,
+    label: object,
+    upper: bool = False,
 ) -> tuple[str, ...]:
-    """The values of `key` that are in `allowed`; unknown ones are reported in `errors[key]`."""
+    """The values of `key` that are in `allowed`; unknown ones are reported in `errors[key]`, naming the
+    filter by `label` (in the reader's language: the parameter's name is the address's, not the reader's)."""
     found = [v.upper() for v in values(params, key)] if upper else values(params, key)
     bad = [v for v in found if v not in allowed]
     if bad:
-        errors[key] = _("Unknown %(param)s: %(values)s") % {"param": key, "values": ", ".join(bad)}
+        errors[key] = _("Unknown %(param)s: %(values)s") % {"param": label, "values": ", ".join(bad)}
     return tuple(dict.fromkeys(found))
 
 

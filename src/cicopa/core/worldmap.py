@@ -7,7 +7,8 @@ SVG path data once per process (or read from a JSON cache file named by ``CICOPA
 
 This module imports nothing from Django so that it can be used and tested on its own. All styling is
 left to CSS: the SVG only carries classes (``worldmap``, ``worldmap-ocean``, ``worldmap-graticule``,
-``worldmap-country``, ``worldmap-shade-1`` … ``worldmap-shade-5``, ``worldmap-marker``, ``worldmap-link``).
+``worldmap-country``, ``worldmap-shade-1`` … ``worldmap-shade-5``, ``worldmap-marker``, ``worldmap-link``,
+``worldmap-country-link``).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import itertools
 import json
 import math
 import os
+import re
 import tempfile
 import uuid
 from collections.abc import Callable, Mapping, Sequence
@@ -387,6 +389,17 @@ _MARKER_MIN_R = 2.5
 _MARKER_MAX_R = 18.0
 _SHADES = 5
 
+# Zoom: what a map shows, with this share of its extent around it on each side, and never less than this wide
+# (in viewBox units: some 18 degrees of longitude at the equator, a country such as France with its borders).
+_VIEW_MARGIN = 0.15
+_MIN_VIEW_WIDTH = 50.0
+# A country's rings smaller than this share of its largest one do not count for its extent: French Guiana or
+# Réunion would otherwise stretch a map of France across the ocean.
+_MAIN_RING_SHARE = 0.2
+_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+
+Box = tuple[float, float, float, float]  # x0, y0, x1, y1 in viewBox units
+
 
 @dataclass(frozen=True)
 class Marker:
@@ -431,6 +444,53 @@ def _default_shading_label(iso: str, value: float) -> str:
     return f"{iso}: {text}"
 
 
+@functools.lru_cache(maxsize=512)
+def _path_extent(d: str) -> Box:
+    """The extent of a country's path: its main rings (see _MAIN_RING_SHARE)."""
+    rings: list[tuple[float, Box]] = []
+    for ring in d.split("M")[1:]:
+        numbers = [float(v) for v in _NUMBER.findall(ring)]
+        points = list(zip(numbers[0::2], numbers[1::2], strict=False))
+        if not points:
+            continue
+        xs, ys = [p[0] for p in points], [p[1] for p in points]
+        rings.append((_area([*points, points[0]]), (min(xs), min(ys), max(xs), max(ys))))
+    largest = max(area for area, _box in rings)
+    main = [box for area, box in rings if area >= _MAIN_RING_SHARE * largest]
+    return (min(b[0] for b in main), min(b[1] for b in main), max(b[2] for b in main), max(b[3] for b in main))
+
+
+def _is_dot(d: str) -> bool:
+    """Whether a country's path is the small diamond that stands for a micro-state (see _dot_path)."""
+    if d.count("M") != 1:
+        return False
+    numbers = [float(v) for v in _NUMBER.findall(d)]
+    return len(numbers) == 8 and abs(max(numbers[0::2]) - min(numbers[0::2]) - 2 * _DOT_RADIUS) < 0.05
+
+
+def _view(boxes: Sequence[Box]) -> Box:
+    """The viewBox (x, y, width, height) that shows `boxes` with a margin, in the map's own proportions, at least
+    _MIN_VIEW_WIDTH wide and within the world; the whole world when there is nothing to show."""
+    if not boxes:
+        return 0.0, 0.0, float(WIDTH), float(HEIGHT)
+    x0, y0 = min(b[0] for b in boxes), min(b[1] for b in boxes)
+    x1, y1 = max(b[2] for b in boxes), max(b[3] for b in boxes)
+    width = max((x1 - x0) * (1 + 2 * _VIEW_MARGIN), _MIN_VIEW_WIDTH)
+    height = (y1 - y0) * (1 + 2 * _VIEW_MARGIN)
+    width = max(width, height * WIDTH / HEIGHT)
+    height = width * HEIGHT / WIDTH
+    if width >= WIDTH:
+        return 0.0, 0.0, float(WIDTH), float(HEIGHT)
+    x = min(max((x0 + x1 - width) / 2, 0.0), WIDTH - width)
+    y = min(max((y0 + y1 - height) / 2, 0.0), HEIGHT - height)
+    return x, y, width, height
+
+
+def _view_box(view: Box) -> str:
+    """The viewBox attribute, to 0.001 unit: coarser rounding would bend the map's proportions when zoomed in."""
+    return " ".join(f"{v:.3f}".rstrip("0").rstrip(".") for v in view)
+
+
 def _shade_classes(shading: Mapping[str, float]) -> dict[str, int]:
     """Quantile buckets 1..5 over the distinct positive finite values; the largest value is always 5."""
     distinct = sorted({float(v) for v in shading.values() if math.isfinite(v) and v > 0})
@@ -447,6 +507,8 @@ def render_map(
     title: str,
     description: str,
     shading_label: Callable[[str, float], str] | None = None,
+    shading_href: Callable[[str], str | None] | None = None,
+    zoom: bool = True,
 ) -> str:
     """Render the world map as an SVG string (to be inlined in HTML; styled entirely by CSS classes).
 
@@ -454,17 +516,32 @@ def render_map(
     ``worldmap-shade-N`` (N in 1..5, quantile buckets) and every country in it gets a ``<title>``
     tooltip made by ``shading_label(iso, value)`` (default ``"FR: 12"``). Markers are circles whose area
     grows with their count (the largest marker gets the largest radius), drawn largest first; markers
-    with an ``href`` are links. When at least one marker is a link the SVG is a ``group`` rather than an
-    ``img``, since an image may not contain focusable content.
+    with an ``href`` are links (``worldmap-link``), and so is each shaded country for which
+    ``shading_href(iso)`` gives an address (``worldmap-country-link``, named by its tooltip). When anything is a
+    link the SVG is a ``group`` rather than an ``img``, since an image may not contain focusable content.
+
+    With ``zoom`` the map shows what it draws: the extent of its markers and shaded countries with a margin,
+    in the world map's proportions, never narrower than a country with its neighbours. Markers keep their
+    size on the screen (their radius shrinks with the view); strokes are left to CSS (non-scaling).
     """
     uid = f"worldmap-{uuid.uuid4().hex[:12]}"
     title_id, desc_id = f"{uid}-title", f"{uid}-desc"
     drawable = [m for m in markers if math.isfinite(m.lat) and math.isfinite(m.lon)]
     links = {id(m): safe_href(m.href) for m in drawable}
-    role = "group" if any(links.values()) else "img"
+    values: Mapping[str, float] = shading or {}
+    paths = country_paths()
+    shades = _shade_classes(values)
+    country_links = {iso: safe_href(shading_href(iso)) for iso in shades if iso in paths} if shading_href else {}
+    role = "group" if any(links.values()) or any(country_links.values()) else "img"
+    boxes: list[Box] = []
+    if zoom:
+        boxes += [(x, y, x, y) for x, y in (project(m.lat, m.lon) for m in drawable)]
+        boxes += [_path_extent(paths[iso]) for iso in shades if iso in paths]
+    view = _view(boxes)
+    scale = view[2] / WIDTH  # a marker's radius shrinks with the view, to keep its size on the screen
 
     out: list[str] = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="{role}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{_view_box(view)}" role="{role}" '
         f'aria-labelledby="{title_id}" aria-describedby="{desc_id}" class="worldmap">',
         f'<title id="{title_id}">{escape(title)}</title>',
         f'<desc id="{desc_id}">{escape(description)}</desc>',
@@ -473,16 +550,22 @@ def render_map(
         '<g class="worldmap-countries">',
     ]
 
-    values: Mapping[str, float] = shading or {}
-    shades = _shade_classes(values)
     label_for = shading_label or _default_shading_label
-    for iso, d in country_paths().items():
+    for iso, d in paths.items():
+        if scale < 0.5 and iso not in values and _is_dot(d):
+            continue  # a micro-state's dot would be a large diamond on a zoomed map
         if iso in values:
             classes = "worldmap-country"
             if iso in shades:
                 classes += f" worldmap-shade-{shades[iso]}"
-            tooltip = escape(label_for(iso, values[iso]))
-            out.append(f'<path class="{classes}" data-iso="{iso}" d="{d}"><title>{tooltip}</title></path>')
+            label = label_for(iso, values[iso])
+            path = f'<path class="{classes}" data-iso="{iso}" d="{d}"><title>{escape(label)}</title></path>'
+            href = country_links.get(iso)
+            if href:
+                path = (
+                    f'<a class="worldmap-country-link" href={quoteattr(href)} aria-label={quoteattr(label)}>{path}</a>'
+                )
+            out.append(path)
         else:
             out.append(f'<path class="worldmap-country" data-iso="{iso}" d="{d}"/>')
     out.append("</g>")
@@ -493,7 +576,7 @@ def render_map(
         for marker in sorted(drawable, key=lambda m: m.count, reverse=True):
             x, y = project(marker.lat, marker.lon)
             share = max(marker.count, 0) / largest
-            radius = min(_MARKER_MAX_R, max(_MARKER_MIN_R, _MARKER_MAX_R * math.sqrt(share)))
+            radius = min(_MARKER_MAX_R, max(_MARKER_MIN_R, _MARKER_MAX_R * math.sqrt(share))) * scale
             label = escape(marker.label)
             circle = (
                 f'<circle class="worldmap-marker" cx="{_num(x)}" cy="{_num(y)}" r="{_num(radius)}">'

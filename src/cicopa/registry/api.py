@@ -109,7 +109,8 @@ def _service_data(payload: OrganisationIn) -> dict[str, Any]:
             code = data[key].upper() if key == "country" else data[key]
             obj = model.objects.filter(pk=code).first()
             if obj is None:
-                errors[key] = _("Unknown %(param)s: %(value)s") % {"param": key, "value": data[key]}
+                label = getattr(Organisation._meta.get_field(key), "verbose_name", key)  # the reader's word
+                errors[key] = _("Unknown %(param)s: %(value)s") % {"param": label, "value": data[key]}
             data[key] = obj
         elif key in data:
             data[key] = None

@@ -5,6 +5,7 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -12,6 +13,17 @@ from cicopa.core.i18n import sort_field
 from cicopa.core.models import Country, Sector
 from cicopa.registry.fields import PROFILE_FIELDS, SECRETARIAT_FIELDS
 from cicopa.registry.models import AccessRole, MembershipStatus, OfficeRole, Organisation
+
+
+def _with_model_ranges(field: Any, **kwargs: Any) -> Any:
+    """A model field's form field that knows the model's own range (latitude -90..90, a year 1800..2100):
+    the form reports it with the other fields' problems, and the browser checks it before sending (min/max)."""
+    for validator in field.validators:
+        if isinstance(validator, MinValueValidator):
+            kwargs.setdefault("min_value", validator.limit_value)
+        elif isinstance(validator, MaxValueValidator):
+            kwargs.setdefault("max_value", validator.limit_value)
+    return field.formfield(**kwargs)
 
 
 class OrganisationForm(forms.ModelForm):
@@ -22,6 +34,7 @@ class OrganisationForm(forms.ModelForm):
     class Meta:
         model = Organisation
         fields = (*PROFILE_FIELDS, "sectors", "kind", "status")
+        formfield_callback = _with_model_ranges
         widgets = {
             "description": forms.Textarea(attrs={"rows": 5}),
             "address": forms.Textarea(attrs={"rows": 3}),

@@ -7,13 +7,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db.models import CharField, Q, QuerySet
 from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from cicopa.core.models import AuditEntry
-from cicopa.registry.models import Membership, Office, Organisation, OrganisationAccess
+from cicopa.registry.models import AccessRole, Membership, Office, OfficeRole, Organisation, OrganisationAccess
 from cicopa.registry.queries import code_names
 
 
@@ -135,11 +136,50 @@ def field_changes(changes: dict[str, Any]) -> list[FieldChange]:
     return rows
 
 
+def _subjects(entries: list[AuditEntry]) -> dict[int, str]:
+    """What each entry about an office or an editing right is about, worded in the reader's language. The
+    entry's own `object_repr` was written in the writer's language when it was made ("Marie — Contact person,
+    SCOP"): the office or right is read again instead, or, once removed, rebuilt from the entry's changes."""
+
+    def ids(kind: str) -> set[int]:
+        return {int(e.object_id) for e in entries if e.object_type == kind and e.object_id.isdigit()}
+
+    offices = Office.objects.select_related("person", "organisation").in_bulk(ids("registry.office"))
+    rights = OrganisationAccess.objects.select_related("user", "organisation").in_bulk(
+        ids("registry.organisationaccess")
+    )
+    gone = [e for e in entries if e.object_type == "registry.organisationaccess" and int(e.object_id) not in rights]
+    users = get_user_model().objects.in_bulk(
+        {c["user"] for e in gone if isinstance(c := e.changes, dict) and "user" in c}
+    )
+    orgs = Organisation.objects.in_bulk(
+        {c["organisation"] for e in gone if isinstance(c := e.changes, dict) and "organisation" in c}
+    )
+    roles = {str(k): str(v) for k, v in (*OfficeRole.choices, *AccessRole.choices)}
+    out: dict[int, str] = {}
+    for e in entries:
+        key = int(e.object_id) if e.object_id.isdigit() else None
+        if e.object_type == "registry.office" and key in offices:
+            office = offices[key]
+            out[e.pk] = f"{office.person} — {roles[office.role]}, {office.organisation}"
+        elif e.object_type == "registry.organisationaccess" and key in rights:
+            right = rights[key]
+            out[e.pk] = f"{right.user} — {roles[right.role]}, {right.organisation}"
+        elif e.object_type == "registry.organisationaccess" and isinstance(changes := e.changes, dict):
+            role = next((r for r in changes.get("role") or [] if r), "")
+            user, where = users.get(changes.get("user")), orgs.get(changes.get("organisation"))
+            if user is not None and where is not None and role in roles:
+                out[e.pk] = f"{user} — {roles[role]}, {where}"
+    return out
+
+
 def organisation_history(org: Organisation, *, limit: int = 500) -> list[HistoryEntry]:
     """The organisation's audit entries, newest first, with field labels and values in the reader's language."""
     actions = _action_labels()
+    entries = list(_entries_about(org)[:limit])
+    subjects = _subjects(entries)
     out = []
-    for entry in _entries_about(org)[:limit]:
+    for entry in entries:
         changes = entry.changes if isinstance(entry.changes, dict) else {}
         about_org = entry.object_type == "registry.organisation"
         if not about_org:
@@ -151,7 +191,7 @@ def organisation_history(org: Organisation, *, limit: int = 500) -> list[History
                 entry.actor_label,
                 action,
                 field_changes(changes),
-                "" if about_org else entry.object_repr,
+                "" if about_org else subjects.get(entry.pk, entry.object_repr),
             )
         )
     return out

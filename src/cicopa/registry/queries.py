@@ -12,10 +12,11 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db.models import Avg, Count, F, IntegerField, Prefetch, Q, QuerySet
+from django.db.models import Avg, Count, F, IntegerField, Max, Min, Prefetch, Q, QuerySet
 from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cicopa.core import params as query_params
 from cicopa.core.i18n import name_field, sort_field
@@ -55,6 +56,15 @@ SORTS: dict[str, tuple[str, ...] | None] = {
 MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 20
 LIST_PARAMS = ("kind", "country", "sector", "membership_type", "legal_form")
+# How messages and the filter panel name each filter: in the reader's language, not by its parameter.
+FILTER_LABELS = {
+    "kind": gettext_lazy("kind"),
+    "region": gettext_lazy("region"),
+    "country": gettext_lazy("country"),
+    "sector": gettext_lazy("sector"),
+    "membership_type": gettext_lazy("membership type"),
+    "legal_form": gettext_lazy("legal form"),
+}
 
 
 @dataclass(frozen=True)
@@ -98,7 +108,9 @@ def parse_filters(params: Mapping[str, Any]) -> DirectoryFilters:
         "legal_form": set(LegalForm.objects.values_list("code", flat=True)),
     }
     for key in LIST_PARAMS:
-        data[key] = query_params.codes(params, key, known[key], errors, upper=key == "country")
+        data[key] = query_params.codes(
+            params, key, known[key], errors, label=FILTER_LABELS[key], upper=key == "country"
+        )
     data["region"] = query_params.region(params, errors)
     development = query_params.one(params, "development")
     if development and development not in ("developed", "developing"):
@@ -337,32 +349,63 @@ def _tag_codes(names: dict[str, dict[str, str]]) -> dict[str, tuple[str, str]]:
     }
 
 
-@dataclass
-class MapCells:
-    located: list[tuple[float, float, int]]  # (mean latitude, mean longitude, organisations) per grid cell
-    by_country: dict[str, int]  # organisations without coordinates, per country
+@dataclass(frozen=True)
+class MapCell:
+    """Results at one place of the map: a grid cell of one country, or a country's results without coordinates
+    (lat and lon None: they stand at the country's middle). `slug` and `name` are the organisation's when there
+    is one; `city` is the city all of them share, if they do."""
+
+    lat: float | None
+    lon: float | None
+    count: int
+    country: str | None
+    slug: str
+    name: str
+    city: str
 
 
-def map_cells(filters: DirectoryFilters, cell_degrees: float = 3.0) -> MapCells:
-    """The results counted per grid cell by the database, so that a map of a million stays cheap."""
+# The grid follows the results' extent, so that a map zoomed to them still shows them apart: some 30 cells across
+# it, between 3 degrees (the world) and 0.05 (a city).
+_CELLS_ACROSS = 30
+_CELL_DEGREES = (0.05, 3.0)
+
+
+def map_cells(filters: DirectoryFilters) -> list[MapCell]:
+    """The results counted per grid cell and country by the database, so that a map of a million stays cheap."""
     qs = matching(filters).order_by()
-    located = (
-        qs.filter(latitude__isnull=False, longitude__isnull=False)
-        .annotate(
-            cell_lat=Cast(F("latitude") / cell_degrees, IntegerField()),
-            cell_lon=Cast(F("longitude") / cell_degrees, IntegerField()),
+    located = qs.filter(latitude__isnull=False, longitude__isnull=False)
+    extent = located.aggregate(lat0=Min("latitude"), lat1=Max("latitude"), lon0=Min("longitude"), lon1=Max("longitude"))
+    span = max((extent["lat1"] or 0) - (extent["lat0"] or 0), (extent["lon1"] or 0) - (extent["lon0"] or 0))
+    cell = min(max(span / _CELLS_ACROSS, _CELL_DEGREES[0]), _CELL_DEGREES[1])
+    about = {
+        "n": Count("id"),
+        "slug": Min("slug"),
+        "name": Min("name"),
+        "city0": Min("city"),
+        "city1": Max("city"),
+    }
+    in_cells: QuerySet[Any] = located.annotate(
+        cell_lat=Cast(F("latitude") / cell, IntegerField()), cell_lon=Cast(F("longitude") / cell, IntegerField())
+    )
+    unlocated: QuerySet[Any] = qs.filter(Q(latitude__isnull=True) | Q(longitude__isnull=True), country__isnull=False)
+    rows: list[dict[str, Any]] = [
+        *in_cells.values("cell_lat", "cell_lon", "country_id").annotate(
+            lat=Avg("latitude"), lon=Avg("longitude"), **about
+        ),
+        *unlocated.values("country_id").annotate(**about),
+    ]
+    return [
+        MapCell(
+            lat=row.get("lat"),
+            lon=row.get("lon"),
+            count=row["n"],
+            country=row["country_id"],
+            slug=row["slug"] if row["n"] == 1 else "",
+            name=row["name"] if row["n"] == 1 else "",
+            city=row["city0"] if row["city0"] == row["city1"] else "",
         )
-        .values("cell_lat", "cell_lon")
-        .annotate(n=Count("id"), lat=Avg("latitude"), lon=Avg("longitude"))
-        .values_list("lat", "lon", "n")
-    )
-    unlocated = (
-        qs.filter(Q(latitude__isnull=True) | Q(longitude__isnull=True), country__isnull=False)
-        .values("country_id")
-        .annotate(n=Count("id"))
-        .values_list("country_id", "n")
-    )
-    return MapCells(list(located), dict(unlocated))
+        for row in rows
+    ]
 
 
 def organisation_profile(slug: str) -> Organisation:

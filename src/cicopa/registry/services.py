@@ -94,10 +94,23 @@ def _is_text(field: str) -> bool:
     }
 
 
-def _validate(org: Organisation) -> None:
-    org.full_clean(exclude=["search_title", "search_body"], validate_unique=True)
-    if (org.latitude is None) != (org.longitude is None):
-        raise ValidationError({"longitude": _("Give both latitude and longitude, or neither.")})
+def _validate(org: Organisation, *, name_given: bool = True, unknown: Iterable[str] = ()) -> None:
+    """Every problem of the organisation at once, so that an editor corrects them in one round. `unknown`:
+    fields whose value a form could not read (it says why); they are not judged here."""
+    unknown = set(unknown)
+    problems: dict[str, list[str]] = {}
+    if not name_given:
+        problems["name"] = [_("An organisation needs a name.")]
+    try:
+        org.full_clean(exclude=["search_title", "search_body", *unknown], validate_unique=True)
+    except ValidationError as exc:
+        for field, messages in exc.message_dict.items():
+            problems.setdefault(field, messages)
+    coordinates = {"latitude", "longitude"}
+    if (org.latitude is None) != (org.longitude is None) and not coordinates & (unknown | set(problems)):
+        problems["longitude"] = [_("Give both latitude and longitude, or neither.")]
+    if problems:
+        raise ValidationError(problems)
 
 
 def _sectors(data: Mapping[str, Any]) -> list[Sector] | None:
@@ -129,12 +142,10 @@ def organisation_create(
     org = Organisation(kind=kind, is_demo=is_demo)
     allowed = (*PROFILE_FIELDS, *SECRETARIAT_FIELDS) if is_secretariat(actor) else (*PROFILE_FIELDS, "kind")
     _apply(org, data, allowed)
-    if not (data.get("name") or "").strip():
-        raise ValidationError({"name": _("An organisation needs a name.")})
     org.slug = data.get("slug") or unique_slug(org.name)
     sectors = _sectors(data)
     org.refresh_search_text([s.code for s in sectors or []])
-    _validate(org)
+    _validate(org, name_given=bool((data.get("name") or "").strip()))
     org.save()
     if sectors:
         org.sectors.set(sectors)
@@ -162,12 +173,10 @@ def organisation_update(
         )
     allowed = (*PROFILE_FIELDS, *SECRETARIAT_FIELDS) if is_secretariat(actor) else PROFILE_FIELDS
     _apply(org, data, allowed)
-    if "name" in data and not (data.get("name") or "").strip():
-        raise ValidationError({"name": _("An organisation needs a name.")})
     sectors = _sectors(data)
     codes = [s.code for s in sectors] if sectors is not None else list(org.sectors.values_list("code", flat=True))
     org.refresh_search_text(codes)
-    _validate(org)
+    _validate(org, name_given="name" not in data or bool((data.get("name") or "").strip()))
     org.save()
     if sectors is not None:
         org.sectors.set(sectors)
@@ -175,6 +184,27 @@ def organisation_update(
     if changes:
         audit.record(actor=actor, action="registry.organisation.update", obj=org, changes=changes)
     return org
+
+
+def organisation_check(
+    *, actor: Any, organisation: Organisation | None, data: Mapping[str, Any], unknown: Iterable[str] = ()
+) -> None:
+    """Raise a ValidationError with every problem that saving `data` on `organisation` (None: a new one) would
+    meet, and write nothing: a form shows them beside its own in the same round. `unknown`: fields the form
+    could not read, left out of the checks."""
+    secretariat = is_secretariat(actor)
+    if organisation is None:
+        org = Organisation(kind=data.get("kind", OrganisationKind.COOPERATIVE))
+        allowed: tuple[str, ...] = (*PROFILE_FIELDS, *SECRETARIAT_FIELDS) if secretariat else (*PROFILE_FIELDS, "kind")
+    else:
+        if not permissions.can_edit_organisation(actor, organisation):
+            raise PermissionDenied(_("You may not edit this organisation."))
+        org = Organisation.objects.get(pk=organisation.pk)
+        allowed = (*PROFILE_FIELDS, *SECRETARIAT_FIELDS) if secretariat else PROFILE_FIELDS
+    _apply(org, {k: v for k, v in data.items() if k in allowed}, allowed)
+    if organisation is None:
+        org.slug = data.get("slug") or unique_slug(org.name or "organisation")
+    _validate(org, name_given="name" in unknown or bool((org.name or "").strip()), unknown=unknown)
 
 
 @transaction.atomic

@@ -14,15 +14,16 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, Stream
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from cicopa.core import audit, exports, uploads, versions, worldmap
 from cicopa.core.embed import json_for_script
 from cicopa.core.errors import EditConflict, form_errors
-from cicopa.core.i18n import by_name, sort_field
+from cicopa.core.i18n import name_field, region_tree, sort_field
 from cicopa.core.models import Country, LegalForm, MembershipType, Region, Sector
 from cicopa.core.roles import is_secretariat
 from cicopa.registry import history, importing, permissions, queries, representations, services
@@ -33,14 +34,7 @@ from cicopa.registry.forms import (
 )
 from cicopa.registry.models import Organisation, OrganisationKind
 
-FACET_TITLES = {
-    "kind": gettext_lazy("kind"),
-    "region": gettext_lazy("region"),
-    "country": gettext_lazy("country"),
-    "sector": gettext_lazy("sector"),
-    "membership_type": gettext_lazy("membership type"),
-    "legal_form": gettext_lazy("legal form"),
-}
+FACET_TITLES = queries.FILTER_LABELS
 
 logger = logging.getLogger(__name__)
 
@@ -95,7 +89,7 @@ def _sort_choices(with_text: bool) -> list[tuple[str, str]]:
 def _lookups() -> dict[str, Any]:
     return {
         "countries": Country.objects.order_by(sort_field()),
-        "regions": sorted(by_name(Region.objects.exclude(level="intermediate")), key=lambda r: r.level),
+        "regions": region_tree(Region.objects.all()),
         "sectors": Sector.objects.all(),
         "membership_types": MembershipType.objects.all(),
         "legal_forms": LegalForm.objects.all(),
@@ -157,28 +151,53 @@ def _toggle(request: HttpRequest, key: str, value: str, *, multi: bool) -> str:
 @require_GET
 def directory_map(request: HttpRequest) -> HttpResponse:
     filters, _errors = _filters_or_errors(request)
-    cells = queries.map_cells(filters)
-    labels = worldmap.label_points()
-    # Organisations without coordinates stand in the middle of their country.
-    points = cells.located + [(*labels[iso], n) for iso, n in cells.by_country.items() if iso in labels]
-    markers = [
-        worldmap.Marker(
-            lat=lat,
-            lon=lon,
-            count=n,
-            label=ngettext("%(n)s organisation", "%(n)s organisations", n) % {"n": intcomma(n)},
-        )
-        for lat, lon, n in points
-    ]
+    middles = worldmap.label_points()
+    countries = dict(Country.objects.values_list("iso2", name_field()))
+    query = request.GET.copy()
+    query.pop("page", None)
+    markers = []
+    for cell in queries.map_cells(filters):
+        # Organisations without coordinates stand in the middle of their country.
+        point = (cell.lat, cell.lon) if cell.lat is not None else middles.get(cell.country or "")
+        if point is None or point[0] is None or point[1] is None:
+            continue
+        if cell.slug:  # one organisation: its profile
+            label, href = cell.name, reverse("registry:organisation", kwargs={"slug": cell.slug})
+        else:  # several: the directory narrowed to them (their country, and their city when they share one)
+            place = cell.city or countries.get(cell.country or "", "")
+            n = {"n": intcomma(cell.count), "place": place}
+            label = (
+                ngettext("%(n)s organisation in %(place)s", "%(n)s organisations in %(place)s", cell.count) % n
+                if place
+                else ngettext("%(n)s organisation", "%(n)s organisations", cell.count) % n
+            )
+            href = reverse("registry:directory") + "?" + _narrowed(query, cell)
+        markers.append(worldmap.Marker(lat=point[0], lon=point[1], count=cell.count, label=label, href=href))
     svg = worldmap.render_map(
         markers=markers,
         title=_("Map of the results"),
         description=_("%(n)s organisations shown on a world map; larger circles stand for more organisations.")
-        % {"n": intcomma(sum(n for *_, n in points))},
+        % {"n": intcomma(sum(m.count for m in markers))},
     )
     response = HttpResponse(svg, content_type="image/svg+xml")
     response["Cache-Control"] = "public, max-age=300"
     return response
+
+
+def _narrowed(query: Any, cell: queries.MapCell) -> str:
+    """The directory's query narrowed to a cluster of the map: its country, and its city when all share one."""
+    narrowed = query.copy()
+    if cell.country:
+        narrowed.setlist("country", [cell.country])
+    if cell.city:
+        narrowed["q"] = " ".join(part for part in (narrowed.get("q", "").strip(), cell.city) if part)
+    for key in list(narrowed):
+        values = [v for v in narrowed.getlist(key) if v]
+        if values:
+            narrowed.setlist(key, values)
+        else:
+            del narrowed[key]
+    return str(narrowed.urlencode())
 
 
 @require_GET
@@ -269,6 +288,8 @@ def organisation_edit(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             messages.success(request, _("Your changes were saved."))
             return redirect(org)
+    elif request.method == "POST":
+        _with_service_checks(form, actor=request.user, organisation=org)
     context = {
         "form": form,
         "org": org,
@@ -278,6 +299,16 @@ def organisation_edit(request: HttpRequest, slug: str) -> HttpResponse:
         "both_changed": both_changed,
     }
     return render(request, "registry/organisation_form.html", context)
+
+
+def _with_service_checks(form: OrganisationForm, *, actor: Any, organisation: Organisation | None) -> None:
+    """On a form with problems, the service's own checks of what the form could read, beside the form's: every
+    problem in one round, not the next ones only after the first are corrected."""
+    data = {k: v for k, v in form.cleaned_data.items() if k not in form.errors and k != "sectors"}
+    try:
+        services.organisation_check(actor=actor, organisation=organisation, data=data, unknown=set(form.errors))
+    except ValidationError as exc:
+        form_errors(form, ValidationError({k: v for k, v in exc.message_dict.items() if k not in form.errors}))
 
 
 def _merged_form(
@@ -328,6 +359,8 @@ def organisation_new(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("The organisation was created."))
             return redirect(org)
+    elif request.method == "POST":
+        _with_service_checks(form, actor=request.user, organisation=None)
     return render(request, "registry/organisation_form.html", {"form": form, "org": None, "parent": parent})
 
 

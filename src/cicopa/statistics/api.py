@@ -113,8 +113,7 @@ def stats_series(request: HttpRequest, params: Query[StatsQuery], dimension: str
         "dimension": dimension,
         "series": {key: [{"year": y, **_figure(f)} for y, f in sorted(years.items())] for key, years in data.items()},
         "published": [
-            {"year": p.year, "value": plain_value(p.value), "source": p.source}
-            for p in queries.published(filters.measure)
+            {"year": p.year, "value": plain_value(p.value), "source": p.source} for p in queries.published(filters)
         ]
         if dimension == "world"
         else [],

@@ -39,7 +39,8 @@ class LineForm(forms.Form):
         return out
 
 
-LineFormSet = forms.formset_factory(LineForm, extra=2, max_num=200)
+# One blank line at most, and only when there is no line to start from: more are added one click at a time.
+LineFormSet = forms.formset_factory(LineForm, extra=1, max_num=200)
 
 
 class NewReturnForm(forms.Form):

@@ -14,7 +14,9 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db.models import Count, F, Max, QuerySet, Sum
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cicopa.core import params as query_params
 from cicopa.core.models import Country, MembershipType, Sector, in_region
@@ -29,6 +31,8 @@ from cicopa.statistics.models import (
     DesignatedReporter,
     PublishedEstimate,
     ReturnLine,
+    ReturnStatus,
+    StatisticalReturn,
 )
 
 DIMENSIONS = {
@@ -39,6 +43,16 @@ DIMENSIONS = {
     "country": "country",
     "sector": "sector",
     "membership_type": "membership_type",
+}
+
+
+# How messages name each filter: in the reader's language, not by its parameter.
+FILTER_LABELS = {
+    "country": gettext_lazy("country"),
+    "sector": gettext_lazy("sector"),
+    "membership_type": gettext_lazy("membership type"),
+    "year_from": gettext_lazy("first year"),
+    "year_to": gettext_lazy("last year"),
 }
 
 
@@ -75,7 +89,7 @@ def parse_filters(params: Mapping[str, Any]) -> StatsFilters:
         "membership_type": set(MembershipType.objects.values_list("code", flat=True)),
     }
     for key, allowed in known.items():
-        data[key] = query_params.codes(params, key, allowed, errors, upper=key == "country")
+        data[key] = query_params.codes(params, key, allowed, errors, label=FILTER_LABELS[key], upper=key == "country")
     data["region"] = query_params.region(params, errors)
     this_year = timezone.localdate().year
     for key, default in (("year_from", FIRST_YEAR), ("year_to", this_year)):
@@ -86,7 +100,7 @@ def parse_filters(params: Mapping[str, Any]) -> StatsFilters:
                 raise ValueError
         except ValueError:
             errors[key] = _("%(param)s must be a year from %(low)s to %(high)s, not %(v)s") % {
-                "param": key,
+                "param": capfirst(FILTER_LABELS[key]),
                 "low": FIRST_YEAR,
                 "high": this_year,
                 "v": raw,
@@ -94,7 +108,7 @@ def parse_filters(params: Mapping[str, Any]) -> StatsFilters:
             value = default
         data[key] = value
     if data["year_from"] > data["year_to"]:
-        errors["year_from"] = _("year_from comes after year_to.")
+        errors["year_from"] = _("The first year comes after the last year.")
     carry = (query_params.one(params, "carry") or "false").lower()
     if carry not in ("true", "false", "1", "0", "on", "off", "yes", "no"):
         errors["carry"] = _("carry must be true or false, not %(v)s") % {"v": carry}
@@ -266,8 +280,36 @@ def _world_by_measure(filters: StatsFilters) -> dict[str, dict[int, Figure]]:
     return out
 
 
-def published(measure: str, scope: str = "world") -> list[PublishedEstimate]:
-    return list(PublishedEstimate.objects.filter(scope=scope, measure=measure).order_by("year"))
+def published(filters: StatsFilters) -> list[PublishedEstimate]:
+    """The published estimates that stand beside the filters' sums: those of the same place (the world, the
+    region or the one country chosen) within the years chosen. A sector or membership type narrows the sums
+    below anything published, so then there are none: the chart, its table, the downloads and the API all
+    show exactly these."""
+    if filters.sector or filters.membership_type or len(filters.country) > 1:
+        return []
+    if filters.country:
+        if filters.region:  # a country and a region: the sums are the country's if it lies in the region
+            return []
+        scope = filters.country[0]
+    else:
+        scope = filters.region or "world"
+    return list(
+        PublishedEstimate.objects.filter(
+            scope=scope, measure=filters.measure, year__gte=filters.year_from, year__lte=filters.year_to
+        ).order_by("year")
+    )
+
+
+def starting_lines(ret: StatisticalReturn) -> tuple[list[ReturnLine], int | None]:
+    """The lines a return is filled in from: its own, or, while it has none, the reporter's validated lines of
+    the year before (the form and the XLSX template alike). Returns the lines and, for last year's, that year."""
+    lines = list(ret.lines.all())
+    if lines:
+        return lines, None
+    previous = StatisticalReturn.objects.filter(
+        reporter=ret.reporter_id, year=ret.year - 1, status=ReturnStatus.VALIDATED
+    ).first()
+    return (list(previous.lines.all()), previous.year) if previous else ([], None)
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
@@ -43,6 +44,20 @@ LINE_FIELDS = (*MEASURE_NAMES, "currency", "source", "estimated_mask", "explanat
 
 def _measure_label(measure: str) -> str:
     return capfirst(str(dict(MEASURES).get(measure, measure)))
+
+
+def _n(value: Any) -> str:
+    """A figure in a message, written the reader's way (1,200 · 1 200 · 1.200)."""
+    return number_format(value, force_grouping=True)
+
+
+Problems = dict[str, list[ValidationError]]  # by "line N"; each problem's code names the field it is about
+
+
+def _problem(errors: Problems, where: str, field: str, message: str) -> None:
+    """Note a problem of a line. The field travels as the error's code so that a form can show the message
+    beside that field (message_dict, which the API and imports read, is unchanged)."""
+    errors.setdefault(where, []).append(ValidationError(message, code=field))
 
 
 def _check_reporter(actor: Any, reporter: Organisation) -> None:
@@ -90,7 +105,7 @@ MAX_COUNT = 10**12 - 1
 MAX_TURNOVER = Decimal(10**18 - 1)
 
 
-def _number(value: Any, field: str, errors: dict[str, list[str]], where: str) -> Any:
+def _number(value: Any, field: str, errors: Problems, where: str) -> Any:
     if value in (None, ""):
         return None
     try:
@@ -98,24 +113,28 @@ def _number(value: Any, field: str, errors: dict[str, list[str]], where: str) ->
     except InvalidOperation:
         number = Decimal("NaN")
     if not number.is_finite():
-        errors.setdefault(where, []).append(
-            _("%(field)s: %(value)s is not a number.") % {"field": _measure_label(field), "value": value}
+        _problem(
+            errors,
+            where,
+            field,
+            _("%(field)s: %(value)s is not a number.") % {"field": _measure_label(field), "value": value},
         )
         return None
     top = MAX_TURNOVER if field == "turnover" else MAX_COUNT
     if number > top:
-        errors.setdefault(where, []).append(
-            _("%(field)s is too large: at most %(top)s.") % {"field": _measure_label(field), "top": f"{top:,}"}
+        _problem(
+            errors,
+            where,
+            field,
+            _("%(field)s is too large: at most %(top)s.") % {"field": _measure_label(field), "top": _n(top)},
         )
         return None
     if number < 0:
-        errors.setdefault(where, []).append(_("%(field)s cannot be negative.") % {"field": _measure_label(field)})
+        _problem(errors, where, field, _("%(field)s cannot be negative.") % {"field": _measure_label(field)})
         return None
     if field != "turnover":
         if number != number.to_integral_value():
-            errors.setdefault(where, []).append(
-                _("%(field)s must be a whole number.") % {"field": _measure_label(field)}
-            )
+            _problem(errors, where, field, _("%(field)s must be a whole number.") % {"field": _measure_label(field)})
             return None
         return int(number)
     return number.quantize(Decimal("0.01"))
@@ -123,9 +142,9 @@ def _number(value: Any, field: str, errors: dict[str, list[str]], where: str) ->
 
 def check_lines(
     ret: StatisticalReturn, lines: Sequence[Mapping[str, Any]]
-) -> tuple[list[dict[str, Any]], dict[str, list[str]], list[Warning]]:
+) -> tuple[list[dict[str, Any]], Problems, list[Warning]]:
     """Clean and check the lines of a return: (clean lines, errors by line, warnings needing an explanation)."""
-    errors: dict[str, list[str]] = {}
+    errors: Problems = {}
     warnings: list[Warning] = []
     sectors = set(Sector.objects.values_list("code", flat=True))
     types = set(MembershipType.objects.values_list("code", flat=True))
@@ -136,31 +155,28 @@ def check_lines(
         where = f"line {i}"
         sector, mtype = str(raw.get("sector") or ""), str(raw.get("membership_type") or "")
         if sector not in sectors:
-            errors.setdefault(where, []).append(_("Unknown sector: %(v)s") % {"v": sector or "—"})
+            _problem(errors, where, "sector", _("Unknown sector: %(v)s") % {"v": sector or "—"})
         if mtype not in types:
-            errors.setdefault(where, []).append(_("Unknown membership type: %(v)s") % {"v": mtype or "—"})
+            _problem(errors, where, "membership_type", _("Unknown membership type: %(v)s") % {"v": mtype or "—"})
         if (sector, mtype) in seen:
-            errors.setdefault(where, []).append(
-                _("The same sector and membership type are already on line %(n)s.") % {"n": seen[(sector, mtype)]}
-            )
+            text = _("The same sector and membership type are already on line %(n)s.") % {"n": seen[(sector, mtype)]}
+            _problem(errors, where, "sector", text)
         seen.setdefault((sector, mtype), i)
         line: dict[str, Any] = {"sector_id": sector, "membership_type_id": mtype}
         for field in MEASURE_NAMES:
             line[field] = _number(raw.get(field), field, errors, where)
         for part, whole in PARTS:
             if line[part] is not None and line[whole] is not None and line[part] > line[whole]:
-                errors.setdefault(where, []).append(
-                    _("%(part)s (%(pv)s) cannot be more than %(whole)s (%(wv)s).")
-                    % {
-                        "part": _measure_label(part),
-                        "pv": line[part],
-                        "whole": _measure_label(whole).lower(),
-                        "wv": line[whole],
-                    }
-                )
+                text = _("%(part)s (%(pv)s) cannot be more than %(whole)s (%(wv)s).") % {
+                    "part": _measure_label(part),
+                    "pv": _n(line[part]),
+                    "whole": _measure_label(whole).lower(),
+                    "wv": _n(line[whole]),
+                }
+                _problem(errors, where, part, text)
         currency = str(raw.get("currency") or "").upper()
         if (line["turnover"] is not None or currency) and currency not in currency_codes():
-            errors.setdefault(where, []).append(_("Give the turnover's currency as an ISO 4217 code, such as EUR."))
+            _problem(errors, where, "currency", _("Give the turnover's currency as an ISO 4217 code, such as EUR."))
         line["currency"] = currency
         line["source"] = str(raw.get("source") or "")[:300]
         estimated = raw.get("estimated") or []
@@ -168,15 +184,15 @@ def check_lines(
             estimated = [e.strip() for e in estimated.replace(";", ",").split(",") if e.strip()]
         unknown = sorted(set(estimated) - set(MEASURE_NAMES))
         if unknown:
-            errors.setdefault(where, []).append(
-                _("Unknown figures marked as estimates: %(v)s") % {"v": ", ".join(unknown)}
+            _problem(
+                errors, where, "estimated", _("Unknown figures marked as estimates: %(v)s") % {"v": ", ".join(unknown)}
             )
         # an unknown figure cannot be an estimate: only known figures keep the flag
         line["estimated_mask"] = estimated_mask([e for e in estimated if line.get(e) is not None])
         line["explanation"] = str(raw.get("explanation") or "")[:500]
         for field, label in (("source", _("source")), ("explanation", _("explanation of large changes"))):
             if message := control_character_message(line[field]):
-                errors.setdefault(where, []).append(f"{label}: {message}")
+                _problem(errors, where, field, f"{label}: {message}")
         before = previous.get((sector, mtype))
         if before is not None:
             for field, _label in COUNT_MEASURES:
@@ -190,7 +206,7 @@ def check_lines(
                                 "%(field)s changes from %(old)s to %(new)s since last year (more than 50%%): "
                                 "explain why."
                             )
-                            % {"field": _measure_label(field), "old": old, "new": new},
+                            % {"field": _measure_label(field), "old": _n(old), "new": _n(new)},
                         )
                     )
         clean.append(line)

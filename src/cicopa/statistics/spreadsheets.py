@@ -19,8 +19,8 @@ from cicopa.core.i18n import name_field
 from cicopa.core.models import MembershipType, Sector
 from cicopa.core.tabular import ImportFileError, read_table
 from cicopa.registry.models import Organisation
-from cicopa.statistics import permissions, services
-from cicopa.statistics.models import MEASURE_NAMES, ReturnStatus, StatisticalReturn, estimated_names
+from cicopa.statistics import permissions, queries, services
+from cicopa.statistics.models import MEASURE_NAMES, StatisticalReturn, estimated_names
 
 LINE_COLUMNS = ("sector", "membership_type", *MEASURE_NAMES, "currency", "source", "estimated", "explanation")
 IMPORT_COLUMNS = ("reporter", "year", *LINE_COLUMNS)
@@ -28,12 +28,7 @@ IMPORT_COLUMNS = ("reporter", "year", *LINE_COLUMNS)
 
 def template_xlsx(ret: StatisticalReturn) -> bytes:
     """A workbook to fill in: the return's lines, or else last year's validated figures, and the codes."""
-    lines = list(ret.lines.all())
-    if not lines:
-        previous = StatisticalReturn.objects.filter(
-            reporter=ret.reporter_id, year=ret.year - 1, status=ReturnStatus.VALIDATED
-        ).first()
-        lines = list(previous.lines.all()) if previous else []
+    lines, _last_year = queries.starting_lines(ret)
     wb = Workbook()
     ws = wb.active
     ws.title = "return"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 from django.conf import settings
@@ -13,13 +14,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from cicopa.core import charts, exports, worldmap
 from cicopa.core.errors import form_errors, report_errors
-from cicopa.core.i18n import by_name, name_field, sort_field
+from cicopa.core.i18n import chart_texts, name_field, region_tree, sort_field
 from cicopa.core.models import Country, MembershipType, Region, Sector
 from cicopa.core.tabular import ImportFileError
 from cicopa.registry.models import Organisation
@@ -66,11 +68,7 @@ def dashboard(request: HttpRequest, place: Country | None = None) -> HttpRespons
     labels = _labels()
     measure_label = str(MEASURE_LABELS[filters.measure])
     world = queries.series(filters, "world").get("world", {})
-    published = (
-        queries.published(filters.measure)
-        if not (filters.country or filters.region or filters.sector or filters.membership_type)
-        else []
-    )
+    published = queries.published(filters)
     trend = [
         charts.Series(
             _("Sum of validated returns"),
@@ -81,7 +79,10 @@ def dashboard(request: HttpRequest, place: Country | None = None) -> HttpRespons
     if published:
         trend.append(
             charts.Series(
-                _("Published estimates"), [(p.year, float(p.value)) for p in published], css_class="series-published"
+                _("Published estimates"),
+                [(p.year, float(p.value)) for p in published],
+                css_class="series-published",
+                connect_missing=True,  # published now and then: their points are joined
             )
         )
     year = queries.latest_year(filters)
@@ -102,8 +103,8 @@ def dashboard(request: HttpRequest, place: Country | None = None) -> HttpRespons
                         )
                         % {"measure": measure_label, "year": year},
                         value_label=measure_label,
+                        texts=chart_texts(),
                         number_format=_number,
-                        empty_text=_("No data"),
                     ),
                     "rows": rows,
                 }
@@ -113,6 +114,7 @@ def dashboard(request: HttpRequest, place: Country | None = None) -> HttpRespons
         markers=[],
         shading={iso: f.value for iso, f in by_country.items() if f.value},
         shading_label=lambda iso, v: f"{labels['country'].get(iso, iso)}: {_number(v)}",
+        shading_href=None if place else lambda iso: _country_page(iso, params),
         title=_("%(measure)s by country, %(year)s") % {"measure": measure_label, "year": year or "—"},
         description=_("Countries are shaded by their figure; darker means more. The table below has the figures."),
     )
@@ -128,8 +130,8 @@ def dashboard(request: HttpRequest, place: Country | None = None) -> HttpRespons
             title=_("%(measure)s over the years") % {"measure": measure_label},
             description=_("Yearly totals; hollow points are estimates. The figures are in the table below."),
             y_label=measure_label,
+            texts=replace(chart_texts(), empty=_("No validated figures yet")),
             number_format=_number,
-            empty_text=_("No validated figures yet"),
         ),
         "trend_rows": [
             {"year": y, "figure": world.get(y), "published": next((p for p in published if p.year == y), None)}
@@ -143,11 +145,23 @@ def dashboard(request: HttpRequest, place: Country | None = None) -> HttpRespons
         "query": params.urlencode(),
         "place": place,
         "countries": Country.objects.order_by(sort_field()),
-        "regions": sorted(by_name(Region.objects.all()), key=lambda r: r.level),
+        "regions": region_tree(Region.objects.all()),
         "sectors": Sector.objects.all(),
         "membership_types": MembershipType.objects.all(),
     }
     return render(request, "statistics/dashboard.html", context)
+
+
+def _country_page(iso: str, params: Any) -> str:
+    """A country's statistics page with the same choices (measure, years, sector, ...), but of that country."""
+    query = params.copy()
+    for key in ("country", "region"):
+        query.pop(key, None)
+    for key in list(query):
+        if not any(query.getlist(key)):
+            del query[key]
+    address = reverse("statistics:country", kwargs={"iso": iso})
+    return f"{address}?{query.urlencode()}" if query else address
 
 
 def _breakdown_rows(
@@ -173,7 +187,7 @@ def table_download(request: HttpRequest, fmt: str) -> HttpResponseBase:
     measure = filters.measure
     if table == "trend":
         world = queries.series(filters, "world").get("world", {})
-        published = {p.year: p for p in queries.published(measure)}
+        published = {p.year: p for p in queries.published(filters)}
         columns = ["year", "measure", "value", "estimate", "published_estimate", "published_source"]
         rows: list[dict[str, Any]] = [
             {
@@ -289,7 +303,7 @@ def returns(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _initial(ret: StatisticalReturn) -> list[dict[str, Any]]:
+def _initial(lines: list[Any], *, last_year: bool = False) -> list[dict[str, Any]]:
     return [
         {
             "sector": line.sector_id,
@@ -298,10 +312,50 @@ def _initial(ret: StatisticalReturn) -> list[dict[str, Any]]:
             "currency": line.currency,
             "source": line.source,
             "estimated": estimated_names(line.estimated_mask),
-            "explanation": line.explanation,
+            # last year's explanation was of last year's change
+            "explanation": "" if last_year else line.explanation,
         }
-        for line in ret.lines.all()
+        for line in lines
     ]
+
+
+def _line_formset(ret: StatisticalReturn, data: Any = None) -> tuple[Any, int | None]:
+    """The return's lines as a form (or, for a new return, last year's), with one blank line when there is
+    none to start from. Returns the formset and the year its lines were taken from, if not the return's own."""
+    lines, from_year = queries.starting_lines(ret) if ret.is_editable else (list(ret.lines.all()), None)
+    formset = LineFormSet(data, initial=_initial(lines, last_year=from_year is not None), prefix="lines")
+    formset.extra = 0 if lines else 1
+    return formset, from_year
+
+
+def _one_more_line(post: Any) -> Any:
+    """The posted form with one more (blank) line: what "Add a line" asks for, nothing saved."""
+    data = post.copy()
+    try:
+        total = int(data.get("lines-TOTAL_FORMS", "0"))
+    except ValueError:
+        total = 0
+    data["lines-TOTAL_FORMS"] = str(min(max(total, 0) + 1, LineFormSet.max_num))
+    return data
+
+
+def _show_on_forms(formset: Any, sent: list[int], exc: ValidationError) -> bool:
+    """Put the service's problems of each line beside the field they are about, on the form the line came from
+    (blank forms are not sent, so line N is not always form N). False if some problem is not about a line."""
+    if not hasattr(exc, "error_dict"):
+        return False
+    rest = False
+    for key, problems in exc.error_dict.items():
+        number = key[5:] if key.startswith("line ") else ""
+        if not number.isdigit() or not 0 < int(number) <= len(sent):
+            rest = True
+            continue
+        form = formset.forms[sent[int(number) - 1]]
+        for problem in problems:
+            field = problem.code if problem.code in form.fields else None
+            if field is None or field not in form.errors:  # a figure the form refused already says why
+                form.add_error(field, problem)
+    return not rest
 
 
 def _versions(ret: StatisticalReturn) -> list[Any]:
@@ -347,7 +401,9 @@ def return_detail(request: HttpRequest, return_id: int) -> HttpResponse:
         raise PermissionDenied
     action = request.POST.get("action", "") if request.method == "POST" else ""
     bound = request.POST if action in ("save", "submit") else None
-    formset = LineFormSet(bound, initial=_initial(ret), prefix="lines")
+    if action == "add" and ret.is_editable:
+        bound = _one_more_line(request.POST)
+    formset, from_year = _line_formset(ret, bound)
     warnings: list[Any] = []
     try:
         if request.method == "POST" and action == "upload" and ret.is_editable:
@@ -359,21 +415,37 @@ def return_detail(request: HttpRequest, return_id: int) -> HttpResponse:
             except ImportFileError as exc:
                 raise ValidationError({"file": exc.message}) from None
             warnings = services.return_save_lines(actor=request.user, statistical_return=ret, lines=lines)
-            formset = LineFormSet(initial=_initial(ret), prefix="lines")
+            formset, from_year = _line_formset(ret)
             messages.success(request, _("The figures of the file were saved."))
             if not warnings:
                 return redirect("statistics:return", return_id=ret.pk)
         elif request.method == "POST" and action in ("save", "submit") and ret.is_editable:
-            if formset.is_valid():
-                lines = [d for d in (f.service_data() for f in formset.forms if f.has_changed() or f.initial) if d]
-                warnings = services.return_save_lines(actor=request.user, statistical_return=ret, lines=lines)
-                if action == "submit":
-                    services.return_submit(actor=request.user, statistical_return=ret)
-                    messages.success(request, _("The return was submitted to the secretariat."))
-                    return redirect("statistics:return", return_id=ret.pk)
-                messages.success(request, _("The return was saved."))
-                if not warnings:
-                    return redirect("statistics:return", return_id=ret.pk)
+            valid = formset.is_valid()
+            sent = [
+                i
+                for i, f in enumerate(formset.forms)
+                if (f.has_changed() or f.initial) and f.service_data() is not None
+            ]
+            lines = [formset.forms[i].service_data() for i in sent]
+            if not valid:
+                # The checks across lines too, on what could be read, so that every problem shows at once.
+                _clean, problems, _warnings = services.check_lines(ret, lines)
+                if problems:
+                    _show_on_forms(formset, sent, ValidationError(problems))
+            else:
+                try:
+                    warnings = services.return_save_lines(actor=request.user, statistical_return=ret, lines=lines)
+                except ValidationError as exc:
+                    if not _show_on_forms(formset, sent, exc):  # beside the fields, and listed above the form
+                        raise
+                else:
+                    if action == "submit":
+                        services.return_submit(actor=request.user, statistical_return=ret)
+                        messages.success(request, _("The return was submitted to the secretariat."))
+                        return redirect("statistics:return", return_id=ret.pk)
+                    messages.success(request, _("The return was saved."))
+                    if not warnings:
+                        return redirect("statistics:return", return_id=ret.pk)
         elif request.method == "POST" and action == "validate":
             services.return_validate(actor=request.user, statistical_return=ret)
             messages.success(request, _("The return was validated; its figures are now public."))
@@ -400,6 +472,8 @@ def return_detail(request: HttpRequest, return_id: int) -> HttpResponse:
             "versions": _versions(ret),
             "can_review": permissions.can_review_returns(request.user),
             "editable": ret.is_editable,
+            "from_year": from_year,
+            "added": action == "add",
         },
     )
 
