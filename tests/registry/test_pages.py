@@ -343,7 +343,7 @@ def test_chosen_values_come_first_in_the_counts(client, federation):
 def test_a_page_past_the_best_matches_says_where_they_end(client, federation, settings):
     settings.CICOPA_SEARCH_RANK_LIMIT = 2
     html = client.get("/directory/", {"q": "coop", "page_size": 1, "page": 5}).content.decode()
-    assert "the results go up to page 2" in html
+    assert "There is no page 5: the results end at page 2." in html
 
 
 def test_an_import_that_fails_while_writing_says_so_and_leaves_nothing(client, federation, alice, settings, tmp_path):

@@ -182,11 +182,18 @@ class DirectoryPage:
     ranked_limit: int | None = None
     # True when there are more results than were counted: `total` is then a lower bound.
     total_is_capped: bool = False
+    # True when the page asked for lies beyond the best matches that a search sorted by relevance ranks.
+    beyond_ranking: bool = False
 
     @property
     def pages(self) -> int:
         reachable = self.total if self.ranked_limit is None else min(self.total, self.ranked_limit)
         return max(1, math.ceil(reachable / self.filters.page_size))
+
+    @property
+    def past_the_end(self) -> bool:
+        """A page asked for after the last one of results there are (never the first page of none)."""
+        return bool(self.total) and not self.items and self.filters.page > self.pages
 
     @property
     def start(self) -> int:
@@ -205,23 +212,18 @@ def _order(sort: str) -> tuple[str, ...]:
 
 def search_directory(filters: DirectoryFilters) -> DirectoryPage:
     """One page of the directory in a constant number of queries whatever the page size:
-    (candidates,) count (unless the candidates were all the hits), rows, sectors."""
+    (candidates,) count (unless the candidates were all the hits), rows, sectors.
+
+    A page past the end has no items, and says how many results there are (`past_the_end`, `pages`)."""
     offset = (filters.page - 1) * filters.page_size
     qs = matching(filters)
     sort = filters.effective_sort
     if sort == "relevance" and filters.text:
         limit = settings.CICOPA_SEARCH_RANK_LIMIT
-        if offset >= limit:  # ranking further would cost more with every page: the pages end here
-            last = max(1, math.ceil(limit / filters.page_size))
-            raise ValidationError(
-                {
-                    "page": _(
-                        "sorted by best match, the results go up to page %(last)s; sort by name, or add words or "
-                        "filters, to see others"
-                    )
-                    % {"last": last}
-                }
-            )
+        if offset >= limit:  # ranking further would cost more with every page: the pages end before this one
+            total, capped = _bounded_count(qs)
+            ranked_limit = limit if total > limit else None
+            return DirectoryPage(filters, [], total, ranked_limit, capped, beyond_ranking=True)
         cap = max(limit, offset + filters.page_size)
         candidates = list(qs.order_by().values_list("id", "search_title", "search_body")[:cap])
         total, capped = (len(candidates), False) if len(candidates) < cap else _bounded_count(qs)
