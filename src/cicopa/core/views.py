@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import forms as auth_forms
@@ -59,6 +61,15 @@ def set_language(request: HttpRequest) -> HttpResponse:
     next_url = request.POST.get("next", "")
     with translation.override(translation.get_language_from_path(next_url) or settings.LANGUAGE_CODE):
         return django_set_language(request)
+
+
+class LogoutView(auth_views.LogoutView):
+    """Django's, and the page it lands on says that it worked: the only other sign is a link in a corner."""
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = super().post(request, *args, **kwargs)
+        messages.success(request, _("You are logged out."))  # into the new, anonymous session
+        return response
 
 
 class PasswordResetView(auth_views.PasswordResetView):
