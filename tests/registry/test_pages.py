@@ -409,3 +409,10 @@ def test_the_api_docs_embed_their_settings_as_inert_json(client, db):
     html = client.get("/api/v1/docs").content.decode()
     embedded = re.search(r'<script type="application/json" id="swagger-settings">(.*?)</script>', html, re.S).group(1)
     assert json.loads(embedded)["url"] == "/api/v1/openapi.json"
+
+
+def test_the_print_button_of_a_profile_needs_no_inline_script(client, federation):
+    html = client.get("/organisations/menuiserie/").content.decode()
+    button = re.search(r"<button[^>]*data-print[^>]*>", html).group(0)
+    assert "onclick" not in button and "js-only" in button  # shown only where its script runs
+    assert "/static/cicopa/print.js" in html
