@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from itertools import chain
 from typing import Any
 
@@ -463,6 +463,46 @@ def member_organisations_by_country(federation: Organisation) -> list[tuple[Coun
 def federation_root() -> Organisation | None:
     """The organisation this platform runs (CICOPA in the demo): the sectoral organisation at the top."""
     return Organisation.objects.filter(kind=OrganisationKind.SECTORAL).order_by("id").first()
+
+
+@dataclass
+class FederationFacts:
+    """What the about page and the privacy notice tell of the federation, read from the registry."""
+
+    root: Organisation | None
+    members: int = 0  # its current member organisations
+    countries: int = 0  # the countries they are in
+    # Its current officers, each with the organisation whose address reaches them: one they also hold office in
+    # (as a president in their own union), else the federation itself (its secretariat).
+    officers: list[tuple[Office, Organisation]] = field(default_factory=list)
+
+
+def federation_facts() -> FederationFacts:
+    """The federation this platform runs, its counts and its officers, in a fixed number of queries."""
+    root = Organisation.objects.select_related("country").filter(kind=OrganisationKind.SECTORAL).order_by("id").first()
+    if root is None:
+        return FederationFacts(None)
+    counts = Organisation.objects.filter(memberships__parent=root, memberships__status__in=MEMBER_STATUSES).aggregate(
+        members=Count("id", distinct=True), countries=Count("country", distinct=True)
+    )
+    current, _past = offices(root)
+    today = timezone.localdate()
+    elsewhere: dict[int, Organisation] = {}
+    other_offices = (
+        Office.objects.filter(person_id__in=[o.person_id for o in current])
+        .exclude(organisation=root)
+        .select_related("organisation", "organisation__country")
+        .order_by("organisation__sort_name", "id")
+    )
+    for office in other_offices:
+        if office.is_current(today):
+            elsewhere.setdefault(office.person_id, office.organisation)
+    return FederationFacts(
+        root,
+        members=counts["members"],
+        countries=counts["countries"],
+        officers=[(office, elsewhere.get(office.person_id, root)) for office in current],
+    )
 
 
 def export_rows(filters: DirectoryFilters) -> Any:
