@@ -505,6 +505,11 @@ def federation_facts() -> FederationFacts:
     )
 
 
+def sitemap_profiles() -> QuerySet[Organisation, tuple[str, Any]]:
+    """(slug, last change) of every organisation, in a stable order that pages can slice."""
+    return Organisation.objects.order_by("id").values_list("slug", "updated_at")
+
+
 def export_rows(filters: DirectoryFilters) -> Any:
     """Every organisation of a directory view, in the view's order (without paging), streamed."""
     qs = matching(filters)
