@@ -20,7 +20,7 @@ from cicopa.core import params as query_params
 from cicopa.core.i18n import name_field, sort_field
 from cicopa.core.models import Country, LegalForm, MembershipType, Region, Sector, in_region
 from cicopa.core.text import fold
-from cicopa.registry import permissions, ranking
+from cicopa.registry import permissions, ranking, spelling
 from cicopa.registry.models import (
     CURRENT_MEMBERSHIP,
     MEMBER_STATUSES,
@@ -235,6 +235,41 @@ def search_directory(filters: DirectoryFilters) -> DirectoryPage:
     total, capped = _bounded_count(qs)
     items = list(_with_relations(qs.order_by(*_order(sort)))[offset : offset + filters.page_size])
     return DirectoryPage(filters, items, total, None, capped)
+
+
+SPELLING_SAMPLE = 200  # organisations read per prefix of a misspelt word, for the words they hold
+
+
+def spelling_suggestion(filters: DirectoryFilters) -> str | None:
+    """The search with each word that occurs nowhere replaced by the closest word the index holds, if that
+    search, with the same filters, finds something; else None. For a search that found nothing.
+
+    The known words near a misspelt one are read from the organisations whose text has words beginning like it
+    (its first four, three, then two letters: a slip further on is still caught), at most SPELLING_SAMPLE of them
+    each: a few small queries per word, however large the directory. A word that every organisation lacks
+    stays unknown then, and the suggestion is only as good as the sample; it is never wrong, as it is checked.
+    """
+    terms = list(filters.text.terms)
+    changed = False
+    for i, term in enumerate(terms):
+        if len(term) < spelling.MIN_LENGTH or with_index(Organisation.objects.all(), TextQuery((term,)), []).exists():
+            continue
+        seen: Counter[str] = Counter()
+        for size in sorted({min(len(term) - 1, n) for n in (4, 3, 2)}, reverse=True):
+            prefix = term[:size]
+            rows = with_index(Organisation.objects.order_by(), TextQuery((prefix,)), []).values_list(
+                "search_title", "search_body"
+            )[:SPELLING_SAMPLE]
+            for title, body in rows:
+                seen.update(word for word in chain(title.split(), body.split()) if word.startswith(prefix))
+        better = spelling.closest(term, seen)
+        if better is None:
+            return None  # this word is not a slip of any known one: no spelling of the search finds anything
+        terms[i], changed = better, True
+    if not changed:
+        return None
+    suggestion = " ".join(terms)
+    return suggestion if matching(replace(filters, q=suggestion, page=1)).exists() else None
 
 
 def _bounded_count(qs: QuerySet[Organisation]) -> tuple[int, bool]:

@@ -74,11 +74,17 @@ def directory(request: HttpRequest) -> HttpResponse:
     query.pop("page", None)
     for key in errors:
         query.pop(key, None)  # links to other pages, exports and counts go without what could not be used
+    suggestion = queries.spelling_suggestion(filters) if not page.total and filters.text else None
+    if suggestion:
+        corrected = query.copy()
+        corrected["q"] = suggestion
     context = {
         "page": page,
         "filters": filters,
         "errors": errors,
         "paging_errors_only": bool(errors) and set(errors) <= set(PAGING_PARAMS),
+        "suggestion": suggestion,
+        "suggestion_query": corrected.urlencode() if suggestion else "",
         "query": query.urlencode(),
         "kinds": OrganisationKind.choices,
         "sorts": _sort_choices(bool(filters.text)),
