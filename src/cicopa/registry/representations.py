@@ -70,6 +70,7 @@ def organisation_summary(org: Organisation) -> dict[str, Any]:
         "members_count": org.members_count,
         "workers_count": org.workers_count,
         "url": profile_url(org),
+        "is_demo": org.is_demo,  # loaded by `cicopa demo`: may be invented
     }
 
 
