@@ -7,7 +7,7 @@ from typing import Any
 
 from django.urls import reverse
 
-from cicopa.core.sitemaps import PagesSitemap, SiteSitemap
+from cicopa.core.sitemaps import IdRangePaginator, PagesSitemap, SiteSitemap
 from cicopa.registry import queries
 
 PLACEHOLDER = "0-slug-0"
@@ -15,13 +15,19 @@ PLACEHOLDER = "0-slug-0"
 
 class OrganisationSitemap(SiteSitemap):
     """Every organisation's profile, in the default language only (its translations differ only in the page
-    around it), in pages of `limit`: a directory of a million is a hundred pages, each read in one query."""
+    around it), in pages of up to `limit`: a directory of a million is a hundred pages, each one index range."""
 
     limit = 10_000
     changefreq = "monthly"
 
     def items(self) -> Any:
         return queries.sitemap_profiles()
+
+    @property
+    def paginator(self) -> Any:
+        if not hasattr(self, "_paginator"):
+            self._paginator = IdRangePaginator(self.items(), self.limit)
+        return self._paginator
 
     def location(self, item: tuple[str, datetime.datetime]) -> str:
         # One reverse() per page rather than per profile: ten thousand of them cost a quarter of a second.
