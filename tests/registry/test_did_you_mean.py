@@ -53,6 +53,18 @@ def test_no_suggestion_when_there_are_results(client, federation):
 
 def test_the_suggestion_costs_a_bounded_number_of_queries(federation, django_assert_max_num_queries):
     filters = queries.parse_filters({"q": "menuisier lyno madird"})
-    with django_assert_max_num_queries(3 * 4 + 1):  # per word: does it occur, its neighbours (three); the check
+    # per word: does it occur, its neighbours (three prefixes), how common the nearest are (three); the check
+    with django_assert_max_num_queries(3 * 7 + 1):
         assert queries.spelling_suggestion(filters) is None  # Madrid and Lyon: no organisation is in both
     assert queries.spelling_suggestion(queries.parse_filters({"q": "madird"})) == "madrid"
+
+
+def test_of_words_as_near_the_commoner_in_the_directory_is_suggested(federation, alice):
+    from cicopa.registry import services
+
+    for name in ("Lynn Bakery", "Lynn Printing"):  # two with "lynn"; three with "lyon", with the fixture
+        services.organisation_create(actor=alice, data={"name": name, "country": federation["menuiserie"].country})
+    services.organisation_create(actor=alice, data={"name": "Lyon Taxis", "country": federation["menuiserie"].country})
+    services.organisation_create(actor=alice, data={"name": "Taxis de Lyon", "city": "Lyon"})
+    assert spelling.nearest("lyno", {"lynn": 2, "lyon": 1}) == ["lynn", "lyon"]  # the sample's counts alone
+    assert queries.spelling_suggestion(queries.parse_filters({"q": "lyno"})) == "lyon"  # the directory's

@@ -246,7 +246,8 @@ def spelling_suggestion(filters: DirectoryFilters) -> str | None:
 
     The known words near a misspelt one are read from the organisations whose text has words beginning like it
     (its first four, three, then two letters: a slip further on is still caught), at most SPELLING_SAMPLE of them
-    each: a few small queries per word, however large the directory. A word that every organisation lacks
+    each, and the directory's counts of the (at most three) words as near as the nearest: a few small queries per
+    word, however large the directory. A word that every organisation lacks
     stays unknown then, and the suggestion is only as good as the sample; it is never wrong, as it is checked.
     """
     terms = list(filters.text.terms)
@@ -262,14 +263,20 @@ def spelling_suggestion(filters: DirectoryFilters) -> str | None:
             )[:SPELLING_SAMPLE]
             for title, body in rows:
                 seen.update(word for word in chain(title.split(), body.split()) if word.startswith(prefix))
-        better = spelling.closest(term, seen)
-        if better is None:
+        near = spelling.nearest(term, seen)
+        if not near:
             return None  # this word is not a slip of any known one: no spelling of the search finds anything
-        terms[i], changed = better, True
+        # As close as each other ("lyno": "lyon", "lynn"): the commonest in the whole directory is the likelier,
+        # the sample's counts being skewed by the prefixes it was read with. Counted up to a bound.
+        terms[i], changed = max(near, key=lambda w: (_bounded_hits(w), -near.index(w))), True
     if not changed:
         return None
     suggestion = " ".join(terms)
     return suggestion if matching(replace(filters, q=suggestion, page=1)).exists() else None
+
+
+def _bounded_hits(word: str, bound: int = 1000) -> int:
+    return with_index(Organisation.objects.order_by(), TextQuery((word,)), []).values("id")[:bound].count()
 
 
 def _bounded_count(qs: QuerySet[Organisation]) -> tuple[int, bool]:

@@ -32,18 +32,19 @@ def allowed(term: str) -> int:
     return 1 if len(term) <= 5 else 2
 
 
-def closest(term: str, words: Mapping[str, int]) -> str | None:
-    """The known word closest to `term`, within allowed(term) edits, or None.
+def nearest(term: str, words: Mapping[str, int], most: int = 3) -> list[str]:
+    """The known words closest to `term`, within allowed(term) edits, best first (at most `most`, all as close).
 
     A word counts as close when it is, or when it begins with something that is (searches match words by their
-    beginning: "menuisier" is a misspelt beginning of "menuiserie"); whole words come first, then fewer edits,
-    then the commoner word (`words` maps each to how often it was seen), then the alphabet.
+    beginning: "menuisier" is a misspelt beginning of "menuiserie"); whole words come before beginnings, then
+    the commoner word in `words` (each word and how often it was seen), then the alphabet. Only the words as
+    close as the closest are given: which of them is meant is for the caller to judge (by how common each is).
     """
     if len(term) < MIN_LENGTH:
-        return None
+        return []
     limit = allowed(term)
-    best: tuple[int, int, int, str] | None = None
-    for word, seen in words.items():
+    found: dict[str, tuple[int, int]] = {}
+    for word in words:
         if word == term:
             continue
         options = []
@@ -51,8 +52,17 @@ def closest(term: str, words: Mapping[str, int]) -> str | None:
             options.append((distance(term, word), 0))
         if len(word) > len(term):
             options.append((distance(term, word[: len(term)]), 1))
-        for edits, as_prefix in options:
-            key = (edits, as_prefix, -seen, word)
-            if edits <= limit and (best is None or key < best):
-                best = key
-    return best[3] if best else None
+        best = min(options, default=(limit + 1, 1))
+        if best[0] <= limit:
+            found[word] = best
+    if not found:
+        return []
+    closest_key = min(found.values())
+    ties = [w for w, key in found.items() if key == closest_key]
+    return sorted(ties, key=lambda w: (-words[w], w))[:most]
+
+
+def closest(term: str, words: Mapping[str, int]) -> str | None:
+    """The nearest known word to `term`, or None (see nearest)."""
+    found = nearest(term, words)
+    return found[0] if found else None
