@@ -42,11 +42,13 @@ def main() -> None:
     total = Organisation.objects.count()
     say(f"directory: {total:,} organisations (SQLite {connection.Database.sqlite_version})")
 
+    # The demo's co-operatives are named in their country's language and described in English ("A joinery
+    # co-operative in Lyon"), in real towns: a word of the description, a town, a word of the names.
     selective = [
         ("one word", {"q": "joinery"}),
-        ("two words", {"q": "harbour joinery"}),
-        ("with filters", {"q": "builders", "country": "FR", "sector": "construction"}),
-        ("prefix", {"q": "stonema"}),
+        ("two words", {"q": "joinery lyon"}),
+        ("with filters", {"q": "menuiserie", "country": "FR", "sector": "construction"}),
+        ("prefix", {"q": "physiot"}),
         ("no match", {"q": "zzyzx"}),
         ("filters only", {"country": "KE", "sector": "health"}),
     ]

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError
@@ -47,7 +48,11 @@ class Docs(Swagger):
 
     def render_page(self, request: HttpRequest, api: NinjaAPI, **kwargs: Any) -> HttpResponse:
         self.settings["url"] = self.get_openapi_url(api, kwargs)
-        return render(request, self.template, {"swagger_settings": json_for_script(self.settings), "api": api})
+        context = {"swagger_settings": json_for_script(self.settings), "api": api}
+        # Outside the language prefixes a page is in the default language; the links back to the site are in the
+        # reader's (the language chosen on the site, else the browser's), and lead to the site in it.
+        with translation.override(translation.get_language_from_request(request)):
+            return render(request, self.template, context)
 
 
 class CicopaAPI(NinjaAPI):

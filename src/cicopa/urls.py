@@ -11,6 +11,9 @@ urlpatterns = [
     path("api/v1/", RedirectView.as_view(pattern_name="api:openapi-view"), name="api_root"),
     path("api/v1/", api.urls),
     path("healthz", core_views.healthz, name="healthz"),
+    path("robots.txt", core_views.robots_txt, name="robots_txt"),
+    path("sitemap.xml", core_views.sitemap_index, name="sitemap"),
+    path("sitemap-<slug:section>.xml", core_views.sitemap_section, name="sitemap_section"),
 ]
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),

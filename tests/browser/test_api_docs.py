@@ -16,3 +16,11 @@ def test_api_docs_render_without_the_internet(page, accessible):
     page.get_by_role("button", name="Execute").click()
     page.get_by_text('"results"').first.wait_for()
     accessible(page)
+
+
+def test_api_docs_lead_back_to_the_site(page, accessible):
+    page.goto("/api/v1/docs")
+    page.get_by_text("Search the directory").first.wait_for()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Directory").click()
+    page.get_by_role("heading", name="Directory of organisations").wait_for()
+    accessible(page)

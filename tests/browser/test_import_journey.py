@@ -24,6 +24,9 @@ def test_secretariat_imports_with_preview_and_progress(page, accessible, federat
     accessible(page)
     page.get_by_role("button", name=re.compile("^Import")).click()
     expect(page.locator(".import-result")).to_contain_text("Done: 10 organisations created")
+    # Done, the page says so where a reader looks first: its heading and its title.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Organisations imported")
+    expect(page).to_have_title("Organisations imported · CICOPA")
     accessible(page)
     page.get_by_role("link", name="See them in the directory").click()
     expect(page.locator("#results")).to_contain_text("Brixton Cycles")

@@ -1,5 +1,6 @@
 """The demo federation that `cicopa demo` loads, and the directory's counts over it."""
 
+import re
 from collections import Counter
 
 import pytest
@@ -51,3 +52,57 @@ def test_facet_counts_agree_with_the_records(demo_registry, params):
     labels = {code: label for code, label, _n in facets.groups["country"]}
     if "FR" in got["country"]:
         assert labels["FR"] == "France"
+
+
+def test_demo_cooperatives_sit_in_real_towns_under_plain_names(demo_registry):
+    from cicopa.registry import gazetteer
+
+    coops = Organisation.objects.filter(kind="cooperative")
+    countries = set(coops.values_list("country_id", flat=True))
+    towns = {(iso, t.name, t.latitude, t.longitude) for iso in countries for t in gazetteer.towns(iso)}
+    for org in coops:
+        assert (org.country_id, org.city, org.latitude, org.longitude) in towns, (org.name, org.city)
+        assert org.city in org.name and not any(ch.isdigit() for ch in org.name), org.name
+    french = coops.filter(country="FR").values_list("name", flat=True)
+    assert french and all("coopérati" in n or "Scop" in n or "Coopérative" in n for n in french), list(french)[:5]
+    assert Organisation.objects.filter(name__contains="Aurora").count() == 0
+
+
+def test_real_organisations_sit_at_their_real_city_with_no_invented_officers(demo_registry):
+    from cicopa.registry.models import Office
+
+    for slug, (lat, lon) in {"cg-scop": (48.85, 2.35), "coceta": (40.42, -3.70), "federlavoro": (41.89, 12.51)}.items():
+        org = Organisation.objects.get(slug=slug)
+        assert abs(org.latitude - lat) < 0.05 and abs(org.longitude - lon) < 0.05, slug  # the city, not 340 km off
+        assert not org.offices.exists() and not org.email and org.founded is None, slug
+    named = {"Marian Rybar", "Jan-Eirik Imbsen"}  # the officers the 1998 text names
+    real = ["ica", "cicopa", "cg-scop", "coceta", "federlavoro", "cuk-wcc", "zlsp"]
+    real_offices = Office.objects.filter(organisation__slug__in=real)
+    real_offices |= Office.objects.filter(person__full_name__in=named)
+    assert {o.person.full_name for o in real_offices} == named
+    union = Organisation.objects.get(name="Co-operative Union of the Producer Co-operatives")
+    assert abs(union.latitude - 48.15) < 0.05 and {o.person.full_name for o in union.offices.all()} == {"Marian Rybar"}
+
+
+def test_the_demo_is_the_same_every_time(federation):
+    first = _generated(federation)
+    Organisation.objects.filter(kind="cooperative", is_demo=True).delete()
+    assert _generated(federation) == first
+
+
+def _generated(federation):
+    import random
+
+    demo.generate_cooperatives(60, federations=[federation["cgscop"], federation["coceta"]], rng=random.Random(7))
+    coops = Organisation.objects.filter(kind="cooperative", is_demo=True).order_by("id")
+    return list(coops.values_list("name", "city", "latitude", "longitude", "description"))
+
+
+def test_the_search_box_examples_find_something_in_the_demo(client, db):
+    demo.load_demo()  # the demo as `cicopa demo` loads it
+    html = client.get("/").content.decode()
+    placeholder = re.search(r'id="directory-q"[^>]*placeholder="([^"]*)"', html).group(1)
+    examples = [e.strip() for e in placeholder.removeprefix("e.g.").split(",")]
+    assert len(examples) == 3
+    for example in examples:
+        assert queries.search_directory(queries.parse_filters({"q": example})).total > 0, example

@@ -12,22 +12,34 @@ from django.core.management import call_command
 
 from cicopa.registry import queries, representations
 
-# The published schema is not part of this project. Where a copy of it is beside the project (or named by
-# CICOPA_MURMURATIONS_DIR) profiles are checked against it; everywhere, against PROFILE_RULES below.
-SCHEMA_DIRS = [
-    os.environ.get("CICOPA_MURMURATIONS_DIR", ""),
-    str(Path(__file__).resolve().parents[3] / "shared" / "standards" / "murmurations"),
+# The published schema (MurmurationsNetwork/MurmurationsLibrary, GPL-3.0) is not part of this project, which
+# copies no one's files: profiles are checked against it where a copy is found (see the README, "The
+# Murmurations reference check"), and everywhere against PROFILE_RULES below.
+PROJECT = Path(__file__).resolve().parents[2]
+SCHEMA_DIRS = [Path(d) for d in (os.environ.get("CICOPA_MURMURATIONS_DIR"),) if d] + [
+    PROJECT.parent / "MurmurationsLibrary",  # a clone of the library beside the project, as the README says
+    PROJECT.parent / "shared" / "standards" / "murmurations",  # the project's shared folder, beside it in CI
 ]
+HOW_TO_GET_IT = (
+    "the Murmurations reference schema is not beside this project: see the README, 'The Murmurations reference "
+    "check', to clone it there (the profiles were still checked against the schema's rules, PROFILE_RULES)"
+)
 
 
-def _validator():
+def schema_dir(candidates: list[Path]) -> Path | None:
+    return next((d for d in candidates if (d / "schemas" / "organizations_schema-v1.0.0.json").is_file()), None)
+
+
+def _validator(candidates: list[Path] | None = None):
     from jsonschema import Draft7Validator
     from referencing import Registry
     from referencing.jsonschema import DRAFT7
 
-    base = next((Path(d) for d in SCHEMA_DIRS if d and (Path(d) / "schemas").is_dir()), None)
+    base = schema_dir(SCHEMA_DIRS if candidates is None else candidates)
     if base is None:
-        pytest.skip("the Murmurations reference schema is not beside this project")
+        if os.environ.get("CI"):  # CI has the schema beside the project: its absence is a broken set-up
+            pytest.fail(HOW_TO_GET_IT)
+        pytest.skip(HOW_TO_GET_IT)  # named in every run's summary (-rs in pyproject.toml)
     schema = json.loads((base / "schemas" / "organizations_schema-v1.0.0.json").read_text())
     resources = []
     for path in (base / "fields").glob("*.json"):
@@ -139,3 +151,24 @@ def test_export_opendata_command(federation, tmp_path):
     ld = json.loads((tmp_path / "jsonld" / "menuiserie.json").read_text())
     assert ld["memberOf"][0]["@id"].endswith("/organisations/cg-scop/")
     assert len(json.loads((tmp_path / "index.json").read_text())) == 6
+
+
+def test_without_the_reference_schema_the_check_says_how_to_get_it_and_fails_in_ci(tmp_path, monkeypatch):
+    """A fresh clone has no copy of the schema (it may not be copied into the project): the reference check
+    then says where to put one, and in CI, where the schema is always beside the project, it fails."""
+    monkeypatch.delenv("CI", raising=False)
+    with pytest.raises(pytest.skip.Exception) as skipped:
+        _validator(candidates=[tmp_path])
+    assert "README" in str(skipped.value) and "Murmurations reference check" in str(skipped.value)
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception):
+        _validator(candidates=[tmp_path])
+
+
+def test_the_reference_schema_is_found_in_a_clone_of_the_library_beside_the_project(tmp_path):
+    library = tmp_path / "MurmurationsLibrary"  # where the README says to clone it
+    (library / "schemas").mkdir(parents=True)
+    (library / "fields").mkdir()
+    (library / "schemas" / "organizations_schema-v1.0.0.json").write_text('{"type": "object"}')
+    assert schema_dir([tmp_path / "nowhere", library]) == library
+    assert str(PROJECT.parent / "MurmurationsLibrary") in [str(c) for c in SCHEMA_DIRS]

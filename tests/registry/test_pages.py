@@ -385,7 +385,7 @@ def test_chosen_values_come_first_in_the_counts(client, federation):
 def test_a_page_past_the_best_matches_says_where_they_end(client, federation, settings):
     settings.CICOPA_SEARCH_RANK_LIMIT = 2
     html = client.get("/directory/", {"q": "coop", "page_size": 1, "page": 5}).content.decode()
-    assert "the results go up to page 2" in html
+    assert "There is no page 5: the results end at page 2." in html
 
 
 def test_an_import_that_fails_while_writing_says_so_and_leaves_nothing(client, federation, alice, settings, tmp_path):
@@ -451,3 +451,10 @@ def test_the_api_docs_embed_their_settings_as_inert_json(client, db):
     html = client.get("/api/v1/docs").content.decode()
     embedded = re.search(r'<script type="application/json" id="swagger-settings">(.*?)</script>', html, re.S).group(1)
     assert json.loads(embedded)["url"] == "/api/v1/openapi.json"
+
+
+def test_the_print_button_of_a_profile_needs_no_inline_script(client, federation):
+    html = client.get("/organisations/menuiserie/").content.decode()
+    button = re.search(r"<button[^>]*data-print[^>]*>", html).group(0)
+    assert "onclick" not in button and "js-only" in button  # shown only where its script runs
+    assert "/static/cicopa/print.js" in html

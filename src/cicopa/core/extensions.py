@@ -7,7 +7,9 @@ An app contributes by defining, on its AppConfig, any of:
 - `account_panels() -> list[AccountPanel]`: sections of the account page;
 - `imports: dict[str, str]`: `cicopa import <what>` subcommands, each the name of one of its management commands;
 - `api_router() -> ninja.Router`: its part of the JSON API under /api/v1/;
-- `load_demo(progress)`: its demo data, loaded by `cicopa demo` in the order of INSTALLED_APPS.
+- `load_demo(progress)`: its demo data, loaded by `cicopa demo` in the order of INSTALLED_APPS;
+- `sitemaps() -> dict[str, Sitemap]`: its sections of /sitemap.xml, each at /sitemap-<name>.xml (core.sitemaps);
+- `robots_disallow: tuple[str, ...]`: paths (below each language prefix) that robots.txt keeps crawlers out of.
 
 Contributions are read from the app registry each time they are needed (a handful of app configs), never cached
 at import, so a test can install an app for its duration.
@@ -95,3 +97,15 @@ def import_commands() -> dict[str, str]:
     for _config, imports in contributions("imports"):
         out.update(imports)
     return out
+
+
+def sitemaps() -> dict[str, Any]:
+    """Every section of the sitemap, by name, in the order of INSTALLED_APPS."""
+    out: dict[str, Any] = {}
+    for _config, made in contributions("sitemaps"):
+        out.update(made())
+    return out
+
+
+def robots_disallow() -> list[str]:
+    return [path for _config, paths in contributions("robots_disallow") for path in paths]

@@ -1,13 +1,17 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.sitemaps import views as sitemap_views
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -26,6 +30,46 @@ def healthz(request: HttpRequest) -> JsonResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+@require_GET
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    """What crawlers may read: not the back office, the accounts or what the apps name (AppConfig.robots_disallow),
+    in every language; not the endless pages a query makes (searches, filters and their pages: the sitemap lists
+    every page worth reading); not the API, except its documentation."""
+    prefixes = [""] + [f"{code}/" for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
+    own = ["admin/", "accounts/", *extensions.robots_disallow()]
+    lines = ["User-agent: *", "Disallow: /*?", "Allow: /sitemap-", "Allow: /api/v1/docs", "Disallow: /api/"]
+    lines += [f"Disallow: /{prefix}{path}" for prefix in prefixes for path in own]
+    lines += ["", f"Sitemap: {settings.SITE_URL}{reverse('sitemap')}", ""]
+    response = HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+@require_GET
+def sitemap_index(request: HttpRequest) -> HttpResponse:
+    """Every section of the sitemap, and every page of each (a section of a million profiles has a hundred)."""
+    entries = []
+    for name, section in extensions.sitemaps().items():
+        url = settings.SITE_URL + reverse("sitemap_section", kwargs={"section": name})
+        pages = section.paginator.num_pages
+        entries += [url] + [f"{url}?p={page}" for page in range(2, pages + 1)]
+    response = render(request, "core/sitemap_index.xml", {"entries": entries}, content_type="application/xml")
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+@require_GET
+def sitemap_section(request: HttpRequest, section: str) -> HttpResponse:
+    sections = extensions.sitemaps()
+    if section not in sections:
+        raise Http404
+    response = sitemap_views.sitemap(
+        request, {section: sections[section]}, section=section, template_name="core/sitemap.xml"
+    )
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
 
 
 @login_required
@@ -58,6 +102,15 @@ def set_language(request: HttpRequest) -> HttpResponse:
     next_url = request.POST.get("next", "")
     with translation.override(translation.get_language_from_path(next_url) or settings.LANGUAGE_CODE):
         return django_set_language(request)
+
+
+class LogoutView(auth_views.LogoutView):
+    """Django's, and the page it lands on says that it worked: the only other sign is a link in a corner."""
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = super().post(request, *args, **kwargs)
+        messages.success(request, _("You are logged out."))  # into the new, anonymous session
+        return response
 
 
 class PasswordResetView(auth_views.PasswordResetView):

@@ -60,6 +60,12 @@ class DirectoryQuery(Schema):
 def list_organisations(request: HttpRequest, params: Query[DirectoryQuery]) -> dict[str, Any]:
     filters = queries.parse_filters(request.GET)
     page = queries.search_directory(filters)
+    if page.beyond_ranking:
+        message = _(
+            "sorted by best match, the results go up to page %(last)s; sort by name, or add words or filters, to see "
+            "others"
+        )
+        raise ValidationError({"page": message % {"last": page.pages}})
     data: dict[str, Any] = {
         "count": page.total,
         "page": filters.page,

@@ -10,6 +10,7 @@ class RegistryConfig(AppConfig):
     label = "registry"
     verbose_name = _("Registry")
     imports = {"organisations": "import_organisations"}
+    robots_disallow = ("import/", "directory/export.", "directory/facets/", "directory/map.svg", "invitations/")
 
     def load_demo(self, progress: Callable[[str], None]) -> None:
         from cicopa.registry import demo
@@ -33,6 +34,11 @@ class RegistryConfig(AppConfig):
         from cicopa.registry.views import account_panel
 
         return [AccountPanel("registry/_account_organisations.html", account_panel, order=10)]
+
+    def sitemaps(self) -> dict[str, Any]:
+        from cicopa.registry.sitemaps import sections
+
+        return sections()
 
     def api_router(self) -> Any:
         from cicopa.registry.api import router

@@ -1,11 +1,16 @@
 """Demo data: ICA, CICOPA and the people and addresses of the 1998 text, plus a generated federation.
 
-Generated records are deterministic (fixed random seed) and marked `is_demo`.
+Everything is deterministic (fixed random seed) and marked `is_demo`, and the pages say so. Real organisations
+(those of the 1998 text, and the national federations named in NAMED) sit at their real address, with only the
+officers that the text names; the other member organisations and the co-operatives are invented, in real towns
+of their country (gazetteer.py) and named in its language (demo_names.py).
 """
 
 from __future__ import annotations
 
+import bisect
 import datetime
+import itertools
 import random
 from collections.abc import Callable
 from typing import Any
@@ -13,10 +18,10 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from cicopa.core import audit, worldmap
+from cicopa.core import audit
 from cicopa.core.db import refresh_statistics
 from cicopa.core.models import Country, Sector
-from cicopa.registry import services
+from cicopa.registry import demo_names, gazetteer, services
 from cicopa.registry.models import (
     AccessRole,
     Membership,
@@ -84,66 +89,6 @@ COUNTRIES = (
     "BG",
     "RO",
 )
-ROOTS = {
-    "fr": ("Coopérative", "Scop", "Atelier coopératif"),
-    "es": ("Cooperativa", "Sociedad Cooperativa", "Cooperativa de Trabajo"),
-    "it": ("Cooperativa", "Società Cooperativa", "Cooperativa Sociale"),
-    "pt": ("Cooperativa", "Cooperativa de Trabalho", "Cooperativa"),
-    "de": ("Genossenschaft", "eG", "Werkgenossenschaft"),
-    "en": ("Co-operative", "Workers' Co-operative", "Co-op"),
-}
-LANG = {
-    "FR": "fr",
-    "BE": "fr",
-    "SN": "fr",
-    "CM": "fr",
-    "MA": "fr",
-    "ES": "es",
-    "AR": "es",
-    "CO": "es",
-    "MX": "es",
-    "UY": "es",
-    "CL": "es",
-    "PE": "es",
-    "BO": "es",
-    "IT": "it",
-    "PT": "pt",
-    "BR": "pt",
-    "DE": "de",
-}
-SECTOR_WORDS = {
-    "construction": ("Builders", "Joinery", "Carpentry", "Roofing", "Stonemasons", "Renovation"),
-    "industrial_production": ("Metalworks", "Textiles", "Glassworks", "Printing", "Machine Tools", "Foundry"),
-    "general_services": ("Cleaning", "Catering", "Facility Services", "Bookkeeping", "Laundry", "Security"),
-    "transport": ("Taxi", "Couriers", "Haulage", "Cycle Logistics", "Bus Services", "Removals"),
-    "intellectual_skills": ("Architects", "Engineers", "Software", "Translators", "Consultancy", "Design Studio"),
-    "artisanal": ("Potters", "Weavers", "Leatherworks", "Woodcraft", "Jewellers", "Bakery"),
-    "health": ("Health Centre", "Pharmacy", "Physiotherapy", "Dental Care", "Nursing", "Clinic"),
-    "social_care": ("Home Care", "Childcare", "Elder Care", "Inclusion Services", "Community Care", "Youth Work"),
-    "other": ("Fisheries", "Forestry", "Farm Workers", "Recycling", "Energy", "Media"),
-}
-PLACES = (
-    "North",
-    "South",
-    "East",
-    "West",
-    "Central",
-    "Valley",
-    "River",
-    "Harbour",
-    "Hill",
-    "Lake",
-    "Union",
-    "Solidarity",
-    "Horizon",
-    "Aurora",
-    "Phoenix",
-    "Liberty",
-    "Equity",
-    "Harmony",
-    "Unity",
-    "Pioneer",
-)
 FIRST = (
     "Ana",
     "Jean",
@@ -203,12 +148,32 @@ def _demo_users() -> dict[str, Any]:
     return users
 
 
+def _at(iso: str, city: str) -> dict[str, Any]:
+    """The coordinates of a real town (by any of its names), for an organisation's data."""
+    town = gazetteer.find(iso, city)
+    return {"latitude": town.latitude, "longitude": town.longitude} if town else {}
+
+
+# The member organisations of the demo that exist: country -> name, acronym, slug, city. They get their real
+# city and nothing invented beyond what a demo needs (sectors); no officers, as the 1998 text names none.
+NAMED = {
+    "FR": ("Confédération générale des Scop et des Scic", "CG Scop", "cg-scop", "Paris"),
+    "ES": ("Confederación Española de Cooperativas de Trabajo Asociado", "COCETA", "coceta", "Madrid"),
+    "IT": ("Federazione Nazionale delle Cooperative di Produzione e Lavoro", "Federlavoro", "federlavoro", "Roma"),
+    "GB": ("Co-operatives UK Worker Co-operative Council", "CUK-WCC", "cuk-wcc", "Manchester"),
+    "PL": ("Związek Lustracyjny Spółdzielni Pracy", "ZLSP", "zlsp", "Warszawa"),
+}
+# The 1998 text lists the member organisations of its time, not when each joined: "member since" is that year.
+LISTED = datetime.date(1998, 1, 1)
+
+
 @transaction.atomic
 def load_demo(*, cooperatives: int = 3000, progress: Callable[[str], None] = lambda s: None) -> Organisation:
     """Create the demo federation in an empty registry; returns CICOPA."""
     rng = random.Random(SEED)
     users = _demo_users()
     actor = users["secretariat"]
+    geneva = _at("CH", "Geneva")  # the 1998 address, Grand-Saconnex, is in Geneva's suburbs
     ica = services.organisation_create(
         actor=actor,
         is_demo=True,
@@ -224,8 +189,7 @@ def load_demo(*, cooperatives: int = 3000, progress: Callable[[str], None] = lam
             "city": "Grand-Saconnex, Geneva",
             "phone": "+41 22 929 88 17",
             "fax": "+41 22 798 41 22",
-            "latitude": 46.2325,
-            "longitude": 6.1225,
+            **geneva,
             "founded": 1895,
             "slug": "ica",
         },
@@ -246,11 +210,13 @@ def load_demo(*, cooperatives: int = 3000, progress: Callable[[str], None] = lam
             "co-operatives from construction, industrial production, general services, transport, "
             "intellectual skills, artisanal activities, health and social care.",
             "country": Country.objects.get(iso2="CH"),
+            # Its secretary answers at the ICA's address and numbers (1998).
             "address": "15, route des Morillons",
             "postcode": "1218",
             "city": "Grand-Saconnex, Geneva",
-            "latitude": 46.2325,
-            "longitude": 6.1225,
+            "phone": "+41 22 929 88 17",
+            "fax": "+41 22 798 41 22",
+            **geneva,
             "founded": 1947,
             "sectors": [s.code for s in Sector.objects.all()],
         },
@@ -259,7 +225,7 @@ def load_demo(*, cooperatives: int = 3000, progress: Callable[[str], None] = lam
         actor=actor,
         is_demo=True,
         parent=cicopa,
-        member_since=datetime.date(1961, 1, 1),
+        member_since=LISTED,
         data={
             "kind": OrganisationKind.MEMBER_ORGANISATION,
             "name": "Co-operative Union of the Producer Co-operatives",
@@ -269,23 +235,21 @@ def load_demo(*, cooperatives: int = 3000, progress: Callable[[str], None] = lam
             "city": "Bratislava",
             "phone": "+421 7 5212 336",
             "fax": "+421 7 5212 412",
-            "latitude": 48.158,
-            "longitude": 17.140,
+            **_at("SK", "Bratislava"),
             "sectors": ["industrial_production", "artisanal"],
         },
     )
+    # The officers of the 1998 text, and nobody else's; their terms are not given, so none is recorded.
     services.office_assign(
         actor=actor,
         organisation=cicopa,
         role=OfficeRole.PRESIDENT,
         is_demo=True,
         person_data={"full_name": "Marian Rybar", "title": "Co-operative Union of the Producer Co-operatives"},
-        start=datetime.date(1997, 1, 1),
     )
     rybar = cicopa.offices.get().person
-    services.office_assign(
-        actor=actor, organisation=union, role=OfficeRole.PRESIDENT, person=rybar, start=datetime.date(1995, 1, 1)
-    )
+    # The text gives the Slovak union's address and numbers as the president's: he is reached there.
+    services.office_assign(actor=actor, organisation=union, role=OfficeRole.CONTACT, person=rybar)
     services.office_assign(
         actor=actor,
         organisation=cicopa,
@@ -296,10 +260,9 @@ def load_demo(*, cooperatives: int = 3000, progress: Callable[[str], None] = lam
             "title": "Deputy Development Director, ICA",
             "phone": "+41 22 929 88 17",
         },
-        start=datetime.date(1996, 1, 1),
     )
     progress("ICA, CICOPA and the officers of 1998")
-    members = _member_organisations(actor, cicopa, union, rng)
+    members = _member_organisations(actor, cicopa, rng)
     progress(f"{len(members) + 1} member organisations")
     generate_cooperatives(cooperatives, federations=[union, *members], rng=rng)
     progress(f"{cooperatives} co-operatives")
@@ -312,29 +275,34 @@ def load_demo(*, cooperatives: int = 3000, progress: Callable[[str], None] = lam
     )
     if coop is not None:
         services.access_grant(actor=actor, user=users["cooperative"], organisation=coop, role=AccessRole.EDITOR)
-    services.office_assign(
-        actor=actor,
-        organisation=france,
-        role=OfficeRole.CONTACT,
-        is_demo=True,
-        person_data={"full_name": "Camille Lefèvre", "email": "contact@cgscop.demo.invalid"},
-    )
     return cicopa
 
 
-def _member_organisations(
-    actor: Any, cicopa: Organisation, union: Organisation, rng: random.Random
-) -> list[Organisation]:
-    sectors = list(Sector.objects.values_list("code", flat=True))
-    labels = worldmap.label_points()
-    made = []
-    named = {
-        "FR": ("Confédération générale des Scop et des Scic", "CG Scop", "cg-scop", "Paris"),
-        "ES": ("Confederación Española de Cooperativas de Trabajo Asociado", "COCETA", "coceta", "Madrid"),
-        "IT": ("Federazione Nazionale delle Cooperative di Produzione e Lavoro", "Federlavoro", "federlavoro", "Roma"),
-        "GB": ("Co-operatives UK Worker Co-operative Council", "CUK-WCC", "cuk-wcc", "Manchester"),
-        "PL": ("Związek Lustracyjny Spółdzielni Pracy", "ZLSP", "zlsp", "Warszawa"),
+def _federation_name(iso: str, country: Country, second: bool) -> str:
+    """An invented national federation's name, in French, Spanish, Italian, Portuguese, German or English."""
+    lang = gazetteer.language(iso)
+    if second:
+        names = {
+            "fr": f"Association des Scop ({country.name_fr})",
+            "es": f"Unión de Cooperativas de Trabajo Asociado ({country.name_es})",
+            "it": f"Lega delle cooperative di lavoro ({country.name_en})",
+            "pt": f"União das Cooperativas de Produção ({country.name_en})",
+            "de": f"Bund der Werkgenossenschaften ({country.name_en})",
+        }
+        return names.get(lang, f"Association of Producers' Co-operatives, {country.name_en}")
+    names = {
+        "fr": f"Union des coopératives de production ({country.name_fr})",
+        "es": f"Federación de Cooperativas de Trabajo ({country.name_es})",
+        "it": f"Associazione delle cooperative di produzione ({country.name_en})",
+        "pt": f"Confederação das Cooperativas de Trabalho ({country.name_en})",
+        "de": f"Verband der Produktivgenossenschaften ({country.name_en})",
     }
+    return names.get(lang, f"National Federation of Producers' Co-operatives, {country.name_en}")
+
+
+def _member_organisations(actor: Any, cicopa: Organisation, rng: random.Random) -> list[Organisation]:
+    sectors = list(Sector.objects.values_list("code", flat=True))
+    made = []
     countries = {c.iso2: c for c in Country.objects.filter(iso2__in=COUNTRIES)}
     for i, iso in enumerate(COUNTRIES * 2):
         if i >= len(COUNTRIES) + SECOND_MEMBERS:
@@ -343,30 +311,31 @@ def _member_organisations(
             continue  # the Slovak union of the 1998 text is already there
         country = countries[iso]
         second = i >= len(COUNTRIES)
-        if iso in named and not second:
-            name, acronym, slug, city = named[iso]
-        else:
-            lang = LANG.get(iso, "en")
-            label = {
-                "fr": f"Union des coopératives de production ({country.name_fr})",
-                "es": f"Federación de Cooperativas de Trabajo ({country.name_es})",
-                "it": f"Associazione delle cooperative di produzione ({country.name_en})",
-                "pt": f"Confederação das Cooperativas de Trabalho ({country.name_en})",
-                "de": f"Verband der Produktivgenossenschaften ({country.name_en})",
-            }.get(
-                lang,
-                f"{'Association' if second else 'National Federation'} of Producers' Co-operatives, {country.name_en}",
+        chosen = rng.sample(sectors, rng.randint(2, 5))
+        if iso in NAMED and not second:
+            name, acronym, slug, city = NAMED[iso]
+            org = services.organisation_create(
+                actor=actor,
+                is_demo=True,
+                parent=cicopa,
+                member_since=LISTED,
+                data={
+                    "kind": OrganisationKind.MEMBER_ORGANISATION,
+                    "name": name,
+                    "acronym": acronym,
+                    "slug": slug,
+                    "country": country,
+                    "city": city,
+                    **_at(iso, city),
+                    "sectors": sectors,  # a national federation of producers' co-operatives spans them all
+                },
             )
-            if second:
-                label = {
-                    "fr": f"Association des Scop ({country.name_fr})",
-                    "es": f"Unión de Cooperativas de Trabajo Asociado ({country.name_es})",
-                    "it": f"Lega delle cooperative di lavoro ({country.name_en})",
-                    "pt": f"União das Cooperativas de Produção ({country.name_en})",
-                    "de": f"Bund der Werkgenossenschaften ({country.name_en})",
-                }.get(lang, label)
-            name, acronym, slug, city = label, "", None, ""
-        lat, lon = labels.get(iso, (0.0, 0.0))
+            made.append(org)
+            continue
+        # An invented federation: in the capital, or for a country's second one in its largest other town.
+        capital = gazetteer.capital(iso)
+        towns = gazetteer.towns(iso)
+        town = next((t for t in towns if t != capital), capital) if second else capital or (towns[0] if towns else None)
         founded = rng.randint(1920, 1995)
         org = services.organisation_create(
             actor=actor,
@@ -375,16 +344,13 @@ def _member_organisations(
             member_since=datetime.date(max(founded, 1947) + rng.randint(0, 20), 1, 1),
             data={
                 "kind": OrganisationKind.MEMBER_ORGANISATION,
-                "name": name,
-                "acronym": acronym,
-                **({"slug": slug} if slug else {}),
+                "name": _federation_name(iso, country, second),
                 "country": country,
-                "city": city,
-                "latitude": round(lat + rng.uniform(-1, 1), 4),
-                "longitude": round(lon + rng.uniform(-1, 1), 4),
+                "city": town.name if town else "",
+                **({"latitude": town.latitude, "longitude": town.longitude} if town else {}),
                 "founded": founded,
-                "sectors": rng.sample(sectors, rng.randint(2, 5)),
-                "email": f"info@{(slug or 'member-' + str(i))}.demo.invalid",
+                "sectors": chosen,
+                "email": f"info@member-{i}.demo.invalid",
             },
         )
         services.office_assign(
@@ -399,6 +365,31 @@ def _member_organisations(
     return made
 
 
+GOLDEN = (5**0.5 - 1) / 2
+
+
+class _Places:
+    """Where a country's co-operatives are: its towns, each as likely as its population, taken in a
+    low-discrepancy sequence so that even a few hundred co-operatives fill the largest towns first and in
+    proportion (a random draw would leave a large town empty as often as not)."""
+
+    def __init__(self) -> None:
+        self.cumulative: dict[str, tuple[list[gazetteer.Town], list[float]]] = {}
+        self.seen: dict[str, int] = {}
+
+    def next(self, iso: str) -> gazetteer.Town | None:
+        if iso not in self.cumulative:
+            towns = gazetteer.towns(iso)
+            self.cumulative[iso] = (towns, list(itertools.accumulate(float(t.population) for t in towns)))
+        towns, sums = self.cumulative[iso]
+        if not towns:
+            return None
+        k = self.seen.get(iso, 0)
+        self.seen[iso] = k + 1
+        point = ((k + 0.5) * GOLDEN % 1.0) * sums[-1]
+        return towns[min(bisect.bisect_right(sums, point), len(towns) - 1)]
+
+
 def generate_cooperatives(
     n: int,
     *,
@@ -407,15 +398,18 @@ def generate_cooperatives(
     batch: int = 5000,
     progress: Callable[[int], None] | None = None,
 ) -> int:
-    """Bulk-create `n` demo co-operatives spread over `federations` (each joins one, in its country)."""
+    """Bulk-create `n` demo co-operatives spread over `federations` (each joins one, in its country): in a real
+    town of that country, with its coordinates, named for their activity in the country's language."""
     rng = rng or random.Random(SEED)
-    labels = worldmap.label_points()
     sectors = list(Sector.objects.order_by("position").values_list("code", flat=True))
     mtypes = ["worker"] * 6 + ["producer"] * 2 + ["multi_stakeholder", "other"]
     forms = ["worker_cooperative"] * 5 + ["cooperative_society"] * 3 + ["social_cooperative", "other"]
     through = Organisation.sectors.through
     start_id = (Organisation.objects.order_by("-id").values_list("id", flat=True).first() or 0) + 1
     today = datetime.date.today()
+    places = _Places()
+    languages = {iso: gazetteer.language(iso) for iso in {f.country_id or "FR" for f in federations}}
+    names: set[str] = set()  # two co-operatives of one activity in one town get different names where they can
     made = 0
     while made < n:
         with bulk_indexing():  # a batch at a time: one transaction each, indexed at its end
@@ -427,23 +421,27 @@ def generate_cooperatives(
                 parents.append(fed)
                 iso = fed.country_id or "FR"
                 sector = sectors[rng.randrange(len(sectors))]
-                lang = LANG.get(iso, "en")
-                root = rng.choice(ROOTS[lang])
-                word = rng.choice(SECTOR_WORDS[sector])
-                place = rng.choice(PLACES)
-                name = f"{root} {place} {word}" if lang != "en" else f"{place} {word} {root}"
-                lat, lon = labels.get(iso, (0.0, 0.0))
-                has_geo = rng.random() < 0.85
+                activities = demo_names.BY_SECTOR[sector]
+                first = rng.randrange(len(activities))
+                town = places.next(iso)
+                town_name = town.name if town else fed.city
+                mtype = mtypes[rng.randrange(len(mtypes))]
+                for attempt in range(2 * len(activities)):
+                    activity = activities[(first + attempt) % len(activities)]
+                    name = demo_names.co_operative_name(activity, languages[iso], town_name, variant=attempt)
+                    if name not in names:
+                        break
+                names.add(name)
                 org = Organisation(
                     kind=OrganisationKind.COOPERATIVE,
-                    name=f"{name} {number}",
+                    name=name,
                     slug=f"coop-{number}",
                     country_id=iso,
-                    city=f"{place} City" if lang == "en" else place,
-                    description=f"A {word.lower()} co-operative owned by its {mtypes[number % len(mtypes)]} members.",
-                    latitude=round(lat + rng.uniform(-2, 2), 4) if has_geo else None,
-                    longitude=round(lon + rng.uniform(-2, 2), 4) if has_geo else None,
-                    membership_type_id=mtypes[rng.randrange(len(mtypes))],
+                    city=town_name,
+                    description=demo_names.description(activity, town_name, mtype),
+                    latitude=town.latitude if town else None,
+                    longitude=town.longitude if town else None,
+                    membership_type_id=mtype,
                     legal_form_id=rng.choice(forms),
                     founded=rng.randint(1900, 2024),
                     members_count=rng.randint(3, 400),

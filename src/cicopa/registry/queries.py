@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from itertools import chain
 from typing import Any
 
@@ -22,7 +22,7 @@ from cicopa.core import params as query_params
 from cicopa.core.i18n import name_field, sort_field
 from cicopa.core.models import Country, LegalForm, MembershipType, Region, Sector, in_region
 from cicopa.core.text import fold
-from cicopa.registry import permissions, ranking
+from cicopa.registry import permissions, ranking, spelling
 from cicopa.registry.models import (
     CURRENT_MEMBERSHIP,
     MEMBER_STATUSES,
@@ -198,11 +198,18 @@ class DirectoryPage:
     ranked_limit: int | None = None
     # True when there are more results than were counted: `total` is then a lower bound.
     total_is_capped: bool = False
+    # True when the page asked for lies beyond the best matches that a search sorted by relevance ranks.
+    beyond_ranking: bool = False
 
     @property
     def pages(self) -> int:
         reachable = self.total if self.ranked_limit is None else min(self.total, self.ranked_limit)
         return max(1, math.ceil(reachable / self.filters.page_size))
+
+    @property
+    def past_the_end(self) -> bool:
+        """A page asked for after the last one of results there are (never the first page of none)."""
+        return bool(self.total) and not self.items and self.filters.page > self.pages
 
     @property
     def start(self) -> int:
@@ -221,23 +228,18 @@ def _order(sort: str) -> tuple[str, ...]:
 
 def search_directory(filters: DirectoryFilters) -> DirectoryPage:
     """One page of the directory in a constant number of queries whatever the page size:
-    (candidates,) count (unless the candidates were all the hits), rows, sectors."""
+    (candidates,) count (unless the candidates were all the hits), rows, sectors.
+
+    A page past the end has no items, and says how many results there are (`past_the_end`, `pages`)."""
     offset = (filters.page - 1) * filters.page_size
     qs = matching(filters)
     sort = filters.effective_sort
     if sort == "relevance" and filters.text:
         limit = settings.CICOPA_SEARCH_RANK_LIMIT
-        if offset >= limit:  # ranking further would cost more with every page: the pages end here
-            last = max(1, math.ceil(limit / filters.page_size))
-            raise ValidationError(
-                {
-                    "page": _(
-                        "sorted by best match, the results go up to page %(last)s; sort by name, or add words or "
-                        "filters, to see others"
-                    )
-                    % {"last": last}
-                }
-            )
+        if offset >= limit:  # ranking further would cost more with every page: the pages end before this one
+            total, capped = _bounded_count(qs)
+            ranked_limit = limit if total > limit else None
+            return DirectoryPage(filters, [], total, ranked_limit, capped, beyond_ranking=True)
         cap = max(limit, offset + filters.page_size)
         candidates = list(qs.order_by().values_list("id", "search_title", "search_body")[:cap])
         total, capped = (len(candidates), False) if len(candidates) < cap else _bounded_count(qs)
@@ -249,6 +251,48 @@ def search_directory(filters: DirectoryFilters) -> DirectoryPage:
     total, capped = _bounded_count(qs)
     items = list(_with_relations(qs.order_by(*_order(sort)))[offset : offset + filters.page_size])
     return DirectoryPage(filters, items, total, None, capped)
+
+
+SPELLING_SAMPLE = 200  # organisations read per prefix of a misspelt word, for the words they hold
+
+
+def spelling_suggestion(filters: DirectoryFilters) -> str | None:
+    """The search with each word that occurs nowhere replaced by the closest word the index holds, if that
+    search, with the same filters, finds something; else None. For a search that found nothing.
+
+    The known words near a misspelt one are read from the organisations whose text has words beginning like it
+    (its first four, three, then two letters: a slip further on is still caught), at most SPELLING_SAMPLE of them
+    each, and the directory's counts of the (at most three) words as near as the nearest: a few small queries per
+    word, however large the directory. A word that every organisation lacks
+    stays unknown then, and the suggestion is only as good as the sample; it is never wrong, as it is checked.
+    """
+    terms = list(filters.text.terms)
+    changed = False
+    for i, term in enumerate(terms):
+        if len(term) < spelling.MIN_LENGTH or with_index(Organisation.objects.all(), TextQuery((term,)), []).exists():
+            continue
+        seen: Counter[str] = Counter()
+        for size in sorted({min(len(term) - 1, n) for n in (4, 3, 2)}, reverse=True):
+            prefix = term[:size]
+            rows = with_index(Organisation.objects.order_by(), TextQuery((prefix,)), []).values_list(
+                "search_title", "search_body"
+            )[:SPELLING_SAMPLE]
+            for title, body in rows:
+                seen.update(word for word in chain(title.split(), body.split()) if word.startswith(prefix))
+        near = spelling.nearest(term, seen)
+        if not near:
+            return None  # this word is not a slip of any known one: no spelling of the search finds anything
+        # As close as each other ("lyno": "lyon", "lynn"): the commonest in the whole directory is the likelier,
+        # the sample's counts being skewed by the prefixes it was read with. Counted up to a bound.
+        terms[i], changed = max(near, key=lambda w: (_bounded_hits(w), -near.index(w))), True
+    if not changed:
+        return None
+    suggestion = " ".join(terms)
+    return suggestion if matching(replace(filters, q=suggestion, page=1)).exists() else None
+
+
+def _bounded_hits(word: str, bound: int = 1000) -> int:
+    return with_index(Organisation.objects.order_by(), TextQuery((word,)), []).values("id")[:bound].count()
 
 
 def _bounded_count(qs: QuerySet[Organisation]) -> tuple[int, bool]:
@@ -508,6 +552,51 @@ def member_organisations_by_country(federation: Organisation) -> list[tuple[Coun
 def federation_root() -> Organisation | None:
     """The organisation this platform runs (CICOPA in the demo): the sectoral organisation at the top."""
     return Organisation.objects.filter(kind=OrganisationKind.SECTORAL).order_by("id").first()
+
+
+@dataclass
+class FederationFacts:
+    """What the about page and the privacy notice tell of the federation, read from the registry."""
+
+    root: Organisation | None
+    members: int = 0  # its current member organisations
+    countries: int = 0  # the countries they are in
+    # Its current officers, each with the organisation whose address reaches them: one they also hold office in
+    # (as a president in their own union), else the federation itself (its secretariat).
+    officers: list[tuple[Office, Organisation]] = field(default_factory=list)
+
+
+def federation_facts() -> FederationFacts:
+    """The federation this platform runs, its counts and its officers, in a fixed number of queries."""
+    root = Organisation.objects.select_related("country").filter(kind=OrganisationKind.SECTORAL).order_by("id").first()
+    if root is None:
+        return FederationFacts(None)
+    counts = Organisation.objects.filter(memberships__parent=root, memberships__status__in=MEMBER_STATUSES).aggregate(
+        members=Count("id", distinct=True), countries=Count("country", distinct=True)
+    )
+    current, _past = offices(root)
+    today = timezone.localdate()
+    elsewhere: dict[int, Organisation] = {}
+    other_offices = (
+        Office.objects.filter(person_id__in=[o.person_id for o in current])
+        .exclude(organisation=root)
+        .select_related("organisation", "organisation__country")
+        .order_by("organisation__sort_name", "id")
+    )
+    for office in other_offices:
+        if office.is_current(today):
+            elsewhere.setdefault(office.person_id, office.organisation)
+    return FederationFacts(
+        root,
+        members=counts["members"],
+        countries=counts["countries"],
+        officers=[(office, elsewhere.get(office.person_id, root)) for office in current],
+    )
+
+
+def sitemap_profiles() -> QuerySet[Organisation, tuple[str, Any]]:
+    """(slug, last change) of every organisation, in a stable order that pages can slice."""
+    return Organisation.objects.order_by("id").values_list("slug", "updated_at")
 
 
 def export_rows(filters: DirectoryFilters) -> Any:

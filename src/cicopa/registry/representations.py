@@ -37,6 +37,7 @@ def organisation_summary(org: Organisation) -> dict[str, Any]:
     """An organisation as the directory's list results give it (fields.SUMMARY_FIELDS)."""
     data = {name: _value(org, BY_NAME[name]) for name in SUMMARY_FIELDS}
     data["url"] = profile_url(org)
+    data["is_demo"] = org.is_demo  # loaded by `cicopa demo`: may be invented
     return data
 
 
@@ -45,6 +46,7 @@ def organisation_detail(org: Organisation) -> dict[str, Any]:
     data = {f.name: _value(org, f) for f in FIELDS}
     data.update(
         url=profile_url(org),
+        is_demo=org.is_demo,
         identifiers=[{"scheme": i.scheme, "value": i.value} for i in org.identifiers.all()],
         belongs_to=[membership_dict(m) for m in org.memberships.all() if m.is_public],
         updated_at=org.updated_at.isoformat() if org.updated_at else None,

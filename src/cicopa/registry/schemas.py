@@ -79,12 +79,14 @@ OrganisationSummaryOut: Any = create_model(  # type: ignore[call-overload]
     __base__=Schema,
     **{f.name: (_TYPES[f.kind] | None, ...) for f in FIELDS if f.name in SUMMARY_FIELDS},
     url=(str, ...),
+    is_demo=(bool, Field(..., description="Loaded by `cicopa demo`: its people, places and figures may be invented")),
 )
 OrganisationOut: Any = create_model(  # type: ignore[call-overload]
     "Organisation",
     __base__=Schema,
     **{f.name: (_TYPES[f.kind] | None, ...) for f in FIELDS},
     url=(str, ...),
+    is_demo=(bool, ...),
     identifiers=(list[IdentifierOut], ...),
     belongs_to=(list[MembershipOut], ...),
     updated_at=(str | None, ...),

@@ -1,7 +1,7 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
-from cicopa.registry import manage_views, views
+from cicopa.registry import about_views, manage_views, views
 
 app_name = "registry"
 urlpatterns = [
@@ -11,6 +11,8 @@ urlpatterns = [
     path("directory/map.svg", views.directory_map, name="map"),
     path("directory/export.<str:fmt>", views.directory_export, name="export"),
     path("members/", views.member_organisations, name="members"),
+    path("about/", about_views.about, name="about"),
+    path("privacy/", about_views.privacy, name="privacy"),
     path("import/", views.import_organisations, name="import"),
     path("import/example-<str:fmt>.csv", views.import_example, name="import_example"),
     path("organisations/", RedirectView.as_view(pattern_name="registry:directory", query_string=True)),

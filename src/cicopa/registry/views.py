@@ -39,29 +39,47 @@ FACET_TITLES = queries.FILTER_LABELS
 logger = logging.getLogger(__name__)
 
 
+PAGING_PARAMS = ("page", "page_size")
+
+
 def _filters_or_errors(request: HttpRequest) -> tuple[queries.DirectoryFilters, dict[str, list[str]]]:
+    """The directory's filters, or, when some are wrong, the whole directory and what was wrong. A wrong page
+    number or page size alone costs the search nothing: the first page of it is shown, at the usual size."""
     try:
         return queries.parse_filters(request.GET), {}
     except ValidationError as exc:
-        return queries.DirectoryFilters(), exc.message_dict
+        errors = exc.message_dict
+    if set(errors) <= set(PAGING_PARAMS):
+        params = request.GET.copy()
+        for key in errors:
+            params.pop(key, None)
+        try:
+            return queries.parse_filters(params), errors
+        except ValidationError:  # pragma: no cover - the other parameters were read without fault just now
+            pass
+    return queries.DirectoryFilters(), errors
 
 
 @require_GET
 @vary_on_headers("HX-Request")
 def directory(request: HttpRequest) -> HttpResponse:
     filters, errors = _filters_or_errors(request)
-    try:
-        page = queries.search_directory(filters)
-    except ValidationError as exc:
-        errors = exc.message_dict
-        filters = filters.with_page(1)
-        page = queries.search_directory(filters)
+    page = queries.search_directory(filters)
     query = request.GET.copy()
     query.pop("page", None)
+    for key in errors:
+        query.pop(key, None)  # links to other pages, exports and counts go without what could not be used
+    suggestion = queries.spelling_suggestion(filters) if not page.total and filters.text else None
+    if suggestion:
+        corrected = query.copy()
+        corrected["q"] = suggestion
     context = {
         "page": page,
         "filters": filters,
         "errors": errors,
+        "paging_errors_only": bool(errors) and set(errors) <= set(PAGING_PARAMS),
+        "suggestion": suggestion,
+        "suggestion_query": corrected.urlencode() if suggestion else "",
         "query": query.urlencode(),
         "kinds": OrganisationKind.choices,
         "sorts": _sort_choices(bool(filters.text)),

@@ -26,6 +26,11 @@ class StatisticsConfig(AppConfig):
             ),
         ]
 
+    def sitemaps(self) -> dict[str, Any]:
+        from cicopa.core.sitemaps import PagesSitemap
+
+        return {"statistics": PagesSitemap(["statistics:dashboard"])}
+
     def api_router(self) -> Any:
         from cicopa.statistics.api import router
 

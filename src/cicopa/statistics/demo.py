@@ -1,5 +1,5 @@
-"""Demo statistics: yearly returns of the demo federation's member organisations from 1975 on, and the
-world estimates published in the 1998 description of CICOPA, kept as their own series.
+"""Demo statistics: invented yearly returns of the demo federation's member organisations from 1975 on (their
+source says so), and the world estimates published in the 1998 description of CICOPA, kept as their own series.
 
 The returns cover only part of the movement, so their sums stay below the published estimates, as real
 returns do. Deterministic (fixed seed).
@@ -26,6 +26,8 @@ from cicopa.statistics.models import (
 
 SEED = 1975
 SOURCE_1998 = "What is CICOPA? (ICA, 1998)"
+# The returns are invented, even those of real organisations: their source says so wherever a figure is shown.
+DEMO_SOURCE = "Demo data: invented figures"
 PUBLISHED = (
     ("world", 1975, "cooperatives", 44_000, "CICOPA estimate of producers' co-operatives worldwide"),
     ("world", 1975, "members", 6_000_000, "CICOPA estimate: six million individual members"),
@@ -99,7 +101,7 @@ def load_demo(*, progress: Callable[[str], None] = lambda s: None) -> None:
                         worker_members_women=round(workers * 0.4) or None,
                         producer_members=producers or None,
                         producer_members_women=round(producers * 0.45) or None,
-                        source=f"{org.acronym or org.name} annual return",
+                        source=DEMO_SOURCE,
                         estimated_mask=1 if year < 1990 and rng.random() < 0.3 else 0,  # early counts often estimated
                     )
                 )
