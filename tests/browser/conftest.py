@@ -92,3 +92,4 @@ def reference_data(transactional_db):
 
     if not Country.objects.exists():
         importlib.import_module("cicopa.core.migrations.0002_reference_data").load(apps, None)
+        importlib.import_module("cicopa.core.migrations.0005_company_legal_form").add(apps, None)

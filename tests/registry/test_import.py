@@ -56,8 +56,9 @@ def test_essglobal_file_maps_vocabularies(alice):
     assert group.membership_type_id == "consumer_user" and group.legal_form_id == "cooperative_society"
     assert list(group.sectors.values_list("code", flat=True)) == ["general_services"]
     cycles = Organisation.objects.get(identifiers__value="R000149")
-    assert cycles.membership_type_id == "worker" and cycles.kind == "other"  # OS50: company (other)
-    assert cycles.legal_form_id == "other" and cycles.legal_form_text == "Company"
+    # OS50 (a company) owned by its workers: a worker co-operative registered as a company
+    assert cycles.membership_type_id == "worker" and cycles.kind == "cooperative"
+    assert cycles.legal_form_id == "company" and cycles.legal_form_text == ""
     hcd = Organisation.objects.get(identifiers__value="R000168")
     assert hcd.legal_form_text == "Community Interest Company"
     growers = Organisation.objects.get(identifiers__value="R000039")

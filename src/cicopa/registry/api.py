@@ -95,6 +95,9 @@ class OrganisationIn(JsonObject):
     postcode: str | None = None
     latitude: float | None = None
     longitude: float | None = None
+    location_approximate: bool | None = Field(
+        None, description="The coordinates show the area (a postcode centre), not the address"
+    )
     phone: str | None = None
     fax: str | None = None
     email: str | None = None

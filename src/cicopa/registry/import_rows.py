@@ -10,205 +10,27 @@ from django.utils.translation import gettext as _
 
 from cicopa.core.models import Country, LegalForm, MembershipType, Sector
 from cicopa.core.validators import is_email, is_url, too_long_message
-from cicopa.registry.models import ExternalIdentifier, Organisation, OrganisationKind, OrganisationStatus
-
-FORMATS = ("cicopa", "essglobal")
-IDENTIFIER_LENGTH = ExternalIdentifier._meta.get_field("value").max_length or 120
-TEXT_FIELDS = ("name", "acronym", "description", "address", "city", "postcode", "phone", "fax", "email", "website")
-TEXT_LIMITS = {
-    f: getattr(Organisation._meta.get_field(f), "max_length", None) for f in (*TEXT_FIELDS, "legal_form_text")
-}
-
-ESSGLOBAL_COLUMNS = {
-    "identifier": "Identifier",
-    "name": "Name",
-    "description": "Description",
-    "structure": "Organisational Structure",
-    "primary_activity": "Primary Activity",
-    "activities": "Activities",
-    "address": "Street Address",
-    "city": "Locality",
-    "region": "Region",
-    "postcode": "Postcode",
-    "country": "Country ID",
-    "website": "Website",
-    "phone": "Phone",
-    "email": "Email",
-    "membership_type": "Membership Type",
-    "latitude": "Latitude",
-    "longitude": "Longitude",
-    "legal_form": "Legal Form",
-}
-ESSGLOBAL_REQUIRED = ("Identifier", "Name", "Country ID")
-CICOPA_COLUMNS = (
-    "identifier",
-    "name",
-    "acronym",
-    "kind",
-    "status",
-    "country",
-    "city",
-    "postcode",
-    "address",
-    "latitude",
-    "longitude",
-    "phone",
-    "fax",
-    "email",
-    "website",
-    "sectors",
-    "membership_type",
-    "legal_form",
-    "legal_form_text",
-    "founded",
-    "members_count",
-    "workers_count",
-    "counts_year",
-    "description",
+from cicopa.registry.import_formats import (
+    COMPANIES_HOUSE,
+    COMPANY_STRUCTURES,
+    COOPERATIVE_MEMBERSHIP,
+    ESSGLOBAL_COLUMNS,
+    IDENTIFIER_LENGTH,
+    LEGAL_FORM_WORDS,
+    STRUCTURE_KIND,
+    TEXT_FIELDS,
+    TEXT_LIMITS,
+    UNREGISTERED,
+    companies_house_number,
+    registrar_scheme,
 )
-CICOPA_REQUIRED = ("identifier", "name", "kind", "country")
-
-# ESSGlobal organisational-structure codes -> our kinds (codes not listed are reported).
-STRUCTURE_KIND = {
-    **{c: OrganisationKind.COOPERATIVE for c in ("OS60", "OS70", "OS80", "OS90", "OS100", "OS115", "OS130", "OS210")},
-    **{c: OrganisationKind.MEMBER_ORGANISATION for c in ("OS110", "OS180", "OS190", "OS200", "OS240")},
-    "OS230": OrganisationKind.ALLIANCE,
-    **{
-        c: OrganisationKind.OTHER
-        for c in ("OS10", "OS20", "OS30", "OS40", "OS50", "OS120", "OS140", "OS150", "OS160", "OS170", "OS220")
-    },
-}
-# Free-text legal forms found in open data -> our legal forms; anything else is "other", text kept.
-LEGAL_FORM_WORDS = {
-    "society": "cooperative_society",
-    "co-operative society": "cooperative_society",
-    "cooperative society": "cooperative_society",
-    "industrial and provident society": "cooperative_society",
-    "community benefit society": "cooperative_society",
-    "co-operative": "cooperative_society",
-    "cooperative": "cooperative_society",
-    "worker co-operative": "worker_cooperative",
-    "worker cooperative": "worker_cooperative",
-    "workers co-operative": "worker_cooperative",
-    "social co-operative": "social_cooperative",
-    "social cooperative": "social_cooperative",
-    "esop": "esop_company",
-    "employee owned company": "esop_company",
-    "sociedad anonima laboral": "sal",
-    "sociedad anónima laboral": "sal",
-    "sal": "sal",
-    "common ownership": "common_ownership",
-    "common ownership company": "common_ownership",
-}
-
-
-ESSGLOBAL_BASE = "https://dev.lod.coop/essglobal/2.1/standard/"
-
-
-def example(fmt: str) -> tuple[list[str], list[list[str]]]:
-    """A small file of the format, to start from: its header and two rows that import cleanly."""
-    if fmt == "essglobal":
-        base = ESSGLOBAL_BASE
-        return list(ESSGLOBAL_COLUMNS.values()), [
-            [
-                "R000001",
-                "Calder Valley Wholefoods",
-                "A wholefood shop owned by the people who work in it.",
-                base + "organisational-structure/OS60",
-                base + "activities-ica/ICA140",
-                "",
-                "12 Market Street",
-                "Hebden Bridge",
-                "West Yorkshire",
-                "HX7 6AA",
-                "GB",
-                "https://calder-wholefoods.example",
-                "+44 1422 000000",
-                "shop@calder-wholefoods.example",
-                base + "base-membership-type/BMT30",
-                "53.7420",
-                "-2.0130",
-                "Society",
-            ],
-            [
-                "R000002",
-                "Northern Builders Co-operative",
-                "Carpentry, joinery and renovation.",
-                base + "organisational-structure/OS60",
-                base + "activities-ica/ICA220",
-                "",
-                "",
-                "Leeds",
-                "",
-                "",
-                "GB",
-                "",
-                "",
-                "",
-                base + "base-membership-type/BMT30",
-                "",
-                "",
-                "Company",
-            ],
-        ]
-    return list(CICOPA_COLUMNS), [
-        [
-            "FR-0001",
-            "Scop Bâtisseurs du Rhône",
-            "SBR",
-            "cooperative",
-            "active",
-            "FR",
-            "Lyon",
-            "69001",
-            "1 rue de la République",
-            "45.7640",
-            "4.8357",
-            "+33 4 00 00 00 00",
-            "",
-            "contact@sbr.example",
-            "https://sbr.example",
-            "construction;artisanal",
-            "worker",
-            "worker_cooperative",
-            "",
-            "1983",
-            "42",
-            "51",
-            "2025",
-            "Carpentry, joinery and renovation.",
-        ],
-        [
-            "KE-0002",
-            "Nairobi Artisans Co-operative Society",
-            "NACS",
-            "cooperative",
-            "",
-            "KE",
-            "Nairobi",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "artisanal",
-            "producer",
-            "cooperative_society",
-            "",
-            "1975",
-            "300",
-            "",
-            "2024",
-            "Basketry and beadwork.",
-        ],
-    ]
+from cicopa.registry.models import OrganisationKind, OrganisationStatus
 
 
 @dataclass(frozen=True)
 class RowError:
+    """A problem (or, among a report's warnings, a tidy-up) of a row, a column and the cell as the file has it."""
+
     row: int
     column: str
     value: str
@@ -238,16 +60,25 @@ def _code(uri: str) -> str:
 class Row:
     """Collects a row's values and its problems."""
 
-    def __init__(self, number: int, errors: list[RowError]) -> None:
+    def __init__(self, number: int, errors: list[RowError], warnings: list[RowError]) -> None:
         self.number = number
         self.errors = errors
+        self.warnings = warnings
         self.values: dict[str, Any] = {}
         self.sectors: list[str] = []
         self.identifier = ""
-        self.pk: int | None = None  # the organisation's id, once written
+        # Numbers given by registers: (column, scheme, value). An organisation that has one already is matched on it.
+        self.registrations: list[tuple[str, str, str]] = []
+        self.pk: int | None = None  # the organisation's id: the one it matched, or once written the new one
+        self.matched_by_identifier = False
+        self.new_identifiers: list[tuple[str, str]] = []  # (scheme, value) the organisation gains
 
     def error(self, column: str, value: str, message: str) -> None:
         self.errors.append(RowError(self.number, column, value, message))
+
+    def warn(self, column: str, value: str, message: str) -> None:
+        """A tidy-up made to a cell, said in the report (not a problem: the row imports)."""
+        self.warnings.append(RowError(self.number, column, value, message))
 
     def number_value(self, column: str, value: str, *, integer: bool, low: float, high: float) -> Any:
         if value == "":
@@ -307,6 +138,9 @@ def parse_essglobal(row: Row, cells: dict[str, str], lk: Lookups) -> None:
     v["email"] = cells.get(c["email"], "")
     v["latitude"] = row.number_value(c["latitude"], cells.get(c["latitude"], ""), integer=False, low=-90, high=90)
     v["longitude"] = row.number_value(c["longitude"], cells.get(c["longitude"], ""), integer=False, low=-180, high=180)
+    v["location_approximate"] = False
+    if v["latitude"] is None and v["longitude"] is None and cells.get(c["area_latitude"]):
+        _area_location(row, cells)
     structure = cells.get(c["structure"], "")
     v["kind"] = OrganisationKind.COOPERATIVE
     if structure:
@@ -334,8 +168,51 @@ def parse_essglobal(row: Row, cells: dict[str, str], lk: Lookups) -> None:
             row.error(c["membership_type"], bmt, _("unknown ESSGlobal base-membership-type code"))
     legal = cells.get(c["legal_form"], "")
     v["legal_form_id"], v["legal_form_text"] = _legal_form(legal, lk)
+    if structure and (company := COMPANY_STRUCTURES.get(_code(structure))):
+        # A company owned by its workers (or producers, users, ...) is a co-operative registered as a company.
+        if _code(bmt) in COOPERATIVE_MEMBERSHIP:
+            v["kind"] = OrganisationKind.COOPERATIVE
+        if not legal:
+            v["legal_form_id"] = company
+    if cells.get(c["companies_house"]) or cells.get(c["registered_number"]):
+        _registrations(row, cells)
     cols = {f: c[f] for f in ("name", "country", "longitude", "email", "website", "description", "address")}
     _common_checks(row, cols, lk, cells)
+
+
+def _area_location(row: Row, cells: dict[str, str]) -> None:
+    """No coordinates of its own: the centre of the row's postcode area stands for them, marked approximate."""
+    c = ESSGLOBAL_COLUMNS
+    v = row.values
+    lat = row.number_value(c["area_latitude"], cells.get(c["area_latitude"], ""), integer=False, low=-90, high=90)
+    lon = row.number_value(c["area_longitude"], cells.get(c["area_longitude"], ""), integer=False, low=-180, high=180)
+    if lat is not None and lon is not None:
+        v["latitude"], v["longitude"], v["location_approximate"] = lat, lon, True
+
+
+def _registrations(row: Row, cells: dict[str, str]) -> None:
+    """The row's numbers in company and mutual registers, with the scheme of each."""
+    c = ESSGLOBAL_COLUMNS
+    found: list[tuple[str, str, str]] = []
+    if given := cells.get(c["companies_house"], ""):
+        number = companies_house_number(given)
+        if number != given:
+            row.warn(
+                c["companies_house"],
+                given,
+                _("read as %(number)s: Companies House numbers have eight characters") % {"number": number},
+            )
+        found.append((c["companies_house"], COMPANIES_HOUSE, number))
+    registrar = cells.get(c["registrar"], "")
+    if (given := cells.get(c["registered_number"], "")) and registrar.lower() not in UNREGISTERED:
+        found.append((c["registered_number"], registrar_scheme(registrar), given))
+    for column, scheme, number in found:
+        if len(number) > IDENTIFIER_LENGTH:
+            row.error(
+                column, number, _("a registration number has at most %(n)s characters") % {"n": IDENTIFIER_LENGTH}
+            )
+        else:
+            row.registrations.append((column, scheme, number))
 
 
 def _legal_form(text: str, lk: Lookups) -> tuple[str | None, str]:
@@ -392,6 +269,7 @@ def parse_cicopa(row: Row, cells: dict[str, str], lk: Lookups) -> None:
             row.sectors.append(code)
     v["latitude"] = row.number_value("latitude", cells.get("latitude", ""), integer=False, low=-90, high=90)
     v["longitude"] = row.number_value("longitude", cells.get("longitude", ""), integer=False, low=-180, high=180)
+    v["location_approximate"] = False
     for col, low, high in (
         ("founded", 1800, 2100),
         ("counts_year", 1800, 2100),

@@ -23,19 +23,16 @@ from cicopa.core.tabular import ImportFileError, read_table
 from cicopa.core.validators import CONTROL_CHARACTER, control_character_message
 from cicopa.registry import import_writes as writes
 from cicopa.registry import permissions
-from cicopa.registry.import_rows import (
+from cicopa.registry.import_formats import (
     CICOPA_COLUMNS,
     CICOPA_REQUIRED,
     ESSGLOBAL_COLUMNS,
     ESSGLOBAL_REQUIRED,
     FORMATS,
     IDENTIFIER_LENGTH,
-    PARSERS,
-    Lookups,
-    Row,
-    RowError,
     example,
 )
+from cicopa.registry.import_rows import PARSERS, Lookups, Row, RowError
 from cicopa.registry.models import ExternalIdentifier, Organisation
 from cicopa.registry.search import bulk_indexing
 
@@ -67,6 +64,9 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0  # rows of organisations already as the file has them
     errors: list[RowError] = field(default_factory=list)
+    # Tidy-ups made to cells (a number written as a register writes it, ...): the rows import, and the report
+    # says what was read differently from the file.
+    warnings: list[RowError] = field(default_factory=list)
     dry_run: bool = False
     # A check of a good file: its first rows as they would be imported (codes, not labels).
     sample: list[PreviewRow] = field(default_factory=list)
@@ -133,8 +133,9 @@ def import_steps(
     parse = PARSERS[fmt]
     parsed: list[Row] = []
     seen: dict[str, int] = {}
+    registered: dict[tuple[str, str], int] = {}
     for number, cells in table.rows:
-        row = Row(number, report.errors)
+        row = Row(number, report.errors, report.warnings)
         if CONTROL_CHARACTER.search("\t".join(cells)):  # one search per row; cell by cell only to report
             for column, cell in zip(header, cells, strict=False):
                 if message := control_character_message(cell):
@@ -151,6 +152,16 @@ def import_steps(
             seen[ident] = number
         parse(row, record, lk)
         row.identifier = ident
+        for column, reg_scheme, value in row.registrations:
+            if (reg_scheme, value) in registered:
+                row.error(
+                    column,
+                    value,
+                    _("the same registration number as row %(row)s: a number belongs to one organisation")
+                    % {"row": registered[reg_scheme, value]},
+                )
+            else:
+                registered[reg_scheme, value] = number
         parsed.append(row)
         if len(parsed) % 1000 == 0:
             yield Progress("checked", len(parsed))
@@ -158,20 +169,21 @@ def import_steps(
     if not parsed:
         report.errors.append(RowError(0, "", "", _("the file has a header but no rows to import")))
     if report.errors or dry_run:
-        existing = writes.existing_ids(scheme, list(seen))
-        report.created = report.rows - len(existing)
-        report.updated = len(existing)
+        writes.match(parsed, scheme)
+        matched = sum(1 for r in parsed if r.pk is not None)
+        report.created = report.rows - matched
+        report.updated = matched
         if not report.errors:
-            changing = writes.changing_rows(parsed, existing)
+            changing = writes.changing_rows(parsed)
             report.updated = len(changing)
-            report.unchanged = len(existing) - len(changing)
+            report.unchanged = matched - len(changing)
             report.sample = [
                 PreviewRow(
                     r.number,
                     r.identifier,
                     writes.DEFAULTS | r.values,
                     r.sectors,
-                    "create" if r.identifier not in existing else "update" if id(r) in changing else "unchanged",
+                    "create" if r.pk is None else "update" if id(r) in changing else "unchanged",
                 )
                 for r in parsed[:PREVIEW_ROWS]
             ]
@@ -191,19 +203,19 @@ def _write(actor: Any, parsed: list[Row], scheme: str, report: ImportReport) -> 
     through = Organisation.sectors.through._meta.db_table
     audit_row = (now_value(), actor.pk, actor_label(actor), "organisation.import", "registry.organisation")
     with bulk_indexing() as index:
-        existing = writes.existing_ids(scheme, [r.identifier for r in parsed])
+        writes.match(parsed, scheme)  # in the import's transaction: no other import adds the same meanwhile
         for start in range(0, len(parsed), writes.BATCH):
             chunk = parsed[start : start + writes.BATCH]
-            fresh = [r for r in chunk if r.identifier not in existing]
-            known = [r for r in chunk if r.identifier in existing]
+            fresh = [r for r in chunk if r.pk is None]
+            known = [r for r in chunk if r.pk is not None]
             changes = writes.insert_new(fresh, scheme)
             insert_rows(
                 ExternalIdentifier._meta.db_table,
                 ("organisation_id", "scheme", "value"),
-                ((r.pk, scheme, r.identifier) for r in fresh),
+                ((r.pk, s, v) for r in chunk for s, v in r.new_identifiers),
             )
             insert_rows(through, ("organisation_id", "sector_id"), ((r.pk, s) for r in fresh for s in r.sectors))
-            updates = writes.update_known(known, existing, scheme, index) if known else []
+            updates, _diffs = writes.update_known(known, scheme, index) if known else ([], {})
             insert_rows(
                 AuditEntry._meta.db_table,
                 (

@@ -89,6 +89,13 @@ class Organisation(PlainTextModel):
     longitude = models.FloatField(
         _("longitude"), null=True, blank=True, validators=[MinValueValidator(-180), MaxValueValidator(180)]
     )
+    # The coordinates stand for the place only roughly: the centre of the postcode area, as open data such as
+    # Co-ops UK's gives for most records. Pages and the API say so.
+    location_approximate = models.BooleanField(
+        _("approximate location"),
+        default=False,
+        help_text=_("The coordinates show the area (such as the centre of the postcode area), not the address."),
+    )
     phone = models.CharField(_("telephone"), max_length=40, blank=True)
     fax = models.CharField(_("fax"), max_length=40, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
@@ -195,6 +202,17 @@ class Organisation(PlainTextModel):
         return self.latitude is not None and self.longitude is not None
 
 
+# Identifier schemes with a name people know: org-id.guide's codes for registers, and import formats.
+SCHEME_NAMES = {
+    "GB-COH": _("Companies House (United Kingdom)"),
+    "GB-MPR": _("Mutuals Public Register (United Kingdom)"),
+    "GB-CHC": _("Charity Commission for England and Wales"),
+    "GB-SC": _("Scottish Charity Register"),
+    "registered-number": _("registered number"),
+    "essglobal": _("ESSGlobal open data"),
+}
+
+
 class ExternalIdentifier(models.Model):
     """An identifier given to an organisation elsewhere (an import source, a company register)."""
 
@@ -209,6 +227,10 @@ class ExternalIdentifier(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scheme}:{self.value}"
+
+    @property
+    def scheme_name(self) -> str:
+        return str(SCHEME_NAMES.get(self.scheme, self.scheme))
 
 
 class MembershipStatus(models.TextChoices):

@@ -335,7 +335,8 @@ def _tag_codes(names: dict[str, dict[str, str]]) -> dict[str, tuple[str, str]]:
 
 @dataclass
 class MapCells:
-    located: list[tuple[float, float, int]]  # (mean latitude, mean longitude, organisations) per grid cell
+    # (mean latitude, mean longitude, organisations, of them at an approximate location) per grid cell
+    located: list[tuple[float, float, int, int]]
     by_country: dict[str, int]  # organisations without coordinates, per country
 
 
@@ -349,8 +350,13 @@ def map_cells(filters: DirectoryFilters, cell_degrees: float = 3.0) -> MapCells:
             cell_lon=Cast(F("longitude") / cell_degrees, IntegerField()),
         )
         .values("cell_lat", "cell_lon")
-        .annotate(n=Count("id"), lat=Avg("latitude"), lon=Avg("longitude"))
-        .values_list("lat", "lon", "n")
+        .annotate(
+            n=Count("id"),
+            lat=Avg("latitude"),
+            lon=Avg("longitude"),
+            approximate=Count("id", filter=Q(location_approximate=True)),
+        )
+        .values_list("lat", "lon", "n", "approximate")
     )
     unlocated = (
         qs.filter(Q(latitude__isnull=True) | Q(longitude__isnull=True), country__isnull=False)

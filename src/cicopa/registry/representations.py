@@ -64,6 +64,7 @@ def organisation_summary(org: Organisation) -> dict[str, Any]:
         "city": org.city,
         "latitude": org.latitude,
         "longitude": org.longitude,
+        "location_approximate": org.location_approximate,
         "sectors": [s.code for s in org.sectors.all()],
         "membership_type": org.membership_type_id,
         "legal_form": org.legal_form_id,

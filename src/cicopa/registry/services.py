@@ -51,6 +51,7 @@ PROFILE_FIELDS = (
     "postcode",
     "latitude",
     "longitude",
+    "location_approximate",
     "phone",
     "fax",
     "email",
@@ -117,6 +118,14 @@ def _is_text(field: str) -> bool:
     }
 
 
+def _settle_location(org: Organisation, before: Mapping[str, Any], data: Mapping[str, Any]) -> None:
+    """Coordinates set anew without saying they are approximate are taken as exact; no coordinates, no
+    approximate location."""
+    moved = (org.latitude, org.longitude) != (before.get("latitude"), before.get("longitude"))
+    if org.latitude is None or org.longitude is None or (moved and "location_approximate" not in data):
+        org.location_approximate = False
+
+
 def _validate(org: Organisation) -> None:
     org.full_clean(exclude=["search_title", "search_body"], validate_unique=True)
     if (org.latitude is None) != (org.longitude is None):
@@ -152,6 +161,7 @@ def organisation_create(
     org = Organisation(kind=kind, is_demo=is_demo)
     allowed = (*PROFILE_FIELDS, *SECRETARIAT_FIELDS) if is_secretariat(actor) else (*PROFILE_FIELDS, "kind")
     _apply(org, data, allowed)
+    _settle_location(org, {}, data)
     if not (data.get("name") or "").strip():
         raise ValidationError({"name": _("An organisation needs a name.")})
     org.slug = data.get("slug") or unique_slug(org.name)
@@ -185,6 +195,7 @@ def organisation_update(
         )
     allowed = (*PROFILE_FIELDS, *SECRETARIAT_FIELDS) if is_secretariat(actor) else PROFILE_FIELDS
     _apply(org, data, allowed)
+    _settle_location(org, before, data)
     if "name" in data and not (data.get("name") or "").strip():
         raise ValidationError({"name": _("An organisation needs a name.")})
     sectors = _sectors(data)

@@ -158,25 +158,36 @@ def directory_map(request: HttpRequest) -> HttpResponse:
     cells = queries.map_cells(filters)
     labels = worldmap.label_points()
     # Organisations without coordinates stand in the middle of their country.
-    points = cells.located + [(*labels[iso], n) for iso, n in cells.by_country.items() if iso in labels]
+    points = cells.located + [(*labels[iso], n, 0) for iso, n in cells.by_country.items() if iso in labels]
     markers = [
         worldmap.Marker(
             lat=lat,
             lon=lon,
             count=n,
-            label=ngettext("%(n)s organisation", "%(n)s organisations", n) % {"n": intcomma(n)},
+            label=_marker_label(n, approximate),
         )
-        for lat, lon, n in points
+        for lat, lon, n, approximate in points
     ]
-    svg = worldmap.render_map(
-        markers=markers,
-        title=_("Map of the results"),
-        description=_("%(n)s organisations shown on a world map; larger circles stand for more organisations.")
-        % {"n": intcomma(sum(n for *_, n in points))},
-    )
+    description = _("%(n)s organisations shown on a world map; larger circles stand for more organisations.") % {
+        "n": intcomma(sum(n for *_, n, _approximate in points))
+    }
+    if approximate := sum(a for *_, a in points):
+        description += " " + ngettext(
+            "%(n)s of them is placed approximately, at the centre of its postcode area or the like.",
+            "%(n)s of them are placed approximately, at the centre of their postcode area or the like.",
+            approximate,
+        ) % {"n": intcomma(approximate)}
+    svg = worldmap.render_map(markers=markers, title=_("Map of the results"), description=description)
     response = HttpResponse(svg, content_type="image/svg+xml")
     response["Cache-Control"] = "public, max-age=300"
     return response
+
+
+def _marker_label(n: int, approximate: int) -> str:
+    label = ngettext("%(n)s organisation", "%(n)s organisations", n) % {"n": intcomma(n)}
+    if approximate:
+        label += " " + _("(%(n)s at an approximate location)") % {"n": intcomma(approximate)}
+    return label
 
 
 @require_GET
@@ -203,7 +214,16 @@ def organisation(request: HttpRequest, slug: str) -> HttpResponse:
     point = _location(org)
     if point is not None:
         map_svg = worldmap.render_map(
-            markers=[worldmap.Marker(lat=point[0], lon=point[1], count=1, label=org.name)],
+            markers=[
+                worldmap.Marker(
+                    lat=point[0],
+                    lon=point[1],
+                    count=1,
+                    label=_("%(name)s (approximate location)") % {"name": org.name}
+                    if org.location_approximate and org.has_coordinates
+                    else org.name,
+                )
+            ],
             title=_("Location of %(name)s") % {"name": org.name},
             description=org.city or (org.country.name if org.country else ""),
         )
