@@ -3,11 +3,14 @@ that turn a row's cells into an organisation's values or into errors by row, col
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from django.utils.translation import gettext as _
 
+from cicopa.core.countries import CountryReader
+from cicopa.core.i18n import name_field
 from cicopa.core.models import Country, LegalForm, MembershipType, Sector
 from cicopa.core.validators import is_email, is_url, too_long_message
 from cicopa.registry.import_formats import (
@@ -24,6 +27,7 @@ from cicopa.registry.import_formats import (
     companies_house_number,
     registrar_scheme,
 )
+from cicopa.registry.import_tidy import several, with_scheme
 from cicopa.registry.models import OrganisationKind, OrganisationStatus
 
 
@@ -35,6 +39,7 @@ class RowError:
     column: str
     value: str
     message: str
+    suggestion: str = ""  # of an unknown country: the code of the one it may misspell
 
     def __str__(self) -> str:
         where = _("row %(row)s") % {"row": self.row} if self.row else _("file")
@@ -44,13 +49,21 @@ class RowError:
 
 
 class Lookups:
-    def __init__(self) -> None:
-        self.countries = set(Country.objects.values_list("iso2", flat=True))
+    def __init__(self, country_fixes: Mapping[str, str] | None = None) -> None:
+        countries = list(Country.objects.values_list("iso2", "iso3", "name_en", "name_fr", "name_es"))
+        self.countries = {c[0] for c in countries}
+        self.countries_read = CountryReader({c[0]: c[1] for c in countries}, {c[0]: c[2:] for c in countries})
+        self.country_names = dict(Country.objects.values_list("iso2", name_field()))
+        # Countries chosen on the import page for cells it could not read: {cell: code}.
+        self.country_fixes = {k: v for k, v in (country_fixes or {}).items() if v in self.countries}
         self.sectors = {s.code: s for s in Sector.objects.all()}
         self.ica_sector = {code: s.code for s in self.sectors.values() for code in s.ica_codes.split()}
         self.membership_types = set(MembershipType.objects.values_list("code", flat=True))
         self.bmt = {code: t.code for t in MembershipType.objects.all() for code in t.essglobal.split()}
         self.legal_forms = set(LegalForm.objects.values_list("code", flat=True))
+
+    def name(self, country: str) -> str:
+        return self.country_names.get(country, country)
 
 
 def _code(uri: str) -> str:
@@ -99,29 +112,61 @@ def _common_checks(row: Row, cols: dict[str, str], lk: Lookups, cells: dict[str,
     v = row.values
     if not v.get("name"):
         row.error(cols["name"], "", _("a name is required"))
-    country = v.get("country_id", "")
-    if not country:
-        row.error(cols["country"], "", _("a country (ISO 3166-1 two-letter code) is required"))
-    elif country not in lk.countries:
-        row.error(
-            cols["country"],
-            cells.get(cols["country"], country),
-            _("unknown country; use an ISO 3166-1 two-letter code such as FR"),
-        )
-        v["country_id"] = None
+    v["country_id"] = _country(row, cols["country"], v.get("country_id") or "", lk)
     if (v.get("latitude") is None) != (v.get("longitude") is None):
         row.error(cols["longitude"], "", _("give both latitude and longitude, or neither"))
-    if v.get("email") and not is_email(v["email"]):
-        row.error(cols["email"], cells.get(cols["email"], v["email"]), _("not a valid e-mail address"))
+    if v.get("email"):
+        given = v["email"]
+        v["email"] = _first_address(row, cols["email"], given, email=True)
+        if not is_email(v["email"]):
+            row.error(cols["email"], given, _("not a valid e-mail address"))
+    if v.get("website"):
+        given = v["website"]
+        v["website"] = _first_address(row, cols["website"], given, email=False)
+        if full := with_scheme(v["website"]):
+            row.warn(cols["website"], v["website"], _("read as %(address)s") % {"address": full})
+            v["website"] = full
+        if not is_url(v["website"]):
+            row.error(cols["website"], given, _("not a valid web address"))
     for field, column in cols.items():
         value = v.get(field)
         if isinstance(value, str) and (message := too_long_message(value, TEXT_LIMITS.get(field))):
             row.error(column, value[:40] + "…", message)
-    if v.get("website"):
-        if "://" not in v["website"]:
-            v["website"] = "http://" + v["website"]
-        if not is_url(v["website"]):
-            row.error(cols["website"], cells.get(cols["website"], v["website"]), _("not a valid web address"))
+
+
+def _country(row: Row, column: str, given: str, lk: Lookups) -> str | None:
+    """The country code of a cell: an ISO code (alpha-2 or alpha-3) or a name; an unknown one is an error that
+    suggests the country it may misspell (`suggestion`, for the import page to offer)."""
+    if given in lk.countries:  # the usual case, first: a code as the format asks for it
+        return given
+    if not given:
+        row.error(column, "", _("a country is required: its ISO code, such as FR, or its name"))
+        return None
+    if given in lk.country_fixes:
+        chosen = lk.country_fixes[given]
+        row.warn(column, given, _("read as %(country)s, as chosen on the import page") % {"country": lk.name(chosen)})
+        return chosen
+    if read := lk.countries_read.read(given):
+        return read
+    if suggestion := lk.countries_read.suggest(given):
+        message = _("unknown country; did you mean %(country)s?") % {"country": lk.name(suggestion)}
+    else:
+        message = _("unknown country; write its ISO code, such as FR, or its name")
+    row.errors.append(RowError(row.number, column, given, message, suggestion or ""))
+    return None
+
+
+def _first_address(row: Row, column: str, given: str, *, email: bool) -> str:
+    """The first of several e-mail or web addresses in a cell; the others are named in a warning."""
+    parts = several(given, email=email)
+    if parts is None:
+        return given
+    row.warn(
+        column,
+        given,
+        _("several addresses: the first is kept, %(others)s left out") % {"others": ", ".join(parts[1:])},
+    )
+    return parts[0]
 
 
 def parse_essglobal(row: Row, cells: dict[str, str], lk: Lookups) -> None:
@@ -132,7 +177,7 @@ def parse_essglobal(row: Row, cells: dict[str, str], lk: Lookups) -> None:
     v["address"] = cells.get(c["address"], "")
     v["city"] = cells.get(c["city"], "")[:120]
     v["postcode"] = cells.get(c["postcode"], "")[:20]
-    v["country_id"] = cells.get(c["country"], "").upper()
+    v["country_id"] = cells.get(c["country"], "")
     v["website"] = cells.get(c["website"], "")
     v["phone"] = cells.get(c["phone"], "")[:40]
     v["email"] = cells.get(c["email"], "")
@@ -242,7 +287,7 @@ def parse_cicopa(row: Row, cells: dict[str, str], lk: Lookups) -> None:
     ):
         v[col] = cells.get(col, "")
     v["acronym"] = v["acronym"][:40]
-    v["country_id"] = cells.get("country", "").upper()
+    v["country_id"] = cells.get("country", "")
     kind = cells.get("kind", "")
     if kind not in OrganisationKind.values:
         row.error("kind", kind, _("must be one of %(choices)s") % {"choices": ", ".join(OrganisationKind.values)})

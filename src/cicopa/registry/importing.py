@@ -9,7 +9,7 @@ The rows and their checks are in import_rows, the writing in import_writes.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import IO, Any
 
@@ -33,6 +33,7 @@ from cicopa.registry.import_formats import (
     example,
 )
 from cicopa.registry.import_rows import PARSERS, Lookups, Row, RowError
+from cicopa.registry.import_tidy import PLACEHOLDERS, has_placeholder
 from cicopa.registry.models import ExternalIdentifier, Organisation
 from cicopa.registry.search import bulk_indexing
 
@@ -86,11 +87,21 @@ def import_organisations(
     fmt: str = "cicopa",
     scheme: str | None = None,
     dry_run: bool = False,
+    country_fixes: Mapping[str, str] | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> ImportReport:
     """Check every row, then (unless `dry_run` or any row is wrong) create or update the organisations."""
     report = ImportReport()
-    for step in import_steps(actor=actor, stream=stream, filename=filename, fmt=fmt, scheme=scheme, dry_run=dry_run):
+    steps = import_steps(
+        actor=actor,
+        stream=stream,
+        filename=filename,
+        fmt=fmt,
+        scheme=scheme,
+        dry_run=dry_run,
+        country_fixes=country_fixes,
+    )
+    for step in steps:
         if isinstance(step, ImportReport):
             report = step
         elif progress:
@@ -106,6 +117,7 @@ def import_steps(
     fmt: str = "cicopa",
     scheme: str | None = None,
     dry_run: bool = False,
+    country_fixes: Mapping[str, str] | None = None,
 ) -> Iterator[Progress | ImportReport]:
     """The import as it goes: rows checked, then rows written, and last the report.
 
@@ -129,7 +141,7 @@ def import_steps(
         return
     known = set(ESSGLOBAL_COLUMNS.values()) if fmt == "essglobal" else set(CICOPA_COLUMNS)
     report.ignored_columns = [_with_guess(c, known) for c in header if c and c not in known]
-    lk = Lookups()
+    lk = Lookups(country_fixes)
     parse = PARSERS[fmt]
     parsed: list[Row] = []
     seen: dict[str, int] = {}
@@ -140,6 +152,11 @@ def import_steps(
             for column, cell in zip(header, cells, strict=False):
                 if message := control_character_message(cell):
                     row.error(column, cell, message)
+        if has_placeholder(cells):
+            for i, (column, cell) in enumerate(zip(header, cells, strict=False)):
+                if cell in PLACEHOLDERS:
+                    row.warn(column, cell, _("read as empty"))
+                    cells[i] = ""
         record = dict(zip(header, cells, strict=False))
         ident = record.get(id_column, "")
         if not ident:

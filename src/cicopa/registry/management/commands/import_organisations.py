@@ -54,6 +54,8 @@ class Command(BaseCommand):
             raise CommandError(exc.message) from None
         if show:
             sys.stderr.write("\n")
+        for warning in report.warnings:
+            self.stderr.write(_("warning: %(warning)s") % {"warning": warning})
         if not report.ok:
             for error in report.errors:
                 self.stderr.write(str(error))
