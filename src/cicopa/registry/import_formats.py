@@ -8,7 +8,7 @@ from cicopa.registry.models import ExternalIdentifier, Organisation, Organisatio
 
 # cicopa: the platform's own columns; essglobal: the open-data "standard" CSV; columns: any layout, its
 # headers mapped onto the cicopa columns (import_columns).
-FORMATS = ("cicopa", "essglobal")
+FORMATS = ("cicopa", "essglobal", "columns")
 IDENTIFIER_LENGTH = ExternalIdentifier._meta.get_field("value").max_length or 120
 TEXT_FIELDS = ("name", "acronym", "description", "address", "city", "postcode", "phone", "fax", "email", "website")
 TEXT_LIMITS = {

@@ -3,15 +3,18 @@ that turn a row's cells into an organisation's values or into errors by row, col
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from cicopa.core.countries import CountryReader
 from cicopa.core.i18n import name_field
 from cicopa.core.models import Country, LegalForm, MembershipType, Sector
+from cicopa.core.text import loose
 from cicopa.core.validators import is_email, is_url, too_long_message
 from cicopa.registry.import_formats import (
     COMPANIES_HOUSE,
@@ -49,7 +52,18 @@ class RowError:
 
 
 class Lookups:
-    def __init__(self, country_fixes: Mapping[str, str] | None = None) -> None:
+    """The reference data rows are read against, and what the import was told: countries chosen for cells it
+    could not read, and for the columns format the file's names of its columns and the kind of rows without one."""
+
+    def __init__(
+        self,
+        country_fixes: Mapping[str, str] | None = None,
+        *,
+        labels: Mapping[str, str] | None = None,
+        default_kind: str = OrganisationKind.COOPERATIVE,
+    ) -> None:
+        self.labels = dict(labels or {})  # field -> the file's column
+        self.default_kind = default_kind
         countries = list(Country.objects.values_list("iso2", "iso3", "name_en", "name_fr", "name_es"))
         self.countries = {c[0] for c in countries}
         self.countries_read = CountryReader({c[0]: c[1] for c in countries}, {c[0]: c[2:] for c in countries})
@@ -62,8 +76,33 @@ class Lookups:
         self.bmt = {code: t.code for t in MembershipType.objects.all() for code in t.essglobal.split()}
         self.legal_forms = set(LegalForm.objects.values_list("code", flat=True))
 
+        self.kinds, self.statuses = _choice_names(OrganisationKind.choices), _choice_names(OrganisationStatus.choices)
+        self.membership_names = _record_names(MembershipType.objects.all())
+        self.legal_form_names = _record_names(LegalForm.objects.all())
+        self.sector_names = _record_names(self.sectors.values())
+        # Sector names to find within longer text, longest first ("social care" before "care").
+        self.sector_words = sorted(self.sector_names.items(), key=lambda item: -len(item[0]))
+
     def name(self, country: str) -> str:
         return self.country_names.get(country, country)
+
+
+def _choice_names(choices: list[tuple[str, Any]]) -> dict[str, str]:
+    """Loose names of choices in the platform's languages, and their codes -> the codes."""
+    out: dict[str, str] = {}
+    for language in ("en", "fr", "es"):
+        with translation.override(language):
+            out.update({loose(str(label)): value for value, label in choices})
+    return out | {loose(value): value for value, _label in choices}
+
+
+def _record_names(records: Any) -> dict[str, str]:
+    """Loose names of reference records in English, French and Spanish, and their codes -> the codes."""
+    out: dict[str, str] = {}
+    for r in records:
+        for name in (r.name_en, r.name_fr, r.name_es, r.code):
+            out.setdefault(loose(name), r.code)
+    return out
 
 
 def _code(uri: str) -> str:
@@ -271,7 +310,20 @@ def _legal_form(text: str, lk: Lookups) -> tuple[str | None, str]:
 
 
 def parse_cicopa(row: Row, cells: dict[str, str], lk: Lookups) -> None:
+    """A row of the platform's own columns: codes as the registry has them."""
+    _parse_platform(row, cells, lk, lenient=False)
+
+
+def parse_columns(row: Row, cells: dict[str, str], lk: Lookups) -> None:
+    """A row of a file of any layout, its cells already under the platform's column names: kinds, statuses,
+    membership types, legal forms and sectors also by their names in English, French or Spanish, and a kind
+    for rows without one."""
+    _parse_platform(row, cells, lk, lenient=True)
+
+
+def _parse_platform(row: Row, cells: dict[str, str], lk: Lookups, *, lenient: bool) -> None:
     v = row.values
+    label = lk.labels.get  # the file's name of a column, to quote in the report (columns format)
     for col in (
         "name",
         "acronym",
@@ -289,31 +341,46 @@ def parse_cicopa(row: Row, cells: dict[str, str], lk: Lookups) -> None:
     v["acronym"] = v["acronym"][:40]
     v["country_id"] = cells.get("country", "")
     kind = cells.get("kind", "")
+    if lenient:
+        kind = lk.kinds.get(loose(kind), kind) if kind else lk.default_kind
     if kind not in OrganisationKind.values:
-        row.error("kind", kind, _("must be one of %(choices)s") % {"choices": ", ".join(OrganisationKind.values)})
+        row.error(
+            label("kind", "kind"),
+            kind,
+            _("must be one of %(choices)s") % {"choices": ", ".join(OrganisationKind.values)},
+        )
     v["kind"] = kind
-    status = cells.get("status", "") or OrganisationStatus.ACTIVE
+    status = cells.get("status", "")
+    status = (lk.statuses.get(loose(status), status) if lenient else status) or OrganisationStatus.ACTIVE
     if status not in OrganisationStatus.values:
-        row.error("status", status, _("must be active or dissolved"))
+        row.error(label("status", "status"), status, _("must be active or dissolved"))
     v["status"] = status
     for col in ("membership_type", "legal_form"):
         value = cells.get(col, "")
         known = lk.membership_types if col == "membership_type" else lk.legal_forms
-        if value and value not in known:
+        code: str | None = value
+        if lenient and value:
+            code = (lk.membership_names if col == "membership_type" else lk.legal_form_names).get(loose(value))
+            if code is None and col == "legal_form":
+                code, text = _legal_form(value, lk)  # free text, as the ESSGlobal format's: else "other", kept
+                v["legal_form_text"] = text or v["legal_form_text"]
+        if value and code not in known:
             row.error(
-                col,
+                label(col, col),
                 value,
                 _("unknown code; see the list in the API at /api/v1/%(path)s") % {"path": col.replace("_", "-") + "s"},
             )
-        v[col + "_id"] = value or None
-    for code in (s for s in cells.get("sectors", "").replace(",", ";").split(";") if s.strip()):
+        v[col + "_id"] = code or None
+    if lenient:
+        _sectors_from_text(row, label("sectors", "sectors"), cells.get("sectors", ""), lk)
+    for code in (s for s in cells.get("sectors", "").replace(",", ";").split(";") if s.strip() and not lenient):
         code = code.strip()
         if code not in lk.sectors:
             row.error("sectors", code, _("unknown sector code"))
         elif code not in row.sectors:
             row.sectors.append(code)
-    v["latitude"] = row.number_value("latitude", cells.get("latitude", ""), integer=False, low=-90, high=90)
-    v["longitude"] = row.number_value("longitude", cells.get("longitude", ""), integer=False, low=-180, high=180)
+    for col, low, high in (("latitude", -90, 90), ("longitude", -180, 180)):
+        v[col] = row.number_value(label(col, col), cells.get(col, ""), integer=False, low=low, high=high)
     v["location_approximate"] = False
     for col, low, high in (
         ("founded", 1800, 2100),
@@ -321,9 +388,30 @@ def parse_cicopa(row: Row, cells: dict[str, str], lk: Lookups) -> None:
         ("members_count", 0, 2**31 - 1),
         ("workers_count", 0, 2**31 - 1),
     ):
-        v[col] = row.number_value(col, cells.get(col, ""), integer=True, low=low, high=high)
-    cols = {k: k for k in ("country", "longitude", *TEXT_FIELDS, "legal_form_text")}
+        v[col] = row.number_value(label(col, col), cells.get(col, ""), integer=True, low=low, high=high)
+    cols = {k: label(k, k) for k in ("country", "longitude", *TEXT_FIELDS, "legal_form_text")}
     _common_checks(row, cols, lk, cells)
 
 
-PARSERS = {"essglobal": parse_essglobal, "cicopa": parse_cicopa}
+def _sectors_from_text(row: Row, column: str, text: str, lk: Lookups) -> None:
+    """Sectors written in free text ("Construcción; Santé, fishing"): each part that names one of the
+    registry's sectors (its code, or its name in English, French or Spanish, alone or within the part) is
+    that sector; any other part is "other", its text said in a warning."""
+    for part in (p.strip() for p in _SECTOR_SEPARATORS.split(text)):
+        if not part:
+            continue
+        key = loose(part)
+        code = lk.sector_names.get(key) or next(
+            (code for name, code in lk.sector_words if f" {name} " in f" {key} "), None
+        )
+        if code is None:
+            code = "other"
+            row.warn(column, part, _("none of the registry's sectors: read as Other"))
+        if code not in row.sectors:
+            row.sectors.append(code)
+
+
+_SECTOR_SEPARATORS = re.compile(r"[;,/|+\n]")
+
+
+PARSERS = {"essglobal": parse_essglobal, "cicopa": parse_cicopa, "columns": parse_columns}

@@ -31,18 +31,22 @@ def changing_rows(parsed: list[Row]) -> set[int]:
     return out
 
 
-def match(rows: list[Row], scheme: str) -> None:
+def match(rows: list[Row], scheme: str, *, by_name: str = "", quiet: bool = False) -> None:
     """Find the organisation each row stands for, if the registry has it (`pk`), and the identifiers it gains.
 
     A row is matched on its identifier in `scheme` (an earlier import of the file), else on a number of a
     register that an organisation already has (another file about it); a row matched so also gains the file's
-    identifier, for the next import of the same file. A new organisation gains them all.
+    identifier, for the next import of the same file. A new organisation gains them all. A file without
+    identifiers (`by_name`: its name column) is matched on name and country, folded (case and accents aside).
+    Problems are reported on the rows unless `quiet` (matching again what was checked).
     """
     by_identifier = existing_ids(scheme, [r.identifier for r in rows if r.identifier])
     for r in rows:
         r.pk = by_identifier.get(r.identifier) if r.identifier else None
         r.matched_by_identifier = r.pk is not None
         r.new_identifiers = []
+    if by_name:
+        _match_by_name(rows, by_name, quiet)
     registered = existing_registrations([(s, v) for r in rows for _column, s, v in r.registrations])
     for r in rows:
         for column, reg_scheme, value in r.registrations:
@@ -51,7 +55,7 @@ def match(rows: list[Row], scheme: str) -> None:
                 r.new_identifiers.append((reg_scheme, value))
             elif r.pk is None:
                 r.pk = owner
-            elif owner != r.pk:
+            elif owner != r.pk and not quiet:
                 r.warn(column, value, _("another organisation has this number already: it is not kept for this one"))
         if r.identifier and not r.matched_by_identifier:
             r.new_identifiers.insert(0, (scheme, r.identifier))
@@ -73,6 +77,26 @@ def existing_ids(scheme: str, identifiers: list[str]) -> dict[str, int]:
     table = ExternalIdentifier._meta.db_table
     sql = f"SELECT value, organisation_id FROM {table} WHERE scheme = %s AND value IN ({{}})"
     return dict(_select_in(sql, [scheme], identifiers))  # type: ignore[arg-type]
+
+
+def _match_by_name(rows: list[Row], column: str, quiet: bool) -> None:
+    """Rows without identifiers: the organisation of the same folded name in the same country, if one only."""
+    table = Organisation._meta.db_table
+    sql = f"SELECT sort_name, country_id, id FROM {table} WHERE sort_name IN ({{}})"
+    found: dict[tuple[str, str | None], list[int]] = {}
+    for name, country, pk in _select_in(sql, [], sorted({fold(r.values.get("name") or "") for r in rows})):
+        found.setdefault((name, country), []).append(pk)
+    for r in rows:
+        ids = found.get((fold(r.values.get("name") or ""), r.values.get("country_id")), [])
+        if len(ids) == 1:
+            r.pk = ids[0]
+        elif ids and not quiet:
+            r.error(
+                column,
+                r.values["name"],
+                _("%(n)s organisations of this country have this name: add an identifier column to tell which")
+                % {"n": len(ids)},
+            )
 
 
 def existing_registrations(pairs: list[tuple[str, str]]) -> dict[tuple[str, str], int]:

@@ -1,9 +1,11 @@
-"""Import organisations from CSV or XLSX: the platform's own columns, or the ESSGlobal open-data CSV.
+"""Import organisations from CSV or XLSX: the platform's own columns, the ESSGlobal open-data CSV, or a file of
+any layout whose columns are mapped onto the platform's (import_columns).
 
 All or nothing: every row is checked first; if any is wrong, nothing is written and the report lists
-each problem by row, column and value. Re-importing a file updates the organisations it created,
-matched on their identifier in the file (kept as an external identifier of the chosen scheme).
-The rows and their checks are in import_rows, the writing in import_writes.
+each problem by row, column and value; tidy-ups made to cells are listed as warnings. Re-importing a file
+updates the organisations it created, matched on their identifier in the file (kept as an external identifier
+of the chosen scheme), on a registration number, or, for a file without identifiers, on name and country.
+The formats are in import_formats, the rows and their checks in import_rows, the writing in import_writes.
 """
 
 from __future__ import annotations
@@ -20,9 +22,10 @@ from cicopa.core.db import insert_rows, now_value, refresh_statistics
 from cicopa.core.errors import PermissionDenied
 from cicopa.core.models import AuditEntry
 from cicopa.core.tabular import ImportFileError, read_table
+from cicopa.core.text import fold
 from cicopa.core.validators import CONTROL_CHARACTER, control_character_message
+from cicopa.registry import import_columns, permissions
 from cicopa.registry import import_writes as writes
-from cicopa.registry import permissions
 from cicopa.registry.import_formats import (
     CICOPA_COLUMNS,
     CICOPA_REQUIRED,
@@ -34,7 +37,7 @@ from cicopa.registry.import_formats import (
 )
 from cicopa.registry.import_rows import PARSERS, Lookups, Row, RowError
 from cicopa.registry.import_tidy import PLACEHOLDERS, has_placeholder
-from cicopa.registry.models import ExternalIdentifier, Organisation
+from cicopa.registry.models import ExternalIdentifier, Organisation, OrganisationKind
 from cicopa.registry.search import bulk_indexing
 
 __all__ = ["FORMATS", "ImportFileError", "ImportReport", "PreviewRow", "Progress", "RowError", "example"]
@@ -73,6 +76,13 @@ class ImportReport:
     sample: list[PreviewRow] = field(default_factory=list)
     # Columns of the file that the format does not have (a misspelt one among them, perhaps): left out.
     ignored_columns: list[str] = field(default_factory=list)
+    # Columns format: how the file's columns were read ({its column: a cicopa column, or "" if left out}).
+    mapping: dict[str, str] = field(default_factory=dict)
+    # What the import did, to undo it: the organisations it created, and what it changed in the others
+    # ({id: {field: [old, new]}}), and the identifiers it gave them ([id, scheme, value]).
+    created_ids: list[int] = field(default_factory=list)
+    changed: dict[int, dict[str, Any]] = field(default_factory=dict)
+    added_identifiers: list[tuple[int, str, str]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -87,19 +97,14 @@ def import_organisations(
     fmt: str = "cicopa",
     scheme: str | None = None,
     dry_run: bool = False,
-    country_fixes: Mapping[str, str] | None = None,
     progress: Callable[[int], None] | None = None,
+    **options: Any,
 ) -> ImportReport:
-    """Check every row, then (unless `dry_run` or any row is wrong) create or update the organisations."""
+    """Check every row, then (unless `dry_run` or any row is wrong) create or update the organisations.
+    `options` are those of import_steps."""
     report = ImportReport()
     steps = import_steps(
-        actor=actor,
-        stream=stream,
-        filename=filename,
-        fmt=fmt,
-        scheme=scheme,
-        dry_run=dry_run,
-        country_fixes=country_fixes,
+        actor=actor, stream=stream, filename=filename, fmt=fmt, scheme=scheme, dry_run=dry_run, **options
     )
     for step in steps:
         if isinstance(step, ImportReport):
@@ -118,33 +123,58 @@ def import_steps(
     scheme: str | None = None,
     dry_run: bool = False,
     country_fixes: Mapping[str, str] | None = None,
+    mapping: Mapping[str, str] | None = None,
+    kind: str = OrganisationKind.COOPERATIVE,
 ) -> Iterator[Progress | ImportReport]:
     """The import as it goes: rows checked, then rows written, and last the report.
 
-    The writing happens in one transaction inside this generator: closing it early (a browser that goes
-    away) rolls everything back.
+    `country_fixes` are countries chosen for cells that name none ({cell: code}). For the columns format,
+    `mapping` says which column of the platform's each column of the file holds ({its column: a cicopa column,
+    or "" to leave it out}): it overrides what the file's header proposes (import_columns); `kind` is that of
+    rows without one. The writing happens in one transaction inside this generator: closing it early (a
+    browser that goes away) rolls everything back.
     """
     if not permissions.can_import_organisations(actor):
         raise PermissionDenied(_("Only the secretariat imports organisations."))
     if fmt not in FORMATS:
-        raise ImportFileError(_("Unknown format %(fmt)s; use cicopa or essglobal.") % {"fmt": fmt})
+        raise ImportFileError(_("Unknown format %(fmt)s; use cicopa, essglobal or columns.") % {"fmt": fmt})
+    if kind not in OrganisationKind.values:
+        raise ImportFileError(
+            _("Unknown kind %(kind)s; use one of %(choices)s.")
+            % {"kind": kind, "choices": ", ".join(OrganisationKind.values)}
+        )
     scheme = scheme or fmt
-    required = ESSGLOBAL_REQUIRED if fmt == "essglobal" else CICOPA_REQUIRED
-    table = read_table(stream, filename, required)
-    header = table.header
-    id_column = "Identifier" if fmt == "essglobal" else "identifier"
     report = ImportReport(dry_run=dry_run)
-    missing = [c for c in required if c not in header]
+    labels: dict[str, str] = {}  # columns format: field -> the file's column
+    if fmt == "columns":
+        given = dict(mapping or {})
+        table = read_table(stream, filename, header_score=_scorer(given))
+        report.mapping = _mapping(table.header, given)
+        labels = {f: source for source, f in report.mapping.items() if f}
+        required: tuple[str, ...] = ("name", "country")
+        missing = [f for f in required if f not in labels]
+        positions = [(table.header.index(source), f) for f, source in labels.items()]
+        id_key, id_column = ("identifier", labels["identifier"]) if "identifier" in labels else ("", "")
+    else:
+        required = ESSGLOBAL_REQUIRED if fmt == "essglobal" else CICOPA_REQUIRED
+        table = read_table(stream, filename, required)
+        missing = [c for c in required if c not in table.header]
+        id_key = id_column = "Identifier" if fmt == "essglobal" else "identifier"
+    header = table.header
     if missing:
-        report.errors.append(RowError(table.header_row, ", ".join(missing), "", _("missing column")))
+        problem = _("no column of the file is read as this") if fmt == "columns" else _("missing column")
+        report.errors.append(RowError(table.header_row, ", ".join(missing), "", problem))
         yield report
         return
-    known = set(ESSGLOBAL_COLUMNS.values()) if fmt == "essglobal" else set(CICOPA_COLUMNS)
-    report.ignored_columns = [_with_guess(c, known) for c in header if c and c not in known]
-    lk = Lookups(country_fixes)
+    if fmt == "columns":
+        report.ignored_columns = [source for source, f in report.mapping.items() if not f]
+    else:
+        known = set(ESSGLOBAL_COLUMNS.values()) if fmt == "essglobal" else set(CICOPA_COLUMNS)
+        report.ignored_columns = [_with_guess(c, known) for c in header if c and c not in known]
+    lk = Lookups(country_fixes, labels=labels, default_kind=kind)
     parse = PARSERS[fmt]
     parsed: list[Row] = []
-    seen: dict[str, int] = {}
+    seen: dict[Any, int] = {}
     registered: dict[tuple[str, str], int] = {}
     for number, cells in table.rows:
         row = Row(number, report.errors, report.warnings)
@@ -157,9 +187,22 @@ def import_steps(
                 if cell in PLACEHOLDERS:
                     row.warn(column, cell, _("read as empty"))
                     cells[i] = ""
-        record = dict(zip(header, cells, strict=False))
-        ident = record.get(id_column, "")
-        if not ident:
+        if fmt == "columns":
+            record = {f: cells[i] if i < len(cells) else "" for i, f in positions}
+        else:
+            record = dict(zip(header, cells, strict=False))
+        parse(row, record, lk)
+        row.identifier = ident = record.get(id_key, "") if id_key else ""
+        if not id_key:  # no identifiers: the row stands for the organisation of its name and country
+            name_key = (fold(row.values["name"]), row.values["country_id"])
+            if row.values["name"] and row.values["country_id"] and name_key in seen:
+                row.error(
+                    labels["name"],
+                    row.values["name"],
+                    _("the same name and country as row %(row)s") % {"row": seen[name_key]},
+                )
+            seen.setdefault(name_key, number)
+        elif not ident:
             row.error(id_column, "", _("an identifier is required"))
         elif len(ident) > IDENTIFIER_LENGTH:
             row.error(id_column, ident, _("an identifier has at most %(n)s characters") % {"n": IDENTIFIER_LENGTH})
@@ -167,8 +210,6 @@ def import_steps(
             row.error(id_column, ident, _("duplicate identifier (also on row %(row)s)") % {"row": seen[ident]})
         else:
             seen[ident] = number
-        parse(row, record, lk)
-        row.identifier = ident
         for column, reg_scheme, value in row.registrations:
             if (reg_scheme, value) in registered:
                 row.error(
@@ -185,8 +226,9 @@ def import_steps(
     report.rows = len(parsed)
     if not parsed:
         report.errors.append(RowError(0, "", "", _("the file has a header but no rows to import")))
+    by_name = labels.get("name", "") if fmt == "columns" and not id_key else ""
+    writes.match(parsed, scheme, by_name=by_name)
     if report.errors or dry_run:
-        writes.match(parsed, scheme)
         matched = sum(1 for r in parsed if r.pk is not None)
         report.created = report.rows - matched
         report.updated = matched
@@ -206,8 +248,37 @@ def import_steps(
             ]
         yield report
         return
-    yield from _write(actor, parsed, scheme, report)
+    yield from _write(actor, parsed, scheme, report, by_name)
     yield report
+
+
+def _scorer(given: Mapping[str, str]) -> Any:
+    """How much a row looks like the header: the columns the mapping names count most, then known names."""
+    named = set(given)
+    return lambda cells: 100 * len(named.intersection(cells)) + import_columns.header_score(cells)
+
+
+def _mapping(header: list[str], given: dict[str, str]) -> dict[str, str]:
+    """The mapping of the file's columns: proposed from the header, `given` overriding it; refused if it names a
+    column the file does not have or a field the platform does not, or reads two columns as one field."""
+    for source, target in given.items():
+        if source not in header:
+            raise ImportFileError(
+                _('The file has no column "%(column)s" to read as %(field)s.') % {"column": source, "field": target}
+            )
+        if target and target not in CICOPA_COLUMNS:
+            raise ImportFileError(
+                _("%(field)s is not a column of the cicopa format; use one of: %(fields)s.")
+                % {"field": target, "fields": ", ".join(CICOPA_COLUMNS)}
+            )
+    mapping = import_columns.combine(header, given)
+    if doubled := import_columns.twice(mapping):
+        target, sources = next(iter(doubled.items()))
+        raise ImportFileError(
+            _("More than one column is read as %(field)s: %(columns)s. Read one of them as something else.")
+            % {"field": target, "columns": ", ".join(sources)}
+        )
+    return mapping
 
 
 def _with_guess(column: str, known: set[str]) -> str:
@@ -216,11 +287,12 @@ def _with_guess(column: str, known: set[str]) -> str:
     return f"{column} ({close[0]}?)" if close else column
 
 
-def _write(actor: Any, parsed: list[Row], scheme: str, report: ImportReport) -> Iterator[Progress]:
+def _write(actor: Any, parsed: list[Row], scheme: str, report: ImportReport, by_name: str) -> Iterator[Progress]:
     through = Organisation.sectors.through._meta.db_table
     audit_row = (now_value(), actor.pk, actor_label(actor), "organisation.import", "registry.organisation")
     with bulk_indexing() as index:
-        writes.match(parsed, scheme)  # in the import's transaction: no other import adds the same meanwhile
+        # Again in the import's transaction, which no other import shares: what it found was checked before.
+        writes.match(parsed, scheme, by_name=by_name, quiet=True)
         for start in range(0, len(parsed), writes.BATCH):
             chunk = parsed[start : start + writes.BATCH]
             fresh = [r for r in chunk if r.pk is None]
@@ -232,7 +304,11 @@ def _write(actor: Any, parsed: list[Row], scheme: str, report: ImportReport) -> 
                 ((r.pk, s, v) for r in chunk for s, v in r.new_identifiers),
             )
             insert_rows(through, ("organisation_id", "sector_id"), ((r.pk, s) for r in fresh for s in r.sectors))
-            updates, _diffs = writes.update_known(known, scheme, index) if known else ([], {})
+            updates, diffs = writes.update_known(known, scheme, index) if known else ([], {})
+            report.created_ids += [r.pk for r in fresh if r.pk is not None]
+            for pk, diff in diffs.items():
+                report.changed.setdefault(pk, diff)
+            report.added_identifiers += [(r.pk, s, v) for r in known if r.pk is not None for s, v in r.new_identifiers]
             insert_rows(
                 AuditEntry._meta.db_table,
                 (

@@ -425,3 +425,65 @@ class AccessInvitation(models.Model):
         if self.status == InvitationStatus.PENDING and not self.is_open:
             return str(_("expired"))
         return str(self.get_status_display())
+
+
+class ImportMapping(models.Model):
+    """How the columns of a file of some layout are read (the `columns` import format), kept under a name to
+    import the next file of the same layout the same way."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    columns = models.JSONField(_("columns"), default=dict)  # {the file's column: a cicopa column, or ""}
+    kind = models.CharField(_("kind of rows without one"), max_length=24, choices=OrganisationKind.choices)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("column mapping")
+        verbose_name_plural = _("column mappings")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ImportRun(models.Model):
+    """One import of a file, written by the importer in the import's transaction: who, when, what file, how it
+    was read, what it did (its report), and what is needed to undo it."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_label = models.CharField(_("who"), max_length=200)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True)
+    filename = models.CharField(_("file"), max_length=255)
+    size = models.PositiveBigIntegerField(_("size in bytes"), default=0)
+    format = models.CharField(_("format"), max_length=20)
+    scheme = models.CharField(_("identifier scheme"), max_length=60)
+    mapping_name = models.CharField(_("column mapping"), max_length=100, blank=True)
+    rows = models.PositiveIntegerField(_("rows"), default=0)
+    created = models.PositiveIntegerField(_("created"), default=0)
+    updated = models.PositiveIntegerField(_("updated"), default=0)
+    unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
+    warnings = models.PositiveIntegerField(_("warnings"), default=0)
+    # {"mapping": {...}, "country_fixes": {...}, "kind": ..., "ignored_columns": [...], "warnings": [[row, column,
+    # value, message], ...] (the first REPORT_WARNINGS)}
+    report = models.JSONField(default=dict)
+    # {"created": [ids], "changed": {id: {field: [old, new]}}, "identifiers": [[id, scheme, value]]}
+    undo_data = models.JSONField(default=dict)
+    undone_at = models.DateTimeField(_("undone"), null=True, blank=True)
+    undone_by = models.CharField(_("undone by"), max_length=200, blank=True)
+
+    REPORT_WARNINGS = 1000
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.created_at:%Y-%m-%d %H:%M})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("registry:import_run", kwargs={"pk": self.pk})
