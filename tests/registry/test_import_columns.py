@@ -214,3 +214,43 @@ def test_mappings_are_saved_through_a_service_audited_and_reused_on_the_command_
     with pytest.raises(CommandError, match="staff is not a column of the cicopa format"):
         call_command("import_organisations", str(path), "--format", "columns", "--map", "Effectif=staff")
     assert ImportMapping.objects.count() == 1
+
+
+def test_the_import_page_maps_the_columns_fixes_a_country_and_imports(client, alice, settings, tmp_path):
+    settings.DATA_DIR = tmp_path
+    client.force_login(alice)
+    upload = io.BytesIO("Nombre;País;Contacto;Notas\nTaller Uno;Rawanda;uno@taller.coop;-\n".encode())
+    upload.name = "talleres.csv"
+    page = client.post("/import/", {"file": upload, "format": "columns"}).content.decode()
+    assert "Read the columns of the file" in page and "uno@taller.coop" in page  # a sample of each column
+    assert '<option value="name" selected>' in page and "Taller Uno" in page
+    # The person reads "Contacto" as the e-mail address and keeps the mapping.
+    data = {"step": "columns", "column-0": "name", "column-1": "country", "column-2": "email", "column-3": ""}
+    page = client.post("/import/", {**data, "kind": "cooperative", "save_as": "Talleres"}).content.decode()
+    assert "Nothing was imported" in page and "did you mean Rwanda?" in page
+    assert "Use Rwanda for this row" in page
+    assert ImportMapping.objects.get(name="Talleres").columns["Contacto"] == "email"
+    page = client.post("/import/", {"step": "country", "value": "Rawanda", "country": "RW"}).content.decode()
+    assert "The file is ready to import" in page and "read as Rwanda, as chosen on the import page" in page
+    response = client.post("/import/", {"confirm": "1"})
+    body = b"".join(response.streaming_content).decode()
+    assert "Done: 1 organisations created" in body
+    org = Organisation.objects.get()
+    assert (org.name, org.country_id, org.email) == ("Taller Uno", "RW", "uno@taller.coop")
+    from cicopa.registry.models import ImportRun
+
+    recorded = ImportRun.objects.get()
+    assert (recorded.format, recorded.mapping_name, recorded.report["country_fixes"]) == (
+        "columns",
+        "Talleres",
+        {"Rawanda": "RW"},
+    )
+    assert f"/import/history/{recorded.pk}/" in body
+
+
+@pytest.mark.parametrize("who", ["bob", "charlie", "dave"])
+def test_only_the_secretariat_maps_and_imports_on_the_page(request, client, federation, who):
+    client.force_login(request.getfixturevalue(who))
+    assert client.post("/import/", {"step": "columns", "column-0": "name"}).status_code == 403
+    assert client.post("/import/", {"step": "country", "value": "X", "country": "FR"}).status_code == 403
+    assert ImportMapping.objects.count() == 0

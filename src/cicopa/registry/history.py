@@ -41,6 +41,7 @@ def _action_labels() -> dict[str, str]:
         "organisation.create": pgettext("what happened to an organisation", "Created"),
         "organisation.update": pgettext("what happened to an organisation", "Edited"),
         "organisation.import": pgettext("what happened to an organisation", "Imported from a file"),
+        "organisation.import_undo": pgettext("what happened to an organisation", "An import undone"),
         "demo.generate": pgettext("what happened to an organisation", "Demo co-operatives generated"),
         "demo.statistics": pgettext("what happened to an organisation", "Demo statistical returns loaded"),
         "membership.create": pgettext("what happened to an organisation", "Membership recorded"),
@@ -59,6 +60,7 @@ def _field_labels() -> dict[str, str]:
     labels |= {f"{name}_id": labels[name] for name in ("country", "membership_type", "legal_form")}
     labels |= {
         "identifier": _("identifier in the imported file"),
+        "import": _("import"),
         "sectors": _("sectors"),
         "cooperatives": _("co-operatives"),
         "returns": _("returns"),

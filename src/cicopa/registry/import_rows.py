@@ -43,6 +43,7 @@ class RowError:
     value: str
     message: str
     suggestion: str = ""  # of an unknown country: the code of the one it may misspell
+    field: str = ""  # "country" for an unknown country, which the import page lets people choose
 
     def __str__(self) -> str:
         where = _("row %(row)s") % {"row": self.row} if self.row else _("file")
@@ -191,7 +192,7 @@ def _country(row: Row, column: str, given: str, lk: Lookups) -> str | None:
         message = _("unknown country; did you mean %(country)s?") % {"country": lk.name(suggestion)}
     else:
         message = _("unknown country; write its ISO code, such as FR, or its name")
-    row.errors.append(RowError(row.number, column, given, message, suggestion or ""))
+    row.errors.append(RowError(row.number, column, given, message, suggestion or "", "country"))
     return None
 
 

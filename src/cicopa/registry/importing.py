@@ -11,6 +11,8 @@ The formats are in import_formats, the rows and their checks in import_rows, the
 from __future__ import annotations
 
 import difflib
+import io
+import itertools
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import IO, Any
@@ -24,7 +26,7 @@ from cicopa.core.models import AuditEntry
 from cicopa.core.tabular import ImportFileError, read_table
 from cicopa.core.text import fold
 from cicopa.core.validators import CONTROL_CHARACTER, control_character_message
-from cicopa.registry import import_columns, permissions
+from cicopa.registry import import_columns, import_services, permissions
 from cicopa.registry import import_writes as writes
 from cicopa.registry.import_formats import (
     CICOPA_COLUMNS,
@@ -83,6 +85,7 @@ class ImportReport:
     created_ids: list[int] = field(default_factory=list)
     changed: dict[int, dict[str, Any]] = field(default_factory=dict)
     added_identifiers: list[tuple[int, str, str]] = field(default_factory=list)
+    run_id: int | None = None  # the record of the import, once written
 
     @property
     def ok(self) -> bool:
@@ -125,14 +128,16 @@ def import_steps(
     country_fixes: Mapping[str, str] | None = None,
     mapping: Mapping[str, str] | None = None,
     kind: str = OrganisationKind.COOPERATIVE,
+    mapping_name: str = "",
 ) -> Iterator[Progress | ImportReport]:
     """The import as it goes: rows checked, then rows written, and last the report.
 
     `country_fixes` are countries chosen for cells that name none ({cell: code}). For the columns format,
     `mapping` says which column of the platform's each column of the file holds ({its column: a cicopa column,
     or "" to leave it out}): it overrides what the file's header proposes (import_columns); `kind` is that of
-    rows without one. The writing happens in one transaction inside this generator: closing it early (a
-    browser that goes away) rolls everything back.
+    rows without one (`mapping_name`: the saved mapping it came from, for the record). An import that writes
+    is recorded (registry.ImportRun, with what undoing it needs) in its transaction. The writing happens in one
+    transaction inside this generator: closing it early (a browser that goes away) rolls everything back.
     """
     if not permissions.can_import_organisations(actor):
         raise PermissionDenied(_("Only the secretariat imports organisations."))
@@ -145,6 +150,15 @@ def import_steps(
         )
     scheme = scheme or fmt
     report = ImportReport(dry_run=dry_run)
+    record = {
+        "filename": filename,
+        "size": _size(stream),
+        "fmt": fmt,
+        "scheme": scheme,
+        "mapping_name": mapping_name,
+        "kind": kind,
+        "country_fixes": country_fixes,
+    }
     labels: dict[str, str] = {}  # columns format: field -> the file's column
     if fmt == "columns":
         given = dict(mapping or {})
@@ -188,11 +202,11 @@ def import_steps(
                     row.warn(column, cell, _("read as empty"))
                     cells[i] = ""
         if fmt == "columns":
-            record = {f: cells[i] if i < len(cells) else "" for i, f in positions}
+            values = {f: cells[i] if i < len(cells) else "" for i, f in positions}
         else:
-            record = dict(zip(header, cells, strict=False))
-        parse(row, record, lk)
-        row.identifier = ident = record.get(id_key, "") if id_key else ""
+            values = dict(zip(header, cells, strict=False))
+        parse(row, values, lk)
+        row.identifier = ident = values.get(id_key, "") if id_key else ""
         if not id_key:  # no identifiers: the row stands for the organisation of its name and country
             name_key = (fold(row.values["name"]), row.values["country_id"])
             if row.values["name"] and row.values["country_id"] and name_key in seen:
@@ -248,8 +262,52 @@ def import_steps(
             ]
         yield report
         return
-    yield from _write(actor, parsed, scheme, report, by_name)
+    yield from _write(actor, parsed, scheme, report, by_name, record)
     yield report
+
+
+def _size(stream: IO[bytes]) -> int:
+    """The size of the file being read, in bytes, where its stream can tell."""
+    try:
+        at = stream.tell()
+        size = stream.seek(0, io.SEEK_END)
+        stream.seek(at)
+        return size
+    except (OSError, AttributeError, ValueError):
+        return 0
+
+
+@dataclass(frozen=True)
+class ColumnPreview:
+    """A file of any layout before it is imported: its columns, how each would be read, samples of each."""
+
+    header_row: int
+    mapping: dict[str, str]
+    samples: dict[str, list[str]]
+
+
+SAMPLES = 3  # values shown of each column
+SAMPLE_ROWS = 50  # rows looked through for them
+
+
+def preview_columns(
+    *, actor: Any, stream: IO[bytes], filename: str, mapping: Mapping[str, str] | None = None
+) -> ColumnPreview:
+    """The columns of a file and how the columns format would read them (`mapping` overriding the proposal),
+    with the first few values of each: what the import page shows before the file is checked."""
+    if not permissions.can_import_organisations(actor):
+        raise PermissionDenied(_("Only the secretariat imports organisations."))
+    given = {k: v for k, v in (mapping or {}).items()}
+    table = read_table(stream, filename, header_score=_scorer(given))
+    header = [c for c in table.header if c]
+    known = {k: v for k, v in given.items() if k in header}  # a saved mapping may name columns this file lacks
+    samples: dict[str, list[str]] = {c: [] for c in header}
+    positions = [(i, c) for i, c in enumerate(table.header) if c]
+    for _number, cells in itertools.islice(table.rows, SAMPLE_ROWS):
+        for i, column in positions:
+            if i < len(cells) and cells[i] and len(samples[column]) < SAMPLES and cells[i] not in samples[column]:
+                samples[column].append(cells[i])
+    return ColumnPreview(table.header_row, import_columns.combine(header, known), samples)
 
 
 def _scorer(given: Mapping[str, str]) -> Any:
@@ -287,12 +345,15 @@ def _with_guess(column: str, known: set[str]) -> str:
     return f"{column} ({close[0]}?)" if close else column
 
 
-def _write(actor: Any, parsed: list[Row], scheme: str, report: ImportReport, by_name: str) -> Iterator[Progress]:
+def _write(
+    actor: Any, parsed: list[Row], scheme: str, report: ImportReport, by_name: str, record: dict[str, Any]
+) -> Iterator[Progress]:
     through = Organisation.sectors.through._meta.db_table
     audit_row = (now_value(), actor.pk, actor_label(actor), "organisation.import", "registry.organisation")
     with bulk_indexing() as index:
         # Again in the import's transaction, which no other import shares: what it found was checked before.
         writes.match(parsed, scheme, by_name=by_name, quiet=True)
+        record["audit_after"] = AuditEntry.objects.order_by("-id").values_list("id", flat=True).first() or 0
         for start in range(0, len(parsed), writes.BATCH):
             chunk = parsed[start : start + writes.BATCH]
             fresh = [r for r in chunk if r.pk is None]
@@ -327,5 +388,6 @@ def _write(actor: Any, parsed: list[Row], scheme: str, report: ImportReport, by_
             report.updated += len(updates)
             report.unchanged += len(known) - len(updates)
             yield Progress("written", start + len(chunk))
+        report.run_id = import_services.record_run(actor=actor, report=report, options=record).pk
     if len(parsed) >= STATISTICS_AFTER:
         refresh_statistics(["registry_organisation", "registry_organisation_sectors"])

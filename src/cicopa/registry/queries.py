@@ -25,6 +25,8 @@ from cicopa.registry.models import (
     CURRENT_MEMBERSHIP,
     MEMBER_STATUSES,
     AccessRole,
+    ImportMapping,
+    ImportRun,
     Membership,
     MembershipEvent,
     MembershipStatus,
@@ -501,3 +503,13 @@ def code_names() -> dict[str, dict[str, str]]:
 def access_of(user: Any) -> QuerySet[OrganisationAccess]:
     """The organisations a user acts for, with the role in each."""
     return OrganisationAccess.objects.filter(user_id=getattr(user, "pk", None) or 0).select_related("organisation")
+
+
+def import_runs() -> QuerySet[ImportRun]:
+    """Past imports, newest first (the history of imports and each one's report)."""
+    return ImportRun.objects.order_by("-created_at", "-id")
+
+
+def import_mappings() -> QuerySet[ImportMapping]:
+    """Column mappings kept for imports, by name."""
+    return ImportMapping.objects.order_by("name")
