@@ -241,7 +241,8 @@ def import_steps(
     if not parsed:
         report.errors.append(RowError(0, "", "", _("the file has a header but no rows to import")))
     by_name = labels.get("name", "") if fmt == "columns" and not id_key else ""
-    writes.match(parsed, scheme, by_name=by_name)
+    if report.errors or dry_run or by_name:  # matching on names can find rows wrong (a name two share)
+        writes.match(parsed, scheme, by_name=by_name)
     if report.errors or dry_run:
         matched = sum(1 for r in parsed if r.pk is not None)
         report.created = report.rows - matched
@@ -351,8 +352,8 @@ def _write(
     through = Organisation.sectors.through._meta.db_table
     audit_row = (now_value(), actor.pk, actor_label(actor), "organisation.import", "registry.organisation")
     with bulk_indexing() as index:
-        # Again in the import's transaction, which no other import shares: what it found was checked before.
-        writes.match(parsed, scheme, by_name=by_name, quiet=True)
+        # In the import's transaction, which no other import shares (again, for names: checked before).
+        writes.match(parsed, scheme, by_name=by_name, quiet=bool(by_name))
         record["audit_after"] = AuditEntry.objects.order_by("-id").values_list("id", flat=True).first() or 0
         for start in range(0, len(parsed), writes.BATCH):
             chunk = parsed[start : start + writes.BATCH]
