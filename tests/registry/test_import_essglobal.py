@@ -97,6 +97,8 @@ def test_a_postcode_centre_stands_for_missing_coordinates_and_is_marked_approxim
     assert detail["location_approximate"] is True and detail["latitude"] == 52.691546
     listed = client.get("/api/v1/organisations", {"q": "exactly"}).json()["results"][0]
     assert listed["location_approximate"] is False
+    world = client.get("/directory/map.svg").content  # the map of the results says how many are placed roughly
+    assert b"1 of them is placed approximately" in world
 
 
 def test_editing_the_coordinates_by_hand_makes_the_location_exact(alice, tmp_path):
