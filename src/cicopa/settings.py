@@ -13,15 +13,25 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from cicopa import devsettings
+
 BASE_DIR = Path(__file__).resolve().parent
+DATA_DIR = devsettings.data_dir()
+# What `cicopa demo` kept in this data folder (debug on, a secret key): read for the variables not set.
+DEVELOPMENT_SETTINGS = devsettings.read(DATA_DIR)
+
+
+def _raw(name: str) -> str | None:
+    """A variable's value; set but empty counts as unset, and an unset one may come from DEVELOPMENT_SETTINGS."""
+    return os.environ.get(name) or DEVELOPMENT_SETTINGS.get(name)
 
 
 def env_str(name: str, default: str = "") -> str:
-    return os.environ.get(name) or default  # set but empty counts as unset
+    return _raw(name) or default
 
 
 def env_bool(name: str, default: bool = False) -> bool:
-    raw = os.environ.get(name)
+    raw = _raw(name)
     if raw is None or raw == "":
         return default
     value = raw.strip().lower()
@@ -33,7 +43,7 @@ def env_bool(name: str, default: bool = False) -> bool:
 
 
 def env_int(name: str, default: int) -> int:
-    raw = os.environ.get(name)
+    raw = _raw(name)
     if raw is None or raw == "":
         return default
     try:
@@ -43,7 +53,7 @@ def env_int(name: str, default: int) -> int:
 
 
 def env_list(name: str, default: list[str]) -> list[str]:
-    raw = os.environ.get(name)
+    raw = _raw(name)
     if raw is None or raw.strip() == "":
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
@@ -61,7 +71,6 @@ def env_networks(name: str) -> list[str]:
 
 
 DEBUG = env_bool("CICOPA_DEBUG", False)
-DATA_DIR = Path(env_str("CICOPA_DATA_DIR", str(Path.cwd() / "var"))).resolve()
 
 SECRET_KEY = env_str("CICOPA_SECRET_KEY")
 if not SECRET_KEY:

@@ -92,3 +92,18 @@ def reference_data(transactional_db):
 
     if not Country.objects.exists():
         importlib.import_module("cicopa.core.migrations.0002_reference_data").load(apps, None)
+        importlib.import_module("cicopa.core.migrations.0006_company_legal_form").add(apps, None)
+
+
+@pytest.fixture
+def look():
+    """Call with a page and a name: with CICOPA_SCREENSHOTS set to a folder, a full-page screenshot of it is kept
+    there as NAME.png, to look at every page a change makes or alters; otherwise nothing."""
+    folder = os.environ.get("CICOPA_SCREENSHOTS")
+
+    def shoot(page, name):
+        if folder:
+            os.makedirs(folder, exist_ok=True)
+            page.screenshot(path=os.path.join(folder, f"{name}.png"), full_page=True)
+
+    return shoot

@@ -30,3 +30,11 @@ def test_unconfirmed_files_are_removed_after_a_day(settings, tmp_path):
     os.utime(tmp_path / "pending-uploads" / old, (day_ago, day_ago))
     recent = uploads.keep(b"recent")
     assert uploads.take(old) is None and uploads.take(recent) == b"recent"
+
+
+def test_a_kept_file_can_be_read_again_before_it_is_taken(settings, tmp_path):
+    settings.DATA_DIR = tmp_path
+    token = uploads.keep(b"Nom,Pays\n")
+    assert uploads.peek(token) == uploads.peek(token) == b"Nom,Pays\n"
+    assert uploads.take(token) == b"Nom,Pays\n"
+    assert uploads.peek(token) is None and uploads.peek("../../etc/passwd") is None

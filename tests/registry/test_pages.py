@@ -131,7 +131,8 @@ def test_import_page_preview_then_confirm(client, federation, alice, bob, settin
     preview = html[start : html.index("</table>", start)]
     assert preview.count("<tr>") == 11  # the header and ten rows
     assert "R000001" in preview and "Consumer/user" in preview and "General services" in preview
-    assert "Other — Company" in preview  # legal form "Company": other, with the file's text
+    assert "<td>Company</td>" in preview  # legal form "Company", ESSGlobal's L3
+    assert "Other — Community Interest Company" in preview  # no such legal form: other, with the file's text
     assert "United Kingdom" in preview and "created" in preview
     assert not Organisation.objects.filter(name="Brixton Cycles").exists()  # preview writes nothing
     pending = Path(settings.DATA_DIR) / "pending-uploads"

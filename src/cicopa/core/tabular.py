@@ -12,7 +12,7 @@ import csv
 import io
 import itertools
 import zipfile
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import IO, Any
 
@@ -50,21 +50,28 @@ class Table:
     rows: Iterator[tuple[int, list[str]]]  # (row number as a spreadsheet shows it, cells), blank rows left out
 
 
-def read_table(stream: IO[bytes], filename: str, required: Collection[str] = ()) -> Table:
+HeaderScore = Callable[[Iterable[str]], int]  # how much a row's cells look like the header a caller wants
+
+
+def read_table(
+    stream: IO[bytes], filename: str, required: Collection[str] = (), header_score: HeaderScore | None = None
+) -> Table:
     """The header and rows of a CSV or XLSX file, every cell as a stripped string.
 
     The header is the first non-blank row, or, if the caller names the columns it requires, the one of
-    the first few non-blank rows that has most of them (rows above it, a title or a note, are left out).
+    the first few non-blank rows that has most of them (rows above it, a title or a note, are left out);
+    a caller that cannot name them (a file of any layout) scores each row with `header_score` instead.
     The rows are read as they are taken: a limit reached or a part that cannot be read raises
     ImportFileError then, so callers check every row before they write anything.
     """
     wanted = set(required)
-    cells = _read_xlsx(stream) if filename.lower().endswith(".xlsx") else _read_csv(stream, wanted)
+    score = header_score or ((lambda cells: len(wanted.intersection(cells))) if wanted else None)
+    cells = _read_xlsx(stream) if filename.lower().endswith(".xlsx") else _read_csv(stream, score)
     rows = ((number, row) for number, row in _bounded(cells) if any(row))
     first = list(itertools.islice(rows, HEADER_SEARCH_ROWS))
     if not first:
         raise ImportFileError(_("The file is empty."))
-    at = max(range(len(first)), key=lambda i: len(wanted.intersection(first[i][1])))  # the first of the best
+    at = max(range(len(first)), key=lambda i: score(first[i][1]) if score else 0)  # the first of the best
     header_row, header = first[at]
     seen: set[str] = set()
     for name in header:
@@ -119,7 +126,7 @@ def _text(value: Any) -> str:
     return str(value).strip()
 
 
-def _read_csv(stream: IO[bytes], required: set[str]) -> Iterator[list[str]]:
+def _read_csv(stream: IO[bytes], score: HeaderScore | None) -> Iterator[list[str]]:
     text = _decode(stream.read())
     if "\x00" in text.partition("\n")[0]:
         raise ImportFileError(
@@ -130,7 +137,7 @@ def _read_csv(stream: IO[bytes], required: set[str]) -> Iterator[list[str]]:
         )
     # Always RFC 4180 (quotes doubled inside quoted cells, which may hold line breaks): guessing the whole
     # dialect from the file's start turned doubled quotes off whenever the first one came later on.
-    return _csv_rows(csv.reader(io.StringIO(text, newline=""), csv.excel, delimiter=_delimiter(text, required)))
+    return _csv_rows(csv.reader(io.StringIO(text, newline=""), csv.excel, delimiter=_delimiter(text, score)))
 
 
 _BYTE_ORDER_MARKS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
@@ -170,27 +177,27 @@ _HEADER_SCAN = 65_536  # characters: a header line is never longer
 _HEADER_SEARCH_SCAN = 1_048_576  # characters in which the header is looked for with each delimiter
 
 
-def _delimiter(text: str, required: set[str]) -> str:
-    """Comma, semicolon or tab: the one that makes the most required columns of a header row, if the caller
-    named any and any is found; else the one the first line has most of outside quotes (a comma if none)."""
+def _delimiter(text: str, score: HeaderScore | None) -> str:
+    """Comma, semicolon or tab: the one that makes the best header row (the most required columns), if the
+    caller can tell and any is found; else the one the first line has most of outside quotes (a comma if none)."""
     counted = _counted_delimiter(text)
-    if not required:
+    if score is None:
         return counted
-    scores = {d: _header_score(text, d, required) for d in DELIMITERS}
+    scores = {d: _header_score(text, d, score) for d in DELIMITERS}
     best = max(DELIMITERS, key=scores.__getitem__)
     return best if scores[best] > scores[counted] else counted
 
 
-def _header_score(text: str, delimiter: str, required: set[str]) -> int:
-    """The most required columns in one of the first non-blank rows, read with `delimiter`."""
+def _header_score(text: str, delimiter: str, score: HeaderScore) -> int:
+    """The best score of the first non-blank rows, read with `delimiter`."""
     reader = csv.reader(io.StringIO(text[:_HEADER_SEARCH_SCAN], newline=""), csv.excel, delimiter=delimiter)
-    score = 0
+    best = 0
     try:
         for row in itertools.islice((r for r in reader if any(c.strip() for c in r)), HEADER_SEARCH_ROWS):
-            score = max(score, len(required.intersection(c.strip() for c in row)))
+            best = max(best, score([c.strip() for c in row]))
     except csv.Error:
         pass  # read as a whole, the file says what is wrong with it
-    return score
+    return best
 
 
 def _counted_delimiter(text: str) -> str:

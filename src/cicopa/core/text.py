@@ -43,3 +43,12 @@ def search_text(*parts: str | None) -> str:
             if "-" in folded:
                 out.extend(m.replace("-", "") for m in _COMPOUND.findall(folded))
     return " ".join(out)
+
+
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
+def loose(text: str) -> str:
+    """A label as compared loosely: folded, punctuation and spacing as single spaces ('Código  postal' ->
+    'codigo postal', 'E-mail' -> 'e mail')."""
+    return _NOT_WORD.sub(" ", fold(text)).strip()

@@ -33,6 +33,17 @@ def keep(data: bytes) -> str:
     return token
 
 
+def peek(token: object) -> bytes | None:
+    """The data kept under `token`, left in the store (an import checked again with other choices); None if
+    there is none (any more)."""
+    if not isinstance(token, str) or not _TOKEN.fullmatch(token):
+        return None
+    try:
+        return (_folder() / token).read_bytes()
+    except FileNotFoundError:
+        return None
+
+
 def take(token: object) -> bytes | None:
     """The data kept under `token`, removed from the store; None if there is none (any more). Two requests
     taking the same token get it once: the file is first moved to a name of this call's own."""

@@ -44,7 +44,10 @@ class OrganisationAdmin(ServiceAdmin):
     inlines = [MembershipInline]
     fieldsets = (
         (None, {"fields": ("kind", "name", "acronym", "slug", "status", "description")}),
-        ("Location", {"fields": ("country", "address", "postcode", "city", "latitude", "longitude")}),
+        (
+            "Location",
+            {"fields": ("country", "address", "postcode", "city", "latitude", "longitude", "location_approximate")},
+        ),
         ("Contact", {"fields": ("phone", "fax", "email", "website")}),
         ("Activity", {"fields": ("sectors", "membership_type", "legal_form", "legal_form_text", "founded")}),
         ("Figures", {"fields": ("members_count", "workers_count", "counts_year")}),

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-Kind = Literal["text", "code", "codes", "float", "int"]
+Kind = Literal["text", "code", "codes", "float", "int", "bool"]
 Editor = Literal["profile", "secretariat", ""]
 
 
@@ -17,6 +17,7 @@ class OrganisationField:
     kind: Kind  # text; a code of a reference list (stored as <name>_id); codes (sectors); numbers
     editor: Editor  # who changes it: anyone who edits the profile, only the secretariat, or nobody directly
     summary: bool = False  # in the directory's list results too, not only in an organisation's detail
+    imported: bool = True  # a column of the platform's own import format
 
     @property
     def attribute(self) -> str:
@@ -36,6 +37,9 @@ FIELDS: tuple[OrganisationField, ...] = (
     OrganisationField("address", "text", "profile"),
     OrganisationField("latitude", "float", "profile", summary=True),
     OrganisationField("longitude", "float", "profile", summary=True),
+    # The coordinates show an area (a postcode's centre, as open data often give), not the address. Set by imports
+    # from such data; coordinates set by hand are taken as exact unless this is said with them.
+    OrganisationField("location_approximate", "bool", "profile", summary=True, imported=False),
     OrganisationField("phone", "text", "profile"),
     OrganisationField("fax", "text", "profile"),
     OrganisationField("email", "text", "profile"),
@@ -60,4 +64,4 @@ SUMMARY_FIELDS = tuple(f.name for f in FIELDS if f.summary)
 # A download holds every field and the profile's address; an import file holds every field but the slug (the
 # platform makes it), with the file's own identifier first.
 EXPORT_COLUMNS = (*(f.name for f in FIELDS), "url")
-IMPORT_COLUMNS = ("identifier", *(f.name for f in FIELDS if f.name != "slug"))
+IMPORT_COLUMNS = ("identifier", *(f.name for f in FIELDS if f.name != "slug" and f.imported))

@@ -6,13 +6,22 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cicopa.core.i18n import sort_field
 from cicopa.core.models import Country, Sector
 from cicopa.registry.fields import PROFILE_FIELDS, SECRETARIAT_FIELDS
-from cicopa.registry.models import AccessRole, MembershipStatus, OfficeRole, Organisation
+from cicopa.registry.import_formats import CICOPA_COLUMNS
+from cicopa.registry.models import (
+    AccessRole,
+    ImportMapping,
+    MembershipStatus,
+    OfficeRole,
+    Organisation,
+    OrganisationKind,
+)
 
 
 def _with_model_ranges(field: Any, **kwargs: Any) -> Any:
@@ -53,9 +62,21 @@ class OrganisationForm(forms.ModelForm):
 
 
 class ImportForm(forms.Form):
-    FORMAT_CHOICES = (("cicopa", _("CICOPA columns")), ("essglobal", _("ESSGlobal open-data CSV")))
+    FORMAT_CHOICES = (
+        ("cicopa", _("CICOPA columns")),
+        ("essglobal", _("ESSGlobal open-data CSV")),
+        ("columns", _("Any columns: map them in the next step")),
+    )
     file = forms.FileField(label=_("CSV or XLSX file"))
     format = forms.ChoiceField(choices=FORMAT_CHOICES, label=_("format"))
+    mapping = forms.ModelChoiceField(
+        queryset=ImportMapping.objects.all(),
+        required=False,
+        to_field_name="name",
+        label=_("saved column mapping"),
+        empty_label=_("none: propose one from the file's headers"),
+        help_text=_("For any columns: how an earlier file of the same layout was read."),
+    )
 
     def clean_file(self) -> Any:
         f = self.cleaned_data["file"]
@@ -77,6 +98,42 @@ class ImportForm(forms.Form):
         else:
             raise forms.ValidationError(_("Upload a .csv or .xlsx file."))
         return f
+
+
+class ColumnsForm(forms.Form):
+    """How each column of a file of any layout is read: one choice per column (`column-<n>`), the kind of rows
+    without one, and a name to keep the mapping under."""
+
+    kind = forms.ChoiceField(choices=OrganisationKind.choices, label=_("kind of organisations in rows without a kind"))
+    save_as = forms.CharField(
+        required=False,
+        max_length=100,
+        label=_("keep this mapping as"),
+        help_text=_("A name, to read the next file of this layout the same way. Leave empty not to keep it."),
+    )
+
+    def __init__(self, *args: Any, columns: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.columns = columns
+        choices = [("", _("leave out"))] + [(c, column_label(c)) for c in CICOPA_COLUMNS]
+        for n, column in enumerate(columns):
+            self.fields[f"column-{n}"] = forms.ChoiceField(
+                choices=choices, required=False, label=_("Read “%(column)s” as") % {"column": column}
+            )
+
+    def mapping(self) -> dict[str, str]:
+        return {column: self.cleaned_data.get(f"column-{n}") or "" for n, column in enumerate(self.columns)}
+
+    def rows(self) -> list[tuple[str, Any]]:
+        return [(column, self[f"column-{n}"]) for n, column in enumerate(self.columns)]
+
+
+def column_label(column: str) -> str:
+    """A column of the cicopa format as the mapping offers it: the field's name, and the column's."""
+    names = {"identifier": _("identifier in the imported file"), "sectors": _("sectors")}
+    field = Organisation._meta.get_field(column.removesuffix("_id")) if column not in names else None
+    name = names.get(column) or (str(field.verbose_name) if isinstance(field, models.Field) else column)
+    return f"{name} ({column})"
 
 
 class DateInput(forms.DateInput):

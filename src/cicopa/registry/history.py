@@ -50,6 +50,7 @@ def _action_labels() -> dict[str, str]:
         "registry.office.end": pgettext("what happened to an organisation", "Officer's term ended"),
         "registry.access.grant": pgettext("what happened to an organisation", "Editing rights given"),
         "registry.access.revoke": pgettext("what happened to an organisation", "Editing rights withdrawn"),
+        "registry.organisation.import_undo": pgettext("what happened to an organisation", "An import undone"),
     }
 
 
@@ -60,6 +61,7 @@ def _field_labels() -> dict[str, str]:
     labels |= {f"{name}_id": labels[name] for name in ("country", "membership_type", "legal_form")}
     labels |= {
         "identifier": _("identifier in the imported file"),
+        "import": _("import"),
         "sectors": _("sectors"),
         "cooperatives": _("co-operatives"),
         "returns": _("returns"),

@@ -89,6 +89,13 @@ class Organisation(PlainTextModel):
     longitude = models.FloatField(
         _("longitude"), null=True, blank=True, validators=[MinValueValidator(-180), MaxValueValidator(180)]
     )
+    # The coordinates stand for the place only roughly: the centre of the postcode area, as open data such as
+    # Co-ops UK's gives for most records. Pages and the API say so.
+    location_approximate = models.BooleanField(
+        _("approximate location"),
+        default=False,
+        help_text=_("The coordinates show the area (such as the centre of the postcode area), not the address."),
+    )
     phone = models.CharField(_("telephone"), max_length=40, blank=True)
     fax = models.CharField(_("fax"), max_length=40, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
@@ -195,6 +202,17 @@ class Organisation(PlainTextModel):
         return self.latitude is not None and self.longitude is not None
 
 
+# Identifier schemes with a name people know: org-id.guide's codes for registers, and import formats.
+SCHEME_NAMES = {
+    "GB-COH": _("Companies House (United Kingdom)"),
+    "GB-MPR": _("Mutuals Public Register (United Kingdom)"),
+    "GB-CHC": _("Charity Commission for England and Wales"),
+    "GB-SC": _("Scottish Charity Register"),
+    "registered-number": _("registered number"),
+    "essglobal": _("ESSGlobal open data"),
+}
+
+
 class ExternalIdentifier(models.Model):
     """An identifier given to an organisation elsewhere (an import source, a company register)."""
 
@@ -209,6 +227,10 @@ class ExternalIdentifier(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scheme}:{self.value}"
+
+    @property
+    def scheme_name(self) -> str:
+        return str(SCHEME_NAMES.get(self.scheme, self.scheme))
 
 
 class MembershipStatus(models.TextChoices):
@@ -410,3 +432,65 @@ class AccessInvitation(models.Model):
         if self.status == InvitationStatus.PENDING and not self.is_open:
             return str(_("expired"))
         return str(self.get_status_display())
+
+
+class ImportMapping(models.Model):
+    """How the columns of a file of some layout are read (the `columns` import format), kept under a name to
+    import the next file of the same layout the same way."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    columns = models.JSONField(_("columns"), default=dict)  # {the file's column: a cicopa column, or ""}
+    kind = models.CharField(_("kind of rows without one"), max_length=24, choices=OrganisationKind.choices)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("column mapping")
+        verbose_name_plural = _("column mappings")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ImportRun(models.Model):
+    """One import of a file, written by the importer in the import's transaction: who, when, what file, how it
+    was read, what it did (its report), and what is needed to undo it."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_label = models.CharField(_("who"), max_length=200)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True)
+    filename = models.CharField(_("file"), max_length=255)
+    size = models.PositiveBigIntegerField(_("size in bytes"), default=0)
+    format = models.CharField(_("format"), max_length=20)
+    scheme = models.CharField(_("identifier scheme"), max_length=60)
+    mapping_name = models.CharField(_("column mapping"), max_length=100, blank=True)
+    rows = models.PositiveIntegerField(_("rows"), default=0)
+    created = models.PositiveIntegerField(_("created"), default=0)
+    updated = models.PositiveIntegerField(_("updated"), default=0)
+    unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
+    warnings = models.PositiveIntegerField(_("warnings"), default=0)
+    # {"mapping": {...}, "country_fixes": {...}, "kind": ..., "ignored_columns": [...], "warnings": [[row, column,
+    # value, message], ...] (the first REPORT_WARNINGS)}
+    report = models.JSONField(default=dict)
+    # {"created": [ids], "changed": {id: {field: [old, new]}}, "identifiers": [[id, scheme, value]]}
+    undo_data = models.JSONField(default=dict)
+    undone_at = models.DateTimeField(_("undone"), null=True, blank=True)
+    undone_by = models.CharField(_("undone by"), max_length=200, blank=True)
+
+    REPORT_WARNINGS = 1000
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.created_at:%Y-%m-%d %H:%M})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("registry:import_run", kwargs={"pk": self.pk})

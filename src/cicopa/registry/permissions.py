@@ -142,3 +142,18 @@ def can_see_history(user: Any) -> bool:
 
 def can_import_organisations(user: Any) -> bool:
     return is_secretariat(user)
+
+
+def can_save_import_mapping(user: Any) -> bool:
+    """Column mappings are kept for imports: whoever imports keeps them."""
+    return can_import_organisations(user)
+
+
+def can_see_imports(user: Any) -> bool:
+    """The history of imports and their reports: the secretariat."""
+    return is_secretariat(user)
+
+
+def can_undo_import(user: Any, run: Any) -> bool:
+    """Undoing an import: the secretariat, once per import."""
+    return is_secretariat(user) and run.undone_at is None

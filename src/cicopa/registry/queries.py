@@ -29,6 +29,8 @@ from cicopa.registry.models import (
     PUBLIC_MEMBERSHIP,
     AccessInvitation,
     AccessRole,
+    ImportMapping,
+    ImportRun,
     Membership,
     MembershipEvent,
     MembershipStatus,
@@ -406,6 +408,7 @@ class MapCell:
     slug: str
     name: str
     city: str
+    approximate: int  # of them, those placed at an approximate location (such as a postcode's centre)
 
 
 # The grid follows the results' extent, so that a map zoomed to them still shows them apart: some 30 cells across
@@ -427,6 +430,7 @@ def map_cells(filters: DirectoryFilters) -> list[MapCell]:
         "name": Min("name"),
         "city0": Min("city"),
         "city1": Max("city"),
+        "approximate": Count("id", filter=Q(location_approximate=True)),
     }
     in_cells: QuerySet[Any] = located.annotate(
         cell_lat=Cast(F("latitude") / cell, IntegerField()), cell_lon=Cast(F("longitude") / cell, IntegerField())
@@ -447,6 +451,7 @@ def map_cells(filters: DirectoryFilters) -> list[MapCell]:
             slug=row["slug"] if row["n"] == 1 else "",
             name=row["name"] if row["n"] == 1 else "",
             city=row["city0"] if row["city0"] == row["city1"] else "",
+            approximate=row["approximate"],
         )
         for row in rows
     ]
@@ -683,3 +688,13 @@ def has_account(email: str) -> bool:
 
 def organisation_by_slug(slug: str) -> Organisation | None:
     return Organisation.objects.filter(slug=slug).first() if slug else None
+
+
+def import_runs() -> QuerySet[ImportRun]:
+    """Past imports, newest first (the history of imports and each one's report)."""
+    return ImportRun.objects.order_by("-created_at", "-id")
+
+
+def import_mappings() -> QuerySet[ImportMapping]:
+    """Column mappings kept for imports, by name."""
+    return ImportMapping.objects.order_by("name")

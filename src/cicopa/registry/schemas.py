@@ -16,7 +16,7 @@ from cicopa.core.api_input import JsonObject
 from cicopa.registry.fields import FIELDS, SUMMARY_FIELDS, OrganisationField
 from cicopa.registry.models import Organisation
 
-_TYPES: dict[str, Any] = {"text": str, "code": str, "codes": list[str], "float": float, "int": int}
+_TYPES: dict[str, Any] = {"text": str, "code": str, "codes": list[str], "float": float, "int": int, "bool": bool}
 _DESCRIPTIONS = {
     "country": "ISO 3166-1 alpha-2 code",
     "sectors": "Sector codes (see /sectors)",
@@ -24,6 +24,7 @@ _DESCRIPTIONS = {
     "legal_form": "See /legal-forms",
     "kind": "alliance, sectoral, member_organisation, cooperative or other (the secretariat's to change)",
     "status": "active or dissolved (the secretariat's to change)",
+    "location_approximate": "The coordinates show the area (a postcode centre), not the address",
 }
 
 

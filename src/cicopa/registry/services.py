@@ -94,6 +94,14 @@ def _is_text(field: str) -> bool:
     }
 
 
+def _settle_location(org: Organisation, before: Mapping[str, Any], data: Mapping[str, Any]) -> None:
+    """Coordinates set anew without saying they are approximate are taken as exact; no coordinates, no
+    approximate location."""
+    moved = (org.latitude, org.longitude) != (before.get("latitude"), before.get("longitude"))
+    if org.latitude is None or org.longitude is None or (moved and "location_approximate" not in data):
+        org.location_approximate = False
+
+
 def _validate(org: Organisation, *, name_given: bool = True, unknown: Iterable[str] = ()) -> None:
     """Every problem of the organisation at once, so that an editor corrects them in one round. `unknown`:
     fields whose value a form could not read (it says why); they are not judged here."""
@@ -142,6 +150,7 @@ def organisation_create(
     org = Organisation(kind=kind, is_demo=is_demo)
     allowed = (*PROFILE_FIELDS, *SECRETARIAT_FIELDS) if is_secretariat(actor) else (*PROFILE_FIELDS, "kind")
     _apply(org, data, allowed)
+    _settle_location(org, {}, data)
     org.slug = data.get("slug") or unique_slug(org.name)
     sectors = _sectors(data)
     org.refresh_search_text([s.code for s in sectors or []])
@@ -173,6 +182,7 @@ def organisation_update(
         )
     allowed = (*PROFILE_FIELDS, *SECRETARIAT_FIELDS) if is_secretariat(actor) else PROFILE_FIELDS
     _apply(org, data, allowed)
+    _settle_location(org, before, data)
     sectors = _sectors(data)
     codes = [s.code for s in sectors] if sectors is not None else list(org.sectors.values_list("code", flat=True))
     org.refresh_search_text(codes)

@@ -1,7 +1,7 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
-from cicopa.registry import about_views, manage_views, views
+from cicopa.registry import about_views, import_views, manage_views, views
 
 app_name = "registry"
 urlpatterns = [
@@ -13,8 +13,11 @@ urlpatterns = [
     path("members/", views.member_organisations, name="members"),
     path("about/", about_views.about, name="about"),
     path("privacy/", about_views.privacy, name="privacy"),
-    path("import/", views.import_organisations, name="import"),
-    path("import/example-<str:fmt>.csv", views.import_example, name="import_example"),
+    path("import/", import_views.import_organisations, name="import"),
+    path("import/example-<str:fmt>.csv", import_views.import_example, name="import_example"),
+    path("import/history/", import_views.import_history, name="import_history"),
+    path("import/history/<int:pk>/", import_views.import_run, name="import_run"),
+    path("import/history/<int:pk>/undo/", import_views.import_run_undo, name="import_run_undo"),
     path("organisations/", RedirectView.as_view(pattern_name="registry:directory", query_string=True)),
     path("organisations/new/", views.organisation_new, name="organisation_new"),
     path("organisations/<slug:slug>/", views.organisation, name="organisation"),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import logging
 from typing import Any
 
@@ -10,28 +9,24 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
-from cicopa.core import audit, exports, uploads, versions, worldmap
+from cicopa.core import audit, exports, versions, worldmap
 from cicopa.core.embed import json_for_script
 from cicopa.core.errors import EditConflict, form_errors
 from cicopa.core.i18n import name_field, region_tree, sort_field
 from cicopa.core.models import Country, LegalForm, MembershipType, Region, Sector
 from cicopa.core.roles import is_secretariat
-from cicopa.registry import history, importing, permissions, queries, representations, services
+from cicopa.registry import history, permissions, queries, representations, services
 from cicopa.registry.fields import EXPORT_COLUMNS
-from cicopa.registry.forms import (
-    ImportForm,
-    OrganisationForm,
-)
+from cicopa.registry.forms import OrganisationForm
 from cicopa.registry.models import Organisation, OrganisationKind
 
 FACET_TITLES = queries.FILTER_LABELS
@@ -173,7 +168,7 @@ def directory_map(request: HttpRequest) -> HttpResponse:
     countries = dict(Country.objects.values_list("iso2", name_field()))
     query = request.GET.copy()
     query.pop("page", None)
-    markers = []
+    markers, approximate = [], 0
     for cell in queries.map_cells(filters):
         # Organisations without coordinates stand in the middle of their country.
         point = (cell.lat, cell.lon) if cell.lat is not None else middles.get(cell.country or "")
@@ -190,13 +185,20 @@ def directory_map(request: HttpRequest) -> HttpResponse:
                 else ngettext("%(n)s organisation", "%(n)s organisations", cell.count) % n
             )
             href = reverse("registry:directory") + "?" + _narrowed(query, cell)
+        if cell.approximate:
+            label += " " + _("(%(n)s at an approximate location)") % {"n": intcomma(cell.approximate)}
         markers.append(worldmap.Marker(lat=point[0], lon=point[1], count=cell.count, label=label, href=href))
-    svg = worldmap.render_map(
-        markers=markers,
-        title=_("Map of the results"),
-        description=_("%(n)s organisations shown on a world map; larger circles stand for more organisations.")
-        % {"n": intcomma(sum(m.count for m in markers))},
-    )
+        approximate += cell.approximate
+    description = _("%(n)s organisations shown on a world map; larger circles stand for more organisations.") % {
+        "n": intcomma(sum(m.count for m in markers))
+    }
+    if approximate:
+        description += " " + ngettext(
+            "%(n)s of them is placed approximately, at the centre of its postcode area or the like.",
+            "%(n)s of them are placed approximately, at the centre of their postcode area or the like.",
+            approximate,
+        ) % {"n": intcomma(approximate)}
+    svg = worldmap.render_map(markers=markers, title=_("Map of the results"), description=description)
     response = HttpResponse(svg, content_type="image/svg+xml")
     response["Cache-Control"] = "public, max-age=300"
     return response
@@ -240,7 +242,16 @@ def organisation(request: HttpRequest, slug: str) -> HttpResponse:
     point = _location(org)
     if point is not None:
         map_svg = worldmap.render_map(
-            markers=[worldmap.Marker(lat=point[0], lon=point[1], count=1, label=org.name)],
+            markers=[
+                worldmap.Marker(
+                    lat=point[0],
+                    lon=point[1],
+                    count=1,
+                    label=_("%(name)s (approximate location)") % {"name": org.name}
+                    if org.location_approximate and org.has_coordinates
+                    else org.name,
+                )
+            ],
             title=_("Location of %(name)s") % {"name": org.name},
             description=org.city or (org.country.name if org.country else ""),
         )
@@ -423,106 +434,3 @@ def member_organisations(request: HttpRequest) -> HttpResponse:
             "total": sum(len(orgs) for _, orgs in groups),
         },
     )
-
-
-@login_required
-def import_organisations(request: HttpRequest) -> HttpResponseBase:
-    if not permissions.can_import_organisations(request.user):
-        raise PermissionDenied
-    form = ImportForm(request.POST or None, request.FILES or None)
-    report = None
-    if request.method == "POST" and "confirm" in request.POST:
-        pending = request.session.pop("pending_import", None) or {}
-        data = uploads.take(pending.get("token"))
-        if data is None:
-            messages.error(request, _("Nothing to import: upload the file again."))
-            return redirect("registry:import")
-        steps = importing.import_steps(
-            actor=request.user,
-            stream=io.BytesIO(data),
-            filename=pending["name"],
-            fmt=pending["format"],
-        )
-        return StreamingHttpResponse(_import_progress(request, steps, pending.get("rows", 0)))
-    elif request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        data = upload.read()
-        try:
-            report = importing.import_organisations(
-                actor=request.user,
-                stream=io.BytesIO(data),
-                filename=upload.name,
-                fmt=form.cleaned_data["format"],
-                dry_run=True,
-            )
-        except importing.ImportFileError as exc:
-            form.add_error("file", exc.message)
-        else:
-            if report.ok:
-                uploads.take(request.session.get("pending_import", {}).get("token"))  # a previous, unconfirmed one
-                request.session["pending_import"] = {
-                    "token": uploads.keep(data),
-                    "name": upload.name,
-                    "format": form.cleaned_data["format"],
-                    "rows": report.rows,
-                }
-    preview = _import_preview(report.sample) if report and report.sample else []
-    return render(request, "registry/import.html", {"form": form, "report": report, "preview": preview})
-
-
-@require_GET
-def import_example(request: HttpRequest, fmt: str) -> HttpResponseBase:
-    """A two-row example file of an import format, to start from."""
-    if fmt not in importing.FORMATS:
-        raise Http404
-    header, rows = importing.example(fmt)
-    return exports.table_response(
-        (dict(zip(header, row, strict=True)) for row in rows), header, "csv", f"{fmt}-organisations-example"
-    )
-
-
-def _import_preview(sample: list[importing.PreviewRow]) -> list[dict[str, Any]]:
-    """The first rows of a checked file as they will be imported, codes shown by their names."""
-    names = queries.code_names()
-
-    def name(field: str, code: Any) -> str:
-        return names[field].get(code, code) if code else ""
-
-    return [
-        {
-            "row": r.row,
-            "identifier": r.identifier,
-            "name": r.values["name"],
-            "kind": name("kind", r.values["kind"]),
-            "place": ", ".join(p for p in (r.values["city"], name("country_id", r.values["country_id"])) if p),
-            "sectors": ", ".join(name("sectors", code) for code in r.sectors),
-            "membership_type": name("membership_type_id", r.values["membership_type_id"]),
-            "legal_form": " — ".join(
-                p for p in (name("legal_form_id", r.values["legal_form_id"]), r.values["legal_form_text"]) if p
-            ),
-            "action": r.action,
-        }
-        for r in sample
-    ]
-
-
-def _import_progress(request: HttpRequest, steps: Any, rows: int) -> Any:
-    """The import page while the import runs: a progress bar that grows as rows are checked, then
-    written (twice the rows in all), and the result. Plain HTML sent as it goes: no script needed."""
-    head, tail = render_to_string("registry/import_running.html", {"rows": rows}, request).split("<!--progress-->")
-    yield head
-    total = max(1, 2 * rows)
-    report, failed = None, False
-    try:
-        for step in steps:
-            if isinstance(step, importing.ImportReport):
-                report = step
-                continue
-            done = step.rows if step.phase == "checked" else rows + step.rows
-            context = {"done": done, "total": total, "step": step}
-            yield render_to_string("registry/_import_step.html", context, request)
-    except Exception:  # the page has begun: say what happened rather than stop mid-way without a word
-        logger.exception("import of %s failed", getattr(request.user, "username", "?"))
-        failed = True
-    yield render_to_string("registry/_import_result.html", {"report": report, "failed": failed}, request)
-    yield tail
