@@ -13,6 +13,9 @@ Any app notifies through `notify()`, from its service, in its transaction, with 
         actor=actor,                                   # who caused it (the audit entry's actor), None for the system
     )
 
+`core/email/plain.txt` is a body template for a `text` that needs no translation (or was written by the caller
+in the recipient's language: `translation.override(queries.profile_of(user).effective_language)`).
+
 E-mails go through the outbox (`OutboxEmail`): written in the same transaction as the notification, sent by a
 background task that sends each one at most once (see `deliver`).
 """

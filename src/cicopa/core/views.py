@@ -138,7 +138,9 @@ def notifications_read_all(request: HttpRequest) -> HttpResponse:
 def preferences_panel(request: HttpRequest) -> dict[str, Any]:
     """The account page's section on language and e-mail (an account panel of core's)."""
     profile = queries.profile_of(request.user)
-    return {"profile": profile, "languages": settings.LANGUAGES, "email_modes": EmailMode.choices}
+    # Each language in its own name, as in the header's switcher: a reader finds their own.
+    languages = [(code, translation.get_language_info(code)["name_local"]) for code, _name in settings.LANGUAGES]
+    return {"profile": profile, "languages": languages, "email_modes": EmailMode.choices}
 
 
 @login_required
