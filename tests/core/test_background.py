@@ -66,7 +66,8 @@ def test_a_task_is_given_up_after_its_last_attempt_and_the_failure_recorded(db, 
     assert "failed for good after 3 attempts" in caplog.text
 
 
-def test_with_the_database_queue_the_next_attempt_waits_its_turn(db, settings):
+@pytest.mark.django_db(transaction=True)  # the worker closes a connection left inside a transaction
+def test_with_the_database_queue_the_next_attempt_waits_its_turn(settings):
     from django_tasks_db.models import DBTaskResult
 
     settings.TASKS = DATABASE_QUEUE
@@ -211,7 +212,8 @@ def test_the_worker_command_refuses_bad_options(db):
         call_command("worker", max_tasks=0)
 
 
-def test_the_worker_command_runs_the_queue_then_leaves_no_heartbeat(db, settings, dave):
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_command_runs_the_queue_then_leaves_no_heartbeat(settings, dave):
     settings.TASKS = DATABASE_QUEUE
     email = outbox_email(dave)
     tasks.send_email.enqueue(email.pk)
