@@ -236,7 +236,10 @@ class Heartbeat(threading.Thread):
 
 def spawn_worker(*, env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
     """`cicopa worker` in a process of its own (for `cicopa demo`, beside the development server)."""
-    return subprocess.Popen([sys.executable, "-m", "cicopa.cli", "worker"], env={**os.environ, **(env or {})})
+    # In a session of its own, so that Ctrl+C in the terminal reaches the server only: the server then stops the
+    # worker with one SIGTERM, which lets it finish its task (a second signal would cut it short).
+    command = [sys.executable, "-m", "cicopa.cli", "worker"]
+    return subprocess.Popen(command, env={**os.environ, **(env or {})}, start_new_session=True)  # noqa: S603
 
 
 def stop_worker(process: subprocess.Popen[bytes], *, grace: float = 10) -> None:

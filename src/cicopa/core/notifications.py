@@ -75,8 +75,9 @@ def notify(
     actor: Any = None,
 ) -> Notification | None:
     """Tell `user` something: a notification on the site and, as they chose, an e-mail now or in the day's
-    digest. `subject` (a lazy translation, `%(name)s` filled from `context`) and `body_template` are rendered
-    in the recipient's language, once, here. Returns None for an inactive user, who is told nothing.
+    digest. `subject` (a lazy translation, `%(name)s` filled from `context`; a literal % is written %%) and
+    `body_template` are rendered in the recipient's language, once, here. Returns None for an inactive user,
+    who is told nothing.
 
     Callers are services that have checked their own permissions: a notification only informs its recipient,
     and its link leads to a page that checks them again."""

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import os
+import signal
+import sys
 from typing import Any
 
 from django.conf import settings
@@ -66,6 +68,9 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(_("The platform is at %(url)s (stop with Ctrl+C)") % {"url": url}))
         # E-mails and other background tasks need a worker: one runs beside the server, and stops with it.
         worker = None if options["no_worker"] else background.spawn_worker(env={"CICOPA_SITE_URL": settings.SITE_URL})
+        # Stopped with SIGTERM (a service manager, a container) as with Ctrl+C: through the `finally` that stops
+        # the worker, which would otherwise outlive the server.
+        signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
         try:
             call_command("runserver", f"{options['host']}:{options['port']}", use_reloader=False)
         finally:
