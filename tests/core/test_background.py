@@ -266,3 +266,14 @@ def test_anonymous_is_sent_to_log_in_to_follow_a_task(client, dave):
     followed = TaskProgress.objects.create(owner=dave, title="Dave's import")
     answer = client.get(f"/accounts/tasks/{followed.pk}/")
     assert answer.status_code == 302 and answer["Location"].startswith("/accounts/login/")
+
+
+def test_the_secretariat_sees_the_outbox_in_the_back_office(client, alice, bob, dave):
+    email = outbox_email(dave)
+    tasks.send_email.enqueue(email.pk)
+    client.force_login(bob)
+    assert client.get("/admin/core/outboxemail/").status_code == 302  # not staff: to the login
+    client.force_login(alice)
+    page = client.get("/admin/core/outboxemail/")
+    assert page.status_code == 200 and "dave@example.org" in page.content.decode()
+    assert client.get(f"/admin/core/outboxemail/{email.pk}/delete/").status_code == 403
