@@ -92,6 +92,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "axes",
+    "django_tasks",
+    "django_tasks_db",  # installed whichever backend runs the queue: its table is the default queue
     "cicopa.core",
     "cicopa.registry",
     "cicopa.statistics",
@@ -112,6 +114,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "cicopa.core.middleware.ApiAuthorizationMiddleware",
+    "cicopa.core.middleware.RememberLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -133,6 +136,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "cicopa.core.context_processors.navigation",
+                "cicopa.core.context_processors.notifications",
             ],
         },
     }
@@ -231,6 +235,37 @@ EMAIL_HOST_USER = env_str("CICOPA_EMAIL_USER")
 EMAIL_HOST_PASSWORD = env_str("CICOPA_EMAIL_PASSWORD")
 EMAIL_USE_TLS = env_bool("CICOPA_EMAIL_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("CICOPA_FROM_EMAIL", "noreply@cicopa.localhost")
+# E-mails are sent by the background worker while it holds the e-mail's row (core/notifications.py): a mail
+# server that stops answering must not hold it, and on SQLite every other write, for ever.
+EMAIL_TIMEOUT = env_int("CICOPA_EMAIL_TIMEOUT", 10)
+
+# Background work (core/background.py): Django's task framework. By default the queue is a table of the
+# platform's database and `cicopa worker` runs it; CICOPA_TASKS_URL=redis://... puts it in Redis instead (RQ),
+# for several worker machines.
+CICOPA_TASKS_URL = env_str("CICOPA_TASKS_URL")
+if CICOPA_TASKS_URL:
+    if not CICOPA_TASKS_URL.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured(f"CICOPA_TASKS_URL must be a redis:// address, not {CICOPA_TASKS_URL!r}")
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    # A task may run for ten minutes (an import) before RQ deems it stuck.
+    RQ_QUEUES = {"default": {"URL": CICOPA_TASKS_URL, "DEFAULT_TIMEOUT": 600}}
+    TASKS = {"default": {"BACKEND": "cicopa.core.background_rq.RQBackend", "QUEUES": ["default"]}}
+else:
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# A database worker that has not said it is alive for this long is taken for dead: the task it was running is
+# put back in the queue for another worker (core/background.py, recover_orphaned_tasks).
+CICOPA_TASK_LEASE_SECONDS = env_int("CICOPA_TASK_LEASE_SECONDS", 60)
+if CICOPA_TASK_LEASE_SECONDS < 1:
+    raise ImproperlyConfigured("CICOPA_TASK_LEASE_SECONDS must be at least 1")
+# The hour (0-23, in CICOPA_TIME_ZONE) from which `cicopa worker` sends the day's notification digests; "off"
+# when cron runs `cicopa send_digests` instead.
+_digest_hour = env_str("CICOPA_DIGEST_HOUR", "7").strip().lower()
+if _digest_hour == "off":
+    CICOPA_DIGEST_HOUR: int | None = None
+elif _digest_hour.isdigit() and 0 <= int(_digest_hour) <= 23:
+    CICOPA_DIGEST_HOUR = int(_digest_hour)
+else:
+    raise ImproperlyConfigured(f"CICOPA_DIGEST_HOUR must be an hour from 0 to 23 or off, not {_digest_hour!r}")
 
 # Production hardening: `cicopa check --deploy` passes when CICOPA_DEBUG is off.
 SECURE_HSTS_SECONDS = env_int("CICOPA_HSTS_SECONDS", 0 if DEBUG else 31536000)

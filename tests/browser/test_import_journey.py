@@ -24,7 +24,9 @@ def test_secretariat_imports_with_preview_and_progress(page, accessible, federat
     accessible(page)
     page.get_by_role("button", name=re.compile("^Import")).click()
     expect(page.locator(".import-result")).to_contain_text("Done: 10 organisations created")
-    # Done, the page says so where a reader looks first: its heading and its title.
+    # Done, the page says so where a reader looks first: its heading and its title (once the streamed page has
+    # ended, with its styles applied to what came last).
+    page.wait_for_load_state("load")
     expect(page.get_by_role("heading", level=1)).to_have_text("Organisations imported")
     expect(page).to_have_title("Organisations imported · CICOPA")
     accessible(page)

@@ -3,7 +3,16 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from cicopa.core.models import ApiToken, AuditEntry, Country, LegalForm, MembershipType, Region, Sector
+from cicopa.core.models import (
+    ApiToken,
+    AuditEntry,
+    Country,
+    LegalForm,
+    MembershipType,
+    OutboxEmail,
+    Region,
+    Sector,
+)
 from cicopa.core.roles import is_secretariat
 
 
@@ -90,3 +99,14 @@ class ApiTokenAdmin(SecretariatAdmin):
 
     def has_add_permission(self, request):  # type: ignore[no-untyped-def]
         return False
+
+
+@admin.register(OutboxEmail)
+class OutboxEmailAdmin(ReadOnlyReference):
+    """What the platform sent, and what it could not send after its retries (with the error): read only, written
+    by the tasks alone. Bodies are erased once an e-mail is done with."""
+
+    list_display = ("created_at", "to", "subject", "status", "sent_at", "error")
+    list_filter = ("status",)
+    search_fields = ("to", "subject", "key")
+    date_hierarchy = "created_at"

@@ -28,6 +28,12 @@ class CoreConfig(AppConfig):
             NavItem(_("Back office"), "admin:index", order=99, audience=secretariat),
         ]
 
+    def account_panels(self) -> list[Any]:
+        from cicopa.core.extensions import AccountPanel
+        from cicopa.core.views import preferences_panel
+
+        return [AccountPanel("core/_account_preferences.html", preferences_panel, order=50)]
+
     def api_router(self) -> Any:
         from cicopa.core.api import router
 

@@ -1,22 +1,21 @@
-"""E-mails the platform sends: rendered where the request is, sent from plain strings."""
+"""E-mails the platform sends: through the outbox (core/notifications.py), by background tasks."""
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from django.contrib.auth import forms as auth_forms
-from django.core.mail import EmailMessage
 from django.template import loader
+from django.utils import translation
 
-logger = logging.getLogger(__name__)
-
-
-def send(*, to: str, subject: str, body: str, from_email: str | None = None) -> None:
-    EmailMessage(subject, body, from_email, [to]).send()
+from cicopa.core import notifications, queries
+from cicopa.core.models import OutboxEmail
 
 
 class PasswordResetForm(auth_forms.PasswordResetForm):
+    """Django's, whose e-mail goes through the outbox: written once per request and account (the key holds
+    the request's id), in the account holder's chosen language, then sent at most once."""
+
     def send_mail(
         self,
         subject_template_name: str,
@@ -26,10 +25,12 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
         to_email: str,
         html_email_template_name: str | None = None,
     ) -> None:
-        subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
-        body = loader.render_to_string(email_template_name, context)
-        try:
-            send(to=to_email, subject=subject, body=body, from_email=from_email)
-        except Exception:
-            # As Django's: a failure must not answer otherwise than a reset for an address without an account.
-            logger.exception("Failed to send password reset email to %s", context["user"].pk)
+        user = context["user"]
+        key = f"password-reset:{context['request_id']}:{user.pk}"
+        email = OutboxEmail.objects.filter(key=key).first()
+        if email is None:
+            with translation.override(queries.profile_of(user).language or translation.get_language()):
+                subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
+                body = loader.render_to_string(email_template_name, context)
+            email = notifications.outbox_write(key=key, user=user, to=to_email, subject=subject, body=body)
+        notifications.deliver(email.pk)

@@ -131,3 +131,33 @@ class ApiBodyLimitMiddleware:
                 message = _("The request body is too large: this server accepts at most %(size)s (%(bytes)s bytes).")
                 return JsonResponse({"detail": message % {"size": filesizeformat(limit), "bytes": limit}}, status=400)
         return self.get_response(request)
+
+
+class RememberLanguageMiddleware:
+    """Remember the language a logged-in person uses the site in: their e-mails are written in it until they
+    choose one on their account page. The session keeps the language last noted, so the profile is written
+    only when it changes (once a session, or on a switch), never on every page."""
+
+    SESSION_KEY = "cicopa_language"
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        session = getattr(request, "session", None)
+        language = getattr(request, "LANGUAGE_CODE", "")
+        if (
+            session is not None
+            and user is not None
+            and user.is_authenticated
+            and not request.path.startswith("/api/")
+            and response.status_code < 400
+            and session.get(self.SESSION_KEY) != language
+        ):
+            from cicopa.core import services
+
+            services.profile_note_language(user=user, language=language)
+            session[self.SESSION_KEY] = language
+        return response

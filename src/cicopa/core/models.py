@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import math
+import uuid
 from collections.abc import Collection
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from cicopa.core.i18n import TranslatedName
@@ -196,3 +198,149 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class EmailMode(models.TextChoices):
+    INSTANT = "instant", _("an e-mail for each notification")
+    DIGEST = "digest", _("one e-mail a day with the unread notifications")
+    NONE = "none", _("no e-mail: on this site only")
+
+
+class Profile(models.Model):
+    """What a person chose for themselves: the language the platform writes to them in, and how they hear of
+    their notifications. Made on first need; a user without one has the defaults."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="cicopa_profile"
+    )
+    # Blank: not chosen, then the language they last used the site in (last_language) is theirs.
+    language = models.CharField(_("language"), max_length=8, blank=True, choices=settings.LANGUAGES)
+    last_language = models.CharField(max_length=8, blank=True, editable=False)
+    email_mode = models.CharField(
+        _("e-mail about notifications"), max_length=10, choices=EmailMode.choices, default=EmailMode.INSTANT
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("profile")
+        verbose_name_plural = _("profiles")
+
+    def __str__(self) -> str:
+        return str(self.user_id)
+
+    @property
+    def effective_language(self) -> str:
+        return self.language or self.last_language or settings.LANGUAGE_CODE
+
+
+class OutboxEmail(models.Model):
+    """One e-mail to send, under a unique key (`notification:12`, `digest:3:2026-05-04`, ...): the task that
+    sends it locks the row, sends, and marks it sent in the same transaction, so a task run twice (a retry, a
+    worker taken for dead) finds it sent and sends nothing. The body is erased once the e-mail is sent or has
+    failed: the outbox is a queue, not an archive, and a password-reset link must not wait in the database."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting to be sent")
+        SENT = "sent", _("sent")
+        FAILED = "failed", _("could not be sent")
+
+    key = models.CharField(max_length=120, unique=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    to = models.EmailField(max_length=254)
+    subject = models.CharField(max_length=300)
+    body = models.TextField(max_length=200_000, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    error = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("outgoing e-mail")
+        verbose_name_plural = _("outgoing e-mails")
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class Notification(models.Model):
+    """Something a person should know of, in their own language (rendered when it was made), with a link."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(_("kind"), max_length=60)
+    subject = models.CharField(_("subject"), max_length=300)
+    body = models.TextField(_("text"), max_length=10_000, blank=True)
+    url = models.CharField(_("link"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    # The daily e-mail that listed it, so that no notification is in two digests.
+    digest_email = models.ForeignKey(OutboxEmail, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["user", "-created_at"], name="core_notif_user_created"),
+            models.Index(fields=["user", "read_at"], name="core_notif_user_read"),
+        ]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk}"
+
+
+class TaskProgress(models.Model):
+    """How far a long background task has got, for the person who started it: a page follows it
+    (core/progress.py). One row for all the attempts of the task."""
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", _("waiting")
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE)
+    title = models.CharField(_("title"), max_length=200)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.WAITING)
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(null=True, blank=True)
+    message = models.CharField(max_length=300, blank=True)
+    result_url = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("background task")
+        verbose_name_plural = _("background tasks")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("task_progress", args=[self.pk])
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def percent(self) -> int | None:
+        if not self.total:
+            return None
+        return min(100, self.done * 100 // self.total)
+
+
+class WorkerHeartbeat(models.Model):
+    """A running `cicopa worker` says every few seconds that it is alive; a task RUNNING under a worker that
+    has stopped saying so is put back in the queue (core/background.py)."""
+
+    worker_id = models.CharField(max_length=64, primary_key=True)
+    hostname = models.CharField(max_length=255)
+    pid = models.PositiveIntegerField()
+    started_at = models.DateTimeField(auto_now_add=True)
+    beat_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.worker_id} ({self.hostname}:{self.pid})"

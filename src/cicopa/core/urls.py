@@ -22,5 +22,10 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(template_name="core/password_reset_complete.html"),
         name="password_reset_complete",
     ),
+    path("notifications/", views.notifications, name="notifications"),
+    path("notifications/<int:pk>/read/", views.notification_read, name="notification_read"),
+    path("notifications/read-all/", views.notifications_read_all, name="notifications_read_all"),
+    path("preferences/", views.account_preferences, name="account_preferences"),
+    path("tasks/<uuid:pk>/", views.task_progress, name="task_progress"),
     path("", views.account, name="account"),
 ]

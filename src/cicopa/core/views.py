@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.conf import settings
@@ -8,19 +9,22 @@ from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.sitemaps import views as sitemap_views
+from django.core.paginator import Paginator
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 from django.views.i18n import set_language as django_set_language
 
-from cicopa.core import extensions, queries, services, throttle
+from cicopa.core import background, extensions, queries, services, tasks, throttle
 from cicopa.core.clients import client_address
 from cicopa.core.errors import ValidationError, report_errors
 from cicopa.core.mail import PasswordResetForm
+from cicopa.core.models import EmailMode
 
 PASSWORD_RESETS_PER_HOUR = 5  # per client address, and per e-mail address
 
@@ -128,5 +132,86 @@ class PasswordResetView(auth_views.PasswordResetView):
         by_client = throttle.allow("password-reset-client", client_address(self.request), **limits)
         by_email = throttle.allow("password-reset-email", form.cleaned_data["email"].casefold(), **limits)
         if by_client and by_email:
-            return super().form_valid(form)
+            # Whether the address has an account is found out by the task, in the background: the page does
+            # the same work, in the same time, for an address with an account, one without, and one throttled
+            # (but for the enqueue, which is the same for both).
+            background.enqueue(
+                tasks.send_password_reset,
+                email=form.cleaned_data["email"],
+                request_id=uuid.uuid4().hex,
+                domain=self.request.get_host(),
+                use_https=self.request.is_secure(),
+                language=translation.get_language(),
+            )
         return HttpResponseRedirect(self.get_success_url())
+
+
+NOTIFICATIONS_PER_PAGE = 20
+
+
+@login_required
+def notifications(request: HttpRequest) -> HttpResponse:
+    page = Paginator(queries.notifications_of(request.user), NOTIFICATIONS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "core/notifications.html", {"page": page})
+
+
+def _back_to_notifications(request: HttpRequest) -> HttpResponse:
+    page = request.POST.get("page", "")
+    url = reverse("notifications")
+    return redirect(f"{url}?page={page}" if page.isdigit() else url)
+
+
+@login_required
+@require_POST
+def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
+    notification = get_object_or_404(queries.notifications_of(request.user), pk=pk)
+    services.notification_mark_read(actor=request.user, notification=notification)
+    messages.success(
+        request, _("The notification “%(subject)s” is marked as read.") % {"subject": notification.subject}
+    )
+    return _back_to_notifications(request)
+
+
+@login_required
+@require_POST
+def notifications_read_all(request: HttpRequest) -> HttpResponse:
+    count = services.notifications_mark_all_read(actor=request.user)
+    if count:
+        messages.success(
+            request,
+            ngettext("%(n)s notification is marked as read.", "%(n)s notifications are marked as read.", count)
+            % {"n": count},
+        )
+    return _back_to_notifications(request)
+
+
+def preferences_panel(request: HttpRequest) -> dict[str, Any]:
+    """The account page's section on language and e-mail (an account panel of core's)."""
+    profile = queries.profile_of(request.user)
+    # Each language in its own name, as in the header's switcher: a reader finds their own.
+    languages = [(code, translation.get_language_info(code)["name_local"]) for code, _name in settings.LANGUAGES]
+    return {"profile": profile, "languages": languages, "email_modes": EmailMode.choices}
+
+
+@login_required
+@require_POST
+def account_preferences(request: HttpRequest) -> HttpResponse:
+    try:
+        services.profile_update(
+            actor=request.user,
+            user=request.user,
+            language=request.POST.get("language", ""),
+            email_mode=request.POST.get("email_mode", ""),
+        )
+        messages.success(request, _("Your settings were saved."))
+    except ValidationError as exc:
+        report_errors(request, exc)
+    return redirect("account")
+
+
+@login_required
+def task_progress(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    """A background task its owner follows; the fragment alone for htmx's polling."""
+    followed = get_object_or_404(queries.task_progress_of(request.user), pk=pk)
+    template = "core/_task_progress.html" if request.headers.get("HX-Request") else "core/task_progress.html"
+    return render(request, template, {"followed": followed})

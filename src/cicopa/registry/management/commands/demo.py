@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import os
+import signal
+import sys
 from typing import Any
 
 from django.conf import settings
@@ -9,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from cicopa.core import extensions
+from cicopa.core import background, extensions
 from cicopa.registry import demo
 from cicopa.registry.models import Organisation
 
@@ -28,6 +30,9 @@ class Command(BaseCommand):
             help=_("generate N more demo co-operatives (for benchmarks)"),
         )
         parser.add_argument("--no-serve", action="store_true", help=_("prepare the data and stop"))
+        parser.add_argument(
+            "--no-worker", action="store_true", help=_("do not start a background worker beside the server")
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not 1 <= options["port"] <= 65535:
@@ -61,4 +66,13 @@ class Command(BaseCommand):
         if not os.environ.get("CICOPA_SITE_URL"):
             settings.SITE_URL = url.rstrip("/")  # links in e-mails point at this server
         self.stdout.write(self.style.SUCCESS(_("The platform is at %(url)s (stop with Ctrl+C)") % {"url": url}))
-        call_command("runserver", f"{options['host']}:{options['port']}", use_reloader=False)
+        # E-mails and other background tasks need a worker: one runs beside the server, and stops with it.
+        worker = None if options["no_worker"] else background.spawn_worker(env={"CICOPA_SITE_URL": settings.SITE_URL})
+        # Stopped with SIGTERM (a service manager, a container) as with Ctrl+C: through the `finally` that stops
+        # the worker, which would otherwise outlive the server.
+        signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
+        try:
+            call_command("runserver", f"{options['host']}:{options['port']}", use_reloader=False)
+        finally:
+            if worker is not None:
+                background.stop_worker(worker)
