@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from cicopa.core.i18n import sort_field
+from cicopa.core.i18n import name_field, region_tree, sort_field
 from cicopa.core.models import (
     ApiToken,
     Country,
@@ -39,6 +39,29 @@ def membership_types() -> QuerySet[MembershipType]:
 
 def legal_forms() -> QuerySet[LegalForm]:
     return LegalForm.objects.all()
+
+
+def filter_lists() -> dict[str, Any]:
+    """The reference lists that filter forms offer, in the reader's language and order: regions as a tree."""
+    return {
+        "countries": countries(),
+        "regions": region_tree(regions()),
+        "sectors": sectors(),
+        "membership_types": membership_types(),
+        "legal_forms": legal_forms(),
+    }
+
+
+def names_by_code() -> dict[str, dict[str, str]]:
+    """Names, in the reader's language, of each reference list's codes."""
+    lang = name_field()
+    return {
+        "sector": dict(Sector.objects.values_list("code", lang)),
+        "membership_type": dict(MembershipType.objects.values_list("code", lang)),
+        "legal_form": dict(LegalForm.objects.values_list("code", lang)),
+        "region": dict(Region.objects.values_list("m49", lang)),
+        "country": dict(Country.objects.values_list("iso2", lang)),
+    }
 
 
 def api_tokens_of(user: Any) -> QuerySet[ApiToken]:

@@ -23,8 +23,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from cicopa.core import exports, uploads
+from cicopa.core import queries as core_queries
 from cicopa.core.errors import form_errors
-from cicopa.core.i18n import sort_field
 from cicopa.core.models import Country
 from cicopa.registry import import_services, importing, permissions, queries
 from cicopa.registry.forms import ColumnsForm, ImportForm, column_label
@@ -167,7 +167,7 @@ def _check(request: HttpRequest, pending: dict[str, Any], *, form: ImportForm | 
         "preview": _import_preview(report.sample) if report and report.sample else [],
         "warnings": report.warnings[:SHOWN_WARNINGS] if report else [],
         "unknown_countries": _unknown_countries(report) if report else [],
-        "countries": Country.objects.order_by(sort_field()),
+        "countries": core_queries.countries(),
         "mapping": [(source, column_label(f)) for source, f in report.mapping.items() if f] if report else [],
         **_page_context(),
     }

@@ -19,10 +19,11 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from cicopa.core import audit, exports, versions, worldmap
+from cicopa.core import queries as core_queries
 from cicopa.core.embed import json_for_script
 from cicopa.core.errors import EditConflict, form_errors
-from cicopa.core.i18n import name_field, region_tree, sort_field
-from cicopa.core.models import Country, LegalForm, MembershipType, Region, Sector
+from cicopa.core.i18n import name_field
+from cicopa.core.models import Country
 from cicopa.core.roles import is_secretariat
 from cicopa.registry import history, permissions, queries, representations, services
 from cicopa.registry.fields import EXPORT_COLUMNS
@@ -100,13 +101,7 @@ def _sort_choices(with_text: bool) -> list[tuple[str, str]]:
 
 
 def _lookups() -> dict[str, Any]:
-    return {
-        "countries": Country.objects.order_by(sort_field()),
-        "regions": region_tree(Region.objects.all()),
-        "sectors": Sector.objects.all(),
-        "membership_types": MembershipType.objects.all(),
-        "legal_forms": LegalForm.objects.all(),
-    }
+    return core_queries.filter_lists()
 
 
 def _chosen_first(values: list[tuple[str, str, int]], chosen: set[str]) -> list[tuple[str, str, int]]:

@@ -20,9 +20,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from cicopa.core import charts, exports, worldmap
+from cicopa.core import queries as core_queries
 from cicopa.core.errors import form_errors, report_errors
-from cicopa.core.i18n import chart_texts, name_field, region_tree, sort_field
-from cicopa.core.models import Country, MembershipType, Region, Sector
+from cicopa.core.i18n import chart_texts
+from cicopa.core.models import Country
 from cicopa.core.tabular import ImportFileError
 from cicopa.registry.models import Organisation
 from cicopa.statistics import aggregation, permissions, queries, services, spreadsheets
@@ -43,13 +44,10 @@ def _number(v: float) -> str:
 
 
 def _labels() -> dict[str, dict[str, str]]:
-    lang = name_field()
+    names = core_queries.names_by_code()
     return {
-        "sector": dict(Sector.objects.values_list("code", lang)),
-        "membership_type": dict(MembershipType.objects.values_list("code", lang)),
-        "region": dict(Region.objects.values_list("m49", lang)),
-        "subregion": dict(Region.objects.values_list("m49", lang)),
-        "country": dict(Country.objects.values_list("iso2", lang)),
+        **names,
+        "subregion": names["region"],
         "development": {"developed": _("Developed regions"), "developing": _("Developing regions")},
         "world": {"world": _("World")},
     }
@@ -144,10 +142,7 @@ def dashboard(request: HttpRequest, place: Country | None = None) -> HttpRespons
         ),
         "query": params.urlencode(),
         "place": place,
-        "countries": Country.objects.order_by(sort_field()),
-        "regions": region_tree(Region.objects.all()),
-        "sectors": Sector.objects.all(),
-        "membership_types": MembershipType.objects.all(),
+        **core_queries.filter_lists(),
     }
     return render(request, "statistics/dashboard.html", context)
 
