@@ -205,3 +205,16 @@ def test_a_new_invitation_to_the_same_address_replaces_the_waiting_one(
     assert len(mailoutbox) == 2
     states = list(AccessInvitation.objects.order_by("id").values_list("status", flat=True))
     assert states == ["withdrawn", "pending"]
+
+
+def test_the_invitation_e_mail_leaves_once_through_the_outbox(client, federation, bob, mailoutbox):
+    from cicopa.core import tasks
+    from cicopa.core.models import OutboxEmail
+
+    client.force_login(bob)
+    client.post(ACCESS.format(slug="menuiserie"), {"action": "invite", "email": "new@example.org"})
+    invitation = AccessInvitation.objects.get(email="new@example.org")
+    email = OutboxEmail.objects.get(key=f"registry.invitation:{invitation.pk}")
+    assert email.status == OutboxEmail.Status.SENT and len(mailoutbox) == 1
+    tasks.send_email.call(email.pk)  # the task run again, as after a worker was taken for dead
+    assert len(mailoutbox) == 1

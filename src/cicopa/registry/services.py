@@ -10,7 +10,6 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model, password_validation
 from django.core import signing
-from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -19,7 +18,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from cicopa.core import audit, versions
+from cicopa.core import audit, background, notifications, tasks, versions
 from cicopa.core.errors import EditConflict, PermissionDenied, ValidationError
 from cicopa.core.models import Sector
 from cicopa.core.roles import is_secretariat
@@ -456,7 +455,7 @@ def access_invite(
         obj=invitation,
         changes={"email": [None, email], "role": [None, role], "organisation": organisation.pk},
     )
-    transaction.on_commit(lambda: _send_invitation(actor, invitation), robust=True)
+    _send_invitation(actor, invitation)
     return invitation
 
 
@@ -563,6 +562,8 @@ def _close(actor: Any, inv: AccessInvitation, status: str, action: str) -> None:
 
 
 def _send_invitation(actor: Any, invitation: AccessInvitation) -> None:
+    """The invitation's e-mail, in the inviter's language, through the outbox: sent by a background task once the
+    invitation is saved, exactly once however often that task runs, and never if the invitation is not saved."""
     context = {
         "inviter": audit.actor_label(actor),
         "organisation": invitation.organisation.name,
@@ -572,8 +573,14 @@ def _send_invitation(actor: Any, invitation: AccessInvitation) -> None:
         "days": INVITATION_DAYS,
     }
     subject = render_to_string("registry/email/access_invite_subject.txt", context).strip()
-    body = render_to_string("registry/email/access_invite.txt", context)
-    send_mail(" ".join(subject.split()), body, None, [invitation.email])
+    email = notifications.outbox_write(
+        key=f"registry.invitation:{invitation.pk}",
+        user=None,
+        to=invitation.email,
+        subject=" ".join(subject.split()),
+        body=render_to_string("registry/email/access_invite.txt", context),
+    )
+    background.enqueue(tasks.send_email, email.pk)
 
 
 PERSON_FIELDS = ("full_name", "title", "email", "phone")
