@@ -22,8 +22,6 @@ from cicopa.core import audit, exports, versions, worldmap
 from cicopa.core import queries as core_queries
 from cicopa.core.embed import json_for_script
 from cicopa.core.errors import EditConflict, form_errors
-from cicopa.core.i18n import name_field
-from cicopa.core.models import Country
 from cicopa.core.roles import is_secretariat
 from cicopa.registry import history, permissions, queries, representations, services
 from cicopa.registry.fields import EXPORT_COLUMNS
@@ -160,7 +158,7 @@ def _toggle(request: HttpRequest, key: str, value: str, *, multi: bool) -> str:
 def directory_map(request: HttpRequest) -> HttpResponse:
     filters, _errors = _filters_or_errors(request)
     middles = worldmap.label_points()
-    countries = dict(Country.objects.values_list("iso2", name_field()))
+    countries = core_queries.names_by_code()["country"]
     query = request.GET.copy()
     query.pop("page", None)
     markers, approximate = [], 0

@@ -208,7 +208,7 @@ def create_return(request: HttpRequest, payload: ReturnIn) -> tuple[int, dict[st
     response=ReturnOut,
 )
 def get_return(request: HttpRequest, return_id: int) -> dict[str, Any]:
-    ret = get_object_or_404(StatisticalReturn.objects.select_related("reporter"), pk=return_id)
+    ret = get_object_or_404(queries.returns(), pk=return_id)
     if not permissions.can_report_for(request.user, ret.reporter):
         raise PermissionDenied(_("You may only see the returns of your own organisation."))
     return _return(ret)
@@ -222,7 +222,7 @@ class LinesIn(JsonObject):
     "/statistics/returns/{return_id}/lines", summary="Replace a return's lines", auth=WRITE_AUTH, response=ReturnOut
 )
 def put_lines(request: HttpRequest, return_id: int, payload: LinesIn) -> dict[str, Any]:
-    ret = get_object_or_404(StatisticalReturn.objects.select_related("reporter"), pk=return_id)
+    ret = get_object_or_404(queries.returns(), pk=return_id)
     warnings = services.return_save_lines(
         actor=request.user, statistical_return=ret, lines=[line.dict() for line in payload.lines]
     )
@@ -244,7 +244,7 @@ class Transition(JsonObject):
     response=ReturnOut,
 )
 def workflow(request: HttpRequest, return_id: int, payload: Transition) -> dict[str, Any]:
-    ret = get_object_or_404(StatisticalReturn.objects.select_related("reporter"), pk=return_id)
+    ret = get_object_or_404(queries.returns(), pk=return_id)
     if payload.action == "submit":
         ret = services.return_submit(actor=request.user, statistical_return=ret)
     elif payload.action == "validate":

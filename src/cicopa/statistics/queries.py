@@ -370,3 +370,8 @@ def reporters_by_country() -> list[CountryReporters]:
         if len(by_country.get(iso, [])) > 1 or iso in designated
     ]
     return sorted(rows, key=lambda r: (not r.needs_choice, r.country.name))
+
+
+def returns() -> QuerySet[StatisticalReturn]:
+    """Returns with their reporter, as a return's pages and endpoints read one."""
+    return StatisticalReturn.objects.select_related("reporter", "reporter__country")

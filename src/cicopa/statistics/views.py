@@ -378,7 +378,7 @@ def _versions(ret: StatisticalReturn) -> list[Any]:
 @login_required
 def return_template(request: HttpRequest, return_id: int) -> HttpResponse:
     """The return as an XLSX workbook to fill in, pre-filled with its lines or last year's figures."""
-    ret = get_object_or_404(StatisticalReturn.objects.select_related("reporter"), pk=return_id)
+    ret = get_object_or_404(queries.returns(), pk=return_id)
     if not permissions.can_report_for(request.user, ret.reporter):
         raise PermissionDenied
     response = HttpResponse(
@@ -391,7 +391,7 @@ def return_template(request: HttpRequest, return_id: int) -> HttpResponse:
 
 @login_required
 def return_detail(request: HttpRequest, return_id: int) -> HttpResponse:
-    ret = get_object_or_404(StatisticalReturn.objects.select_related("reporter", "reporter__country"), pk=return_id)
+    ret = get_object_or_404(queries.returns(), pk=return_id)
     if not permissions.can_report_for(request.user, ret.reporter):
         raise PermissionDenied
     action = request.POST.get("action", "") if request.method == "POST" else ""
