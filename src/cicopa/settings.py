@@ -123,6 +123,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                # after Django's csrf processor: a page made for the page cache holds no reader's token
+                "cicopa.core.pagecache.csrf_placeholder",
             ],
         },
     }
@@ -184,9 +186,22 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "core/locked_out.html"
 AXES_VERBOSE = False
 
-# In the database, so that every worker and machine counts the same requests (password resets); the table
-# is made by `cicopa migrate` (core's post_migrate).
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "cicopa_cache"}}
+# "default": in the database, so that every worker and machine counts the same requests (password resets);
+# the table is made by `cicopa migrate` (core's post_migrate).
+# "pages": public pages cached for anonymous readers (core/pagecache.py), for CICOPA_PAGE_CACHE_SECONDS (0:
+# none), in each process's memory. A write makes every page cached before it stale at once, in every process
+# and machine: the key holds the generation of the public data, kept in the database.
+CICOPA_PAGE_CACHE_SECONDS = env_int("CICOPA_PAGE_CACHE_SECONDS", 600)
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "cicopa_cache"},
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "cicopa-pages",
+        "TIMEOUT": CICOPA_PAGE_CACHE_SECONDS,
+        # about 60 MB at most per process, pages being 5 to 60 KB; beyond, a third of them are dropped
+        "OPTIONS": {"MAX_ENTRIES": 1000},
+    },
+}
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French")), ("es", _("Spanish"))]

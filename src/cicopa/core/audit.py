@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import models
 
+from cicopa.core import pagecache
 from cicopa.core.models import AuditEntry
 
 
@@ -46,6 +47,8 @@ def record(
     obj: models.Model,
     changes: Mapping[str, Any] | None = None,
 ) -> AuditEntry:
+    # Every write is recorded here: once it commits, no page cached for anonymous readers before it is served.
+    pagecache.changed()
     return AuditEntry.objects.create(
         actor=actor if getattr(actor, "pk", None) else None,
         actor_label=actor_label(actor),

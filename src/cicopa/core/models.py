@@ -196,3 +196,14 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class PageGeneration(models.Model):
+    """One row: the generation of the public data, which every page cached for anonymous readers is keyed by
+    (core/pagecache.py). Every committed write gives it a new random value, so that no page cached before is
+    served again, by any process or machine: they all read it here, in the database they read the data from."""
+
+    value = models.BigIntegerField()
+
+    def __str__(self) -> str:
+        return str(self.value)

@@ -10,8 +10,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
+from ninja.decorators import decorate_view
 from ninja.errors import HttpError
 
+from cicopa.core import pagecache
 from cicopa.core.api_auth import WRITE_AUTH
 from cicopa.core.api_input import IF_MATCH, JsonObject, if_match
 from cicopa.core.i18n import sort_field
@@ -44,6 +46,7 @@ class DirectoryQuery(Schema):
 
 
 @router.get("/organisations", summary="Search the directory", auth=None)
+@decorate_view(pagecache.public)
 def list_organisations(request: HttpRequest, params: Query[DirectoryQuery]) -> dict[str, Any]:
     filters = queries.parse_filters(request.GET)
     page = queries.search_directory(filters)
@@ -69,6 +72,7 @@ def list_organisations(request: HttpRequest, params: Query[DirectoryQuery]) -> d
 
 
 @router.get("/organisations/{slug}", summary="One organisation", auth=None)
+@decorate_view(pagecache.public)
 def get_organisation(request: HttpRequest, response: HttpResponse, slug: str) -> dict[str, Any]:
     """The ETag header holds the organisation's version: send it back in If-Match with a PATCH so that a change
     made meanwhile by someone else is not overwritten (412 instead)."""
@@ -161,16 +165,19 @@ def update_organisation(
 
 
 @router.get("/organisations/{slug}/jsonld", summary="schema.org / W3C ORG JSON-LD", auth=None)
+@decorate_view(pagecache.public)
 def organisation_jsonld(request: HttpRequest, slug: str) -> dict[str, Any]:
     return representations.jsonld(_organisation(slug, profile=True))
 
 
 @router.get("/organisations/{slug}/murmurations", summary="Murmurations profile", auth=None)
+@decorate_view(pagecache.public)
 def organisation_murmurations(request: HttpRequest, slug: str) -> dict[str, Any]:
     return representations.murmurations(_organisation(slug, profile=True))
 
 
 @router.get("/organisations/{slug}/offices", summary="Officers, current and past", auth=None)
+@decorate_view(pagecache.public)
 def organisation_offices(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
     org = _organisation(slug)
     current, past = queries.offices(org)
@@ -243,6 +250,7 @@ class MembershipChange(JsonObject):
 
 
 @router.get("/memberships", summary="Memberships, filtered by member or parent slug", auth=None)
+@decorate_view(pagecache.public)
 def list_memberships(
     request: HttpRequest, member: str | None = None, parent: str | None = None, status: str | None = None
 ) -> list[dict[str, Any]]:
@@ -293,6 +301,7 @@ def change_membership(request: HttpRequest, membership_id: int, payload: Members
 
 
 @router.get("/countries", summary="ISO 3166-1 countries with their UN M49 regions", auth=None)
+@decorate_view(pagecache.public)
 def list_countries(request: HttpRequest) -> list[dict[str, Any]]:
     return [
         {
@@ -310,11 +319,13 @@ def list_countries(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.get("/regions", summary="UN M49 regions", auth=None)
+@decorate_view(pagecache.public)
 def list_regions(request: HttpRequest) -> list[dict[str, Any]]:
     return [{"m49": r.m49, "name": r.name, "level": r.level, "parent": r.parent_id} for r in Region.objects.all()]
 
 
 @router.get("/sectors", summary="Sectors with their ISIC Rev.4 and ICA codes", auth=None)
+@decorate_view(pagecache.public)
 def list_sectors(request: HttpRequest) -> list[dict[str, Any]]:
     return [
         {"code": s.code, "name": s.name, "isic": s.isic, "ica_codes": s.ica_codes.split()} for s in Sector.objects.all()
@@ -322,10 +333,12 @@ def list_sectors(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.get("/membership-types", summary="Membership types", auth=None)
+@decorate_view(pagecache.public)
 def list_membership_types(request: HttpRequest) -> list[dict[str, Any]]:
     return [{"code": t.code, "name": t.name} for t in MembershipType.objects.all()]
 
 
 @router.get("/legal-forms", summary="Legal forms", auth=None)
+@decorate_view(pagecache.public)
 def list_legal_forms(request: HttpRequest) -> list[dict[str, Any]]:
     return [{"code": t.code, "name": t.name} for t in LegalForm.objects.all()]

@@ -17,9 +17,8 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET
-from django.views.decorators.vary import vary_on_headers
 
-from cicopa.core import audit, exports, uploads, versions, worldmap
+from cicopa.core import audit, exports, pagecache, uploads, versions, worldmap
 from cicopa.core.embed import json_for_script
 from cicopa.core.errors import EditConflict, form_errors
 from cicopa.core.i18n import by_name, sort_field
@@ -52,7 +51,8 @@ def _filters_or_errors(request: HttpRequest) -> tuple[queries.DirectoryFilters, 
 
 
 @require_GET
-@vary_on_headers("HX-Request")
+# The results alone for htmx's requests, the whole page otherwise (and for its history restores).
+@pagecache.public(vary=("HX-Request", "HX-History-Restore-Request"))
 def directory(request: HttpRequest) -> HttpResponse:
     filters, errors = _filters_or_errors(request)
     try:
@@ -106,6 +106,7 @@ def _chosen_first(values: list[tuple[str, str, int]], chosen: set[str]) -> list[
 
 
 @require_GET
+@pagecache.public
 def directory_facets(request: HttpRequest) -> HttpResponse:
     filters, _errors = _filters_or_errors(request)
     facets = queries.directory_facets(filters)
@@ -153,6 +154,7 @@ def _toggle(request: HttpRequest, key: str, value: str, *, multi: bool) -> str:
 
 
 @require_GET
+@pagecache.public
 def directory_map(request: HttpRequest) -> HttpResponse:
     filters, _errors = _filters_or_errors(request)
     cells = queries.map_cells(filters)
@@ -192,6 +194,7 @@ def directory_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
 
 
 @require_GET
+@pagecache.public
 def organisation(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         org = queries.organisation_profile(slug)
@@ -333,6 +336,7 @@ def organisation_history(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
+@pagecache.public
 def organisation_murmurations(request: HttpRequest, slug: str) -> JsonResponse:
     try:
         org = queries.organisation_profile(slug)
@@ -342,6 +346,7 @@ def organisation_murmurations(request: HttpRequest, slug: str) -> JsonResponse:
 
 
 @require_GET
+@pagecache.public
 def organisation_jsonld(request: HttpRequest, slug: str) -> JsonResponse:
     try:
         org = queries.organisation_profile(slug)
@@ -353,6 +358,7 @@ def organisation_jsonld(request: HttpRequest, slug: str) -> JsonResponse:
 
 
 @require_GET
+@pagecache.public
 def member_organisations(request: HttpRequest) -> HttpResponse:
     root = queries.federation_root()
     groups = queries.member_organisations_by_country(root) if root else []
