@@ -60,6 +60,15 @@ def env_networks(name: str) -> list[str]:
     return entries
 
 
+def env_url(name: str, *, schemes: tuple[str, ...]) -> str:
+    """An address with one of `schemes`, such as redis://127.0.0.1:6379/0; empty when unset."""
+    raw = env_str(name)
+    if raw and ("://" not in raw or raw.split("://", 1)[0].lower() not in schemes):
+        starts = ", ".join(f"{scheme}://" for scheme in schemes)
+        raise ImproperlyConfigured(f"{name} must be an address starting with one of {starts}, not {raw!r}")
+    return raw
+
+
 DEBUG = env_bool("CICOPA_DEBUG", False)
 DATA_DIR = Path(env_str("CICOPA_DATA_DIR", str(Path.cwd() / "var"))).resolve()
 
@@ -189,9 +198,11 @@ AXES_VERBOSE = False
 # "default": in the database, so that every worker and machine counts the same requests (password resets);
 # the table is made by `cicopa migrate` (core's post_migrate).
 # "pages": public pages cached for anonymous readers (core/pagecache.py), for CICOPA_PAGE_CACHE_SECONDS (0:
-# none), in each process's memory. A write makes every page cached before it stale at once, in every process
-# and machine: the key holds the generation of the public data, kept in the database.
+# none). In each process's memory, unless CICOPA_CACHE_URL names a Redis server that they all share. Either
+# way a write makes every page cached before it stale at once, everywhere: the key holds the generation of
+# the public data, kept in the database.
 CICOPA_PAGE_CACHE_SECONDS = env_int("CICOPA_PAGE_CACHE_SECONDS", 600)
+CICOPA_CACHE_URL = env_url("CICOPA_CACHE_URL", schemes=("redis", "rediss", "unix"))
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "cicopa_cache"},
     "pages": {
@@ -202,6 +213,21 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": 1000},
     },
 }
+if CICOPA_CACHE_URL:
+    try:
+        import redis  # noqa: F401  (Django's RedisCache needs it: pip install 'cicopa[redis]')
+    except ImportError:
+        raise ImproperlyConfigured(
+            "CICOPA_CACHE_URL names a Redis server, but the redis package is missing: pip install 'cicopa[redis]'"
+        ) from None
+    CACHES["pages"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": CICOPA_CACHE_URL,
+        "TIMEOUT": CICOPA_PAGE_CACHE_SECONDS,
+        "KEY_PREFIX": "cicopa",
+        # a Redis server that hangs costs a request a second at most: then the page is made as without a cache
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+    }
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French")), ("es", _("Spanish"))]

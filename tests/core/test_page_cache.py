@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import socket
 import sqlite3
 import subprocess
@@ -52,10 +53,48 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture(params=["local"])
-def page_cache(request):
-    """Where the pages are kept: this process's memory."""
-    return request.param
+@pytest.fixture(params=["local", "redis"])
+def page_cache(request, settings):
+    """Each test with the pages in this process's memory, and again in a Redis server (if there is one)."""
+    if request.param == "redis":
+        server = shutil.which("redis-server")
+        if server is None:
+            pytest.skip("redis-server is not installed (apt-get install redis-server)")
+        pytest.importorskip("redis")
+        port = free_port()
+        proc = subprocess.Popen(
+            [server, "--port", str(port), "--bind", "127.0.0.1", "--save", ""], stdout=subprocess.DEVNULL
+        )
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.05)
+        settings.CACHES = {
+            **settings.CACHES,
+            "pages": {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": f"redis://127.0.0.1:{port}/0",
+            },
+        }
+        yield request.param
+        proc.terminate()
+        proc.wait()
+    else:
+        yield request.param
+
+
+def test_a_cache_out_of_order_costs_its_pages_not_the_site(client, federation, settings, caplog):
+    pytest.importorskip("redis")
+    nowhere = f"redis://127.0.0.1:{free_port()}/0"  # nothing listens there
+    settings.CACHES = {
+        **settings.CACHES,
+        "pages": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": nowhere},
+    }
+    for _ in range(2):
+        assert b"Menuiserie" in get(Client(), "/organisations/menuiserie/")[0].content
+    assert "The page cache cannot be read" in caplog.text
 
 
 def test_an_anonymous_page_is_served_from_the_cache(client, federation, page_cache):

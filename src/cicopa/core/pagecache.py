@@ -25,8 +25,8 @@ commits, by `changed()`, which `audit.record()` calls (every service that writes
 the bulk writers (registry.search.bulk_indexing: imports and the demo generator) call too; saves and
 deletions of the platform's models call it as well, should any write ever go past the services. Every
 cacheable request reads the row (one indexed query) before it looks in the cache, so a page cached by any
-process or machine before a write is never served after it, though each gunicorn worker keeps its pages in
-its own memory. A random value,
+process or machine before a write is never served after it, whatever cache holds the pages: each gunicorn
+worker's own memory (the default) or a Redis server that they all share (CICOPA_CACHE_URL). A random value,
 not a counter: restoring the database from a backup brings back a value whose pages show that very state,
 and a generation never comes back for another. Within an open transaction that wrote, the connection's own
 reads add a mark of that write to their key (the value changes only when the transaction commits, and only
@@ -45,6 +45,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import itertools
+import logging
 import re
 import secrets
 from collections.abc import Callable
@@ -62,6 +63,8 @@ from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
 from django.utils.crypto import salted_hmac
 
+logger = logging.getLogger(__name__)
+
 CACHE_ALIAS = "pages"
 KEY_VERSION = 1  # bumped when what a key or an entry holds changes, so that a shared cache's old entries are left
 # Pages larger than this are not kept (none of the public pages comes near it: a page of results is ~60 KB).
@@ -71,6 +74,7 @@ MAX_PAGE_BYTES = 2 * 1024 * 1024
 HANDLED_VARY = {"accept-language", "cookie"}
 
 _marks = itertools.count(1)
+Entry = tuple[int, list[tuple[str, str]], bytes]  # status, headers, content
 _COMMAS = re.compile(r"\s*,\s*")
 
 
@@ -190,8 +194,7 @@ def public(
                 patch_vary_headers(response, vary)
                 return response
             key = _key(request, vary)
-            cache = caches[CACHE_ALIAS]
-            entry = cache.get(key)
+            entry = _cached(key)
             if entry is not None:
                 return _replay(request, entry)
             token_used_before = request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
@@ -203,13 +206,31 @@ def public(
             patch_vary_headers(response, vary)
             entry = _entry(request, response, vary, token_used_before)
             if entry is not None:
-                cache.set(key, entry, settings.CICOPA_PAGE_CACHE_SECONDS)
+                _keep(key, entry)
             _fill_token(request, response)
             return response
 
         return wrapper
 
     return decorate(view) if view is not None else decorate
+
+
+# A cache that fails (a Redis server down) costs its pages, not the site: the page is made as without it.
+
+
+def _cached(key: str) -> Entry | None:
+    try:
+        return caches[CACHE_ALIAS].get(key)  # type: ignore[no-any-return]
+    except Exception:
+        logger.warning("The page cache cannot be read", exc_info=True)
+        return None
+
+
+def _keep(key: str, entry: Entry) -> None:
+    try:
+        caches[CACHE_ALIAS].set(key, entry, settings.CICOPA_PAGE_CACHE_SECONDS)
+    except Exception:
+        logger.warning("The page cache cannot be written", exc_info=True)
 
 
 def _anonymous_read(request: HttpRequest) -> bool:
@@ -237,9 +258,6 @@ def _key(request: HttpRequest, vary: tuple[str, ...]) -> str:
         tuple(request.headers.get(name) for name in vary),
     )
     return "page:" + hashlib.sha256(repr(parts).encode()).hexdigest()
-
-
-Entry = tuple[int, list[tuple[str, str]], bytes]
 
 
 def _entry(
