@@ -209,8 +209,9 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "cicopa-pages",
         "TIMEOUT": CICOPA_PAGE_CACHE_SECONDS,
-        # about 60 MB at most per process, pages being 5 to 60 KB; beyond, a third of them are dropped
-        "OPTIONS": {"MAX_ENTRIES": 1000},
+        # 50 MB at most per process (a profile or the dashboard, with their maps, keeps 90 to 100 KB compressed, a
+        # page of results 7 KB); beyond, the third least recently read are dropped
+        "OPTIONS": {"MAX_ENTRIES": 500},
     },
 }
 if CICOPA_CACHE_URL:
