@@ -174,6 +174,8 @@ def test_htmx_fragments_and_whole_pages_are_kept_apart(client, federation, page_
     assert "HX-Request" in fragment["Vary"] and "HX-Request" in whole["Vary"]
     restored, made = get(Client(), url, HTTP_HX_REQUEST="true", HTTP_HX_HISTORY_RESTORE_REQUEST="true")
     assert made > 1 and b"<html" in restored.content
+    boosted, made = get(Client(), url, HTTP_HX_REQUEST="true", HTTP_HX_BOOSTED="true")
+    assert made > 1 and b'id="facets"' in fragment.content and b'id="facets"' not in boosted.content
     assert b"<html" not in get(Client(), url, HTTP_HX_REQUEST="true")[0].content
     assert b"<html" in get(Client(), url)[0].content
 

@@ -51,8 +51,9 @@ def _filters_or_errors(request: HttpRequest) -> tuple[queries.DirectoryFilters, 
 
 
 @require_GET
-# The results alone for htmx's requests, the whole page otherwise (and for its history restores).
-@pagecache.public(vary=("HX-Request", "HX-History-Restore-Request"))
+# The results alone for htmx's requests, the whole page otherwise (and for its history restores); the results
+# reload the counts and the map unless the request is a boosted link's (_results.html).
+@pagecache.public(vary=("HX-Request", "HX-History-Restore-Request", "HX-Boosted"))
 def directory(request: HttpRequest) -> HttpResponse:
     filters, errors = _filters_or_errors(request)
     try:
