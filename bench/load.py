@@ -28,7 +28,9 @@ import json
 import os
 import random
 import shutil
+import signal
 import subprocess
+import sys
 import threading
 import time
 import urllib.parse
@@ -274,6 +276,7 @@ def start_redis() -> tuple[subprocess.Popen[bytes], str]:
 
 
 def main() -> None:
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # stopped: stop the server too (the finally blocks)
     parser = argparse.ArgumentParser()
     parser.add_argument("--size", type=int, default=1_000_000, help="generated co-operatives in the directory")
     parser.add_argument("--clients", default="1,50")

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
+import sys
 import time
 
 from _server import cicopa_command, demo_database, get, serve, wait_for_quiet
@@ -39,6 +41,7 @@ def through(port: int, path: str, repeat: int) -> list[float]:
 
 
 def main() -> None:
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # stopped: stop the server too (the finally blocks)
     parser = argparse.ArgumentParser()
     parser.add_argument("--size", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=30)
