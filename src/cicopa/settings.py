@@ -198,20 +198,21 @@ AXES_VERBOSE = False
 # "default": in the database, so that every worker and machine counts the same requests (password resets);
 # the table is made by `cicopa migrate` (core's post_migrate).
 # "pages": public pages cached for anonymous readers (core/pagecache.py), for CICOPA_PAGE_CACHE_SECONDS (0:
-# none). In each process's memory, unless CICOPA_CACHE_URL names a Redis server that they all share. Either
-# way a write makes every page cached before it stale at once, everywhere: the key holds the generation of
-# the public data, kept in the database.
+# none). In files under CICOPA_DATA_DIR that every worker of the machine shares (each keeping its own in memory,
+# five workers made each page five times over after every write), unless CICOPA_CACHE_URL names a Redis server
+# that every machine shares. Either way a write makes every page cached before it stale at once, everywhere:
+# the key holds the generation of the public data, kept in the database.
 CICOPA_PAGE_CACHE_SECONDS = env_int("CICOPA_PAGE_CACHE_SECONDS", 600)
 CICOPA_CACHE_URL = env_url("CICOPA_CACHE_URL", schemes=("redis", "rediss", "unix"))
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "cicopa_cache"},
     "pages": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "cicopa-pages",
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": DATA_DIR / "page-cache",
         "TIMEOUT": CICOPA_PAGE_CACHE_SECONDS,
-        # 50 MB at most per process (a profile or the dashboard, with their maps, keeps 90 to 100 KB compressed, a
-        # page of results 7 KB); beyond, the third least recently read are dropped
-        "OPTIONS": {"MAX_ENTRIES": 500},
+        # 100 MB of disk at most (a profile or the dashboard, with their maps, keeps 90 to 100 KB compressed, a page
+        # of results 7 KB); beyond, a third of them, drawn at random, are dropped
+        "OPTIONS": {"MAX_ENTRIES": 1000},
     },
 }
 if CICOPA_CACHE_URL:

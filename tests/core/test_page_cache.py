@@ -55,7 +55,8 @@ def free_port() -> int:
 
 @pytest.fixture(params=["local", "redis"])
 def page_cache(request, settings):
-    """Each test with the pages in this process's memory, and again in a Redis server (if there is one)."""
+    """Each test with the pages where the settings keep them by default (files), and again in a Redis server
+    (if there is one)."""
     if request.param == "redis":
         server = shutil.which("redis-server")
         if server is None:

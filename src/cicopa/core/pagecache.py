@@ -25,8 +25,9 @@ commits, by `changed()`, which `audit.record()` calls (every service that writes
 the bulk writers (registry.search.bulk_indexing: imports and the demo generator) call too; saves and
 deletions of the platform's models call it as well, should any write ever go past the services. Every
 cacheable request reads the row (one indexed query) before it looks in the cache, so a page cached by any
-process or machine before a write is never served after it, whatever cache holds the pages: each gunicorn
-worker's own memory (the default) or a Redis server that they all share (CICOPA_CACHE_URL). A random value,
+process or machine before a write is never served after it, whatever cache holds the pages: files that the
+workers of one machine share (the default) or a Redis server that all machines share (CICOPA_CACHE_URL).
+A random value,
 not a counter: restoring the database from a backup brings back a value whose pages show that very state,
 and a generation never comes back for another. Within an open transaction that wrote, the connection's own
 reads add a mark of that write to their key (the value changes only when the transaction commits, and only
@@ -72,7 +73,8 @@ KEY_VERSION = 1  # bumped when what a key or an entry holds changes, so that a s
 # dashboard, with their maps, is 230 to 300 KB).
 MAX_PAGE_BYTES = 2 * 1024 * 1024
 # Larger pages are kept compressed (zlib, level 1): a profile's 230 KB take 90 KB, for about a millisecond to
-# compress once and half of one to expand at each reading; a page of results (36 KB) takes 7 KB.
+# compress once and half of one to expand at each reading; a page of results (36 KB) takes 7 KB. (Redis keeps
+# what it is given; the file cache compresses everything again, which costs little and gains nothing here.)
 COMPRESS_FROM_BYTES = 8 * 1024
 # Request headers that change nothing a view of its own can vary on: the language they choose is in the key,
 # and the cookies that matter keep a request out of the cache altogether.
