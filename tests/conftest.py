@@ -21,6 +21,18 @@ def _site_url(settings):
 
 
 @pytest.fixture(autouse=True)
+def _page_cache_reset():
+    """The page cache lives in the process, across tests whose data is rolled back between them: each test
+    starts with it empty (and with no mark of a write of the test before on the connection)."""
+    from django.core.cache import caches
+    from django.db import connection
+
+    caches["pages"].clear()
+    connection.cicopa_page_mark = None
+    yield
+
+
+@pytest.fixture(autouse=True)
 def _language_reset():
     """A page in French or Spanish leaves its language active in the thread: each test starts in English."""
     yield

@@ -70,6 +70,15 @@ def env_networks(name: str) -> list[str]:
     return entries
 
 
+def env_url(name: str, *, schemes: tuple[str, ...]) -> str:
+    """An address with one of `schemes`, such as redis://127.0.0.1:6379/0; empty when unset."""
+    raw = env_str(name)
+    if raw and ("://" not in raw or raw.split("://", 1)[0].lower() not in schemes):
+        starts = ", ".join(f"{scheme}://" for scheme in schemes)
+        raise ImproperlyConfigured(f"{name} must be an address starting with one of {starts}, not {raw!r}")
+    return raw
+
+
 DEBUG = env_bool("CICOPA_DEBUG", False)
 
 SECRET_KEY = env_str("CICOPA_SECRET_KEY")
@@ -137,15 +146,25 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "cicopa.core.context_processors.navigation",
                 "cicopa.core.context_processors.notifications",
+                # after Django's csrf processor: a page made for the page cache holds no reader's token
+                "cicopa.core.pagecache.csrf_placeholder",
             ],
         },
     }
 ]
 
+# A connection is kept for CICOPA_DB_CONN_MAX_AGE seconds, on SQLite too: SQLite's page cache belongs to its
+# connection, and one opened per request read the search index from the operating system's cache every time
+# (+20 to 30 ms a search on a million organisations). Safe under gunicorn: its sync workers serve one request
+# at a time each, on their own connection, opened after the fork (`cicopa serve` closes the master's before
+# forking); Django closes a connection left broken or inside a transaction at the end of its request; the
+# development server closes every connection after each request's thread. The limit still lets a worker see a
+# database file replaced under it (a restored backup) within a minute.
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("CICOPA_DATABASE_URL", f"sqlite:///{DATA_DIR / 'cicopa.sqlite3'}"),
         conn_max_age=env_int("CICOPA_DB_CONN_MAX_AGE", 60),
+        conn_health_checks=True,  # a reused connection that the server dropped is replaced, not failed on
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -156,7 +175,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
@@ -191,9 +209,41 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "core/locked_out.html"
 AXES_VERBOSE = False
 
-# In the database, so that every worker and machine counts the same requests (password resets); the table
-# is made by `cicopa migrate` (core's post_migrate).
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "cicopa_cache"}}
+# "default": in the database, so that every worker and machine counts the same requests (password resets);
+# the table is made by `cicopa migrate` (core's post_migrate).
+# "pages": public pages cached for anonymous readers (core/pagecache.py), for CICOPA_PAGE_CACHE_SECONDS (0:
+# none). In files under CICOPA_DATA_DIR that every worker of the machine shares (each keeping its own in memory,
+# five workers made each page five times over after every write), unless CICOPA_CACHE_URL names a Redis server
+# that every machine shares. Either way a write makes every page cached before it stale at once, everywhere:
+# the key holds the generation of the public data, kept in the database.
+CICOPA_PAGE_CACHE_SECONDS = env_int("CICOPA_PAGE_CACHE_SECONDS", 600)
+CICOPA_CACHE_URL = env_url("CICOPA_CACHE_URL", schemes=("redis", "rediss", "unix"))
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "cicopa_cache"},
+    "pages": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": DATA_DIR / "page-cache",
+        "TIMEOUT": CICOPA_PAGE_CACHE_SECONDS,
+        # 100 MB of disk at most (a profile or the dashboard, with their maps, keeps 90 to 100 KB compressed, a page
+        # of results 7 KB); beyond, a third of them, drawn at random, are dropped
+        "OPTIONS": {"MAX_ENTRIES": 1000},
+    },
+}
+if CICOPA_CACHE_URL:
+    try:
+        import redis  # noqa: F401  (Django's RedisCache needs it: pip install 'cicopa[redis]')
+    except ImportError:
+        raise ImproperlyConfigured(
+            "CICOPA_CACHE_URL names a Redis server, but the redis package is missing: pip install 'cicopa[redis]'"
+        ) from None
+    CACHES["pages"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": CICOPA_CACHE_URL,
+        "TIMEOUT": CICOPA_PAGE_CACHE_SECONDS,
+        "KEY_PREFIX": "cicopa",
+        # a Redis server that hangs costs a request a second at most: then the page is made as without a cache
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+    }
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French")), ("es", _("Spanish"))]

@@ -7,8 +7,9 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Router, Schema
+from ninja.decorators import decorate_view
 
-from cicopa.core import queries
+from cicopa.core import pagecache, queries
 
 router = Router(tags=["reference data"])
 
@@ -46,6 +47,7 @@ class CodeName(Schema):
 @router.get(
     "/countries", summary="ISO 3166-1 countries with their UN M49 regions", auth=None, response=list[CountryOut]
 )
+@decorate_view(pagecache.public)
 def list_countries(request: HttpRequest) -> list[dict[str, Any]]:
     return [
         {
@@ -63,11 +65,13 @@ def list_countries(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.get("/regions", summary="UN M49 regions", auth=None, response=list[RegionOut])
+@decorate_view(pagecache.public)
 def list_regions(request: HttpRequest) -> list[dict[str, Any]]:
     return [{"m49": r.m49, "name": r.name, "level": r.level, "parent": r.parent_id} for r in queries.regions()]
 
 
 @router.get("/sectors", summary="Sectors with their ISIC Rev.4 and ICA codes", auth=None, response=list[SectorOut])
+@decorate_view(pagecache.public)
 def list_sectors(request: HttpRequest) -> list[dict[str, Any]]:
     return [
         {"code": s.code, "name": s.name, "isic": s.isic, "ica_codes": s.ica_codes.split()} for s in queries.sectors()
@@ -75,10 +79,12 @@ def list_sectors(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.get("/membership-types", summary="Membership types", auth=None, response=list[CodeName])
+@decorate_view(pagecache.public)
 def list_membership_types(request: HttpRequest) -> list[dict[str, Any]]:
     return [{"code": t.code, "name": t.name} for t in queries.membership_types()]
 
 
 @router.get("/legal-forms", summary="Legal forms", auth=None, response=list[CodeName])
+@decorate_view(pagecache.public)
 def list_legal_forms(request: HttpRequest) -> list[dict[str, Any]]:
     return [{"code": t.code, "name": t.name} for t in queries.legal_forms()]

@@ -2,7 +2,7 @@ from typing import Any
 
 from django.apps import AppConfig
 from django.core.management import call_command
-from django.db.models.signals import post_migrate
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -16,9 +16,17 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        from cicopa.core import checks  # noqa: F401  (registers the system checks)
+        from cicopa.core import (
+            checks,  # noqa: F401  (registers the system checks)
+            pagecache,
+        )
 
         post_migrate.connect(create_cache_tables, sender=self)
+        post_migrate.connect(pagecache.migrated, sender=self)
+        # A write that goes past the services (which record every write, and so bump) still makes cached
+        # public pages stale.
+        for signal in (post_save, post_delete, m2m_changed):
+            signal.connect(pagecache.model_written, dispatch_uid=f"cicopa.pagecache.{id(signal)}")
 
     def nav_items(self) -> list[Any]:
         from cicopa.core.extensions import NavItem, secretariat

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db import models
 
+from cicopa.core import pagecache
 from cicopa.core.db import insert_rows, now_value
 from cicopa.core.models import AuditEntry
 
@@ -59,6 +60,8 @@ def record(
     changes: Mapping[str, Any] | None = None,
 ) -> AuditEntry:
     _checked(action)
+    # Every write is recorded here: once it commits, no page cached for anonymous readers before it is served.
+    pagecache.changed()
     return AuditEntry.objects.create(
         actor=actor if getattr(actor, "pk", None) else None,
         actor_label=actor_label(actor),

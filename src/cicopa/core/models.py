@@ -344,3 +344,14 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.worker_id} ({self.hostname}:{self.pid})"
+
+
+class PageGeneration(models.Model):
+    """One row: the generation of the public data, which every page cached for anonymous readers is keyed by
+    (core/pagecache.py). Every committed write gives it a new random value, so that no page cached before is
+    served again, by any process or machine: they all read it here, in the database they read the data from."""
+
+    value = models.BigIntegerField()
+
+    def __str__(self) -> str:
+        return str(self.value)

@@ -10,8 +10,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
+from ninja.decorators import decorate_view
 from ninja.errors import HttpError
 
+from cicopa.core import pagecache
 from cicopa.core.api_auth import WRITE_AUTH
 from cicopa.core.api_input import IF_MATCH, JsonObject, if_match
 from cicopa.core.models import Country, LegalForm, MembershipType
@@ -57,6 +59,7 @@ class DirectoryQuery(Schema):
 
 
 @router.get("/organisations", summary="Search the directory", auth=None, response=DirectoryPage, exclude_unset=True)
+@decorate_view(pagecache.public)
 def list_organisations(request: HttpRequest, params: Query[DirectoryQuery]) -> dict[str, Any]:
     filters = queries.parse_filters(request.GET)
     page = queries.search_directory(filters)
@@ -88,6 +91,7 @@ def list_organisations(request: HttpRequest, params: Query[DirectoryQuery]) -> d
 
 
 @router.get("/organisations/{slug}", summary="One organisation", auth=None, response=OrganisationOut)
+@decorate_view(pagecache.public)
 def get_organisation(request: HttpRequest, response: HttpResponse, slug: str) -> dict[str, Any]:
     """The ETag header holds the organisation's version: send it back in If-Match with a PATCH so that a change
     made meanwhile by someone else is not overwritten (412 instead)."""
@@ -154,6 +158,7 @@ def update_organisation(
 
 
 @router.get("/organisations/{slug}/jsonld", summary="schema.org / W3C ORG JSON-LD", auth=None, response=dict[str, Any])
+@decorate_view(pagecache.public)
 def organisation_jsonld(request: HttpRequest, slug: str) -> dict[str, Any]:
     return representations.jsonld(_organisation(slug, profile=True))
 
@@ -164,11 +169,13 @@ def organisation_jsonld(request: HttpRequest, slug: str) -> dict[str, Any]:
     auth=None,
     response=dict[str, Any],
 )
+@decorate_view(pagecache.public)
 def organisation_murmurations(request: HttpRequest, slug: str) -> dict[str, Any]:
     return representations.murmurations(_organisation(slug, profile=True))
 
 
 @router.get("/organisations/{slug}/offices", summary="Officers, current and past", auth=None, response=list[OfficeOut])
+@decorate_view(pagecache.public)
 def organisation_offices(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
     org = _organisation(slug)
     current, past = queries.offices(org)
@@ -246,6 +253,7 @@ class MembershipChange(JsonObject):
     auth=None,
     response=list[MembershipOut],
 )
+@decorate_view(pagecache.public)
 def list_memberships(
     request: HttpRequest, member: str | None = None, parent: str | None = None, status: str | None = None
 ) -> list[dict[str, Any]]:

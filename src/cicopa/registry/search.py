@@ -17,6 +17,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.models import QuerySet
 
+from cicopa.core import pagecache
 from cicopa.core.text import words
 
 FTS_TABLE = "registry_organisation_fts"
@@ -137,6 +138,7 @@ def bulk_indexing() -> Iterator[BulkIndex]:
     with everything else. PostgreSQL's generated tsvector columns need nothing of this.
     """
     with transaction.atomic():
+        pagecache.changed()  # organisations are written in bulk, past audit.record()
         if is_postgres():
             yield BulkIndex(None)
             return

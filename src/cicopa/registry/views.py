@@ -16,9 +16,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
-from django.views.decorators.vary import vary_on_headers
 
-from cicopa.core import audit, exports, versions, worldmap
+from cicopa.core import audit, exports, pagecache, versions, worldmap
 from cicopa.core import queries as core_queries
 from cicopa.core.embed import json_for_script
 from cicopa.core.errors import EditConflict, form_errors
@@ -55,7 +54,9 @@ def _filters_or_errors(request: HttpRequest) -> tuple[queries.DirectoryFilters, 
 
 
 @require_GET
-@vary_on_headers("HX-Request")
+# The results alone for htmx's requests, the whole page otherwise (and for its history restores); the results
+# reload the counts and the map unless the request is a boosted link's (_results.html).
+@pagecache.public(vary=("HX-Request", "HX-History-Restore-Request", "HX-Boosted"))
 def directory(request: HttpRequest) -> HttpResponse:
     filters, errors = _filters_or_errors(request)
     page = queries.search_directory(filters)
@@ -108,6 +109,7 @@ def _chosen_first(values: list[tuple[str, str, int]], chosen: set[str]) -> list[
 
 
 @require_GET
+@pagecache.public
 def directory_facets(request: HttpRequest) -> HttpResponse:
     filters, _errors = _filters_or_errors(request)
     facets = queries.directory_facets(filters)
@@ -155,6 +157,7 @@ def _toggle(request: HttpRequest, key: str, value: str, *, multi: bool) -> str:
 
 
 @require_GET
+@pagecache.public
 def directory_map(request: HttpRequest) -> HttpResponse:
     filters, _errors = _filters_or_errors(request)
     middles = worldmap.label_points()
@@ -224,6 +227,7 @@ def directory_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
 
 
 @require_GET
+@pagecache.public
 def organisation(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         org = queries.organisation_profile(slug)
@@ -395,6 +399,7 @@ def organisation_history(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
+@pagecache.public
 def organisation_murmurations(request: HttpRequest, slug: str) -> JsonResponse:
     try:
         org = queries.organisation_profile(slug)
@@ -404,6 +409,7 @@ def organisation_murmurations(request: HttpRequest, slug: str) -> JsonResponse:
 
 
 @require_GET
+@pagecache.public
 def organisation_jsonld(request: HttpRequest, slug: str) -> JsonResponse:
     try:
         org = queries.organisation_profile(slug)
@@ -415,6 +421,7 @@ def organisation_jsonld(request: HttpRequest, slug: str) -> JsonResponse:
 
 
 @require_GET
+@pagecache.public
 def member_organisations(request: HttpRequest) -> HttpResponse:
     root = queries.federation_root()
     groups = queries.member_organisations_by_country(root) if root else []

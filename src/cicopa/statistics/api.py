@@ -11,8 +11,10 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
+from ninja.decorators import decorate_view
 from pydantic import JsonValue
 
+from cicopa.core import pagecache
 from cicopa.core.api_auth import WRITE_AUTH
 from cicopa.core.api_input import JsonObject
 from cicopa.core.exports import plain_value
@@ -105,6 +107,7 @@ def _figure(f: Any) -> dict[str, Any]:
 
 
 @router.get("/statistics/series", summary="Yearly totals by a dimension", auth=None, response=SeriesOut)
+@decorate_view(pagecache.public)
 def stats_series(request: HttpRequest, params: Query[StatsQuery], dimension: str = "world") -> dict[str, Any]:
     filters = queries.parse_filters(request.GET)
     data = queries.series(filters, dimension)
@@ -121,6 +124,7 @@ def stats_series(request: HttpRequest, params: Query[StatsQuery], dimension: str
 
 
 @router.get("/statistics/breakdown", summary="One year's totals by a dimension", auth=None, response=BreakdownOut)
+@decorate_view(pagecache.public)
 def stats_breakdown(
     request: HttpRequest, params: Query[StatsQuery], dimension: str = "sector", year: int | None = None
 ) -> dict[str, Any]:

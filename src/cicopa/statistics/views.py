@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from cicopa.core import charts, exports, worldmap
+from cicopa.core import charts, exports, pagecache, worldmap
 from cicopa.core import queries as core_queries
 from cicopa.core.errors import form_errors, report_errors
 from cicopa.core.i18n import chart_texts
@@ -54,6 +54,7 @@ def _labels() -> dict[str, dict[str, str]]:
 
 
 @require_GET
+@pagecache.public  # a country's page too: country() calls it
 def dashboard(request: HttpRequest, place: Country | None = None) -> HttpResponse:
     params = request.GET.copy()
     if place is not None:

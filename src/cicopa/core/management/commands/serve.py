@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connections
 from django.utils.translation import gettext as _
 from gunicorn.app.wsgiapp import run
 
@@ -38,4 +39,8 @@ class Command(BaseCommand):
             "600",
             "cicopa.wsgi:application",
         ]
+        # Database connections are kept between requests (CONN_MAX_AGE): none may be open in this process when
+        # gunicorn forks its workers from it, or they would share it (SQLite's own rule: never carry a
+        # connection across a fork). Each worker opens its own at its first request.
+        connections.close_all()
         run()

@@ -1,0 +1,102 @@
+"""What a user waits for: `GET /api/v1/organisations?q=joinery` and the directory page `/?q=joinery` through the
+real server (`cicopa serve --workers 1`, production settings, HTTP on loopback, one request at a time, a new
+connection each as gunicorn's sync worker closes them), beside the bare SQL floor of the same search on the
+same database in this process (the FTS5 count, the best 20 by bm25, their rows: as bench/directory_search.py)
+and the platform's own search in this process (`queries.search_directory`).
+
+The server runs in three ways: as deployed (the page cache on: a search asked again is answered from it);
+the page cache off (every request searches: what the first reader after a write waits for); and the page cache
+off with a database connection opened per request (CICOPA_DB_CONN_MAX_AGE=0, as SQLite had before).
+
+Usage: python bench/through_server.py [--size 1000000] [--repeat 30] [--cicopa PATH --label TEXT]
+(--cicopa: another installation's `cicopa`, to measure another version of the code; it is run as deployed only)
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+import time
+
+from _server import cicopa_command, demo_database, get, serve, wait_for_quiet
+from _setup import django_on, pct, say, timed
+
+URLS = (("API", "/api/v1/organisations?q=joinery"), ("page", "/?q=joinery"), ("healthz", "/healthz"))
+WAYS = (
+    ("as deployed (page cache on)", {}),
+    ("page cache off", {"CICOPA_PAGE_CACHE_SECONDS": "0"}),
+    ("page cache off, a connection per request", {"CICOPA_PAGE_CACHE_SECONDS": "0", "CICOPA_DB_CONN_MAX_AGE": "0"}),
+)
+
+
+def through(port: int, path: str, repeat: int) -> list[float]:
+    def one() -> None:
+        status, _body = get(port, path)
+        if status != 200:
+            raise RuntimeError(f"{path} answered {status}")
+
+    return timed(one, repeat)
+
+
+def main() -> None:
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # stopped: stop the server too (the finally blocks)
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--size", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument("--cicopa", help="the cicopa command to serve with (another version of the code)")
+    parser.add_argument("--label", default="")
+    parser.add_argument("--quiet", type=float, help="wait until other processes use at most this %% of the cores")
+    args = parser.parse_args()
+    data_dir = demo_database(args.size, cicopa_command())
+    os.environ["CICOPA_DATA_DIR"] = str(data_dir)
+    os.environ["CICOPA_DATABASE_URL"] = f"sqlite:///{data_dir / 'cicopa.sqlite3'}"
+    django_on("unused")
+
+    from django.db import connection
+
+    from cicopa.registry import queries
+    from cicopa.registry.models import Organisation
+    from cicopa.registry.search import FTS_TABLE, TextQuery, fts5_query
+
+    def floor_sql(q: str) -> None:
+        with connection.cursor() as c:
+            match = fts5_query(TextQuery.parse(q), [])
+            c.execute(f"SELECT count(*) FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [match])
+            c.fetchall()
+            c.execute(
+                f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s ORDER BY bm25({FTS_TABLE}, 10.0, 1.0) "
+                "LIMIT 20",
+                [match],
+            )
+            ids = [r[0] for r in c.fetchall()]
+            list(Organisation.objects.filter(id__in=ids).select_related("country").prefetch_related("sectors"))
+
+    if args.quiet is not None:
+        wait_for_quiet(args.quiet / 100, 900)
+    floor = timed(lambda: floor_sql("joinery"), args.repeat)
+    filters = queries.parse_filters({"q": "joinery"})
+    platform = timed(lambda: queries.search_directory(filters), args.repeat)
+    connection.close()  # the servers' workers have the database to themselves
+    say(f"through the server {args.label}: {Organisation.objects.count():,} organisations, {args.repeat} requests each")
+    say(f"  bare SQL floor, in process:        p50 {pct(floor, 50):6.1f} ms  p95 {pct(floor, 95):6.1f} ms")
+    say(f"  queries.search_directory, in process: p50 {pct(platform, 50):6.1f} ms  p95 {pct(platform, 95):6.1f} ms")
+    ways = WAYS[:1] if args.cicopa else WAYS
+    for label, env in ways:
+        server = serve(data_dir, workers=1, cicopa=cicopa_command(args.cicopa), **env)
+        try:
+            if args.quiet is not None:
+                wait_for_quiet(args.quiet / 100, 900)
+            say(f"  {label}:")
+            for name, path in URLS:
+                t = through(server.port, path, args.repeat)
+                ratio = "" if name == "healthz" else f"  {pct(t, 95) / pct(floor, 95):5.2f}x the floor (p95)"
+                say(f"    {name:<8} {path:<34} p50 {pct(t, 50):6.1f} ms  p95 {pct(t, 95):6.1f} ms{ratio}")
+        finally:
+            server.stop()
+        time.sleep(1)
+
+
+if __name__ == "__main__":
+    main()
