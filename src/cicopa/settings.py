@@ -155,11 +155,12 @@ TEMPLATES = [
 
 # A connection is kept for CICOPA_DB_CONN_MAX_AGE seconds, on SQLite too: SQLite's page cache belongs to its
 # connection, and one opened per request read the search index from the operating system's cache every time
-# (+20 to 30 ms a search on a million organisations). Safe under gunicorn: its sync workers serve one request
-# at a time each, on their own connection, opened after the fork (`cicopa serve` closes the master's before
-# forking); Django closes a connection left broken or inside a transaction at the end of its request; the
-# development server closes every connection after each request's thread. The limit still lets a worker see a
-# database file replaced under it (a restored backup) within a minute.
+# (about 20 ms more for a search on a million organisations, through the server: bench/through_server.py).
+# Safe under gunicorn: its sync workers serve one request at a time each, on their own connection, opened after
+# the fork (`cicopa serve` closes the master's before forking); Django closes a connection left broken or inside
+# a transaction at the end of its request; the development server closes every connection after each request's
+# thread. The limit still lets a worker see a database file replaced under it (a restored backup) within a
+# minute.
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("CICOPA_DATABASE_URL", f"sqlite:///{DATA_DIR / 'cicopa.sqlite3'}"),
