@@ -1,7 +1,7 @@
 """Directory search on SQLite over a large generated registry.
 
 For each representative query: p50/p95 through the code the page and the API use
-(`queries.search_directory`), against (a) the bare FTS5 SQL for the same page on the same database
+(`directory_queries.search_directory`), against (a) the bare FTS5 SQL for the same page on the same database
 (the floor) and (b) a naive `icontains` scan. Queries that match half the directory are reported
 apart. Usage: python bench/directory_search.py [--size 1000000] [--repeat 30]
 """
@@ -24,7 +24,7 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection
 
-    from cicopa.registry import demo, queries
+    from cicopa.registry import demo, directory_queries
     from cicopa.registry.models import Organisation
     from cicopa.registry.search import FTS_TABLE, TextQuery, fts5_query
 
@@ -84,9 +84,9 @@ def main() -> None:
     for group, cases in (("selective queries", selective), ("very common words and short prefixes", common)):
         say(f"-- {group}")
         for label, params in cases:
-            filters = queries.parse_filters(params)
-            hits = queries.search_directory(filters).total
-            ours = timed(lambda f=filters: queries.search_directory(f), args.repeat)
+            filters = directory_queries.parse_filters(params)
+            hits = directory_queries.search_directory(filters).total
+            ours = timed(lambda f=filters: directory_queries.search_directory(f), args.repeat)
             q = params.get("q", "")
             if q:
                 floor = timed(lambda q=q: floor_sql(q), args.repeat)
@@ -111,8 +111,8 @@ def main() -> None:
         ("word + a country", {"q": "joinery", "country": "FR"}),
         ("country + sector", {"country": "FR", "sector": "construction"}),
     ):
-        filters = queries.parse_filters(params)
-        t = timed(lambda f=filters: queries.directory_facets(f), max(3, args.repeat // 5))
+        filters = directory_queries.parse_filters(params)
+        t = timed(lambda f=filters: directory_queries.directory_facets(f), max(3, args.repeat // 5))
         say(f"  {label:<18} p50 {pct(t, 50):.1f} ms  p95 {pct(t, 95):.1f} ms")
 
 

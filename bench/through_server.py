@@ -2,7 +2,7 @@
 real server (`cicopa serve --workers 1`, production settings, HTTP on loopback, one request at a time, a new
 connection each as gunicorn's sync worker closes them), beside the bare SQL floor of the same search on the
 same database in this process (the FTS5 count, the best 20 by bm25, their rows: as bench/directory_search.py)
-and the platform's own search in this process (`queries.search_directory`).
+and the platform's own search in this process (`directory_queries.search_directory`).
 
 The server runs in three ways: as deployed (the page cache on: a search asked again is answered from it);
 the page cache off (every request searches: what the first reader after a write waits for); and the page cache
@@ -56,7 +56,7 @@ def main() -> None:
 
     from django.db import connection
 
-    from cicopa.registry import queries
+    from cicopa.registry import directory_queries
     from cicopa.registry.models import Organisation
     from cicopa.registry.search import FTS_TABLE, TextQuery, fts5_query
 
@@ -76,12 +76,12 @@ def main() -> None:
     if args.quiet is not None:
         wait_for_quiet(args.quiet / 100, 900)
     floor = timed(lambda: floor_sql("joinery"), args.repeat)
-    filters = queries.parse_filters({"q": "joinery"})
-    platform = timed(lambda: queries.search_directory(filters), args.repeat)
+    filters = directory_queries.parse_filters({"q": "joinery"})
+    platform = timed(lambda: directory_queries.search_directory(filters), args.repeat)
     connection.close()  # the servers' workers have the database to themselves
     say(f"through the server {args.label}: {Organisation.objects.count():,} organisations, {args.repeat} requests each")
     say(f"  bare SQL floor, in process:        p50 {pct(floor, 50):6.1f} ms  p95 {pct(floor, 95):6.1f} ms")
-    say(f"  queries.search_directory, in process: p50 {pct(platform, 50):6.1f} ms  p95 {pct(platform, 95):6.1f} ms")
+    say(f"  search_directory, in process:      p50 {pct(platform, 50):6.1f} ms  p95 {pct(platform, 95):6.1f} ms")
     ways = WAYS[:1] if args.cicopa else WAYS
     for label, env in ways:
         server = serve(data_dir, workers=1, cicopa=cicopa_command(args.cicopa), **env)

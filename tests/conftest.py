@@ -63,7 +63,7 @@ def dave(db):
 def federation(db, alice, bob, charlie):
     """ICA ← CICOPA ← member organisations of France and Spain ← a few co-operatives."""
     from cicopa.core.models import Country
-    from cicopa.registry import services
+    from cicopa.registry import access_services, services
     from cicopa.registry.models import AccessRole, OrganisationKind
 
     fr, es = Country.objects.get(iso2="FR"), Country.objects.get(iso2="ES")
@@ -129,6 +129,6 @@ def federation(db, alice, bob, charlie):
             "slug": "taxis-madrid",
         },
     )
-    services.access_grant(actor=alice, user=bob, organisation=cgscop, role=AccessRole.OFFICER)
-    services.access_grant(actor=alice, user=charlie, organisation=menuiserie, role=AccessRole.EDITOR)
+    access_services.access_grant(actor=alice, user=bob, organisation=cgscop, role=AccessRole.OFFICER)
+    access_services.access_grant(actor=alice, user=charlie, organisation=menuiserie, role=AccessRole.EDITOR)
     return {"ica": ica, "cicopa": cicopa, "cgscop": cgscop, "coceta": coceta, "menuiserie": menuiserie, "taxi": taxi}

@@ -150,15 +150,15 @@ def test_filter_messages_name_the_filter_in_the_readers_language(client, db, lan
 
 @pytest.mark.parametrize("lang", ["fr", "es"])
 def test_history_speaks_the_readers_language(client, federation, alice, dave, lang):
-    from cicopa.registry import services
+    from cicopa.registry import access_services, services
     from cicopa.registry.models import AccessRole, OfficeRole
 
     cgscop = federation["cgscop"]
     services.office_assign(
         actor=alice, organisation=cgscop, role=OfficeRole.CONTACT, person_data={"full_name": "Marie Curie"}
     )
-    access = services.access_grant(actor=alice, user=dave, organisation=cgscop, role=AccessRole.EDITOR)
-    services.access_revoke(actor=alice, access=access)
+    access = access_services.access_grant(actor=alice, user=dave, organisation=cgscop, role=AccessRole.EDITOR)
+    access_services.access_revoke(actor=alice, access=access)
     client.force_login(alice)
     html = client.get(f"/{lang}/organisations/cg-scop/history/").content.decode()
     table = re.search(r"<table>.*</table>", html, flags=re.S).group(0)

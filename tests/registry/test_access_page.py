@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 
 from cicopa.core.errors import PermissionDenied
 from cicopa.core.models import AuditEntry
-from cicopa.registry import permissions, services
+from cicopa.registry import access_services, permissions
 from cicopa.registry.models import AccessInvitation, AccessRole, OrganisationAccess
 
 ACCESS = "/organisations/{slug}/access/"
@@ -128,7 +128,7 @@ def test_an_invitation_expires_and_dies_with_its_senders_rights(
     invite(client, "cg-scop", "dave@example.org", django_capture_on_commit_callbacks)
     old = AccessInvitation.objects.get(organisation=federation["menuiserie"])
     AccessInvitation.objects.filter(pk=old.pk).update(created_at=timezone.now() - datetime.timedelta(days=15))
-    services.access_revoke(actor=alice, access=OrganisationAccess.objects.get(user=bob))  # bob is no officer now
+    access_services.access_revoke(actor=alice, access=OrganisationAccess.objects.get(user=bob))  # bob is no officer now
     client.force_login(dave)
     assert (
         "This invitation is no longer open"
@@ -154,13 +154,15 @@ def test_wrong_invitations_change_nothing(client, federation, bob, mailoutbox, d
         )
     assert not AccessInvitation.objects.exists() and mailoutbox == []
     with pytest.raises(PermissionDenied):
-        services.access_invite(actor=bob, organisation=federation["menuiserie"], email="z@example.org", role="officer")
+        access_services.access_invite(
+            actor=bob, organisation=federation["menuiserie"], email="z@example.org", role="officer"
+        )
 
 
 def test_an_officer_keeps_the_office_when_accepting_an_editors_invitation(
     client, federation, alice, bob, dave, mailoutbox, django_capture_on_commit_callbacks
 ):
-    services.access_grant(actor=alice, user=dave, organisation=federation["menuiserie"], role=AccessRole.OFFICER)
+    access_services.access_grant(actor=alice, user=dave, organisation=federation["menuiserie"], role=AccessRole.OFFICER)
     client.force_login(bob)
     invite(client, "menuiserie", "dave@example.org", django_capture_on_commit_callbacks)
     client.force_login(dave)
@@ -176,17 +178,17 @@ def test_access_is_removed_by_officers_for_editors_only(client, federation, alic
     assert "charlie can no longer edit this organisation." in r.content.decode()
     assert not permissions.can_edit_organisation(charlie, federation["menuiserie"])
     assert AuditEntry.objects.filter(action="registry.access.revoke").exists()
-    officer = services.access_grant(actor=alice, user=dave, organisation=federation["menuiserie"], role="officer")
+    officer = access_services.access_grant(
+        actor=alice, user=dave, organisation=federation["menuiserie"], role="officer"
+    )
     assert client.post(url, {"action": "revoke", "access": officer.pk}).status_code == 403
-    elsewhere = services.access_grant(actor=alice, user=charlie, organisation=federation["taxi"], role="editor")
+    elsewhere = access_services.access_grant(actor=alice, user=charlie, organisation=federation["taxi"], role="editor")
     assert client.post(url, {"action": "revoke", "access": elsewhere.pk}).status_code == 404
     assert OrganisationAccess.objects.filter(pk__in=[officer.pk, elsewhere.pk]).count() == 2
 
 
 def test_invitations_are_limited_per_officer_and_day(client, federation, bob, settings, monkeypatch):
-    from cicopa.registry import services as registry_services
-
-    monkeypatch.setattr(registry_services, "INVITATIONS_PER_DAY", 2)
+    monkeypatch.setattr(access_services, "INVITATIONS_PER_DAY", 2)
     client.force_login(bob)
     url = ACCESS.format(slug="menuiserie")
     for i in range(2):

@@ -341,7 +341,7 @@ def test_an_officer_cannot_revive_a_link_to_take_over_a_cooperative(client, fede
     joined another federation (or has its own editors, or is abroad), so only the secretariat may do it."""
     from django.contrib.auth import get_user_model
 
-    from cicopa.registry import services
+    from cicopa.registry import access_services, services
     from cicopa.registry.models import Membership, MembershipStatus
 
     taxi, coceta, cgscop = federation["taxi"], federation["coceta"], federation["cgscop"]
@@ -351,7 +351,7 @@ def test_an_officer_cannot_revive_a_link_to_take_over_a_cooperative(client, fede
     imprimerie = services.organisation_create(actor=alice, data={"name": "Imprimerie", "slug": "imprimerie"})
     application = services.membership_create(actor=bob, member=imprimerie, parent=cgscop)
     editor = get_user_model().objects.create_user("ed", "ed@example.org")
-    services.access_grant(actor=alice, user=editor, organisation=imprimerie, role="editor")
+    access_services.access_grant(actor=alice, user=editor, organisation=imprimerie, role="editor")
 
     for membership, status in ((old, "active"), (old, "applicant"), (old, "suspended"), (application, "active")):
         r = client.patch(

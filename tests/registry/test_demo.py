@@ -6,7 +6,7 @@ from collections import Counter
 import pytest
 from django.db.models import Count
 
-from cicopa.registry import demo, queries
+from cicopa.registry import demo, directory_queries
 from cicopa.registry.models import Organisation
 
 
@@ -23,7 +23,9 @@ def test_demo_federation(demo_registry):
     coops = Organisation.objects.filter(kind="cooperative")
     assert coops.count() == 400 and not coops.filter(is_demo=False).exists()
     assert not coops.filter(memberships=None).exists()  # each belongs to a member organisation
-    assert queries.search_directory(queries.parse_filters({"q": "cicopa"})).items[0] == demo_registry
+    assert (
+        directory_queries.search_directory(directory_queries.parse_filters({"q": "cicopa"})).items[0] == demo_registry
+    )
 
 
 @pytest.mark.parametrize(
@@ -31,11 +33,11 @@ def test_demo_federation(demo_registry):
     [{}, {"q": "co"}, {"country": "FR"}, {"region": "150"}, {"sector": "construction", "kind": "cooperative"}],
 )
 def test_facet_counts_agree_with_the_records(demo_registry, params):
-    filters = queries.parse_filters(params)
-    facets = queries.directory_facets(filters)
+    filters = directory_queries.parse_filters(params)
+    facets = directory_queries.directory_facets(filters)
 
     def ids(facet):  # a filter in use is counted as if it were not: the other values stay in view
-        return list(queries.matching(queries._without(filters, facet)).values_list("id", flat=True))
+        return list(directory_queries.matching(directory_queries._without(filters, facet)).values_list("id", flat=True))
 
     def counted(facet, field):
         orgs = Organisation.objects.filter(id__in=ids(facet))
@@ -105,4 +107,4 @@ def test_the_search_box_examples_find_something_in_the_demo(client, db):
     examples = [e.strip() for e in placeholder.removeprefix("e.g.").split(",")]
     assert len(examples) == 3
     for example in examples:
-        assert queries.search_directory(queries.parse_filters({"q": example})).total > 0, example
+        assert directory_queries.search_directory(directory_queries.parse_filters({"q": example})).total > 0, example

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from cicopa.registry import queries, spelling
+from cicopa.registry import directory_queries, spelling
 
 
 def _suggestion(html):
@@ -52,11 +52,11 @@ def test_no_suggestion_when_there_are_results(client, federation):
 
 
 def test_the_suggestion_costs_a_bounded_number_of_queries(federation, django_assert_max_num_queries):
-    filters = queries.parse_filters({"q": "menuisier lyno madird"})
+    filters = directory_queries.parse_filters({"q": "menuisier lyno madird"})
     # per word: does it occur, its neighbours (three prefixes), how common the nearest are (three); the check
     with django_assert_max_num_queries(3 * 7 + 1):
-        assert queries.spelling_suggestion(filters) is None  # Madrid and Lyon: no organisation is in both
-    assert queries.spelling_suggestion(queries.parse_filters({"q": "madird"})) == "madrid"
+        assert directory_queries.spelling_suggestion(filters) is None  # Madrid and Lyon: no organisation is in both
+    assert directory_queries.spelling_suggestion(directory_queries.parse_filters({"q": "madird"})) == "madrid"
 
 
 def test_of_words_as_near_the_commoner_in_the_directory_is_suggested(federation, alice):
@@ -67,4 +67,6 @@ def test_of_words_as_near_the_commoner_in_the_directory_is_suggested(federation,
     services.organisation_create(actor=alice, data={"name": "Lyon Taxis", "country": federation["menuiserie"].country})
     services.organisation_create(actor=alice, data={"name": "Taxis de Lyon", "city": "Lyon"})
     assert spelling.nearest("lyno", {"lynn": 2, "lyon": 1}) == ["lynn", "lyon"]  # the sample's counts alone
-    assert queries.spelling_suggestion(queries.parse_filters({"q": "lyno"})) == "lyon"  # the directory's
+    assert (
+        directory_queries.spelling_suggestion(directory_queries.parse_filters({"q": "lyno"})) == "lyon"
+    )  # the directory's

@@ -1,12 +1,12 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from cicopa.registry import queries
+from cicopa.registry import directory_queries
 from cicopa.registry.models import Organisation
 
 
 def names(params):
-    page = queries.search_directory(queries.parse_filters(params))
+    page = directory_queries.search_directory(directory_queries.parse_filters(params))
     return [o.name for o in page.items]
 
 
@@ -62,8 +62,10 @@ def test_dissolved_hidden_unless_asked(federation, alice):
 
 
 def test_sorting_and_paging(federation):
-    page1 = queries.search_directory(queries.parse_filters({"sort": "-name", "page_size": "2"}))
-    page2 = queries.search_directory(queries.parse_filters({"sort": "-name", "page_size": "2", "page": "2"}))
+    page1 = directory_queries.search_directory(directory_queries.parse_filters({"sort": "-name", "page_size": "2"}))
+    page2 = directory_queries.search_directory(
+        directory_queries.parse_filters({"sort": "-name", "page_size": "2", "page": "2"})
+    )
     assert page1.total == 6 and page1.pages == 3
     all_names = sorted(Organisation.objects.values_list("name", flat=True), reverse=True)
     assert [o.name for o in page1.items + page2.items] == all_names[:4]
@@ -86,13 +88,13 @@ def test_sorting_and_paging(federation):
 )
 def test_bad_filters_are_named(db, params, field):
     with pytest.raises(ValidationError) as exc:
-        queries.parse_filters(params)
+        directory_queries.parse_filters(params)
     assert field in exc.value.message_dict
     assert next(iter(params.values())) in exc.value.message_dict[field][0]
 
 
 def test_facet_counts(federation):
-    facets = queries.directory_facets(queries.parse_filters({"q": "coop"}))
+    facets = directory_queries.directory_facets(directory_queries.parse_filters({"q": "coop"}))
     assert not facets.approximate
     assert dict((v, n) for v, _label, n in facets.groups["country"]) == {"FR": 1, "ES": 1, "CH": 1}
     assert dict((v, n) for v, _label, n in facets.groups["kind"]) == {"cooperative": 2, "alliance": 1}
@@ -100,22 +102,24 @@ def test_facet_counts(federation):
 
 
 def test_a_filter_in_use_still_shows_the_other_values_to_add(federation):
-    facets = queries.directory_facets(queries.parse_filters({"q": "coop", "country": "FR"}))
+    facets = directory_queries.directory_facets(directory_queries.parse_filters({"q": "coop", "country": "FR"}))
     assert dict((v, n) for v, _label, n in facets.groups["country"]) == {"FR": 1, "ES": 1, "CH": 1}
     assert dict((v, n) for v, _label, n in facets.groups["kind"]) == {"cooperative": 1}  # within France
-    facets = queries.directory_facets(queries.parse_filters({"country": "FR", "kind": "cooperative"}))
+    facets = directory_queries.directory_facets(
+        directory_queries.parse_filters({"country": "FR", "kind": "cooperative"})
+    )
     assert dict((v, n) for v, _label, n in facets.groups["kind"]) == {"cooperative": 1, "member_organisation": 1}
     assert dict((v, n) for v, _label, n in facets.groups["country"]) == {"FR": 1, "ES": 1}
 
 
 def test_counts_are_bounded(federation, settings):
     settings.CICOPA_SEARCH_COUNT_LIMIT = 3
-    page = queries.search_directory(queries.parse_filters({}))
+    page = directory_queries.search_directory(directory_queries.parse_filters({}))
     assert page.total == 3 and page.total_is_capped
-    facets = queries.directory_facets(queries.parse_filters({}))
+    facets = directory_queries.directory_facets(directory_queries.parse_filters({}))
     assert facets.approximate and sum(n for _v, _l, n in facets.groups["kind"]) == 3
     settings.CICOPA_SEARCH_COUNT_LIMIT = 6
-    page = queries.search_directory(queries.parse_filters({}))
+    page = directory_queries.search_directory(directory_queries.parse_filters({}))
     assert page.total == 6 and not page.total_is_capped
 
 
@@ -128,9 +132,9 @@ def test_page_query_count_is_constant(federation, alice, django_assert_num_queri
         services.organisation_create(actor=alice, data={"name": f"Coop Extra {i}", "sectors": ["health", "other"]})
     Sector.objects.count()  # warm nothing: every query below is counted
     for size in ("5", "25"):
-        filters = queries.parse_filters({"q": q, "page_size": size})
+        filters = directory_queries.parse_filters({"q": q, "page_size": size})
         with django_assert_num_queries(3):  # (candidates or count), rows, sectors
-            page = queries.search_directory(filters)
+            page = directory_queries.search_directory(filters)
             for org in page.items:
                 _ = [s.name for s in org.sectors.all()], org.country and org.country.name
 
@@ -144,7 +148,7 @@ def test_search_index_is_wired_after_all_migrations(db):
 
 def test_ranking_is_bounded_but_the_count_is_not(federation, settings):
     settings.CICOPA_SEARCH_RANK_LIMIT = 2
-    page = queries.search_directory(queries.parse_filters({"q": "coop", "page_size": "1"}))
+    page = directory_queries.search_directory(directory_queries.parse_filters({"q": "coop", "page_size": "1"}))
     assert page.total == 3 and page.ranked_limit == 2 and page.pages == 2
     assert len(page.items) == 1
 

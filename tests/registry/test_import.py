@@ -224,9 +224,11 @@ def test_cli_import_and_exit_codes(alice, tmp_path):
 
 
 def _found(q: str, **filters: str) -> set[str]:
-    from cicopa.registry import queries
+    from cicopa.registry import directory_queries
 
-    return {o.name for o in queries.search_directory(queries.parse_filters({"q": q, **filters})).items}
+    return {
+        o.name for o in directory_queries.search_directory(directory_queries.parse_filters({"q": q, **filters})).items
+    }
 
 
 def test_imported_organisations_are_searchable_and_the_index_keeps_following(alice, tmp_path):
@@ -265,7 +267,7 @@ def _check_index():
 
 
 def test_index_integrity_through_imports_and_reimports(alice, tmp_path):
-    from cicopa.registry import services
+    from cicopa.registry import directory_queries, services
 
     header = "identifier,name,kind,country,city,sectors\n"
     rows = "".join(f"ID{i},Cooperativa {i},cooperative,ES,Sevilla,construction\n" for i in range(300))
@@ -288,9 +290,13 @@ def test_index_integrity_through_imports_and_reimports(alice, tmp_path):
     report = run(alice, second)
     assert (report.created, report.updated, report.unchanged) == (100, 150, 150)
     _check_index()
-    from cicopa.registry import queries
 
-    assert queries.search_directory(queries.parse_filters({"q": "sociedad cadiz", "sector": "transport"})).total == 200
+    assert (
+        directory_queries.search_directory(
+            directory_queries.parse_filters({"q": "sociedad cadiz", "sector": "transport"})
+        ).total
+        == 200
+    )
     assert _found("sociedad sevilla") == set() and "Cooperativa Manual" in _found("manual")
 
 

@@ -43,7 +43,7 @@ def test_every_import_that_writes_is_recorded_with_its_report(alice, tmp_path):
 
 
 def test_undo_removes_what_the_import_created_and_gives_back_what_it_updated(alice, tmp_path):
-    from cicopa.registry import queries
+    from cicopa.registry import directory_queries
 
     run(alice, tmp_path, FIRST)
     moved = FIRST.replace("Lyon,construction", "Villeurbanne,transport") + "A3,Tres,cooperative,PT,Porto,\n"
@@ -58,7 +58,7 @@ def test_undo_removes_what_the_import_created_and_gives_back_what_it_updated(ali
     import_services.import_undo(actor=alice, run=ImportRun.objects.get(pk=third.run_id))
     uno.refresh_from_db()
     assert (uno.name, uno.city) == ("Uno", "Villeurbanne")
-    assert queries.search_directory(queries.parse_filters({"q": "uno villeurbanne"})).total == 1
+    assert directory_queries.search_directory(directory_queries.parse_filters({"q": "uno villeurbanne"})).total == 1
     # Undoing the import that created Tres removes it, identifiers and all, and gives Uno back its city and sectors.
     second_run = ImportRun.objects.get(pk=second.run_id)
     plan = import_services.import_undo(actor=alice, run=second_run)
@@ -67,7 +67,12 @@ def test_undo_removes_what_the_import_created_and_gives_back_what_it_updated(ali
     assert not ExternalIdentifier.objects.filter(value="A3").exists()
     uno.refresh_from_db()
     assert (uno.city, list(uno.sectors.values_list("code", flat=True))) == ("Lyon", ["construction"])
-    assert queries.search_directory(queries.parse_filters({"q": "uno", "sector": "construction"})).total == 1
+    assert (
+        directory_queries.search_directory(
+            directory_queries.parse_filters({"q": "uno", "sector": "construction"})
+        ).total
+        == 1
+    )
     assert AuditEntry.objects.filter(action="registry.organisation.import_undo", object_repr="Tres").exists()
     assert AuditEntry.objects.filter(action="registry.import.undo", object_id=str(second_run.pk)).exists()
     second_run.refresh_from_db()

@@ -321,7 +321,7 @@ def test_member_organisations_are_grouped_by_country_in_the_readers_order(client
 
 
 def test_history_shows_what_happened_to_memberships_officers_and_editing_rights(client, federation, alice, bob, dave):
-    from cicopa.registry import services
+    from cicopa.registry import access_services, services
     from cicopa.registry.models import Membership, OrganisationAccess
 
     menuiserie, cgscop = federation["menuiserie"], federation["cgscop"]
@@ -331,8 +331,8 @@ def test_history_shows_what_happened_to_memberships_officers_and_editing_rights(
         actor=bob, organisation=menuiserie, role="president", person_data={"full_name": "Léa Martin"}
     )
     services.office_end(actor=bob, office=office)
-    access = services.access_grant(actor=bob, user=dave, organisation=menuiserie, role="editor")
-    services.access_revoke(actor=bob, access=access)
+    access = access_services.access_grant(actor=bob, user=dave, organisation=menuiserie, role="editor")
+    access_services.access_revoke(actor=bob, access=access)
     assert not OrganisationAccess.objects.filter(user=dave).exists()
     client.force_login(alice)
     html = client.get("/organisations/menuiserie/history/").content.decode()

@@ -2,7 +2,7 @@ import pytest
 
 from cicopa.core.errors import PermissionDenied, ValidationError
 from cicopa.core.models import AuditEntry, Country
-from cicopa.registry import permissions, services
+from cicopa.registry import access_services, permissions, services
 from cicopa.registry.models import MembershipStatus, Organisation, OrganisationKind
 
 
@@ -163,8 +163,8 @@ def test_only_secretariat_grants_officer_access(federation, bob, dave):
     from cicopa.registry.models import AccessRole
 
     with pytest.raises(PermissionDenied):
-        services.access_grant(actor=bob, user=dave, organisation=federation["cgscop"], role=AccessRole.OFFICER)
-    services.access_grant(actor=bob, user=dave, organisation=federation["cgscop"], role=AccessRole.EDITOR)
+        access_services.access_grant(actor=bob, user=dave, organisation=federation["cgscop"], role=AccessRole.OFFICER)
+    access_services.access_grant(actor=bob, user=dave, organisation=federation["cgscop"], role=AccessRole.EDITOR)
     assert permissions.can_edit_organisation(dave, federation["cgscop"])
     assert not permissions.can_edit_organisation(dave, federation["menuiserie"])
 

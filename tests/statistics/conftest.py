@@ -7,7 +7,7 @@ def kenya(db, alice):
     from django.contrib.auth import get_user_model
 
     from cicopa.core.models import Country
-    from cicopa.registry import services
+    from cicopa.registry import access_services, services
     from cicopa.registry.models import AccessRole, OrganisationKind
 
     ke = Country.objects.get(iso2="KE")
@@ -39,5 +39,5 @@ def kenya(db, alice):
         ("amina", coop, AccessRole.EDITOR),
     ):
         users[name] = get_user_model().objects.create_user(name, f"{name}@example.org", f"{name}-password-1")
-        services.access_grant(actor=alice, user=users[name], organisation=org, role=role)
+        access_services.access_grant(actor=alice, user=users[name], organisation=org, role=role)
     return {"union": union, "other": other, "coop": coop, "country": ke, **users}

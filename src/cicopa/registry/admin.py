@@ -9,7 +9,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from cicopa.core.admin import SecretariatAdmin
-from cicopa.registry import services
+from cicopa.registry import access_services, services
 from cicopa.registry.models import Membership, Office, Organisation, OrganisationAccess, Person
 
 
@@ -137,12 +137,14 @@ class OrganisationAccessAdmin(SecretariatAdmin):
     autocomplete_fields = ("organisation",)
 
     def save_model(self, request: HttpRequest, obj: OrganisationAccess, form: Any, change: bool) -> None:
-        access = services.access_grant(actor=request.user, user=obj.user, organisation=obj.organisation, role=obj.role)
+        access = access_services.access_grant(
+            actor=request.user, user=obj.user, organisation=obj.organisation, role=obj.role
+        )
         obj.pk = access.pk
 
     def delete_model(self, request: HttpRequest, obj: OrganisationAccess) -> None:
-        services.access_revoke(actor=request.user, access=obj)
+        access_services.access_revoke(actor=request.user, access=obj)
 
     def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
         for access in queryset:
-            services.access_revoke(actor=request.user, access=access)
+            access_services.access_revoke(actor=request.user, access=access)

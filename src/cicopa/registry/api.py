@@ -17,7 +17,7 @@ from cicopa.core import pagecache
 from cicopa.core.api_auth import WRITE_AUTH
 from cicopa.core.api_input import IF_MATCH, JsonObject, if_match
 from cicopa.core.models import Country, LegalForm, MembershipType
-from cicopa.registry import queries, representations, services
+from cicopa.registry import directory_queries, queries, representations, services
 from cicopa.registry.models import (
     PUBLIC_MEMBERSHIP,
     Membership,
@@ -61,8 +61,8 @@ class DirectoryQuery(Schema):
 @router.get("/organisations", summary="Search the directory", auth=None, response=DirectoryPage, exclude_unset=True)
 @decorate_view(pagecache.public)
 def list_organisations(request: HttpRequest, params: Query[DirectoryQuery]) -> dict[str, Any]:
-    filters = queries.parse_filters(request.GET)
-    page = queries.search_directory(filters)
+    filters = directory_queries.parse_filters(request.GET)
+    page = directory_queries.search_directory(filters)
     if page.beyond_ranking:
         message = _(
             "sorted by best match, the results go up to page %(last)s; sort by name, or add words or filters, to see "
@@ -81,7 +81,7 @@ def list_organisations(request: HttpRequest, params: Query[DirectoryQuery]) -> d
     if page.total_is_capped:
         data["count_is_lower_bound"] = True
     if params.facets:
-        facets = queries.directory_facets(filters)
+        facets = directory_queries.directory_facets(filters)
         data["facets"] = {
             key: [{"value": v, "label": label, "count": n} for v, label, n in values]
             for key, values in facets.groups.items()

@@ -21,7 +21,7 @@ from django.db import transaction
 from cicopa.core import audit
 from cicopa.core.db import refresh_statistics
 from cicopa.core.models import Country, Sector
-from cicopa.registry import demo_names, gazetteer, services
+from cicopa.registry import access_services, demo_names, gazetteer, services
 from cicopa.registry.models import (
     AccessRole,
     Membership,
@@ -267,14 +267,14 @@ def load_demo(*, cooperatives: int = 3000, progress: Callable[[str], None] = lam
     generate_cooperatives(cooperatives, federations=[union, *members], rng=rng)
     progress(f"{cooperatives} co-operatives")
     france = next(m for m in members if m.slug == "cg-scop")
-    services.access_grant(actor=actor, user=users["officer"], organisation=france, role=AccessRole.OFFICER)
+    access_services.access_grant(actor=actor, user=users["officer"], organisation=france, role=AccessRole.OFFICER)
     coop = (
         Organisation.objects.filter(memberships__parent=france, kind=OrganisationKind.COOPERATIVE)
         .order_by("id")
         .first()
     )
     if coop is not None:
-        services.access_grant(actor=actor, user=users["cooperative"], organisation=coop, role=AccessRole.EDITOR)
+        access_services.access_grant(actor=actor, user=users["cooperative"], organisation=coop, role=AccessRole.EDITOR)
     return cicopa
 
 

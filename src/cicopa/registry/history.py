@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from cicopa.core.models import AuditEntry
+from cicopa.registry.directory_queries import code_names
 from cicopa.registry.models import AccessRole, Membership, Office, OfficeRole, Organisation, OrganisationAccess
-from cicopa.registry.queries import code_names
 
 
 @dataclass(frozen=True)

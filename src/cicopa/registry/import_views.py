@@ -26,7 +26,7 @@ from cicopa.core import exports, uploads
 from cicopa.core import queries as core_queries
 from cicopa.core.errors import form_errors
 from cicopa.core.models import Country
-from cicopa.registry import import_services, importing, permissions, queries
+from cicopa.registry import directory_queries, import_services, importing, permissions, queries
 from cicopa.registry.forms import ColumnsForm, ImportForm, column_label
 from cicopa.registry.models import ImportRun, OrganisationKind
 
@@ -225,7 +225,7 @@ def import_example(request: HttpRequest, fmt: str) -> HttpResponseBase:
 
 def _import_preview(sample: list[importing.PreviewRow]) -> list[dict[str, Any]]:
     """The first rows of a checked file as they will be imported, codes shown by their names."""
-    names = queries.code_names()
+    names = directory_queries.code_names()
 
     def name(field: str, code: Any) -> str:
         return names[field].get(code, code) if code else ""

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from cicopa.core.errors import form_errors, report_errors
 from cicopa.core.roles import is_secretariat
-from cicopa.registry import permissions, queries, services
+from cicopa.registry import access_services, permissions, queries, services
 from cicopa.registry.forms import (
     AccessInviteForm,
     InvitationPasswordForm,
@@ -215,18 +215,18 @@ def organisation_access(request: HttpRequest, slug: str) -> HttpResponse:
                     pk=_posted_id(request, "access"),
                     organisation=org,
                 )
-                services.access_revoke(actor=request.user, access=access)
+                access_services.access_revoke(actor=request.user, access=access)
                 messages.success(
                     request, _("%(user)s can no longer edit this organisation.") % {"user": access.user.get_username()}
                 )
                 return redirect(request.path)
             if request.POST.get("action") == "withdraw":
                 invitation = get_object_or_404(AccessInvitation, pk=_posted_id(request, "invitation"), organisation=org)
-                services.invitation_withdraw(actor=request.user, invitation=invitation)
+                access_services.invitation_withdraw(actor=request.user, invitation=invitation)
                 messages.success(request, _("The invitation to %(email)s was withdrawn.") % {"email": invitation.email})
                 return redirect(request.path)
             if form.is_valid():
-                invitation = services.access_invite(
+                invitation = access_services.access_invite(
                     actor=request.user,
                     organisation=org,
                     email=form.cleaned_data["email"],
@@ -255,7 +255,7 @@ def organisation_access(request: HttpRequest, slug: str) -> HttpResponse:
 def invitation(request: HttpRequest, token: str) -> HttpResponse:
     """The page an invitation's e-mail links to: accept (logged in with the invited address, or by choosing a
     password for a new account) or decline."""
-    inv = services.invitation_from_token(token)
+    inv = access_services.invitation_from_token(token)
     if inv is None:
         raise Http404(_("This invitation link is not valid, or has expired."))
     form = InvitationPasswordForm(request.POST if request.POST.get("action") == "create" else None)
@@ -264,13 +264,13 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
         action = request.POST.get("action")
         try:
             if action == "decline":
-                services.invitation_decline(invitation=inv)
+                access_services.invitation_decline(invitation=inv)
                 messages.success(request, _("You declined the invitation."))
                 return redirect("registry:invitation", token=token)
             if action == "accept":
-                services.invitation_accept(actor=request.user, invitation=inv)
+                access_services.invitation_accept(actor=request.user, invitation=inv)
             elif action == "create" and form.is_valid():
-                access = services.invitation_accept_with_new_account(
+                access = access_services.invitation_accept_with_new_account(
                     invitation=inv, password=form.cleaned_data["password1"]
                 )
                 login(request, access.user, backend="django.contrib.auth.backends.ModelBackend")

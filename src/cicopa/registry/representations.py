@@ -1,6 +1,6 @@
 """Organisations as plain data: for the API, the exports and the open-data formats (JSON-LD, Murmurations).
 
-Callers pass organisations fetched with their relations (see queries._with_relations), so building
+Callers pass organisations fetched with their relations (see directory_queries.with_relations), so building
 these dictionaries issues no query of its own except where noted.
 """
 

@@ -1,6 +1,6 @@
 """Spelling suggestions for directory searches (no Django import): the closest of a handful of known words.
 
-The words come from the search index (see queries.spelling_suggestion), a bounded sample of them for each
+The words come from the search index (see directory_queries.spelling_suggestion), a bounded sample of them for each
 misspelt word; this module only judges how close they are.
 """
 

@@ -22,12 +22,12 @@ from cicopa.core import queries as core_queries
 from cicopa.core.embed import json_for_script
 from cicopa.core.errors import EditConflict, form_errors
 from cicopa.core.roles import is_secretariat
-from cicopa.registry import history, permissions, queries, representations, services
+from cicopa.registry import directory_queries, history, permissions, queries, representations, services
 from cicopa.registry.fields import EXPORT_COLUMNS
 from cicopa.registry.forms import OrganisationForm
 from cicopa.registry.models import Organisation, OrganisationKind
 
-FACET_TITLES = queries.FILTER_LABELS
+FACET_TITLES = directory_queries.FILTER_LABELS
 
 logger = logging.getLogger(__name__)
 
@@ -35,11 +35,11 @@ logger = logging.getLogger(__name__)
 PAGING_PARAMS = ("page", "page_size")
 
 
-def _filters_or_errors(request: HttpRequest) -> tuple[queries.DirectoryFilters, dict[str, list[str]]]:
+def _filters_or_errors(request: HttpRequest) -> tuple[directory_queries.DirectoryFilters, dict[str, list[str]]]:
     """The directory's filters, or, when some are wrong, the whole directory and what was wrong. A wrong page
     number or page size alone costs the search nothing: the first page of it is shown, at the usual size."""
     try:
-        return queries.parse_filters(request.GET), {}
+        return directory_queries.parse_filters(request.GET), {}
     except ValidationError as exc:
         errors = exc.message_dict
     if set(errors) <= set(PAGING_PARAMS):
@@ -47,10 +47,10 @@ def _filters_or_errors(request: HttpRequest) -> tuple[queries.DirectoryFilters, 
         for key in errors:
             params.pop(key, None)
         try:
-            return queries.parse_filters(params), errors
+            return directory_queries.parse_filters(params), errors
         except ValidationError:  # pragma: no cover - the other parameters were read without fault just now
             pass
-    return queries.DirectoryFilters(), errors
+    return directory_queries.DirectoryFilters(), errors
 
 
 @require_GET
@@ -59,12 +59,12 @@ def _filters_or_errors(request: HttpRequest) -> tuple[queries.DirectoryFilters, 
 @pagecache.public(vary=("HX-Request", "HX-History-Restore-Request", "HX-Boosted"))
 def directory(request: HttpRequest) -> HttpResponse:
     filters, errors = _filters_or_errors(request)
-    page = queries.search_directory(filters)
+    page = directory_queries.search_directory(filters)
     query = request.GET.copy()
     query.pop("page", None)
     for key in errors:
         query.pop(key, None)  # links to other pages, exports and counts go without what could not be used
-    suggestion = queries.spelling_suggestion(filters) if not page.total and filters.text else None
+    suggestion = directory_queries.spelling_suggestion(filters) if not page.total and filters.text else None
     if suggestion:
         corrected = query.copy()
         corrected["q"] = suggestion
@@ -112,7 +112,7 @@ def _chosen_first(values: list[tuple[str, str, int]], chosen: set[str]) -> list[
 @pagecache.public
 def directory_facets(request: HttpRequest) -> HttpResponse:
     filters, _errors = _filters_or_errors(request)
-    facets = queries.directory_facets(filters)
+    facets = directory_queries.directory_facets(filters)
     selected = {
         "kind": set(filters.kind),
         "country": set(filters.country),
@@ -165,7 +165,7 @@ def directory_map(request: HttpRequest) -> HttpResponse:
     query = request.GET.copy()
     query.pop("page", None)
     markers, approximate = [], 0
-    for cell in queries.map_cells(filters):
+    for cell in directory_queries.map_cells(filters):
         # Organisations without coordinates stand in the middle of their country.
         point = (cell.lat, cell.lon) if cell.lat is not None else middles.get(cell.country or "")
         if point is None or point[0] is None or point[1] is None:
@@ -200,7 +200,7 @@ def directory_map(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _narrowed(query: Any, cell: queries.MapCell) -> str:
+def _narrowed(query: Any, cell: directory_queries.MapCell) -> str:
     """The directory's query narrowed to a cluster of the map: its country, and its city when all share one."""
     narrowed = query.copy()
     if cell.country:
@@ -221,8 +221,8 @@ def _narrowed(query: Any, cell: queries.MapCell) -> str:
 def directory_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
     if fmt not in exports.FORMATS:
         raise Http404
-    filters = queries.parse_filters(request.GET)
-    rows = (representations.export_row(o) for o in queries.export_rows(filters))
+    filters = directory_queries.parse_filters(request.GET)
+    rows = (representations.export_row(o) for o in directory_queries.export_rows(filters))
     return exports.table_response(rows, EXPORT_COLUMNS, fmt, "organisations")
 
 

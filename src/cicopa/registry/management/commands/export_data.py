@@ -7,7 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from cicopa.registry import queries, representations
+from cicopa.registry import directory_queries, representations
 
 
 class Command(BaseCommand):
@@ -24,8 +24,8 @@ class Command(BaseCommand):
         (out / "jsonld").mkdir(parents=True, exist_ok=True)
         (out / "murmurations").mkdir(parents=True, exist_ok=True)
         index = []
-        filters = queries.DirectoryFilters(status="all")
-        for org in queries.export_rows_with_memberships(filters):
+        filters = directory_queries.DirectoryFilters(status="all")
+        for org in directory_queries.export_rows_with_memberships(filters):
             (out / "jsonld" / f"{org.slug}.json").write_text(
                 json.dumps(representations.jsonld(org), ensure_ascii=False, indent=1), encoding="utf-8"
             )
