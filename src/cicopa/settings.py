@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "cicopa.core",
     "cicopa.registry",
     "cicopa.statistics",
+    "cicopa.exchange",
     "ninja",  # installed, the API docs serve Swagger UI's files from the package, not from a CDN (after ours:
     # core's ninja/swagger.html comes first)
 ]

@@ -19,6 +19,7 @@ urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("accounts/", include("cicopa.core.urls")),
     path("statistics/", include("cicopa.statistics.urls")),
+    path("exchange/", include("cicopa.exchange.urls")),
     path("", include("cicopa.registry.urls")),
     prefix_default_language=False,
 )

@@ -1,0 +1,238 @@
+"""How well an offer and a need fit each other: the documented match score (no Django here, so the score is
+tested and benchmarked alone).
+
+A match is scored out of 100:
+
+- category, 40 or 20: the same UN CPC division 40, the same section only 20; another section is no match;
+- text, up to 25: the share of the need's words (title and description in every language the two listings
+  have, common words left out) found among the offer's, times 25;
+- geography, 20 or 10: the same country 20, the same UN M49 sub-region 10, further away 0; and only within
+  both delivery scopes (local: the same town, or the same country where a town is not given; national: the
+  same country; regional: the same sub-region; international: anywhere);
+- validity, up to 10: the share of the need's period that the offer's covers (an open end covers); periods that
+  do not meet are no match;
+- quantity, up to 5: where both give a quantity in the same unit, 5 if the offer covers the need, else in
+  proportion.
+
+The category and the translations make matching work across languages: a need written in Spanish and an offer
+written in French share their division, and the words of a translation count like the original's.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from cicopa.core.text import words
+
+CATEGORY_DIVISION = 40
+CATEGORY_SECTION = 20
+TEXT = 25
+GEO_COUNTRY = 20
+GEO_REGION = 10
+VALIDITY = 10
+QUANTITY = 5
+
+# How far each delivery scope reaches: 0 the same town, 1 the same country, 2 the same sub-region, 3 anywhere.
+SCOPE_REACH = {"local": 0, "national": 1, "regional": 2, "international": 3}
+
+# Words too common to say anything about a match, in the three languages of the platform.
+STOPWORDS = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "by",
+        "for",
+        "from",
+        "in",
+        "into",
+        "is",
+        "it",
+        "of",
+        "on",
+        "or",
+        "our",
+        "the",
+        "to",
+        "we",
+        "with",
+        "au",
+        "aux",
+        "avec",
+        "ce",
+        "ces",
+        "dans",
+        "de",
+        "des",
+        "du",
+        "en",
+        "et",
+        "est",
+        "la",
+        "le",
+        "les",
+        "leur",
+        "nos",
+        "notre",
+        "ou",
+        "par",
+        "pour",
+        "sur",
+        "un",
+        "une",
+        "al",
+        "como",
+        "con",
+        "de",
+        "del",
+        "el",
+        "en",
+        "es",
+        "la",
+        "las",
+        "los",
+        "nuestra",
+        "nuestro",
+        "o",
+        "para",
+        "por",
+        "que",
+        "se",
+        "su",
+        "sus",
+        "un",
+        "una",
+        "y",
+    ]
+)
+
+
+@dataclass(frozen=True)
+class Side:
+    """What the score needs to know of a listing."""
+
+    id: int
+    organisation_id: int
+    category: str  # a CPC code: one digit (section) or two (division)
+    country: str
+    subregion: str | None
+    city: str
+    scope: str
+    valid_from: datetime.date
+    valid_until: datetime.date | None
+    quantity: Decimal | None = None
+    unit: str | None = None
+    texts: tuple[str, ...] = ()  # titles and descriptions in every language the listing has
+
+
+@dataclass(frozen=True)
+class Score:
+    total: float
+    parts: dict[str, float] = field(default_factory=dict)
+    reasons: tuple[tuple[str, str], ...] = ()  # (reason code, value), worded by the reader's language
+
+
+def content_words(texts: Iterable[str]) -> frozenset[str]:
+    return frozenset(w for text in texts for w in words(text) if len(w) > 2 and w not in STOPWORDS and not w.isdigit())
+
+
+def distance(a: Side, b: Side) -> int:
+    """0 the same town, 1 the same country, 2 the same sub-region, 3 further away."""
+    if a.country == b.country:
+        same_town = bool(a.city) and bool(b.city) and " ".join(words(a.city)) == " ".join(words(b.city))
+        return 0 if same_town or not (a.city and b.city) else 1
+    if a.subregion and a.subregion == b.subregion:
+        return 2
+    return 3
+
+
+def within_scopes(a: Side, b: Side) -> bool:
+    d = distance(a, b)
+    return d <= SCOPE_REACH.get(a.scope, 3) and d <= SCOPE_REACH.get(b.scope, 3)
+
+
+def _overlap(need: Side, offer: Side) -> float | None:
+    """Share of the need's period that the offer's covers; None when the two periods do not meet."""
+    start = max(need.valid_from, offer.valid_from)
+    ends = [d for d in (need.valid_until, offer.valid_until) if d is not None]
+    end = min(ends) if ends else None
+    if end is not None and end < start:
+        return None
+    if need.valid_until is None:
+        # An open need: covered fully by an open offer, else for the share of a year that the offer covers.
+        return 1.0 if offer.valid_until is None else min(1.0, ((offer.valid_until - start).days + 1) / 365)
+    need_days = (need.valid_until - need.valid_from).days + 1
+    covered = ((end or need.valid_until) - start).days + 1
+    return max(0.0, min(1.0, covered / need_days))
+
+
+def score(
+    need: Side, offer: Side, *, need_words: frozenset[str] | None = None, offer_words: frozenset[str] | None = None
+) -> Score | None:
+    """The match of `need` and `offer`, or None when they do not match at all."""
+    if need.organisation_id == offer.organisation_id:
+        return None
+    if need.category[:1] != offer.category[:1]:
+        return None
+    if not within_scopes(need, offer):
+        return None
+    overlap = _overlap(need, offer)
+    if overlap is None:
+        return None
+    parts: dict[str, float] = {}
+    reasons: list[tuple[str, str]] = []
+    if len(need.category) > 1 and need.category == offer.category:
+        parts["category"] = CATEGORY_DIVISION
+        reasons.append(("division", need.category))
+    else:
+        parts["category"] = CATEGORY_SECTION
+        reasons.append(("section", need.category[:1]))
+    need_words = content_words(need.texts) if need_words is None else need_words
+    offer_words = content_words(offer.texts) if offer_words is None else offer_words
+    shared = need_words & offer_words
+    parts["text"] = round(TEXT * len(shared) / len(need_words), 2) if need_words else 0.0
+    if shared:
+        reasons.append(("words", ", ".join(sorted(shared)[:5])))
+    d = distance(need, offer)
+    parts["geography"] = GEO_COUNTRY if d <= 1 else GEO_REGION if d == 2 else 0
+    reasons.append(
+        (
+            "town" if d == 0 and need.city and offer.city else ("country", "region", "region", "scope")[d],
+            need.country if d <= 1 else (need.subregion or ""),
+        )
+    )
+    parts["validity"] = round(VALIDITY * overlap, 2)
+    if overlap >= 1:
+        reasons.append(("dates", ""))
+    if need.quantity and offer.quantity and need.unit and need.unit == offer.unit:
+        share = min(Decimal(1), offer.quantity / need.quantity)
+        parts["quantity"] = round(QUANTITY * float(share), 2)
+        reasons.append(("quantity" if share >= 1 else "part_quantity", need.unit))
+    else:
+        parts["quantity"] = 0.0
+    return Score(total=round(sum(parts.values()), 2), parts=parts, reasons=tuple(reasons))
+
+
+def rank(base: Side, candidates: Iterable[Side], *, base_is_need: bool, limit: int = 20) -> list[tuple[Side, Score]]:
+    """The best `limit` of `candidates` for `base`, best first; ties broken by the newer listing (higher id)."""
+    base_words = content_words(base.texts)
+    scored = []
+    for other in candidates:
+        need, offer = (base, other) if base_is_need else (other, base)
+        s = score(
+            need,
+            offer,
+            need_words=base_words if base_is_need else None,
+            offer_words=None if base_is_need else base_words,
+        )
+        if s is not None:
+            scored.append((other, s))
+    scored.sort(key=lambda pair: (-pair[1].total, -pair[0].id))
+    return scored[:limit]
