@@ -608,7 +608,8 @@ def _user(actor: Any) -> Any:
 
 def _terms_text(proposal: OrderProposal) -> str:
     unit = f" {proposal.unit.short()}" if proposal.unit_id and proposal.unit else ""
-    text = f"{proposal.quantity.normalize():f}{unit} \N{MULTIPLICATION SIGN} {money.format_money(proposal.unit_price_minor, proposal.currency)}"
+    price = money.format_money(proposal.unit_price_minor, proposal.currency)
+    text = f"{proposal.quantity.normalize():f}{unit} \N{MULTIPLICATION SIGN} {price}"
     if proposal.delivery_date:
         text += f", {proposal.delivery_date.isoformat()}"
     return text
