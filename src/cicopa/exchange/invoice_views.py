@@ -52,12 +52,25 @@ def invoices(request: HttpRequest) -> HttpResponse:
         "filters": filters,
         "statuses": InvoiceStatus.choices,
         "has_sides": bool(mine),
-        "totals": trade_queries.invoice_totals(qs),
+        "totals": _totals(qs, mine, filters),
         "query": query.urlencode(),
         "can_enter": bool(mine),
         "can_import": bool(mine) or is_secretariat(request.user),
     }
     return render(request, "exchange/invoices.html", context)
+
+
+def _totals(qs: Any, mine: set[int], filters: trade_queries.InvoiceFilters) -> list[tuple[str, Any]]:
+    """Totals per currency of the invoices listed; for someone who trades, what they issued apart from what they
+    received (money owed to them and money they owe are not added together)."""
+    if not mine:
+        return [("", t) for t in trade_queries.invoice_totals(qs)]
+    out = []
+    for direction in trade_queries.DIRECTIONS:
+        if filters.direction in ("", direction):
+            side = qs.filter(seller_id__in=mine) if direction == "issued" else qs.filter(buyer_id__in=mine)
+            out += [(direction, t) for t in trade_queries.invoice_totals(side)]
+    return out
 
 
 def _buyers(form_data: Any, seller_ids: set[int]) -> tuple[list[Organisation], bool]:

@@ -36,9 +36,8 @@ def invoice_document(invoice: Invoice) -> documents.Document:
     rows = []
     for line in invoice.lines.all():
         quantity = money.format_decimal(line.quantity.normalize(), language)
-        if line.unit_id and line.unit:
-            quantity = f"{quantity} {line.unit.name}"
-        rows.append([line.description, quantity, amount(line.unit_price_minor), amount(line.amount_minor)])
+        unit = line.unit.name if line.unit_id and line.unit else ""
+        rows.append([line.description, quantity, unit, amount(line.unit_price_minor), amount(line.amount_minor)])
     totals = [(_("Total"), amount(invoice.total_minor))]
     if invoice.cleared_minor:
         totals = [
@@ -65,10 +64,10 @@ def invoice_document(invoice: Invoice) -> documents.Document:
         parties=[_party(_("Issued by"), invoice.seller), _party(_("Billed to"), invoice.buyer)],
         meta=meta,
         table=documents.Table(
-            columns=[_("Description"), _("Quantity"), _("Price per unit"), _("Amount")],
+            columns=[_("Description"), _("Quantity"), _("Unit"), _("Price per unit"), _("Amount")],
             rows=rows,
-            align=["left", "right", "right", "right"],
-            widths=[5, 2, 2, 2],
+            align=["left", "right", "left", "right", "right"],
+            widths=[5, 1.6, 1.6, 2.2, 2.2],
             totals=totals,
         ),
         notes=notes,

@@ -296,8 +296,8 @@ class InvoiceImportForm(forms.Form):
                 required=False,
                 max_length=120,
                 help_text=_(
-                    "The address name (slug) of the organisation that issued the invoices, as in "
-                    "/organisations/<slug>/; leave it empty when the file has a seller column."
+                    "The address name of the organisation that issued the invoices (the last part of the address "
+                    "of its profile); leave it empty when the file has a seller column."
                 ),
             )
         else:

@@ -16,6 +16,7 @@ from typing import Any
 
 from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import ExtractMonth
+from django.utils import formats
 
 from cicopa.core.i18n import name_field
 from cicopa.core.models import Country, Sector
@@ -348,8 +349,14 @@ def by_month(currency: str, *, months: int = 24, today: datetime.date | None = N
     cells = _cells((f"{y:04d}-{m:02d}", seller, n, total) for y, m, seller, n, total in rows)
     cells.sort(key=lambda c: c.key)
     cells = cells[-months:]
-    b = _rows(cells, lambda k: k, order="key", keep_hidden_rows=True)
+    b = _rows(cells, _month_label, order="key", keep_hidden_rows=True)
     return Breakdown("month", b.rows, b.hidden)
+
+
+def _month_label(key: str) -> str:
+    """ "2026-11" as the reader writes a month: "November 2026", "novembre 2026"."""
+    year, month = key.split("-")
+    return formats.date_format(datetime.date(int(year), int(month), 1), "YEAR_MONTH_FORMAT")
 
 
 @dataclass(frozen=True)

@@ -482,8 +482,9 @@ def trade_overview(request: HttpRequest) -> HttpResponse:
     used = trade_queries.currencies()
     currency = _currency(request, used)
     sections = []
-    texts = replace(chart_texts(), unknown=_("hidden"))
     for breakdown in _breakdowns(currency) if currency else []:
+        empty = _("Every figure is hidden: too few invoices or sellers.") if breakdown.rows else _("No data")
+        texts = replace(chart_texts(), unknown=_("hidden"), empty=empty)
         title = TITLES[breakdown.key]()
         rows: list[dict[str, Any]] = [{"row": r, "label": _label(r, breakdown.key)} for r in breakdown.rows]
         bars = [
