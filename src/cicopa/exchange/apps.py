@@ -16,6 +16,12 @@ class ExchangeConfig(AppConfig):
 
         demo.load_demo(progress=progress)
 
+    def daily_tasks(self) -> list[Any]:
+        from cicopa.core.extensions import DailyTask
+        from cicopa.exchange import tasks
+
+        return [DailyTask("exchange.expire_listings", tasks.expire_listings, hour=0)]
+
     def api_router(self) -> Any:
         from cicopa.exchange.api import router
 
