@@ -428,3 +428,25 @@ def test_the_worker_expires_listings_once_a_day(trade, charlie, listing_data, se
     assert heartbeat.started_on["exchange.expire_listings"] == datetime.date.today()
     heartbeat.tick()  # the same day: not again
     assert AuditEntry.objects.filter(action="exchange.listing.expire").count() == 1
+
+
+def test_a_new_need_notifies_the_publisher_of_a_matching_offer_in_its_language(trade, charlie, erika, listing_data):
+    offer(trade, charlie, listing_data, language="fr", title="Fenêtres en chêne massif", description="Sur mesure.")
+    services.listing_create(
+        actor=erika,
+        organisation=trade["constructora"],
+        data=listing_data(
+            direction="need",
+            language="es",
+            title="Ventanas de roble",
+            description="Para una obra.",
+            price_minor=None,
+            currency="",
+            translations={"fr": {"title": "Fenêtres en chêne", "description": ""}},
+        ),
+        publish=True,
+    )
+    note = Notification.objects.get(user=charlie, kind="exchange.match")
+    assert note.url.startswith("/fr/exchange/listings/")
+    assert "Fenêtres en chêne massif" in note.subject  # the recipient's own listing, named as they wrote it
+    assert not Notification.objects.filter(user=erika, kind="exchange.match").exists()  # nobody told of their own
