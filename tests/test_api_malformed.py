@@ -36,7 +36,7 @@ BAD_BODIES = ["{", "[]", "null", '"x"', "{}", "1e999", '{"a": ' * 50 + "1" + "}"
 
 
 @pytest.fixture
-def api(client, federation, alice):
+def api(client, federation, alice, charlie, dave):
     """The document, a secretariat token, and real identifiers to put in paths so that bodies get checked."""
     from cicopa.registry import services
     from cicopa.registry.models import Membership, Office
@@ -47,6 +47,7 @@ def api(client, federation, alice):
     services.office_assign(
         actor=alice, organisation=federation["cgscop"], role="president", person_data={"full_name": "Léa Martin"}
     )
+    exchange = _exchange_records(federation, alice, charlie, dave)
     doc = client.get("/api/v1/openapi.json").json()
     token = {"HTTP_AUTHORIZATION": "Bearer " + api_token_create(actor=alice, user=alice, name="sweep")[1]}
     real = {
@@ -54,8 +55,47 @@ def api(client, federation, alice):
         "membership_id": str(Membership.objects.values_list("pk", flat=True).first()),
         "office_id": str(Office.objects.values_list("pk", flat=True).first()),
         "return_id": str(StatisticalReturn.objects.values_list("pk", flat=True).get()),
+        **exchange,
     }
     return doc, token, real
+
+
+def _exchange_records(federation, alice, charlie, dave):
+    """A listing, an enquiry, an agreed order and an invoice between two co-operatives."""
+    from cicopa.exchange import services as exchange
+    from cicopa.registry import access_services
+
+    access_services.access_grant(actor=alice, user=dave, organisation=federation["taxi"], role="editor")
+    listing = exchange.listing_create(
+        actor=charlie,
+        organisation=federation["menuiserie"],
+        data={"direction": "offer", "kind": "goods", "language": "fr", "title": "Fenêtres", "category": "38"},
+        publish=True,
+    )
+    enquiry = exchange.enquiry_send(actor=dave, listing=listing, organisation=federation["taxi"], body="Hola")
+    order = exchange.order_propose(
+        actor=dave,
+        seller=federation["menuiserie"],
+        buyer=federation["taxi"],
+        as_organisation=federation["taxi"],
+        listing=listing,
+        data={"quantity": "2", "unit_price_minor": 100, "currency": "EUR"},
+    )
+    invoice = exchange.invoice_enter(
+        actor=charlie,
+        seller=federation["menuiserie"],
+        buyer=federation["taxi"],
+        data={"currency": "EUR", "lines": [{"description": "Fenêtres", "unit_price_minor": 100}]},
+    )
+    return {
+        "listing_id": str(listing.pk),
+        "enquiry_id": str(enquiry.pk),
+        "order_id": str(order.pk),
+        "proposal_id": str(order.proposals.get().pk),
+        "invoice_id": str(invoice.pk),
+        "answer": "accept",
+        "step": "acknowledge",
+    }
 
 
 def _operations(doc: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:

@@ -44,6 +44,12 @@ def count_to(n: int, *, progress_id: str, fail: bool = False) -> None:
         report.done(message="Counted.", url="/members/")
 
 
+@background.retried_task(attempts=2, backoff=1)
+def count_nothing(*, progress_id: str) -> None:
+    with progress.Reporter(progress_id) as report:
+        report.fail(message="Nothing to count: the list is empty.")
+
+
 @pytest.fixture(autouse=True)
 def _clean():
     CALLS.clear()
@@ -253,6 +259,17 @@ def test_a_task_that_fails_for_good_says_so(client, dave):
     assert followed.status == "failed"
     client.force_login(dave)
     assert "It could not be done." in client.get(f"/accounts/tasks/{followed.pk}/").content.decode()
+
+
+def test_a_task_that_ends_without_doing_its_work_says_why_and_is_not_tried_again(client, dave):
+    followed = progress.start(owner=dave, title="Counting", task=count_nothing)
+    followed.refresh_from_db()
+    assert (followed.status, followed.message) == ("failed", "Nothing to count: the list is empty.")
+    client.force_login(dave)
+    page = client.get(f"/accounts/tasks/{followed.pk}/").content.decode()
+    assert "It could not be done." in page and "Nothing to count: the list is empty." in page
+    actions = list(AuditEntry.objects.filter(object_id=str(followed.pk)).values_list("action", flat=True))
+    assert sorted(actions) == ["core.task_progress.fail", "core.task_progress.start"]
 
 
 @pytest.mark.parametrize("who", ["alice", "bob", "charlie"])

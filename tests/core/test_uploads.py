@@ -10,8 +10,9 @@ def test_kept_once_then_gone(settings, tmp_path):
     settings.DATA_DIR = tmp_path
     token = uploads.keep(b"identifier,name\n")
     assert (tmp_path / "pending-uploads" / token).exists()
+    assert uploads.kept(token) and uploads.peek(token) == b"identifier,name\n"  # read, left in the store
     assert uploads.take(token) == b"identifier,name\n"
-    assert uploads.take(token) is None
+    assert uploads.take(token) is None and not uploads.kept(token)
     assert list((tmp_path / "pending-uploads").iterdir()) == []
 
 
@@ -19,7 +20,7 @@ def test_tokens_that_are_not_ours_take_nothing(settings, tmp_path):
     settings.DATA_DIR = tmp_path
     (tmp_path / "secret").write_bytes(b"x")
     for token in (None, 42, "", "../secret", "../../etc/passwd", "A" * 32, "0" * 31):
-        assert uploads.take(token) is None
+        assert uploads.take(token) is None and not uploads.kept(token)
     assert (tmp_path / "secret").exists()
 
 

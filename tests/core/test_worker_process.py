@@ -94,8 +94,9 @@ def stop(process, sig=signal.SIGTERM):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_task_killed_mid_send_is_taken_over_and_sends_exactly_one_email(world):
-    email = scenario(world, "notify")["email"]
+@pytest.mark.parametrize("what", ["notify", "invoice"])
+def test_a_task_killed_mid_send_is_taken_over_and_sends_exactly_one_email(world, what):
+    email = scenario(world, what)["email"]
     world["pause"].write_text("")  # the first worker will stop in the middle of the send
     first = start_worker(world, "first")
     try:

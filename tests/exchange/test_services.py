@@ -412,3 +412,41 @@ def test_the_buyer_is_emailed_the_invoice_in_their_language(
         )
     to_erika = [m for m in mail.outbox if m.to == ["erika@example.org"]]
     assert len(to_erika) == 1 and "Factura" in to_erika[0].subject
+
+
+def test_the_worker_expires_listings_once_a_day(trade, charlie, listing_data, settings):
+    from cicopa.core import background
+
+    settings.CICOPA_DIGEST_HOUR = None
+    yesterday = datetime.date.today() - datetime.timedelta(days=1)
+    listing = offer(trade, charlie, listing_data, valid_from=(yesterday - datetime.timedelta(days=5)).isoformat())
+    Listing.objects.filter(pk=listing.pk).update(valid_until=yesterday)
+    heartbeat = background.Heartbeat("w1")
+    heartbeat.tick()
+    listing.refresh_from_db()
+    assert listing.status == ListingStatus.EXPIRED
+    assert heartbeat.started_on["exchange.expire_listings"] == datetime.date.today()
+    heartbeat.tick()  # the same day: not again
+    assert AuditEntry.objects.filter(action="exchange.listing.expire").count() == 1
+
+
+def test_a_new_need_notifies_the_publisher_of_a_matching_offer_in_its_language(trade, charlie, erika, listing_data):
+    offer(trade, charlie, listing_data, language="fr", title="Fenêtres en chêne massif", description="Sur mesure.")
+    services.listing_create(
+        actor=erika,
+        organisation=trade["constructora"],
+        data=listing_data(
+            direction="need",
+            language="es",
+            title="Ventanas de roble",
+            description="Para una obra.",
+            price_minor=None,
+            currency="",
+            translations={"fr": {"title": "Fenêtres en chêne", "description": ""}},
+        ),
+        publish=True,
+    )
+    note = Notification.objects.get(user=charlie, kind="exchange.match")
+    assert note.url.startswith("/fr/exchange/listings/")
+    assert "Fenêtres en chêne massif" in note.subject  # the recipient's own listing, named as they wrote it
+    assert not Notification.objects.filter(user=erika, kind="exchange.match").exists()  # nobody told of their own

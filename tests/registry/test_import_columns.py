@@ -232,8 +232,7 @@ def test_the_import_page_maps_the_columns_fixes_a_country_and_imports(client, al
     assert ImportMapping.objects.get(name="Talleres").columns["Contacto"] == "email"
     page = client.post("/import/", {"step": "country", "value": "Rawanda", "country": "RW"}).content.decode()
     assert "The file is ready to import" in page and "read as Rwanda, as chosen on the import page" in page
-    response = client.post("/import/", {"confirm": "1"})
-    body = b"".join(response.streaming_content).decode()
+    body = client.post("/import/", {"confirm": "1"}, follow=True).content.decode()
     assert "Done: 1 organisations created" in body
     org = Organisation.objects.get()
     assert (org.name, org.country_id, org.email) == ("Taller Uno", "RW", "uno@taller.coop")

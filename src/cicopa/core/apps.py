@@ -28,6 +28,14 @@ class CoreConfig(AppConfig):
         for signal in (post_save, post_delete, m2m_changed):
             signal.connect(pagecache.model_written, dispatch_uid=f"cicopa.pagecache.{id(signal)}")
 
+    def daily_tasks(self) -> list[Any]:
+        from django.conf import settings
+
+        from cicopa.core import tasks
+        from cicopa.core.extensions import DailyTask
+
+        return [DailyTask("core.send_digests", tasks.send_digests, hour=settings.CICOPA_DIGEST_HOUR)]
+
     def nav_items(self) -> list[Any]:
         from cicopa.core.extensions import NavItem, secretariat
 

@@ -192,14 +192,15 @@ def recover_orphaned_tasks(*, now: datetime.datetime | None = None) -> int:
 
 class Heartbeat(threading.Thread):
     """Beside the worker's loop (a task may run for minutes): beat, recover other workers' orphans, and start
-    the day's notification digests at CICOPA_DIGEST_HOUR."""
+    the day's scheduled tasks (the apps' `daily_tasks()`, such as the notification digests at
+    CICOPA_DIGEST_HOUR) once a day from their hour."""
 
     def __init__(self, worker_id: str) -> None:
         super().__init__(name=f"heartbeat-{worker_id}", daemon=True)
         self.worker_id = worker_id
         self.every = max(0.2, settings.CICOPA_TASK_LEASE_SECONDS / 4)
         self.stopped = threading.Event()
-        self.digests_started_on: datetime.date | None = None
+        self.started_on: dict[str, datetime.date] = {}
 
     def run(self) -> None:
         try:
@@ -217,18 +218,22 @@ class Heartbeat(threading.Thread):
     def tick(self) -> None:
         beat(self.worker_id)
         recover_orphaned_tasks()
-        self.start_digests()
+        self.start_daily_tasks()
 
-    def start_digests(self) -> None:
-        hour = settings.CICOPA_DIGEST_HOUR
+    @property
+    def digests_started_on(self) -> datetime.date | None:
+        return self.started_on.get("core.send_digests")
+
+    def start_daily_tasks(self) -> None:
+        from cicopa.core.extensions import daily_tasks
+
         now = timezone.localtime()
-        if hour is None or now.hour < hour or self.digests_started_on == now.date():
-            return
-        from cicopa.core import tasks
-
-        # Every worker does it once a day (and again when restarted): the digests are idempotent, one a day.
-        tasks.send_digests.enqueue()
-        self.digests_started_on = now.date()
+        for daily in daily_tasks():
+            if daily.hour is None or now.hour < daily.hour or self.started_on.get(daily.name) == now.date():
+                continue
+            # Every worker does it once a day (and again when restarted): daily tasks are idempotent.
+            daily.task.enqueue()
+            self.started_on[daily.name] = now.date()
 
     def stop(self) -> None:
         self.stopped.set()

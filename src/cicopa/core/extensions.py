@@ -9,6 +9,7 @@ An app contributes by defining, on its AppConfig, any of:
 - `api_router() -> ninja.Router`: its part of the JSON API under /api/v1/;
 - `load_demo(progress)`: its demo data, loaded by `cicopa demo` in the order of INSTALLED_APPS;
 - `sitemaps() -> dict[str, Sitemap]`: its sections of /sitemap.xml, each at /sitemap-<name>.xml (core.sitemaps);
+- `daily_tasks() -> list[DailyTask]`: background tasks that `cicopa worker` starts once a day from an hour;
 - `robots_disallow: tuple[str, ...]`: paths (below each language prefix) that robots.txt keeps crawlers out of.
 
 Contributions are read from the app registry each time they are needed (a handful of app configs), never cached
@@ -61,6 +62,16 @@ class AccountPanel:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class DailyTask:
+    """A task (of core.background.retried_task, taking no arguments, idempotent for the day) that every
+    `cicopa worker` enqueues once a day from `hour` (local time; None: not run by the worker)."""
+
+    name: str
+    task: Any
+    hour: int | None = 0
+
+
 def contributions(name: str) -> Iterator[tuple[Any, Any]]:
     """(app config, its contribution) for every installed app that defines `name`."""
     for config in apps.get_app_configs():
@@ -109,3 +120,7 @@ def sitemaps() -> dict[str, Any]:
 
 def robots_disallow() -> list[str]:
     return [path for _config, paths in contributions("robots_disallow") for path in paths]
+
+
+def daily_tasks() -> list[DailyTask]:
+    return [task for _config, made in contributions("daily_tasks") for task in made()]

@@ -21,9 +21,15 @@ In the task:
                 ...
                 report.step(done=i)                # written at most twice a second, whatever the loop's pace
             report.done(message=_("%(n)s organisations imported") % ..., url=reverse("registry:directory"))
+            # or, when there is nothing to do and trying again would not help:
+            # report.fail(message=_("Nothing was imported: ..."))
 
 A task that fails for good is marked failed by `retried_task`; while it waits for another attempt, its page says
-it will be tried again. The owner alone sees it (anyone else gets a 404).
+it will be tried again. The owner alone sees it (anyone else gets a 404). The page sees what the task writes once
+it is committed: a step reported inside one of the task's transactions shows only when that transaction ends.
+
+A page of its own that includes the fragment (`poll_url`: its own address) can answer htmx's polling itself, for
+instance with the whole page again once the task has ended (the registry's import, registry/import_views.py).
 """
 
 from __future__ import annotations
@@ -94,6 +100,11 @@ class Reporter:
 
     def done(self, *, message: str = "", url: str = "") -> None:
         _finish(self.progress_id, status=TaskProgress.Status.DONE, message=message, url=url)
+
+    def fail(self, *, message: str) -> None:
+        """The task ended without doing its work, for a reason its owner can act on: `message` says which (a task
+        that raises is tried again instead, and shown failed without a message once given up)."""
+        _finish(self.progress_id, status=TaskProgress.Status.FAILED, message=message)
 
 
 def _finish(progress_id: str, *, status: str, message: str, url: str = "") -> None:

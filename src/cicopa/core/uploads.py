@@ -1,4 +1,5 @@
-"""Uploaded files kept between a check and its confirmation (an import's preview, then the import).
+"""Uploaded files kept between a check and its confirmation (an import's preview, then the import, which a
+background task runs: it reads the file with `peek` and takes it once the import has committed).
 
 Kept as files under the data directory rather than in the session, so that a 20 MB upload does not
 travel through the session store on every request. A file is taken once; files left by previews that
@@ -31,6 +32,11 @@ def keep(data: bytes) -> str:
     token = secrets.token_hex(16)
     (folder / token).write_bytes(data)
     return token
+
+
+def kept(token: object) -> bool:
+    """Whether data is kept under `token`, without reading it."""
+    return isinstance(token, str) and bool(_TOKEN.fullmatch(token)) and (_folder() / token).is_file()
 
 
 def peek(token: object) -> bytes | None:

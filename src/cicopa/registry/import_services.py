@@ -73,6 +73,7 @@ def record_run(*, actor: Any, report: Any, options: Mapping[str, Any]) -> Import
         format=options["fmt"],
         scheme=options["scheme"],
         mapping_name=str(options.get("mapping_name") or "")[:100],
+        task=options.get("task"),
         rows=report.rows,
         created=report.created,
         updated=report.updated,

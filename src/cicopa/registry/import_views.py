@@ -1,36 +1,36 @@
 """The import pages: upload, map the columns of a file of any layout, check, choose countries the file names
-wrongly, import with a progress bar; then the history of imports, each one's report, and undoing one.
+wrongly, import in the background (registry/tasks.py) on a page that follows it; then the history of imports, each
+one's report, and undoing one.
 
-The uploaded file waits in core.uploads between the steps; what was chosen for it (format, mapping, countries)
-waits in the session.
+The uploaded file waits in core.uploads between the steps, and until the import has committed; what was chosen
+for it (format, mapping, countries) waits in the session until the import is confirmed.
 """
 
 from __future__ import annotations
 
 import io
-import logging
+import uuid
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
+from django_htmx.http import HttpResponseClientRefresh
 
-from cicopa.core import exports, uploads
+from cicopa.core import exports, progress, uploads
 from cicopa.core import queries as core_queries
 from cicopa.core.errors import form_errors
-from cicopa.core.models import Country
-from cicopa.registry import directory_queries, import_services, importing, permissions, queries
+from cicopa.core.models import Country, TaskProgress
+from cicopa.registry import directory_queries, import_services, importing, permissions, queries, tasks
 from cicopa.registry.forms import ColumnsForm, ImportForm, column_label
 from cicopa.registry.models import ImportRun, OrganisationKind
 
-logger = logging.getLogger(__name__)
 PENDING = "pending_import"
 SHOWN_WARNINGS = 200  # on the check's page; the command line and the history's report list more
 
@@ -197,19 +197,45 @@ def _unknown_countries(report: importing.ImportReport) -> list[dict[str, Any]]:
 
 
 def _confirm(request: HttpRequest) -> HttpResponseBase:
+    """The import of the checked file, run in the background: the page that follows it is where this leads."""
     pending = request.session.pop(PENDING, None) or {}
-    data = uploads.take(pending.get("token")) if pending.get("ok") else None
-    if data is None:
+    if not pending.get("ok") or not uploads.kept(pending.get("token")):
         messages.error(request, _("Nothing to import: upload the file again."))
         return redirect("registry:import")
-    steps = importing.import_steps(
-        actor=request.user,
-        stream=io.BytesIO(data),
-        filename=pending["name"],
-        fmt=pending["format"],
-        **_options(pending),
+    followed = progress.start(
+        owner=request.user,
+        title=_("Import of %(name)s") % {"name": pending["name"]},
+        task=tasks.import_upload,
+        kwargs={
+            "token": pending["token"],
+            "name": pending["name"],
+            "fmt": pending["format"],
+            "options": _options(pending),
+            "rows": pending.get("rows", 0),
+        },
     )
-    return StreamingHttpResponse(_import_progress(request, steps, pending.get("rows", 0)))
+    return redirect("registry:import_task", pk=followed.pk)
+
+
+@login_required
+@require_GET
+def import_task(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    """An import running in the background, followed by whoever confirmed it (anyone else gets a 404): its
+    progress while it runs, then how it ended. htmx polls the progress here; once the import has ended, the
+    answer asks for the whole page again, whose title and heading then say how."""
+    followed = get_object_or_404(core_queries.task_progress_of(request.user), pk=pk)
+    if request.headers.get("HX-Request"):
+        if followed.is_finished:
+            return HttpResponseClientRefresh()
+        return render(request, "core/_task_progress.html", {"followed": followed, "poll_url": request.path})
+    if followed.status == TaskProgress.Status.DONE:
+        heading = _("Organisations imported")
+    elif followed.status == TaskProgress.Status.FAILED:
+        # A message says why nothing was imported (the file, checked again); none, that the import broke down.
+        heading = _("Nothing was imported") if followed.message else _("The import failed")
+    else:
+        heading = _("Importing organisations")
+    return render(request, "registry/import_task.html", {"followed": followed, "heading": heading})
 
 
 @require_GET
@@ -246,28 +272,6 @@ def _import_preview(sample: list[importing.PreviewRow]) -> list[dict[str, Any]]:
         }
         for r in sample
     ]
-
-
-def _import_progress(request: HttpRequest, steps: Any, rows: int) -> Any:
-    """The import page while the import runs: a progress bar that grows as rows are checked, then
-    written (twice the rows in all), and the result. Plain HTML sent as it goes: no script needed."""
-    head, tail = render_to_string("registry/import_running.html", {"rows": rows}, request).split("<!--progress-->")
-    yield head
-    total = max(1, 2 * rows)
-    report, failed = None, False
-    try:
-        for step in steps:
-            if isinstance(step, importing.ImportReport):
-                report = step
-                continue
-            done = step.rows if step.phase == "checked" else rows + step.rows
-            context = {"done": done, "total": total, "step": step}
-            yield render_to_string("registry/_import_step.html", context, request)
-    except Exception:  # the page has begun: say what happened rather than stop mid-way without a word
-        logger.exception("import of %s failed", getattr(request.user, "username", "?"))
-        failed = True
-    yield render_to_string("registry/_import_result.html", {"report": report, "failed": failed}, request)
-    yield tail
 
 
 @login_required

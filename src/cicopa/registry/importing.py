@@ -129,6 +129,7 @@ def import_steps(
     mapping: Mapping[str, str] | None = None,
     kind: str = OrganisationKind.COOPERATIVE,
     mapping_name: str = "",
+    task: str | None = None,
 ) -> Iterator[Progress | ImportReport]:
     """The import as it goes: rows checked, then rows written, and last the report.
 
@@ -136,8 +137,9 @@ def import_steps(
     `mapping` says which column of the platform's each column of the file holds ({its column: a cicopa column,
     or "" to leave it out}): it overrides what the file's header proposes (import_columns); `kind` is that of
     rows without one (`mapping_name`: the saved mapping it came from, for the record). An import that writes
-    is recorded (registry.ImportRun, with what undoing it needs) in its transaction. The writing happens in one
-    transaction inside this generator: closing it early (a browser that goes away) rolls everything back.
+    is recorded (registry.ImportRun, with what undoing it needs, and `task`, the id of the background task that
+    runs it, if any) in its transaction. The writing happens in one transaction inside this generator, after a
+    last step that says every row was checked: closing it early rolls everything back.
     """
     if not permissions.can_import_organisations(actor):
         raise PermissionDenied(_("Only the secretariat imports organisations."))
@@ -158,6 +160,7 @@ def import_steps(
         "mapping_name": mapping_name,
         "kind": kind,
         "country_fixes": country_fixes,
+        "task": task,
     }
     labels: dict[str, str] = {}  # columns format: field -> the file's column
     if fmt == "columns":
@@ -263,6 +266,8 @@ def import_steps(
             ]
         yield report
         return
+    if len(parsed) % 1000:
+        yield Progress("checked", len(parsed))  # all of them, before the writing begins
     yield from _write(actor, parsed, scheme, report, by_name, record)
     yield report
 

@@ -481,6 +481,9 @@ class ImportRun(models.Model):
     undo_data = models.JSONField(default=dict)
     undone_at = models.DateTimeField(_("undone"), null=True, blank=True)
     undone_by = models.CharField(_("undone by"), max_length=200, blank=True)
+    # An import confirmed on the page runs in a background task (registry/tasks.py), which may run again after its
+    # worker died: the id of the progress it reports to marks the one import it made.
+    task = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     REPORT_WARNINGS = 1000
 

@@ -15,6 +15,7 @@ urlpatterns = [
     path("privacy/", about_views.privacy, name="privacy"),
     path("import/", import_views.import_organisations, name="import"),
     path("import/example-<str:fmt>.csv", import_views.import_example, name="import_example"),
+    path("import/tasks/<uuid:pk>/", import_views.import_task, name="import_task"),
     path("import/history/", import_views.import_history, name="import_history"),
     path("import/history/<int:pk>/", import_views.import_run, name="import_run"),
     path("import/history/<int:pk>/undo/", import_views.import_run_undo, name="import_run_undo"),

@@ -34,7 +34,8 @@ class Command(BaseCommand):
             str(options["workers"]),
             "--access-logfile",
             "-",
-            # A large import from the secretariat's page runs in its request while it reports progress.
+            # The check of a large file on the secretariat's import page runs in its request (the import itself
+            # runs in the background), as do large exports.
             "--timeout",
             "600",
             "cicopa.wsgi:application",
