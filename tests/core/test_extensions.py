@@ -35,6 +35,7 @@ def test_demo_loaders_and_imports_are_collected_from_the_apps():
     loaders = [config.label for config, _loader in extensions.contributions("load_demo")]
     assert loaders == ["registry", "statistics", "exchange", "extension_app"]
     assert extensions.import_commands() == {
+        "invoices": "import_invoices",
         "organisations": "import_organisations",
         "statistics": "import_statistics",
         "widgets": "import_widgets",
@@ -46,7 +47,9 @@ def test_without_the_app_nothing_of_it_shows(client, charlie):
     assert "/widgets/" not in client.get("/").content.decode()
     from django.core.management.base import CommandError
 
-    with pytest.raises(CommandError, match="Nothing imports widgets; choose one of: organisations, statistics"):
+    with pytest.raises(
+        CommandError, match="Nothing imports widgets; choose one of: invoices, organisations, statistics"
+    ):
         call_command("import_data", "widgets", "stock.csv")
 
 

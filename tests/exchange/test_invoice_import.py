@@ -185,8 +185,8 @@ def test_the_command(trade, alice, charlie, tmp_path):
     path = tmp_path / "invoices.csv"
     path.write_bytes(csv_file(GOOD).getvalue())
     out = io.StringIO()
-    call_command("import_invoices", str(path), "--seller", "menuiserie", "--dry-run", stdout=out)
-    assert "would be imported" in out.getvalue() and not Invoice.objects.exists()
+    call_command("import_data", "invoices", str(path), "--seller", "menuiserie", "--dry-run", stdout=out)
+    assert "would be imported" in out.getvalue() and not Invoice.objects.exists()  # cicopa import invoices
     call_command("import_invoices", str(path), "--seller", "menuiserie", stdout=out)
     assert Invoice.objects.count() == 3 and f"{YEAR}-00001" in out.getvalue()
     with pytest.raises(CommandError, match="problems found"):
