@@ -212,6 +212,16 @@ def test_the_command(trade, alice, charlie, tmp_path):
         "1e3",
         "12,5",
         "abc",
+        "1 234,5",
+        "1234,501",
+        "12 34,5",
+        "1'234.50",
+        "1\u202f234,50",
+        "1,2345",
+        "12,",
+        ",5",
+        "1.2.3",
+        "1 234 567,89",
     ],
 )
 @pytest.mark.parametrize("currency", ["EUR", "JPY", "KWD"])

@@ -55,9 +55,10 @@ REQUIRED = ("buyer", "number", "issue_date", "currency", "amount", "description"
 BATCH = 2_000
 STATISTICS_AFTER = 10_000  # rows; a larger import refreshes the planner's statistics
 _XLSX_MIDNIGHT = re.compile(r"(\d{4}-\d{2}-\d{2})[ T]00:00(:00)?")  # a date cell of a workbook, read as text
-# An amount as most files write it (1234.50): read straight away; anything else goes through core.money, which
-# reads grouping and decimal commas (a test checks that both read these the same).
-_PLAIN_AMOUNT = re.compile(r"[0-9]{1,15}(\.[0-9]{1,3})?", re.ASCII)
+# An amount as most files write it (1234.50, 1 234,50): read straight away; anything else goes through core.money,
+# which reads every way of grouping digits and marking decimals (a test checks that both read these the same).
+_SPACES = re.compile(r"[\s'\u2019]+")  # as core.money: spaces of any kind and apostrophes group digits
+_PLAIN_AMOUNT = re.compile(r"[0-9]{1,15}(\.[0-9]{1,3}|,[0-9]{1,2})?", re.ASCII)
 _IN_CHUNK = 900  # values in one IN (...) of a look-up (SQLite allows 999 parameters)
 # The columns of a row's problems, by the service's field names.
 _COLUMN_OF = {"issue_date": "issue_date", "due_date": "due_date", "currency": "currency", "buyer": "buyer"}
@@ -316,8 +317,9 @@ def _amount(text: str, currency: str, error: Callable[..., None]) -> int | None:
 
 def read_amount(text: str, currency: str) -> int:
     """`text` in minor units of `currency`; ValueError with a message for the reader if it is not an amount."""
-    if _PLAIN_AMOUNT.fullmatch(text):
-        minor = money.decimal_to_minor(Decimal(text), currency)
+    plain = _SPACES.sub("", text)
+    if _PLAIN_AMOUNT.fullmatch(plain):
+        minor = money.decimal_to_minor(Decimal(plain.replace(",", ".")), currency)
         if minor > money.MAX_MINOR:
             raise ValueError(_("The amount is too large."))
         return minor
