@@ -211,6 +211,26 @@ def test_an_order_proposed_in_the_readers_language(client, trade, charlie, erika
     assert "Retirar" in page or "Withdraw" in page
 
 
+def test_on_a_need_the_one_who_orders_sells(client, trade, charlie, erika, listing_data):
+    need = services.listing_create(
+        actor=erika,
+        organisation=trade["constructora"],
+        data=listing_data(direction="need", language="es", title="Ventanas de roble", price_minor=None),
+        publish=True,
+    )
+    login(client, charlie)
+    page = client.get(f"/fr/exchange/listings/{need.pk}/order/").content.decode()
+    assert "Constructora Cooperativa de Valencia" in page
+    r = client.post(
+        f"/fr/exchange/listings/{need.pk}/order/",
+        {"description": "Fenêtres", "quantity": "10", "unit_price": "1 234,50", "currency": "EUR"},
+    )
+    assert r.status_code == 302
+    order = Order.objects.get()
+    assert (order.seller, order.buyer) == (trade["menuiserie"], trade["constructora"])
+    assert order.proposals.get().unit_price_minor == 123450
+
+
 def test_an_unreadable_price_is_told_beside_its_field(client, trade, charlie, erika, listing_data):
     listing = services.listing_create(
         actor=charlie, organisation=trade["menuiserie"], data=listing_data(), publish=True
@@ -380,7 +400,9 @@ def _lines(n):
     }
 
 
-def test_list_pages_cost_the_same_number_of_queries_whatever_their_length(client, deals, trade, erika, bob):
+def test_list_pages_cost_the_same_number_of_queries_whatever_their_length(
+    client, deals, trade, erika, bob, listing_data
+):
     login(client, erika)
 
     def queries(path):
@@ -390,6 +412,18 @@ def test_list_pages_cost_the_same_number_of_queries_whatever_their_length(client
 
     before = {p: queries(p) for p in PRIVATE_LISTS}
     before = {p: queries(p) for p in PRIVATE_LISTS}  # the second time: what the first cached aside
+    for n in range(3):  # threads about listings written in another language, with their translations
+        other = services.listing_create(
+            actor=bob,
+            organisation=trade["menuiserie"],
+            data=listing_data(
+                language="fr",
+                title=f"Fenêtres {n}",
+                translations={"en": {"title": f"Windows {n}", "description": ""}},
+            ),
+            publish=True,
+        )
+        services.enquiry_send(actor=erika, listing=other, organisation=trade["constructora"], body="¿Precio?")
     for n in range(5):
         services.invoice_enter(
             actor=erika,

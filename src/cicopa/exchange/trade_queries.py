@@ -45,6 +45,7 @@ def enquiries(user: Any) -> QuerySet[Enquiry]:
     return (
         permissions.visible_enquiries(user)
         .select_related("listing__organisation", "organisation")
+        .prefetch_related("listing__translations")  # the listing's title in the reader's language
         .annotate(message_count=Count("messages"))
         .order_by("-last_message_at", "-id")
     )
@@ -57,7 +58,7 @@ def enquiry(user: Any, pk: int) -> Enquiry:
     return (
         permissions.visible_enquiries(user)
         .select_related("listing__organisation", "listing__unit", "organisation")
-        .prefetch_related(Prefetch("messages", queryset=messages))
+        .prefetch_related(Prefetch("messages", queryset=messages), "listing__translations")
         .get(pk=pk)
     )
 
