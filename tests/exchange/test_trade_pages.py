@@ -59,6 +59,15 @@ def deals(trade, alice, charlie, erika, listing_data):
         buyer=trade["taxi"],
         data={"currency": "EUR", "lines": [{"description": "Obra", "unit_price_minor": 50000}]},
     )
+    # The taxis' own editor asks about the builder's need: a thread the joinery's people never see either.
+    from django.contrib.auth import get_user_model
+
+    from cicopa.registry import access_services
+    from cicopa.registry.models import AccessRole
+
+    tom = get_user_model().objects.create_user("tom", "tom@example.org", "tom-password-1")
+    access_services.access_grant(actor=alice, user=tom, organisation=trade["taxi"], role=AccessRole.EDITOR)
+    other_thread = services.enquiry_send(actor=tom, listing=need, organisation=trade["taxi"], body="¿Cuántos viajes?")
     other_order = services.order_propose(
         actor=erika,
         seller=trade["taxi"],
@@ -75,6 +84,7 @@ def deals(trade, alice, charlie, erika, listing_data):
         "need": need,
         "other_invoice": other_invoice,
         "other_order": other_order,
+        "other_thread": other_thread,
     }
 
 
@@ -131,8 +141,24 @@ def test_every_page_per_role(client, deals, request, who):
         f"/exchange/invoices/{deals['invoice'].pk}/pdf/",
     ):
         assert client.get(path).status_code == joinery, (who, path)
-    for path in (deals["other_invoice"].get_absolute_url(), deals["other_order"].get_absolute_url()):
+    for path in (
+        deals["other_invoice"].get_absolute_url(),
+        deals["other_order"].get_absolute_url(),
+        deals["other_thread"].get_absolute_url(),
+        f"/exchange/invoices/{deals['other_invoice'].pk}/pdf/",
+    ):
         assert client.get(path).status_code == builder, (who, path)
+    if builder == 404:  # nor may anything be done to them
+        other_order, other_invoice = deals["other_order"], deals["other_invoice"]
+        proposal = other_order.proposals.get()
+        for path in (
+            f"/exchange/orders/{other_order.pk}/proposals/{proposal.pk}/accept/",
+            f"/exchange/orders/{other_order.pk}/deliver/",
+            f"/exchange/orders/{other_order.pk}/propose/",
+            f"/exchange/invoices/{other_invoice.pk}/acknowledge/",
+            deals["other_thread"].get_absolute_url(),
+        ):
+            assert client.post(path, {"body": "x", "terms-quantity": "1"}).status_code == 404, (who, path)
     # Ids that were never used are not found either, whoever asks.
     for path in ("/exchange/enquiries/99999/", "/exchange/orders/99999/", "/exchange/invoices/99999/pdf/"):
         assert client.get(path).status_code == 404
