@@ -1,27 +1,19 @@
-"""Forms of the listing pages. They read what a person typed (a price as "250,00" in French, a date) and check its
-shape; the services decide whether it may be saved, and their errors are shown beside the fields."""
+"""Forms of the listing pages. They read what a person typed (a price as "250,00" in French through core.money, a
+quantity, a date) and check its shape; the services decide whether it may be saved, and their errors are shown
+beside the fields."""
 
 from __future__ import annotations
 
-import functools
 import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from babel import Locale
-from babel.numbers import (
-    format_decimal,
-    get_currency_name,
-    get_currency_precision,
-    get_currency_symbol,
-    get_decimal_symbol,
-    get_group_symbol,
-    get_territory_currencies,
-)
+from babel.numbers import get_decimal_symbol, get_group_symbol, get_territory_currencies
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
+from cicopa.core import money
 from cicopa.core.i18n import CONTENT_LANGUAGES, current_language
 from cicopa.exchange.listing_queries import SORTS, CategoryGroup
 from cicopa.exchange.models import Direction, ListingKind, ListingStatus, Scope
@@ -34,7 +26,7 @@ def language_name(code: str, reader: str | None = None) -> str:
 
 
 # ---------------------------------------------------------------------------------------------------------------
-# Numbers and amounts as people type them
+# Quantities and amounts as people type them
 
 _NUMBER_CHARS = re.compile(r"^[0-9.,]+$")
 
@@ -78,64 +70,23 @@ def parse_number(text: str, language: str) -> Decimal:
         raise NumberError(text) from exc
 
 
-def parse_money(text: str, currency: str, language: str) -> int:
-    """An amount typed in major units ("250,00" in French) as an integer number of the currency's minor units
-    (25000 for EUR). The currency's symbol or code may be typed with it. Raises forms.ValidationError."""
-    digits = get_currency_precision(currency)
-    cleaned = str(text)
-    for mark in {currency, get_currency_symbol(currency, locale=language), "€", "$", "£"}:
-        cleaned = cleaned.replace(mark, "")
-    try:
-        amount = parse_number(cleaned, language)
-    except NumberError:
-        raise forms.ValidationError(
-            _("Enter an amount such as %(example)s.")
-            % {"example": format_amount(125050 * 10**digits // 100, currency, language)}
-        ) from None
-    if amount != amount.quantize(Decimal(1).scaleb(-digits)):
-        if digits == 0:
-            raise forms.ValidationError(_("This currency has no smaller unit: give a whole amount."))
-        raise forms.ValidationError(
-            ngettext(
-                "Give the amount with at most %(n)s decimal.", "Give the amount with at most %(n)s decimals.", digits
-            )
-            % {"n": digits}
-        )
-    return int(amount.scaleb(digits))
-
-
-def format_amount(minor: int, currency: str, language: str) -> str:
-    """Minor units as major units, written for `language` without the currency: 25000 EUR -> "250,00" in French."""
-    digits = get_currency_precision(currency)
-    pattern = "#,##0" + ("." + "0" * digits if digits else "")
-    return format_decimal(Decimal(minor).scaleb(-digits), format=pattern, locale=language)
-
-
 def format_quantity(quantity: Decimal, language: str) -> str:
-    return format_decimal(quantity.normalize(), locale=language, decimal_quantization=False)
-
-
-@functools.cache
-def currencies_in_use() -> tuple[str, ...]:
-    """ISO 4217 codes that some country uses today (CLDR), in code order."""
-    found: set[str] = set()
-    for territory in Locale.parse("en").territories:
-        code = str(territory)
-        if len(code) == 2 and code.isalpha():
-            found.update(get_territory_currencies(code))
-    return tuple(sorted(found))
+    return money.format_decimal(quantity.normalize(), language)
 
 
 def currency_of(country: str | None) -> str:
     """The currency a country uses today ("" when unknown)."""
     if not country:
         return ""
-    codes = get_territory_currencies(country)
+    codes = [code for code in get_territory_currencies(country) if money.is_known_currency(code)]
     return codes[0] if codes else ""
 
 
-def currency_choices(language: str) -> list[tuple[str, str]]:
-    return [(code, f"{code} — {get_currency_name(code, locale=language)}") for code in currencies_in_use()]
+def price_initial(minor: int, currency: str, language: str) -> str:
+    """A price as its form shows it: major units with the currency's decimals, as the reader writes them."""
+    return money.format_decimal(
+        money.minor_to_decimal(minor, currency), language, digits=money.currency_digits(currency)
+    )
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -273,7 +224,7 @@ class ListingForm(forms.Form):
         self.fields["unit"].choices = [("", "—")] + [  # type: ignore[attr-defined]
             (u.code, f"{u.name} ({u.symbol})" if u.symbol else u.name) for u in units
         ]
-        self.fields["currency"].choices = [("", "—"), *currency_choices(language)]  # type: ignore[attr-defined]
+        self.fields["currency"].choices = [("", "—"), *money.currency_choices(language)]  # type: ignore[attr-defined]
         self.fields["quantity"].widget.attrs["inputmode"] = "decimal"
         self.fields["price"].widget.attrs["inputmode"] = "decimal"
         self.fields["language"].widget.attrs["data-listing-language"] = ""
@@ -334,9 +285,9 @@ class ListingForm(forms.Form):
                     self.add_error("currency", _("Give the currency of the price."))
             else:
                 try:
-                    data["price_minor"] = parse_money(price, currency, self.reader_language)
-                except forms.ValidationError as exc:
-                    self.add_error("price", exc)
+                    data["price_minor"] = money.parse_money(price, currency, self.reader_language)
+                except ValueError as exc:
+                    self.add_error("price", str(exc))
         written_in = data.get("language")
         for code in CONTENT_LANGUAGES:
             if code == written_in and (
@@ -403,7 +354,7 @@ def listing_initial(listing: Any, language: str) -> dict[str, Any]:
         "sector": listing.sector_id or "",
         "quantity": format_quantity(listing.quantity, language) if listing.quantity is not None else "",
         "unit": listing.unit_id or "",
-        "price": format_amount(listing.price_minor, listing.currency, language)
+        "price": price_initial(listing.price_minor, listing.currency, language)
         if listing.price_minor is not None and listing.currency
         else "",
         "currency": listing.currency,
@@ -435,8 +386,8 @@ class StatusForm(forms.Form):
 
 
 class EnquiryForm(forms.Form):
-    """The first message about a listing (sent to exchange:enquire), for one of the organisations the user acts
-    for; the choice of organisation only when there are several."""
+    """The first message about a listing, sent to exchange:enquire: the message, and for someone who acts for
+    several organisations, which one writes (by id, as the enquiry pages read it)."""
 
     organisation = forms.ChoiceField(label=_("Send for"))
     body = forms.CharField(
@@ -448,7 +399,7 @@ class EnquiryForm(forms.Form):
 
     def __init__(self, *args: Any, organisations: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].choices = [(o.slug, o.name) for o in organisations]  # type: ignore[attr-defined]
-        if len(organisations) == 1:
-            self.fields["organisation"].widget = forms.HiddenInput()
-            self.initial.setdefault("organisation", organisations[0].slug)
+        if len(organisations) > 1:
+            self.fields["organisation"].choices = [(str(o.pk), o.name) for o in organisations]  # type: ignore[attr-defined]
+        else:
+            del self.fields["organisation"]
