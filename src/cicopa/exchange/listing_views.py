@@ -182,12 +182,11 @@ def _search(request: HttpRequest, form: ListingSearchForm) -> listing_queries.Li
 # The results alone for htmx's requests, the whole page otherwise (and for its history restores).
 @pagecache.public(vary=("HX-Request", "HX-History-Restore-Request"))
 def listings(request: HttpRequest) -> HttpResponse:
-    lookups = core_queries.filter_lists()
     form = ListingSearchForm(
         request.GET or None,
         categories=listing_queries.category_groups(),
-        sectors=lookups["sectors"],
-        countries=lookups["countries"],
+        sectors=core_queries.sectors(),
+        countries=core_queries.countries(),
     )
     form.is_valid()
     page = _search(request, form)
@@ -252,13 +251,12 @@ def listing(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _form(request: HttpRequest, *, initial: dict[str, Any] | None = None) -> ListingForm:
-    lookups = core_queries.filter_lists()
     return ListingForm(
         request.POST if request.method == "POST" else None,
         initial=initial,
         categories=listing_queries.category_groups(),
-        sectors=lookups["sectors"],
-        countries=lookups["countries"],
+        sectors=core_queries.sectors(),
+        countries=core_queries.countries(),
         units=listing_queries.units(),
         language=current_language(),
     )
