@@ -1,5 +1,5 @@
-"""A new capability app contributes navigation, account panels, import subcommands and demo data from its
-AppConfig alone: no shared template, view or command names it."""
+"""A new capability app contributes navigation, account panels, sections of profiles, import subcommands and demo
+data from its AppConfig alone: no shared template, view or command names it."""
 
 from __future__ import annotations
 
@@ -42,9 +42,19 @@ def test_demo_loaders_and_imports_are_collected_from_the_apps():
     }
 
 
-def test_without_the_app_nothing_of_it_shows(client, charlie):
+@override_settings(**WITH_APP)
+def test_a_new_app_adds_a_section_to_the_profiles_it_chooses(client, federation):
+    html = client.get("/organisations/menuiserie/").content.decode()
+    assert "Menuiserie Coopérative de Lyon makes 10 widgets." in html
+    # in the profile's main column, after the key facts
+    assert html.index('id="facts-heading"') < html.index('id="widgets-heading"') < html.index('class="profile-side"')
+    assert 'id="widgets-heading"' not in client.get("/organisations/cg-scop/").content.decode()  # None: left out
+
+
+def test_without_the_app_nothing_of_it_shows(client, charlie, federation):
     client.force_login(charlie)
     assert "/widgets/" not in client.get("/").content.decode()
+    assert "widgets-heading" not in client.get("/organisations/menuiserie/").content.decode()
     from django.core.management.base import CommandError
 
     with pytest.raises(

@@ -5,6 +5,7 @@ An app contributes by defining, on its AppConfig, any of:
 
 - `nav_items() -> list[NavItem]`: links of the main navigation;
 - `account_panels() -> list[AccountPanel]`: sections of the account page;
+- `profile_sections() -> list[ProfileSection]`: sections of an organisation's public profile page;
 - `imports: dict[str, str]`: `cicopa import <what>` subcommands, each the name of one of its management commands;
 - `api_router() -> ninja.Router`: its part of the JSON API under /api/v1/;
 - `load_demo(progress)`: its demo data, loaded by `cicopa demo` in the order of INSTALLED_APPS;
@@ -72,6 +73,16 @@ class DailyTask:
     hour: int | None = 0
 
 
+@dataclass(frozen=True)
+class ProfileSection:
+    """A section of an organisation's profile page: `context(request, organisation)` gives its template what it
+    shows, or None to leave the section out for this organisation and reader."""
+
+    template: str
+    context: Callable[[HttpRequest, Any], dict[str, Any] | None]
+    order: int = 100
+
+
 def contributions(name: str) -> Iterator[tuple[Any, Any]]:
     """(app config, its contribution) for every installed app that defines `name`."""
     for config in apps.get_app_configs():
@@ -100,6 +111,20 @@ def account_panels(request: HttpRequest) -> list[dict[str, Any]]:
         (panel for _config, made in contributions("account_panels") for panel in made()), key=lambda p: p.order
     )
     return [{"template": panel.template, **panel.context(request)} for panel in panels]
+
+
+def profile_sections(request: HttpRequest, organisation: Any) -> list[dict[str, Any]]:
+    """The sections other apps add to `organisation`'s profile, in their order, each as {"template", ...its
+    context}; those whose context is None are left out."""
+    sections = sorted(
+        (section for _config, made in contributions("profile_sections") for section in made()), key=lambda s: s.order
+    )
+    out = []
+    for section in sections:
+        context = section.context(request, organisation)
+        if context is not None:
+            out.append({"template": section.template, **context})
+    return out
 
 
 def import_commands() -> dict[str, str]:

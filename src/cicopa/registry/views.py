@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 
-from cicopa.core import audit, exports, pagecache, versions, worldmap
+from cicopa.core import audit, exports, extensions, pagecache, versions, worldmap
 from cicopa.core import queries as core_queries
 from cicopa.core.embed import json_for_script
 from cicopa.core.errors import EditConflict, form_errors
@@ -270,6 +270,7 @@ def organisation(request: HttpRequest, slug: str) -> HttpResponse:
             "can_see_history": permissions.can_see_history(request.user),
             "jsonld": json_for_script(representations.jsonld(org)),
             "map_svg": map_svg,
+            "profile_sections": extensions.profile_sections(request, org),
         },
     )
 
