@@ -181,6 +181,11 @@ def test_two_cooperatives_trade(page, accessible, look, market, federation):
     expect(page.get_by_role("status")).to_contain_text("You disputed the invoice")
     accessible(page)
     look(page, "trade-invoice-disputed")
+    page.goto(invoice_url.replace("/exchange/", "/fr/exchange/", 1))  # amounts and dates as a French reader writes them
+    expect(page.locator("main")).to_contain_text("9\u202f600,00\u00a0€")
+    accessible(page)
+    look(page, "trade-invoice-fr")
+    page.goto(invoice_url)
     response = page.request.get(invoice_url + "pdf/")
     assert response.status == 200 and response.headers["content-type"] == "application/pdf"
     log_out(page)
