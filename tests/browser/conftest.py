@@ -82,17 +82,10 @@ def accessible():
 
 @pytest.fixture(autouse=True)
 def reference_data(transactional_db):
-    """Browser tests run on a live server with a real transaction, after which the tables are emptied:
-    put back the reference data that migrations load (countries, regions, sectors, ...)."""
-    import importlib
+    """Browser tests run on a live server with a real transaction, after which the tables are emptied."""
+    from reference import restore_reference_data
 
-    from django.apps import apps
-
-    from cicopa.core.models import Country
-
-    if not Country.objects.exists():
-        importlib.import_module("cicopa.core.migrations.0002_reference_data").load(apps, None)
-        importlib.import_module("cicopa.core.migrations.0006_company_legal_form").add(apps, None)
+    restore_reference_data()
 
 
 @pytest.fixture

@@ -257,14 +257,9 @@ def generation_row() -> int:
 def committed(transactional_db):
     """Writes that commit, as in production. The tables are emptied after such a test: the reference data that
     migrations load (countries, ...) is put back first if an earlier one left them empty."""
-    import importlib
+    from reference import restore_reference_data
 
-    from django.apps import apps
-
-    from cicopa.core.models import Country
-
-    if not Country.objects.exists():
-        importlib.import_module("cicopa.core.migrations.0002_reference_data").load(apps, None)
+    restore_reference_data()
 
 
 def test_the_generation_changes_once_a_write_commits_and_not_for_a_rollback(committed, alice):

@@ -184,3 +184,34 @@ def test_an_organisations_english_name_is_not_set_inside_a_sentence(client, fede
     h1 = re.search(r"<h1>(.*?)</h1>", html, flags=re.S).group(1)
     assert "International Organisation" not in h1 and "CICOPA" in h1
     assert not re.search(r"\b(de|des|del)\s+International\b", html)
+
+
+def test_no_text_is_translated_once_at_import():
+    """A module-level `_("...")` with `gettext` (not `gettext_lazy`) is translated once, into the language of
+    whoever imported the module first: every reader then gets that language. Module-level texts are lazy (or
+    wrapped in a function); a management command's help, read in a shell's language, is the exception."""
+    import ast
+    import pathlib
+
+    import cicopa
+
+    found = []
+    for path in pathlib.Path(cicopa.__file__).parent.rglob("*.py"):
+        source = path.read_text(encoding="utf-8")
+        if "import gettext as _" not in source or "management/commands" in path.as_posix():
+            continue
+        for node in ast.parse(source).body:
+            nodes = node.body if isinstance(node, ast.ClassDef) else [node]
+            for statement in nodes:
+                if not isinstance(statement, ast.Assign | ast.AnnAssign):
+                    continue
+                lambdas = {id(n) for lam in ast.walk(statement) if isinstance(lam, ast.Lambda) for n in ast.walk(lam)}
+                if any(
+                    isinstance(n, ast.Call)
+                    and isinstance(n.func, ast.Name)
+                    and n.func.id == "_"
+                    and id(n) not in lambdas
+                    for n in ast.walk(statement)
+                ):
+                    found.append(f"{path.name}:{statement.lineno}")
+    assert not found, found

@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from cicopa.core import exports, uploads
@@ -213,10 +214,10 @@ def invoice_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
 
 
 DONE = {
-    "acknowledge": _("You acknowledged the invoice."),
-    "dispute": _("You disputed the invoice; the seller was told why."),
-    "pay": _("The invoice is recorded as paid."),
-    "cancel": _("The invoice was cancelled."),
+    "acknowledge": gettext_lazy("You acknowledged the invoice."),
+    "dispute": gettext_lazy("You disputed the invoice; the seller was told why."),
+    "pay": gettext_lazy("The invoice is recorded as paid."),
+    "cancel": gettext_lazy("The invoice was cancelled."),
 }
 
 

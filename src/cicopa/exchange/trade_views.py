@@ -16,6 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from cicopa.core import charts, exports, money, pagecache
@@ -388,9 +389,9 @@ def order_propose(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 ANSWERS = {
-    "accept": (services.proposal_accept, _("You accepted the terms: the order is agreed.")),
-    "decline": (services.proposal_decline, _("You declined the terms.")),
-    "withdraw": (services.proposal_withdraw, _("You withdrew your proposal.")),
+    "accept": (services.proposal_accept, gettext_lazy("You accepted the terms: the order is agreed.")),
+    "decline": (services.proposal_decline, gettext_lazy("You declined the terms.")),
+    "withdraw": (services.proposal_withdraw, gettext_lazy("You withdrew your proposal.")),
 }
 
 
