@@ -22,7 +22,7 @@ token, and each response, fresh or cached, gets the placeholder replaced by a to
 
 The generation: one row of the database (core.PageGeneration), given a new random value after every write
 commits, by `changed()`, which `audit.record()` calls (every service that writes records what it did) and
-the bulk writers (registry.search.bulk_indexing: imports and the demo generator) call too; saves and
+the bulk writers (core.fulltext bulk_indexing: imports and the demo generators) call too; saves and
 deletions of the platform's models call it as well, should any write ever go past the services. Every
 cacheable request reads the row (one indexed query) before it looks in the cache, so a page cached by any
 process or machine before a write is never served after it, whatever cache holds the pages: files that the

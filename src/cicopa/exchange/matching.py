@@ -5,7 +5,9 @@ A match is scored out of 100:
 
 - category, 40 or 20: the same UN CPC division 40, the same section only 20; another section is no match;
 - text, up to 25: the share of the need's words (title and description in every language the two listings
-  have, common words left out) found among the offer's, times 25;
+  have) found among the offer's, times 25. Words are compared as the full-text index holds them: folded (case
+  and accents ignored), a hyphenated compound also joined ("co-operative" gives "co", "operative" and
+  "cooperative"), split at underscores; words of one or two letters, numbers and common words are left out;
 - geography, 20 or 10: the same country 20, the same UN M49 sub-region 10, further away 0; and only within
   both delivery scopes (local: the same town, or the same country where a town is not given; national: the
   same country; regional: the same sub-region; international: anywhere);
@@ -16,16 +18,22 @@ A match is scored out of 100:
 
 The category and the translations make matching work across languages: a need written in Spanish and an offer
 written in French share their division, and the words of a translation count like the original's.
+
+Ties are broken by the newer listing (the higher id). What validity and quantity add (15 at most), the category
+and the geography fix the most a candidate can score without words in common (`fixed_ceiling`): that is what
+lets match_queries look at a bounded number of candidates and still find the best (`words_needed`).
 """
 
 from __future__ import annotations
 
 import datetime
+import functools
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from cicopa.core.text import words
+from cicopa.core.text import search_text, words
 
 CATEGORY_DIVISION = 40
 CATEGORY_SECTION = 20
@@ -139,14 +147,28 @@ class Score:
     reasons: tuple[tuple[str, str], ...] = ()  # (reason code, value), worded by the reader's language
 
 
+def indexed_words(*columns: str) -> frozenset[str]:
+    """The words that count, of text already folded as the index holds it (core.text.search_text's output)."""
+    text = " ".join(columns)
+    if "_" in text:
+        text = text.replace("_", " ")
+    return frozenset(w for w in text.split() if len(w) > 2 and not w.isdigit()) - STOPWORDS
+
+
 def content_words(texts: Iterable[str]) -> frozenset[str]:
-    return frozenset(w for text in texts for w in words(text) if len(w) > 2 and w not in STOPWORDS and not w.isdigit())
+    """The words that count of `texts` as written (see the text part above)."""
+    return indexed_words(search_text(*texts))
+
+
+@functools.lru_cache(maxsize=4096)
+def _town(city: str) -> str:
+    return " ".join(words(city))
 
 
 def distance(a: Side, b: Side) -> int:
     """0 the same town, 1 the same country, 2 the same sub-region, 3 further away."""
     if a.country == b.country:
-        same_town = bool(a.city) and bool(b.city) and " ".join(words(a.city)) == " ".join(words(b.city))
+        same_town = bool(a.city) and bool(b.city) and _town(a.city) == _town(b.city)
         return 0 if same_town or not (a.city and b.city) else 1
     if a.subregion and a.subregion == b.subregion:
         return 2
@@ -156,6 +178,25 @@ def distance(a: Side, b: Side) -> int:
 def within_scopes(a: Side, b: Side) -> bool:
     d = distance(a, b)
     return d <= SCOPE_REACH.get(a.scope, 3) and d <= SCOPE_REACH.get(b.scope, 3)
+
+
+def fixed_ceiling(*, same_division: bool, distance: int) -> int:
+    """The most a match can score without a word in common, given its category (the same division, or only the
+    same section) and its distance (0-3, as `distance`)."""
+    category = CATEGORY_DIVISION if same_division else CATEGORY_SECTION
+    geography = GEO_COUNTRY if distance <= 1 else GEO_REGION if distance == 2 else 0
+    return category + geography + VALIDITY + QUANTITY
+
+
+def words_needed(threshold: float, ceiling: float, need_words: int) -> int:
+    """The fewest of the need's `need_words` words that a candidate whose other parts come to at most `ceiling`
+    must share to score `threshold` or more (0: none; more than `need_words`: it cannot). Rounding of the parts
+    is allowed for (a hundredth of a point each)."""
+    if ceiling >= threshold - 0.05:
+        return 0
+    if need_words <= 0:
+        return 1
+    return max(1, math.ceil((threshold - 0.05 - ceiling) * need_words / TEXT - 1e-9))
 
 
 def _overlap(need: Side, offer: Side) -> float | None:

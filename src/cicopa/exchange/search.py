@@ -1,42 +1,115 @@
-"""The listings' full-text index columns: the folded title and description in every language the listing has
-(so a search in French finds a Spanish listing through its French translation), and its filter values as index
-terms (see registry.models.search_tag), so that filters intersect inside the index."""
+"""The listings' full-text index: its columns, and the index itself (`INDEX`, see core.fulltext).
+
+The columns: the folded title and description in every language the listing has (so a search in French finds
+a Spanish listing through its French translation), the town last in the body, and its filter values as index
+terms (see registry.models.search_tag), so that filters intersect inside the index: direction, kind, status,
+delivery scope, language, the CPC section and division, the country, every UN M49 region the country lies in,
+and the sector. Schema: migration 0003 (SQLite FTS5 with triggers; PostgreSQL tsvector columns with GIN).
+
+A term that nearly every listing has (published, offer, goods...) costs an index walk over a million entries when
+it is intersected with a rare one (measured: 1 ms for a word and a country, 17 ms with "offer" added), so reads
+keep such terms out of the index's query where they can (exchange/queries.py). For matching, a published listing
+also carries match terms (`match_tags`) that join what a match needs at once: its direction, its category, and
+how far it delivers, one term each; they are as rare as a category."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import functools
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from cicopa.core.text import search_text
-from cicopa.exchange.models import Listing
+from cicopa.core.fulltext import FullTextIndex
+from cicopa.core.models import Country
+from cicopa.core.text import search_text, words
+from cicopa.exchange.models import Listing, ListingStatus, Scope
 from cicopa.registry.models import search_tag
 
+INDEX = FullTextIndex("exchange_listing")
 
-def listing_tags(listing: Listing) -> list[str]:
-    category = listing.category_id or ""
+# Tag prefixes, by filter; MATCH: the match terms; TOWN: the town (for local matches).
+DIRECTION, KIND, STATUS, SCOPE, LANGUAGE, CATEGORY, COUNTRY, REGION, SECTOR, MATCH, TOWN = "dktolpcrsmv"
+# Match terms for listings that reach another country of their sub-region (R), or any country (W).
+REACH_SUBREGION, REACH_WORLD = "r", "w"
+
+
+def category_tags(category: str) -> list[str]:
+    """A division is tagged with its section too, so that filtering by a section finds its divisions."""
+    if not category:
+        return []
+    return (
+        [search_tag(CATEGORY, category[:1]), search_tag(CATEGORY, category)]
+        if len(category) > 1
+        else [search_tag(CATEGORY, category)]
+    )
+
+
+def country_regions(listing: Listing) -> tuple[str, ...]:
+    """The UN M49 region, sub-region and intermediate region of the listing's country (from the country the
+    listing holds, else one query)."""
+    if not listing.country_id:
+        return ()
+    if Listing.country.is_cached(listing):  # type: ignore[attr-defined]
+        country = listing.country
+        codes: Iterable[str | None] = (country.region_id, country.subregion_id, country.intermediate_region_id)
+    else:
+        codes = (
+            Country.objects.filter(iso2=listing.country_id)
+            .values_list("region_id", "subregion_id", "intermediate_region_id")
+            .first()
+        ) or ()
+    return tuple(code for code in codes if code)
+
+
+def listing_tags(listing: Listing, regions: Sequence[str] | None = None) -> list[str]:
     tags = [
-        search_tag("d", listing.direction),
-        search_tag("k", listing.kind),
-        search_tag("t", listing.status),
-        search_tag("o", listing.scope),
-        search_tag("l", listing.language),
+        search_tag(DIRECTION, listing.direction),
+        search_tag(KIND, listing.kind),
+        search_tag(STATUS, listing.status),
+        search_tag(SCOPE, listing.scope),
+        search_tag(LANGUAGE, listing.language),
+        *category_tags(listing.category_id or ""),
     ]
-    if category:
-        tags += (
-            [search_tag("p", category[:1]), search_tag("p", category)]
-            if len(category) > 1
-            else [search_tag("p", category)]
-        )
     if listing.country_id:
-        tags.append(search_tag("c", listing.country_id))
+        tags.append(search_tag(COUNTRY, listing.country_id))
+        tags += [search_tag(REGION, m49) for m49 in (country_regions(listing) if regions is None else regions)]
     if listing.sector_id:
-        tags.append(search_tag("s", listing.sector_id))
-    return sorted(set(tags))
+        tags.append(search_tag(SECTOR, listing.sector_id))
+    tags.append(town_tag(listing.city))
+    return sorted({*tags, *match_tags(listing)})
 
 
-def fill_columns(listing: Listing, translations: Mapping[str, Any] | None) -> None:
+def town_tag(city: str) -> str:
+    """The town as one term ('qqvsaintetienne'), or 'qqv' where none is given. Towns whose names fold alike share
+    it, as do towns written without a Latin letter or digit and listings without a town: a local match is looked
+    for among those, and the score tells them apart."""
+    return search_tag(TOWN, " ".join(words(city)) if city else "")
+
+
+def match_tag(direction: str, category: str, reach: str = "") -> str:
+    return search_tag(MATCH, f"{direction}{category}{reach}")
+
+
+def match_tags(listing: Listing) -> list[str]:
+    """The terms by which a published listing is found as a match: for its division and for its section, its
+    direction with the category, and the same with R if it delivers as far as its sub-region, with W if
+    internationally. Other listings have none."""
+    if listing.status != ListingStatus.PUBLISHED or not listing.category_id:
+        return []
+    codes = {listing.category_id, listing.category_id[:1]}
+    reaches = [""]
+    if listing.scope in (Scope.REGIONAL, Scope.INTERNATIONAL):
+        reaches.append(REACH_SUBREGION)
+    if listing.scope == Scope.INTERNATIONAL:
+        reaches.append(REACH_WORLD)
+    return [match_tag(listing.direction, code, reach) for code in sorted(codes) for reach in reaches]
+
+
+def fill_columns(
+    listing: Listing, translations: Mapping[str, Any] | None, *, regions: Sequence[str] | None = None
+) -> None:
     """Set the index columns of `listing` from its fields and `translations` ({language: {title, description}};
-    None: the translations it has in the database)."""
+    None: the translations it has in the database). `regions`: the M49 regions of its country, where a bulk
+    writer has them at hand (else they are read)."""
     if translations is None:
         texts = [(t.title, t.description) for t in listing.translations.all()] if listing.pk else []
     else:
@@ -47,4 +120,17 @@ def fill_columns(listing: Listing, translations: Mapping[str, Any] | None) -> No
         ]
     listing.search_title = search_text(listing.title, *(title for title, _d in texts))[:2_000]
     listing.search_body = search_text(listing.description, *(d for _t, d in texts), listing.city)[:40_000]
-    listing.search_tags = " ".join(listing_tags(listing))
+    listing.search_tags = " ".join(listing_tags(listing, regions))
+
+
+@functools.lru_cache(maxsize=8192)
+def _town(city: str) -> str:
+    return search_text(city)
+
+
+def body_without_town(search_body: str, city: str) -> str:
+    """The descriptions' words of an indexed body: the town's words, which fill_columns puts last, taken off."""
+    town = _town(city) if city else ""
+    if town and (search_body == town or search_body.endswith(" " + town)):
+        return search_body[: len(search_body) - len(town)].rstrip()
+    return search_body
