@@ -189,3 +189,26 @@ def test_reference_lists(client, db):
     ).items()
     units = {u["code"]: u for u in client.get("/api/v1/exchange/units").json()}
     assert units["KGM"]["symbol"] == "kg"
+
+
+def test_search_published_listings_in_any_language_with_facets(client, trade, charlie, erika, listing_data):
+    from cicopa.exchange import services
+
+    services.listing_create(
+        actor=charlie,
+        organisation=trade["menuiserie"],
+        data=listing_data(
+            language="fr",
+            title="Fenêtres en chêne",
+            translations={"es": {"title": "Ventanas de roble", "description": ""}},
+        ),
+        publish=True,
+    )
+    services.listing_create(actor=erika, organisation=trade["constructora"], data=listing_data(title="Draft frames"))
+    found = client.get("/api/v1/exchange/listings?q=ventanas&facets=true").json()
+    assert [r["title"] for r in found["results"]] == ["Fenêtres en chêne"]
+    assert found["count"] == 1 and found["facets"]["direction"][0]["value"] == "offer"
+    assert client.get("/api/v1/exchange/listings?q=draft").json()["count"] == 0  # drafts are not public
+    assert client.get("/api/v1/exchange/listings?country=FR&direction=offer").json()["count"] == 1
+    bad = client.get("/api/v1/exchange/listings?kind=magic&page=0")
+    assert bad.status_code == 422 and {"kind", "page"} <= set(bad.json()["detail"])

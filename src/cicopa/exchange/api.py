@@ -4,24 +4,27 @@ the browser's session), with the same services and rules as the pages."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.decorators import decorate_view
 from ninja.errors import HttpError
 
 from cicopa.core import pagecache
 from cicopa.core.api_auth import WRITE_AUTH
-from cicopa.exchange import match_queries, permissions, representations, services
+from cicopa.exchange import match_queries, permissions, queries, representations, services
 from cicopa.exchange.models import (
     Category,
     Enquiry,
     Invoice,
     Listing,
+    ListingStatus,
     Order,
     OrderProposal,
     TradeEvent,
@@ -94,6 +97,63 @@ def categories(request: HttpRequest) -> list[dict[str, Any]]:
 @decorate_view(pagecache.public)
 def units(request: HttpRequest) -> list[dict[str, Any]]:
     return [{"code": u.code, "name": u.name, "symbol": u.symbol} for u in Unit.objects.all()]
+
+
+class ListingQuery(Schema):
+    q: str | None = Field(None, description="Words to find in titles and descriptions, in any language a listing has")
+    direction: list[str] | None = Field(None, description="offer, need")
+    kind: list[str] | None = Field(None, description="goods, services, technical_assistance, know_how")
+    category: list[str] | None = Field(None, description="UN CPC codes; a section (one digit) includes its divisions")
+    sector: list[str] | None = Field(None, description="Sector codes (see /sectors)")
+    country: list[str] | None = Field(None, description="ISO 3166-1 alpha-2 codes")
+    region: str | None = Field(None, description="UN M49 region, sub-region or intermediate region code")
+    scope: list[str] | None = Field(None, description="local, national, regional, international")
+    language: list[str] | None = Field(None, description="The language written in: en, fr, es")
+    sort: str | None = Field(None, description="relevance (the default with words) or newest")
+    page: int | None = Field(None, json_schema_extra={"minimum": 1, "maximum": 10**6})
+    page_size: int | None = Field(None, json_schema_extra={"minimum": 1, "maximum": 100})
+    facets: bool = Field(False, description="Include counts per direction, kind, section, country and scope")
+
+
+class ListingPageOut(Schema):
+    count: int
+    count_is_lower_bound: bool
+    page: int
+    pages: int
+    page_size: int
+    results: list[ListingOut]
+    facets: dict[str, list[dict[str, Any]]] | None = None
+
+
+@router.get("/exchange/listings", summary="Search published offers and needs", auth=None, response=ListingPageOut)
+@decorate_view(pagecache.public)
+def list_listings(request: HttpRequest, params: Query[ListingQuery]) -> dict[str, Any]:
+    search = queries.parse_search(request.GET)
+    filters = replace(search.filters, status=(ListingStatus.PUBLISHED,))
+    page = queries.search_listings(
+        AnonymousUser(), **{**search.as_kwargs(), "filters": filters}, facets=bool(params.facets)
+    )
+    if page.beyond_ranking:
+        raise ValidationError(
+            {
+                "page": _("sorted by best match, the results go up to page %(last)s; sort by newest to see others")
+                % {"last": page.pages}
+            }
+        )
+    data: dict[str, Any] = {
+        "count": page.total,
+        "count_is_lower_bound": page.total_is_capped,
+        "page": page.page,
+        "pages": page.pages,
+        "page_size": page.page_size,
+        "results": [representations.listing_dict(x) for x in page.items],
+    }
+    if page.facets is not None:
+        data["facets"] = {
+            key: [{"value": v, "label": label, "count": n} for v, label, n in values]
+            for key, values in page.facets.groups.items()
+        }
+    return data
 
 
 @router.get("/exchange/listings/{listing_id}", summary="One listing", auth=None, response=ListingOut)

@@ -123,7 +123,12 @@ class ListingSearchForm(forms.Form):
     sort = forms.ChoiceField(
         label=_("Sort by"),
         required=False,
-        choices=[("newest", _("newest first")), ("ending", _("ending soonest")), ("title", _("title, A to Z"))],
+        choices=[
+            ("", _("best match, or newest first")),
+            ("newest", _("newest first")),
+            ("ending", _("ending soonest")),
+            ("title", _("title, A to Z")),
+        ],
     )
     page = forms.IntegerField(required=False, min_value=1, max_value=100_000, widget=forms.HiddenInput)
 
@@ -139,7 +144,7 @@ class ListingSearchForm(forms.Form):
         self.fields["scope"].choices = [("", _("Any scope")), *Scope.choices]  # type: ignore[attr-defined]
         for name in ("kind", "category", "sector", "country", "scope", "direction", "sort"):
             self.fields[name].widget.attrs["autocomplete"] = "off"
-        assert set(dict(self.fields["sort"].choices)) == set(SORTS)  # type: ignore[attr-defined]
+        assert set(dict(self.fields["sort"].choices)) == {"", *SORTS}  # type: ignore[attr-defined]
 
     def values(self) -> dict[str, Any]:
         """The filters that could be read (a wrong one left out, the rest kept)."""

@@ -21,7 +21,7 @@ from cicopa.core import money, pagecache
 from cicopa.core import queries as core_queries
 from cicopa.core.errors import PermissionDenied, report_errors
 from cicopa.core.i18n import current_language
-from cicopa.exchange import listing_queries, match_queries, permissions, services
+from cicopa.exchange import listing_queries, match_queries, permissions, queries, services
 from cicopa.exchange.forms import (
     EnquiryForm,
     ListingForm,
@@ -160,21 +160,25 @@ def _visible_listing(request: HttpRequest, pk: int) -> Listing:
 # The directory
 
 
-def _search(request: HttpRequest, form: ListingSearchForm) -> listing_queries.ListingPage:
-    """The one call of the directory's search (to be switched to exchange.queries.search_listings)."""
+def _search(request: HttpRequest, form: ListingSearchForm) -> Any:
+    """The directory's search. Best match and newest first read the full-text index (exchange.queries: bounded
+    work at any size); the two other orders and one publisher's listings are a plain filter of the open listings
+    (listing_queries), which the index's orders do not give."""
     values = form.values()
-    filters = listing_queries.ListingFilters(
-        **{
-            name: values.get(name) or ""
-            for name in ("direction", "kind", "category", "sector", "country", "scope", "organisation")
-        }
-    )
+    names = ("direction", "kind", "category", "sector", "country", "scope")
+    sort = values.get("sort") or ""
+    if sort in ("", "relevance", "newest") and not values.get("organisation"):
+        chosen: dict[str, Any] = {name: (values[name],) for name in names if values.get(name)}
+        filters = queries.ListingFilters(**chosen, status=(ListingStatus.PUBLISHED,))
+        return queries.search_listings(
+            request.user, q=values.get("q") or "", filters=filters, page=values.get("page") or 1, sort=sort
+        )
     return listing_queries.search_listings(
         request.user,
         q=values.get("q") or "",
-        filters=filters,
+        filters=listing_queries.ListingFilters(**{name: values.get(name) or "" for name in (*names, "organisation")}),
         page=values.get("page") or 1,
-        sort=values.get("sort") or "",
+        sort=sort,
     )
 
 
