@@ -92,10 +92,9 @@ def reason_texts(match: match_queries.Match, names: dict[str, dict[str, str]], c
             out.append(_("Words in common: %(words)s") % {"words": value})
         elif code == "town":
             out.append(_("Same town: %(town)s") % {"town": match.listing.city})
-        elif code in ("country", "region") and value in names["country"]:
-            # (by its value: matching.score names a pair in one country but two towns a "region" with the country)
-            out.append(_("Same country: %(country)s") % {"country": names["country"][value]})
-        elif code in ("country", "region"):
+        elif code == "country":
+            out.append(_("Same country: %(country)s") % {"country": names["country"].get(value, value)})
+        elif code == "region":
             out.append(_("Same region: %(region)s") % {"region": names["region"].get(value, value)})
         elif code == "scope":
             out.append(_("Both reach across borders"))

@@ -245,8 +245,8 @@ def score(
     parts["geography"] = GEO_COUNTRY if d <= 1 else GEO_REGION if d == 2 else 0
     reasons.append(
         (
-            "town" if d == 0 and need.city and offer.city else ("country", "region", "region", "scope")[d],
-            need.country if d <= 1 else (need.subregion or ""),
+            "town" if d == 0 and need.city and offer.city else ("country", "country", "region", "scope")[d],
+            need.city if d == 0 and need.city and offer.city else need.country if d <= 1 else (need.subregion or ""),
         )
     )
     parts["validity"] = round(VALIDITY * overlap, 2)
