@@ -211,11 +211,12 @@ def test_the_directory_costs_a_constant_number_of_queries(
         publish(erika, trade["constructora"], listing_data, title=f"Need {n}", direction="need", sector="construction")
     many = count()
     assert many == few
-    # reference lists (3), the user and what they act for (3), count, page, translations, the header's count
-    with django_assert_max_num_queries(11):
+    # reference lists (4), the user and what they act for (3), the index: candidates, count, rows, translations,
+    # the reader's own listings; facet counts; the header's count
+    with django_assert_max_num_queries(20):
         client.get("/exchange/?q=offre&direction=offer&category=3&page=1")
     client.logout()
-    with django_assert_max_num_queries(7):  # the page cache's generation, reference lists, count, page, translations
+    with django_assert_max_num_queries(15):  # the same but the user's, and the page cache's generation
         client.get("/exchange/?q=offre&direction=offer&category=3&page=1")
 
 
@@ -657,3 +658,15 @@ def test_the_form_reads_a_price_as_the_reader_writes_it(client, charlie, trade, 
     prefix = "" if language == "en" else f"/{language}"
     client.post(f"{prefix}/exchange/listings/new/", form_post(draft="", price=price, currency=currency))
     assert Listing.objects.get(title="Portes en chêne").price_minor == minor
+
+
+def test_facet_counts_add_a_filter_and_a_region_includes_its_countries(client, offer, need):
+    html = text(client.get("/exchange/"))
+    facets = html[html.index('class="facet-links"') : html.index('class="results-list"')]
+    assert "Offer (1)" in re.sub(r"</a> <span class=\"muted\">", " ", facets).replace("</span>", "")
+    assert "?direction=need" in facets and "?country=ES" in facets
+    # UN M49: Spain is in Southern Europe (039), France in Western Europe (155), both in Europe (150).
+    southern = text(client.get("/exchange/?region=039"))
+    assert "We need oak windows" in southern and "Fenêtres en chêne massif" not in southern
+    europe = text(client.get("/exchange/?region=150&sort=title"))  # the plain filter path too
+    assert "We need oak windows" in europe and "Fenêtres en chêne massif" in europe

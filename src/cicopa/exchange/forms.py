@@ -117,6 +117,7 @@ class ListingSearchForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), required=False)
     category = forms.ChoiceField(label=_("Category"), required=False)
     sector = forms.ChoiceField(label=_("Sector"), required=False)
+    region = forms.ChoiceField(label=_("Region"), required=False)
     country = forms.ChoiceField(label=_("Country"), required=False)
     scope = forms.ChoiceField(label=_("Delivery scope"), required=False)
     organisation = forms.SlugField(required=False, widget=forms.HiddenInput)
@@ -132,8 +133,17 @@ class ListingSearchForm(forms.Form):
     )
     page = forms.IntegerField(required=False, min_value=1, max_value=100_000, widget=forms.HiddenInput)
 
-    def __init__(self, *args: Any, categories: list[CategoryGroup], sectors: Any, countries: Any, **kwargs: Any):
+    def __init__(
+        self,
+        *args: Any,
+        categories: list[CategoryGroup],
+        sectors: Any,
+        countries: Any,
+        regions: Any = (),
+        **kwargs: Any,
+    ):
         super().__init__(*args, **kwargs)
+        self.fields["region"].choices = [("", _("All regions"))] + [(r.m49, r.label) for r in regions]  # type: ignore[attr-defined]
         self.fields["kind"].choices = [("", _("All kinds")), *ListingKind.choices]  # type: ignore[attr-defined]
         self.fields["category"].choices = [  # type: ignore[attr-defined]
             ("", _("All categories")),
@@ -142,7 +152,7 @@ class ListingSearchForm(forms.Form):
         self.fields["sector"].choices = [("", _("All sectors"))] + [(s.code, s.name) for s in sectors]  # type: ignore[attr-defined]
         self.fields["country"].choices = [("", _("All countries"))] + [(c.iso2, c.name) for c in countries]  # type: ignore[attr-defined]
         self.fields["scope"].choices = [("", _("Any scope")), *Scope.choices]  # type: ignore[attr-defined]
-        for name in ("kind", "category", "sector", "country", "scope", "direction", "sort"):
+        for name in ("kind", "category", "sector", "region", "country", "scope", "direction", "sort"):
             self.fields[name].widget.attrs["autocomplete"] = "off"
         assert set(dict(self.fields["sort"].choices)) == {"", *SORTS}  # type: ignore[attr-defined]
 

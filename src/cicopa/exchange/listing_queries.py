@@ -31,6 +31,7 @@ class ListingFilters:
     category: str = ""  # a CPC section (one digit: it and its divisions) or division (two digits)
     sector: str = ""
     country: str = ""
+    region: str = ""  # a UN M49 region, sub-region or intermediate region
     scope: str = ""
     organisation: str = ""  # a publisher's slug (the "offers and needs" of a profile lead here)
 
@@ -92,6 +93,12 @@ def search_listings(user: Any, *, q: str, filters: ListingFilters, page: int, so
         qs = qs.filter(sector_id=filters.sector)
     if filters.country:
         qs = qs.filter(country_id=filters.country)
+    if filters.region:
+        qs = qs.filter(
+            Q(country__region_id=filters.region)
+            | Q(country__subregion_id=filters.region)
+            | Q(country__intermediate_region_id=filters.region)
+        )
     if filters.scope:
         qs = qs.filter(scope=filters.scope)
     if filters.organisation:

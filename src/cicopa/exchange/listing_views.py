@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 from cicopa.core import money, pagecache
 from cicopa.core import queries as core_queries
 from cicopa.core.errors import PermissionDenied, report_errors
-from cicopa.core.i18n import current_language
+from cicopa.core.i18n import current_language, region_tree
 from cicopa.exchange import listing_queries, match_queries, permissions, queries, services
 from cicopa.exchange.forms import (
     EnquiryForm,
@@ -168,9 +168,14 @@ def _search(request: HttpRequest, form: ListingSearchForm) -> Any:
     sort = values.get("sort") or ""
     if sort in ("", "relevance", "newest") and not values.get("organisation"):
         chosen: dict[str, Any] = {name: (values[name],) for name in names if values.get(name)}
-        filters = queries.ListingFilters(**chosen, status=(ListingStatus.PUBLISHED,))
+        filters = queries.ListingFilters(**chosen, region=values.get("region") or "", status=(ListingStatus.PUBLISHED,))
         return queries.search_listings(
-            request.user, q=values.get("q") or "", filters=filters, page=values.get("page") or 1, sort=sort
+            request.user,
+            q=values.get("q") or "",
+            filters=filters,
+            page=values.get("page") or 1,
+            sort=sort,
+            facets=True,
         )
     return listing_queries.search_listings(
         request.user,
@@ -179,6 +184,41 @@ def _search(request: HttpRequest, form: ListingSearchForm) -> Any:
         page=values.get("page") or 1,
         sort=sort,
     )
+
+
+# The facets shown as links that add a filter, each with its count (the index path counts them).
+FACET_FILTERS = {
+    "direction": "direction",
+    "kind": "kind",
+    "section": "category",
+    "scope": "scope",
+    "country": "country",
+}
+
+
+def _facet_links(page: Any, query: Any) -> list[dict[str, Any]]:
+    facets = getattr(page, "facets", None)
+    if not facets:
+        return []
+    out = []
+    labels = {
+        "direction": _("Offer or need"),
+        "kind": _("Kind"),
+        "section": _("Category"),
+        "scope": _("Delivery scope"),
+        "country": _("Country"),
+    }
+    for name, values in facets.groups.items():
+        field = FACET_FILTERS.get(name)
+        if not field or query.get(field) or len(values) < 2:
+            continue  # a filter in use, or nothing to choose between
+        links = []
+        for value, label, count in values[:8]:
+            params = query.copy()
+            params[field] = value
+            links.append({"label": label, "count": count, "query": params.urlencode()})
+        out.append({"name": labels[name], "links": links})
+    return out
 
 
 @require_GET
@@ -190,6 +230,7 @@ def listings(request: HttpRequest) -> HttpResponse:
         categories=listing_queries.category_groups(),
         sectors=core_queries.sectors(),
         countries=core_queries.countries(),
+        regions=region_tree(core_queries.regions()),
     )
     form.is_valid()
     page = _search(request, form)
@@ -210,8 +251,9 @@ def listings(request: HttpRequest) -> HttpResponse:
         "query": query.urlencode(),
         "publisher": publisher,
         "filtered": any(
-            form.values().get(k) for k in ("q", "direction", "kind", "category", "sector", "country", "scope")
+            form.values().get(k) for k in ("q", "direction", "kind", "category", "sector", "region", "country", "scope")
         ),
+        "facets": _facet_links(page, query),
         "can_publish": bool(permissions.trading_organisation_ids(request.user)),
     }
     fragment = request.headers.get("HX-Request") and not request.headers.get("HX-History-Restore-Request")
