@@ -111,3 +111,17 @@ def test_a_wrong_filter_value_is_named_and_nothing_chosen(client, federation):
     html = client.get("/directory/", {"country": "ZZ", "region": "999"}).content.decode()
     assert "ZZ" in html and "999" in html
     assert " selected>" not in select(html, "country") and " selected>" not in select(html, "region")
+
+
+@pytest.mark.parametrize("language", ["en", "fr", "es"])
+def test_profile_addresses_are_those_reverse_gives(language):
+    from django.urls import NoReverseMatch, reverse
+    from django.utils import translation
+
+    from cicopa.registry.models import profile_url
+
+    with translation.override(language):
+        for slug in ("cg-scop", "coop-12", "a_b", "x"):
+            assert profile_url(slug) == reverse("registry:organisation", kwargs={"slug": slug})
+        with pytest.raises(NoReverseMatch):  # refused as reverse() refuses it
+            profile_url("not a slug/")
