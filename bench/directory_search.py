@@ -1,25 +1,36 @@
-"""Directory search on SQLite over a large generated registry.
+"""Directory search over a large generated registry, on SQLite or PostgreSQL.
 
 For each representative query: p50/p95 through the code the page and the API use
-(`directory_queries.search_directory`), against (a) the bare FTS5 SQL for the same page on the same database
-(the floor) and (b) a naive `icontains` scan. Queries that match half the directory are reported
-apart. Usage: python bench/directory_search.py [--size 1000000] [--repeat 30]
+(`directory_queries.search_directory`), against (a) the bare full-text SQL for the same page on the same database
+(the floor: on SQLite FTS5, counting every hit and ordering them by bm25(); on PostgreSQL the same tsvector
+query, counting every hit and ordering them by ts_rank()) and (b) a naive `icontains` scan. Queries that match
+half the directory are reported apart.
+
+Usage: python bench/directory_search.py [--size 1000000] [--repeat 30] [--database postgres://...]
+A PostgreSQL database (made with createdb) is filled once with the very rows of the SQLite one
+(bench/results/directory-SIZE.sqlite3, built first if missing), by COPY: see bench/_postgres.py.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import subprocess
+import sys
 import time
 
-from _setup import django_on, pct, say, timed
+from _setup import RESULTS, add_database_option, database_name, django_on, pct, say, timed
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--size", type=int, default=1_000_000, help="co-operatives in the directory")
     parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument("--build-only", action="store_true", help="make the database, measure nothing")
+    add_database_option(parser)
     args = parser.parse_args()
-    django_on(f"directory-{args.size}.sqlite3")
+    sqlite_file = RESULTS / f"directory-{args.size}.sqlite3"
+    django_on(sqlite_file.name, args.database)
 
     from django.core.management import call_command
     from django.db import connection
@@ -28,8 +39,19 @@ def main() -> None:
     from cicopa.registry.models import Organisation
     from cicopa.registry.search import FTS_TABLE, TextQuery, fts5_query
 
+    postgres = connection.vendor == "postgresql"
     call_command("migrate", verbosity=0)
     have = Organisation.objects.filter(kind="cooperative").count()
+    if postgres and have == 0:  # the same rows as on SQLite, copied
+        if not sqlite_file.exists():
+            say(f"building {sqlite_file.name} first, to copy it")
+            env = {k: v for k, v in os.environ.items() if k != "CICOPA_DATABASE_URL"}
+            command = [sys.executable, __file__, "--size", str(args.size), "--build-only"]
+            subprocess.run(command, env=env, check=True)
+        from _postgres import copy_from_sqlite
+
+        copy_from_sqlite(sqlite_file)
+        have = Organisation.objects.filter(kind="cooperative").count()
     if have == 0:
         demo.load_demo(cooperatives=0)
     if have < args.size:
@@ -39,8 +61,10 @@ def main() -> None:
         with connection.cursor() as c:
             c.execute("ANALYZE")
         say(f"generated {args.size - have:,} co-operatives in {time.perf_counter() - start:.0f} s")
+    if args.build_only:
+        return
     total = Organisation.objects.count()
-    say(f"directory: {total:,} organisations (SQLite {connection.Database.sqlite_version})")
+    say(f"directory: {total:,} organisations ({database_name()})")
 
     # The demo's co-operatives are named in their country's language and described in English ("A joinery
     # co-operative in Lyon"), in real towns: a word of the description, a town, a word of the names.
@@ -58,6 +82,8 @@ def main() -> None:
     ]
 
     def floor_sql(q: str) -> None:
+        if postgres:
+            return floor_postgres(q)
         with connection.cursor() as c:
             c.execute(
                 f"SELECT count(*) FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [fts5_query(TextQuery.parse(q), [])]
@@ -67,6 +93,22 @@ def main() -> None:
                 f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s ORDER BY bm25({FTS_TABLE}, 10.0, 1.0) "
                 "LIMIT 20",
                 [fts5_query(TextQuery.parse(q), [])],
+            )
+            ids = [r[0] for r in c.fetchall()]
+            list(Organisation.objects.filter(id__in=ids).select_related("country").prefetch_related("sectors"))
+
+    def floor_postgres(q: str) -> None:
+        """The same tsvector query as the platform's (search.with_index), every hit counted and ranked."""
+        tsquery = TextQuery.parse(q).tsquery()
+        with connection.cursor() as c:
+            c.execute(
+                "SELECT count(*) FROM registry_organisation WHERE search_vector @@ to_tsquery('simple', %s)", [tsquery]
+            )
+            c.fetchall()
+            c.execute(
+                "SELECT id FROM registry_organisation, to_tsquery('simple', %s) query WHERE search_vector @@ query "
+                "ORDER BY ts_rank(search_vector, query) DESC LIMIT 20",
+                [tsquery],
             )
             ids = [r[0] for r in c.fetchall()]
             list(Organisation.objects.filter(id__in=ids).select_related("country").prefetch_related("sectors"))

@@ -1,8 +1,10 @@
-"""Statistics dashboard aggregates on SQLite: 200 countries x 50 years x 9 sectors x 4 membership types of
-validated national lines (~360,000) plus 100,000 co-operative-level returns.
+"""Statistics dashboard aggregates on SQLite or PostgreSQL: 200 countries x 50 years x 9 sectors x 4 membership
+types of validated national lines (~360,000) plus 100,000 co-operative-level returns.
 
 Each aggregate the dashboard computes is timed through the code the page uses (statistics.queries), side by
-side with the bare GROUP BY SQL on the same data. Usage: python bench/statistics_dashboard.py [--repeat 20]
+side with the bare GROUP BY SQL on the same data.
+Usage: python bench/statistics_dashboard.py [--repeat 20] [--database postgres://...]
+(a PostgreSQL database, made with createdb, is filled once through the ORM's bulk inserts, as SQLite is).
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 import argparse
 import time
 
-from _setup import django_on, pct, say, timed
+from _setup import add_database_option, database_name, django_on, pct, say, timed
 
 COUNTRIES, YEARS, COOP_RETURNS = 200, 50, 100_000
 
@@ -97,8 +99,9 @@ def build() -> None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=20)
+    add_database_option(parser)
     args = parser.parse_args()
-    django_on("statistics.sqlite3")
+    django_on("statistics.sqlite3", args.database)
     from django.core.management import call_command
     from django.db import connection
 
@@ -110,7 +113,10 @@ def main() -> None:
         start = time.perf_counter()
         build()
         say(f"built {ReturnLine.objects.count():,} lines in {time.perf_counter() - start:.0f} s")
-    say(f"lines: {ReturnLine.objects.count():,}, counted: {ReturnLine.objects.filter(counted=True).count():,}")
+    say(
+        f"lines: {ReturnLine.objects.count():,}, counted: {ReturnLine.objects.filter(counted=True).count():,} "
+        f"({database_name()})"
+    )
 
     def bare(sql: str) -> None:
         with connection.cursor() as c:

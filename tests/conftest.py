@@ -33,6 +33,19 @@ def _page_cache_reset():
 
 
 @pytest.fixture(autouse=True)
+def _reference_cache_reset():
+    """What the process keeps of the reference data (core/reference_cache.py) may have been made in a test whose
+    writes were rolled back since: each test starts with nothing kept."""
+    from django.db import connection
+
+    from cicopa.core import reference_cache
+
+    reference_cache.forget()
+    connection.cicopa_reference_written = False
+    yield
+
+
+@pytest.fixture(autouse=True)
 def _language_reset():
     """A page in French or Spanish leaves its language active in the thread: each test starts in English."""
     yield

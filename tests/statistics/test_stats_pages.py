@@ -282,3 +282,22 @@ def test_the_map_zooms_to_its_countries_and_links_each_to_its_page(client, figur
     assert client.get(unescape(href)).status_code == 200
     country = client.get("/statistics/countries/KE/").content.decode()
     assert "worldmap-country-link" not in country  # the country's own page does not link to itself
+
+
+def test_the_dashboards_chosen_filters_stay_chosen_in_the_readers_language(client, figures):
+    """The form's lists are drawn once per language and kept (core.queries.filter_choices): the reader's choices
+    are still marked in them."""
+    for _ in range(2):  # drawn, then kept
+        html = client.get(
+            "/es/statistics/", {"region": "002", "country": ["KE", "FR"], "sector": "construction"}
+        ).content.decode()
+        country = re.search(r'<select id="stats-country".*?</select>', html, re.S).group(0)
+        assert "multiple" in country and country.count(" selected") == 2
+        assert '<option value="KE" selected>Kenia</option>' in country
+        assert '<option value="FR" selected>Francia</option>' in country
+        assert '<option value="ES">España</option>' in country
+        assert '<option value="002" selected>África</option>' in html
+        assert '<option value="construction" selected>Construcción</option>' in html
+        assert '<option value="health">Salud</option>' in html
+        membership = re.search(r'<select id="stats-membership_type".*?</select>', html, re.S).group(0)
+        assert " selected" not in membership and '<option value="worker">Trabajadores</option>' in membership

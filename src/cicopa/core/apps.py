@@ -19,14 +19,22 @@ class CoreConfig(AppConfig):
         from cicopa.core import (
             checks,  # noqa: F401  (registers the system checks)
             pagecache,
+            reference_cache,
         )
 
         post_migrate.connect(create_cache_tables, sender=self)
         post_migrate.connect(pagecache.migrated, sender=self)
+        post_migrate.connect(reference_cache.migrated, sender=self)
         # A write that goes past the services (which record every write, and so bump) still makes cached
         # public pages stale.
         for signal in (post_save, post_delete, m2m_changed):
             signal.connect(pagecache.model_written, dispatch_uid=f"cicopa.pagecache.{id(signal)}")
+        # What each process keeps of the reference data is made again after it changes.
+        for model in reference_cache.reference_models():
+            for signal in (post_save, post_delete):
+                signal.connect(
+                    reference_cache.model_written, sender=model, dispatch_uid=f"cicopa.reference_cache.{id(signal)}"
+                )
 
     def daily_tasks(self) -> list[Any]:
         from django.conf import settings

@@ -355,3 +355,15 @@ class PageGeneration(models.Model):
 
     def __str__(self) -> str:
         return str(self.value)
+
+
+class ReferenceGeneration(models.Model):
+    """One row: the generation of the reference data (countries, regions, sectors, membership types, legal forms),
+    which the lists that each process draws from it once and keeps are keyed by (core/reference_cache.py). Given
+    a new random value whenever reference data is written (by migrations, in practice), so that every process, on
+    every machine, draws them again: they all read it here."""
+
+    value = models.BigIntegerField()
+
+    def __str__(self) -> str:
+        return str(self.value)

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from cicopa.core.models import Region
+from cicopa.core.queries import known_codes
 
 
 def values(params: Mapping[str, Any], key: str) -> list[str]:
@@ -48,6 +48,6 @@ def codes(
 def region(params: Mapping[str, Any], errors: dict[str, str]) -> str:
     """A UN M49 region, sub-region or intermediate region code, checked."""
     code = one(params, "region")
-    if code and not Region.objects.filter(m49=code).exists():
+    if code and code not in known_codes()["region"]:
         errors["region"] = _("Unknown region (use a UN M49 code such as 150 for Europe): %(v)s") % {"v": code}
     return code

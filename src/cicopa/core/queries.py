@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from cicopa.core import choices, reference_cache
 from cicopa.core.i18n import name_field, region_tree, sort_field
 from cicopa.core.models import (
     ApiToken,
@@ -49,6 +50,43 @@ def filter_lists() -> dict[str, Any]:
         "sectors": sectors(),
         "membership_types": membership_types(),
         "legal_forms": legal_forms(),
+    }
+
+
+def filter_choices() -> dict[str, choices.Choices]:
+    """The lists of filter_lists() drawn as form controls in the reader's language and order, once per language
+    and state of the reference data, for pages to mark their reader's choices in (`.html(chosen)`) rather than
+    render: each list as a select's options under its own name (regions indented as a tree), and the sectors,
+    membership types and legal forms also as checkboxes named after their filter ("sector_checkboxes", ...)."""
+    return reference_cache.kept("core.filter_choices", _draw_filter_choices)
+
+
+def _draw_filter_choices() -> dict[str, choices.Choices]:
+    lists = filter_lists()
+    drawn = {
+        "regions": choices.options((r.m49, r.label) for r in lists["regions"]),
+        "countries": choices.options((c.iso2, c.name) for c in lists["countries"]),
+    }
+    for key, name in (("sectors", "sector"), ("membership_types", "membership_type"), ("legal_forms", "legal_form")):
+        items = [(r.code, r.name) for r in lists[key]]
+        drawn[key] = choices.options(items)
+        drawn[f"{key}_checkboxes"] = choices.checkboxes(name, items)
+    return drawn
+
+
+def known_codes() -> dict[str, frozenset[str]]:
+    """Every code of each reference list, by the name of the filter that takes them (to check filters against),
+    read once per state of the reference data."""
+    return reference_cache.kept("core.known_codes", _read_known_codes, per_language=False)
+
+
+def _read_known_codes() -> dict[str, frozenset[str]]:
+    return {
+        "country": frozenset(Country.objects.order_by().values_list("iso2", flat=True)),
+        "region": frozenset(Region.objects.order_by().values_list("m49", flat=True)),
+        "sector": frozenset(Sector.objects.order_by().values_list("code", flat=True)),
+        "membership_type": frozenset(MembershipType.objects.order_by().values_list("code", flat=True)),
+        "legal_form": frozenset(LegalForm.objects.order_by().values_list("code", flat=True)),
     }
 
 

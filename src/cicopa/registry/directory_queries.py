@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, replace
 from itertools import chain
 from typing import Any
@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cicopa.core import params as query_params
+from cicopa.core import queries as core_queries
 from cicopa.core.i18n import name_field, sort_field
 from cicopa.core.models import Country, LegalForm, MembershipType, Region, Sector, in_region
 from cicopa.registry import ranking, spelling
@@ -91,13 +92,7 @@ def parse_filters(params: Mapping[str, Any]) -> DirectoryFilters:
     """Read filters from query parameters; raise ValidationError naming each bad parameter and value."""
     errors: dict[str, str] = {}
     data: dict[str, Any] = {"q": (query_params.one(params, "q") or "")[:200]}
-    known: dict[str, set[str]] = {
-        "kind": set(OrganisationKind.values),
-        "country": set(Country.objects.values_list("iso2", flat=True)),
-        "sector": set(Sector.objects.values_list("code", flat=True)),
-        "membership_type": set(MembershipType.objects.values_list("code", flat=True)),
-        "legal_form": set(LegalForm.objects.values_list("code", flat=True)),
-    }
+    known: dict[str, Collection[str]] = {"kind": set(OrganisationKind.values), **core_queries.known_codes()}
     for key in LIST_PARAMS:
         data[key] = query_params.codes(
             params, key, known[key], errors, label=FILTER_LABELS[key], upper=key == "country"

@@ -11,8 +11,9 @@ from typing import Any
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from cicopa.core.models import Country, LegalForm, MembershipType, PlainTextModel, Sector
@@ -50,6 +51,24 @@ def search_columns(
     ]
     tags += [search_tag("s", code) for code in sorted(set(sector_codes))]
     return search_text(name, acronym), search_text(description, city), " ".join(tags)
+
+
+_PLAIN_SLUG = re.compile(r"[-a-zA-Z0-9_]+\Z")
+_PROFILE_URLS: dict[tuple[str | None, str, str], tuple[str, str]] = {}
+
+
+def profile_url(slug: str) -> str:
+    """An organisation's profile address, as reverse() gives it, without its cost for every one of a page's results
+    (reverse() takes 50 to 80 µs): the address around the slug is found once per language, script prefix and URL
+    configuration."""
+    if not _PLAIN_SLUG.match(slug):  # anything reverse() would quote or refuse goes through it
+        return reverse("registry:organisation", kwargs={"slug": slug})
+    key = (get_language(), get_script_prefix(), str(get_urlconf() or settings.ROOT_URLCONF))
+    around = _PROFILE_URLS.get(key)
+    if around is None:
+        head, _slug, tail = reverse("registry:organisation", kwargs={"slug": "-"}).rpartition("-")
+        around = _PROFILE_URLS[key] = (head, tail)
+    return around[0] + slug + around[1]
 
 
 class OrganisationKind(models.TextChoices):
@@ -172,7 +191,13 @@ class Organisation(PlainTextModel):
         return f"{self.name} ({self.acronym})" if self.acronym else self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("registry:organisation", kwargs={"slug": self.slug})
+        return profile_url(self.slug)
+
+    @property
+    def kind_label(self) -> str:
+        """The kind's name in the reader's language: get_kind_display() without rebuilding the choices' table at
+        each call (which a page of results did twenty times)."""
+        return str(OrganisationKind(self.kind).label) if self.kind in OrganisationKind.values else str(self.kind)
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.sort_name = fold(self.name)

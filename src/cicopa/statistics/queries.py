@@ -19,7 +19,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cicopa.core import params as query_params
-from cicopa.core.models import Country, MembershipType, Sector, in_region
+from cicopa.core import queries as core_queries
+from cicopa.core.models import Country, in_region
 from cicopa.registry.models import Organisation, OrganisationKind
 from cicopa.statistics import aggregation
 from cicopa.statistics.aggregation import Figure
@@ -83,13 +84,10 @@ def parse_filters(params: Mapping[str, Any]) -> StatsFilters:
             "choices": ", ".join(MEASURE_NAMES),
         }
     data["measure"] = measure
-    known = {
-        "country": set(Country.objects.values_list("iso2", flat=True)),
-        "sector": set(Sector.objects.values_list("code", flat=True)),
-        "membership_type": set(MembershipType.objects.values_list("code", flat=True)),
-    }
-    for key, allowed in known.items():
-        data[key] = query_params.codes(params, key, allowed, errors, label=FILTER_LABELS[key], upper=key == "country")
+    known = core_queries.known_codes()
+    for key in ("country", "sector", "membership_type"):
+        label = FILTER_LABELS[key]
+        data[key] = query_params.codes(params, key, known[key], errors, label=label, upper=key == "country")
     data["region"] = query_params.region(params, errors)
     this_year = timezone.localdate().year
     for key, default in (("year_from", FIRST_YEAR), ("year_to", this_year)):

@@ -15,6 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
@@ -143,9 +144,21 @@ def dashboard(request: HttpRequest, place: Country | None = None) -> HttpRespons
         ),
         "query": params.urlencode(),
         "place": place,
-        **core_queries.filter_lists(),
+        "filter_controls": _filter_controls(filters),
     }
     return render(request, "statistics/dashboard.html", context)
+
+
+def _filter_controls(filters: queries.StatsFilters) -> dict[str, SafeString]:
+    """The form's lists of reference data, drawn once per language (core.queries.filter_choices), with the reader's
+    choices marked."""
+    drawn = core_queries.filter_choices()
+    return {
+        "regions": drawn["regions"].html({filters.region}),
+        "countries": drawn["countries"].html(filters.country),
+        "sectors": drawn["sectors"].html(filters.sector),
+        "membership_types": drawn["membership_types"].html(filters.membership_type),
+    }
 
 
 def _country_page(iso: str, params: Any) -> str:
