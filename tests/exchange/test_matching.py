@@ -142,6 +142,35 @@ def test_quantity_fit(need, offer, points):
     assert s is not None and s.parts["quantity"] == points
 
 
+def test_the_total_alone_is_the_scores_total():
+    rng = random.Random(5)
+    for _ in range(3000):
+        a, b = (
+            side(
+                i,
+                organisation_id=rng.choice([1, 2, 3]),
+                category=rng.choice(["31", "38", "3", "54"]),
+                country=rng.choice(["FR", "DE", "ES"]),
+                subregion=None,
+                city=rng.choice(["", "Lyon", "Köln"]),
+                scope=rng.choice(list(matching.SCOPE_REACH)),
+                valid_from=TODAY + rng.randint(-9, 9) * DAY,
+                valid_until=rng.choice([None, TODAY + rng.randint(10, 400) * DAY]),
+                quantity=rng.choice([None, Decimal(rng.randint(1, 9)), Decimal("2.5")]),
+                unit=rng.choice([None, "H87"]),
+                texts=(" ".join(rng.sample(["oak", "pine", "doors", "frames", "window", "co-operative"], 3)),),
+            )
+            for i in (1, 2)
+        )
+        a = matching.Side(**{**a.__dict__, "subregion": {"FR": "155", "DE": "155", "ES": "039"}[a.country]})
+        b = matching.Side(**{**b.__dict__, "subregion": {"FR": "155", "DE": "155", "ES": "039"}[b.country]})
+        full = matching.score(a, b)
+        fast = matching.total(
+            a, b, need_words=matching.content_words(a.texts), offer_words=matching.content_words(b.texts)
+        )
+        assert (full and full.total) == fast
+
+
 def test_words_needed_is_the_fewest_that_can_reach_a_threshold():
     # 55 without words; 25 points for all of 10 words: 2.5 a word.
     assert matching.words_needed(50, 55, 10) == 0
@@ -327,21 +356,26 @@ def _random_listings(orgs, count, seed):
     return made
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
-def test_the_bounded_search_finds_exactly_what_a_full_scan_finds(traders, seed):
+@pytest.mark.parametrize(("seed", "by_words"), [(1, False), (2, False), (3, True), (4, True)])
+def test_the_bounded_search_finds_exactly_what_a_full_scan_finds(traders, seed, by_words, monkeypatch):
+    if by_words:  # every tier that can be read by words is, however small
+        monkeypatch.setattr(match_queries, "SMALL_TIER", 0)
     orgs, _tom = traders
     pool = [orgs[k] for k in ("menuiserie", "constructora", "taxi", "tischlerei", "carpintaria", "fundi", "cgscop")]
     _random_listings(pool, 300, seed)
     published = list(
         Listing.objects.filter(status=ListingStatus.PUBLISHED).select_related("country").order_by("id")[::7]
     )
+    ways = set()
     for listing in published:
         for limit in (1, 5, 20):
             result = match_queries.find_matches(listing, limit=limit)
+            ways.update(way.split(":")[1][:5] for way in result.tiers)
             assert result.complete
             assert [(m.listing.pk, m.score) for m in result.matches] == [
                 (m.listing.pk, m.score) for m in _naive(listing, limit)
             ], (listing.pk, limit, result.tiers)
+    assert ("words" in ways) is by_words and "all" in ways
 
 
 def test_with_small_caps_the_search_says_it_may_have_missed_some(traders):
@@ -350,8 +384,8 @@ def test_with_small_caps_the_search_says_it_may_have_missed_some(traders):
     _random_listings(pool, 200, 7)
     outcomes = []
     for listing in Listing.objects.filter(status=ListingStatus.PUBLISHED).select_related("country")[:40]:
-        small = match_queries.find_matches(listing, limit=10, tier_cap=3, text_cap=3)
-        assert small.read <= 3 * 2 * 6  # two reads per tier at most, six tiers
+        small = match_queries.find_matches(listing, limit=10, tier_cap=3, text_cap=3, budget=12)
+        assert small.read <= 12
         if small.complete:  # nothing was left unread that could enter: the same as without caps
             assert [m.listing.pk for m in small.matches] == [
                 m.listing.pk for m in match_queries.find_matches(listing, limit=10).matches

@@ -288,3 +288,29 @@ def test_a_bulk_write_indexes_its_listings_at_the_end(market, trade):
         made.save()
     assert titles(q="muebles") == ["Transporte de muebles"]
     assert "qqr039" in made.search_tags and "qqr150" in made.search_tags  # Southern Europe, Europe
+
+
+def test_the_migration_tags_listings_as_the_services_do(market, charlie, trade):
+    import importlib
+
+    from django.apps import apps
+
+    services.listing_create(
+        actor=charlie,
+        organisation=trade["menuiserie"],
+        data={
+            "direction": "offer",
+            "kind": "goods",
+            "language": "fr",
+            "title": "Escaliers",
+            "category": "3",
+            "city": "Saint-Étienne",
+            "scope": "regional",
+            "valid_from": TODAY.isoformat(),
+        },
+        publish=True,
+    )
+    before = dict(Listing.objects.values_list("id", "search_tags"))
+    Listing.objects.update(search_tags="")
+    importlib.import_module("cicopa.exchange.migrations.0003_listing_search").retag(apps, None)
+    assert dict(Listing.objects.values_list("id", "search_tags")) == before

@@ -214,6 +214,27 @@ def _overlap(need: Side, offer: Side) -> float | None:
     return max(0.0, min(1.0, covered / need_days))
 
 
+def total(need: Side, offer: Side, *, need_words: frozenset[str], offer_words: frozenset[str]) -> float | None:
+    """score(...).total, without its parts and reasons: what ranking many candidates needs (the same sums, in the
+    same order, so the same figure)."""
+    if need.organisation_id == offer.organisation_id or need.category[:1] != offer.category[:1]:
+        return None
+    d = distance(need, offer)
+    if d > SCOPE_REACH.get(need.scope, 3) or d > SCOPE_REACH.get(offer.scope, 3):
+        return None
+    overlap = _overlap(need, offer)
+    if overlap is None:
+        return None
+    category = CATEGORY_DIVISION if len(need.category) > 1 and need.category == offer.category else CATEGORY_SECTION
+    text = round(TEXT * len(need_words & offer_words) / len(need_words), 2) if need_words else 0.0
+    geography = GEO_COUNTRY if d <= 1 else GEO_REGION if d == 2 else 0
+    if need.quantity and offer.quantity and need.unit and need.unit == offer.unit:
+        quantity = round(QUANTITY * float(min(Decimal(1), offer.quantity / need.quantity)), 2)
+    else:
+        quantity = 0.0
+    return round(0 + category + text + geography + round(VALIDITY * overlap, 2) + quantity, 2)
+
+
 def score(
     need: Side, offer: Side, *, need_words: frozenset[str] | None = None, offer_words: frozenset[str] | None = None
 ) -> Score | None:

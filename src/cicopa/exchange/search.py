@@ -10,12 +10,12 @@ A term that nearly every listing has (published, offer, goods...) costs an index
 it is intersected with a rare one (measured: 1 ms for a word and a country, 17 ms with "offer" added), so reads
 keep such terms out of the index's query where they can (exchange/queries.py). For matching, a published listing
 also carries match terms (`match_tags`) that join what a match needs at once: its direction, its category, and
-how far it delivers, one term each; they are as rare as a category."""
+where it delivers, one term each; they are as rare as a category in a country."""
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from cicopa.core.fulltext import FullTextIndex
@@ -28,8 +28,6 @@ INDEX = FullTextIndex("exchange_listing")
 
 # Tag prefixes, by filter; MATCH: the match terms; TOWN: the town (for local matches).
 DIRECTION, KIND, STATUS, SCOPE, LANGUAGE, CATEGORY, COUNTRY, REGION, SECTOR, MATCH, TOWN = "dktolpcrsmv"
-# Match terms for listings that reach another country of their sub-region (R), or any country (W).
-REACH_SUBREGION, REACH_WORLD = "r", "w"
 
 
 def category_tags(category: str) -> list[str]:
@@ -43,24 +41,28 @@ def category_tags(category: str) -> list[str]:
     )
 
 
-def country_regions(listing: Listing) -> tuple[str, ...]:
-    """The UN M49 region, sub-region and intermediate region of the listing's country (from the country the
-    listing holds, else one query)."""
+def country_regions(listing: Listing) -> tuple[str, str, str]:
+    """The UN M49 region, sub-region and intermediate region of the listing's country, "" where it has none (from
+    the country the listing holds, else one query)."""
     if not listing.country_id:
-        return ()
+        return ("", "", "")
     if Listing.country.is_cached(listing):  # type: ignore[attr-defined]
         country = listing.country
-        codes: Iterable[str | None] = (country.region_id, country.subregion_id, country.intermediate_region_id)
+        codes: Sequence[str | None] = (country.region_id, country.subregion_id, country.intermediate_region_id)
     else:
         codes = (
             Country.objects.filter(iso2=listing.country_id)
             .values_list("region_id", "subregion_id", "intermediate_region_id")
             .first()
-        ) or ()
-    return tuple(code for code in codes if code)
+        ) or ("", "", "")
+    region, subregion, intermediate = (code or "" for code in codes)
+    return region, subregion, intermediate
 
 
 def listing_tags(listing: Listing, regions: Sequence[str] | None = None) -> list[str]:
+    """The listing's index terms. `regions`: its country's (region, sub-region, intermediate region), as
+    country_regions gives them, where a bulk writer has them at hand."""
+    regions = country_regions(listing) if regions is None else regions
     tags = [
         search_tag(DIRECTION, listing.direction),
         search_tag(KIND, listing.kind),
@@ -71,11 +73,11 @@ def listing_tags(listing: Listing, regions: Sequence[str] | None = None) -> list
     ]
     if listing.country_id:
         tags.append(search_tag(COUNTRY, listing.country_id))
-        tags += [search_tag(REGION, m49) for m49 in (country_regions(listing) if regions is None else regions)]
+        tags += [search_tag(REGION, m49) for m49 in regions if m49]
     if listing.sector_id:
         tags.append(search_tag(SECTOR, listing.sector_id))
     tags.append(town_tag(listing.city))
-    return sorted({*tags, *match_tags(listing)})
+    return sorted({*tags, *match_tags(listing, regions[1] if len(regions) > 1 else "")})
 
 
 def town_tag(city: str) -> str:
@@ -85,31 +87,46 @@ def town_tag(city: str) -> str:
     return search_tag(TOWN, " ".join(words(city)) if city else "")
 
 
-def match_tag(direction: str, category: str, reach: str = "") -> str:
-    return search_tag(MATCH, f"{direction}{category}{reach}")
+def match_tag(direction: str, category: str, where: str) -> str:
+    """A match term: 'qqmoffer31cfr' (offers of division 31 in France), 'qqmoffer31r155' (those that deliver to
+    Western Europe, from there), 'qqmoffer31w' (those that deliver anywhere)."""
+    return search_tag(MATCH, f"{direction}{category}{where}")
 
 
-def match_tags(listing: Listing) -> list[str]:
-    """The terms by which a published listing is found as a match: for its division and for its section, its
-    direction with the category, and the same with R if it delivers as far as its sub-region, with W if
-    internationally. Other listings have none."""
-    if listing.status != ListingStatus.PUBLISHED or not listing.category_id:
+def in_country(iso: str) -> str:
+    return f"c{iso}"
+
+
+def in_subregion(m49: str) -> str:
+    return f"r{m49}"
+
+
+ANYWHERE = "w"
+
+
+def match_tags(listing: Listing, subregion: str) -> list[str]:
+    """The terms by which a published listing is found as a match, for its division and for its section: with its
+    direction, its country; if it delivers to its sub-region (regional or international scope), the sub-region;
+    if anywhere (international), a term of its own. Each is about as rare as a category in a country, so that a
+    tier of candidates (match_queries) is one term, where an intersection with a common term would walk it
+    whole. Other listings have none."""
+    if listing.status != ListingStatus.PUBLISHED or not listing.category_id or not listing.country_id:
         return []
-    codes = {listing.category_id, listing.category_id[:1]}
-    reaches = [""]
-    if listing.scope in (Scope.REGIONAL, Scope.INTERNATIONAL):
-        reaches.append(REACH_SUBREGION)
+    places = [in_country(listing.country_id)]
+    if listing.scope in (Scope.REGIONAL, Scope.INTERNATIONAL) and subregion:
+        places.append(in_subregion(subregion))
     if listing.scope == Scope.INTERNATIONAL:
-        reaches.append(REACH_WORLD)
-    return [match_tag(listing.direction, code, reach) for code in sorted(codes) for reach in reaches]
+        places.append(ANYWHERE)
+    codes = sorted({listing.category_id, listing.category_id[:1]})
+    return [match_tag(listing.direction, code, place) for code in codes for place in places]
 
 
 def fill_columns(
     listing: Listing, translations: Mapping[str, Any] | None, *, regions: Sequence[str] | None = None
 ) -> None:
     """Set the index columns of `listing` from its fields and `translations` ({language: {title, description}};
-    None: the translations it has in the database). `regions`: the M49 regions of its country, where a bulk
-    writer has them at hand (else they are read)."""
+    None: the translations it has in the database). `regions`: its country's (region, sub-region, intermediate
+    region), where a bulk writer has them at hand (else they are read)."""
     if translations is None:
         texts = [(t.title, t.description) for t in listing.translations.all()] if listing.pk else []
     else:

@@ -24,8 +24,10 @@ def retag(apps, schema_editor):
     Listing = apps.get_model("exchange", "Listing")
     Country = apps.get_model("core", "Country")
     regions = {
-        iso: [code for code in codes if code]
-        for iso, *codes in Country.objects.values_list("iso2", "region_id", "subregion_id", "intermediate_region_id")
+        iso: (region or "", subregion or "", intermediate or "")
+        for iso, region, subregion, intermediate in Country.objects.values_list(
+            "iso2", "region_id", "subregion_id", "intermediate_region_id"
+        )
     }
     batch = []
     for listing in Listing.objects.only(
@@ -43,16 +45,20 @@ def retag(apps, schema_editor):
             tags += [_tag("p", category[:1]), _tag("p", category)] if len(category) > 1 else [_tag("p", category)]
         if listing.country_id:
             tags.append(_tag("c", listing.country_id))
-            tags += [_tag("r", code) for code in regions.get(listing.country_id, [])]
+            tags += [_tag("r", code) for code in regions.get(listing.country_id, ()) if code]
         if listing.sector_id:
             tags.append(_tag("s", listing.sector_id))
         town = " ".join(words(listing.city)) if listing.city else ""
         tags.append(_tag("v", town))
-        if listing.status == "published" and category:
-            reaches = [""] + (["r"] if listing.scope in ("regional", "international") else [])
-            reaches += ["w"] if listing.scope == "international" else []
+        if listing.status == "published" and category and listing.country_id:
+            subregion = regions.get(listing.country_id, ("", "", ""))[1]
+            places = ["c" + listing.country_id]
+            if listing.scope in ("regional", "international") and subregion:
+                places.append("r" + subregion)
+            if listing.scope == "international":
+                places.append("w")
             tags += [
-                _tag("m", listing.direction + code + reach) for code in {category, category[:1]} for reach in reaches
+                _tag("m", listing.direction + code + place) for code in {category, category[:1]} for place in places
             ]
         listing.search_tags = " ".join(sorted(set(tags)))
         batch.append(listing)
