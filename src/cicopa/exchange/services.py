@@ -631,7 +631,7 @@ def _side(actor: Any, order: Order) -> Organisation:
 def proposal_make(*, actor: Any, order: Order, data: Mapping[str, Any]) -> OrderProposal:
     """New terms for an order (a counter-proposal, or a change of agreed terms); a pending proposal of either
     side is replaced by it."""
-    order = Order.objects.select_for_update().select_related("seller", "buyer", "listing").get(pk=order.pk)
+    order = Order.objects.select_for_update(of=("self",)).select_related("seller", "buyer", "listing").get(pk=order.pk)
     side = _side(actor, order)
     _step_allowed(order, "propose")
     terms = _terms(data, listing=order.listing)
@@ -886,7 +886,7 @@ def _write_invoice(
 @transaction.atomic
 def invoice_from_order(*, actor: Any, order: Order, data: Mapping[str, Any] | None = None) -> Invoice:
     """The seller invoices a delivered order, for its agreed terms."""
-    order = Order.objects.select_for_update().select_related("seller", "buyer", "unit").get(pk=order.pk)
+    order = Order.objects.select_for_update(of=("self",)).select_related("seller", "buyer", "unit").get(pk=order.pk)
     if _side(actor, order).pk != order.seller_id:
         raise PermissionDenied(_("The seller invoices an order."))
     _step_allowed(order, "invoice")
