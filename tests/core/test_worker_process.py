@@ -51,7 +51,10 @@ def world(tmp_path):
     env.pop("CICOPA_TASKS_URL", None)
     if connection.vendor == "postgresql":
         # The test database itself: the tests using it are transactional (it is emptied after each), so that
-        # the workers see what is written.
+        # the workers see what is written; the reference data an earlier such test emptied is put back.
+        from reference import restore_reference_data
+
+        restore_reference_data()
         db = connection.settings_dict
         auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
         env["CICOPA_DATABASE_URL"] = f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
