@@ -104,7 +104,8 @@ def _cell_limit() -> Iterator[None]:
 
 def _rows(text: str) -> Iterator[tuple[int, list[str]]]:
     """(line where the row starts, cells) of every row but blank ones."""
-    reader = csv.reader(io.StringIO(text, newline=""), csv.excel)
+    # Strict: a quote closed in the middle of a cell, or never, is an error rather than a guess.
+    reader = csv.reader(io.StringIO(text, newline=""), csv.excel, strict=True)
     line = 1
     while True:
         try:

@@ -85,9 +85,9 @@ class Command(BaseCommand):
             _("Written to %(path)s (read in %(read)s s, cleared in %(clear)s s, written in %(write)s s).")
             % {
                 "path": out,
-                "read": number_format(read, 2),
-                "clear": number_format(clearing.seconds, 2),
-                "write": number_format(written, 2),
+                "read": money.format_decimal(read, digits=2),
+                "clear": money.format_decimal(clearing.seconds, digits=2),
+                "write": money.format_decimal(written, digits=2),
             }
         )
 
@@ -140,7 +140,7 @@ def _count(n: int) -> str:
 
 
 def _percent(share: float) -> str:
-    return number_format(share * 100, 1)
+    return money.format_decimal(share * 100, digits=1)
 
 
 def _amount(minor: int, currency: str) -> str:
