@@ -64,6 +64,11 @@ def test_solve_writes_every_row_with_what_was_cleared_and_prints_a_summary(tmp_p
         ["F-3", "9", "協同組合", "Coopérative Émile", "500", "", "500", "0"],
         ["F-4", "10", "Coopérative Émile", "協同組合", "300", "last", "0", "300"],
     ]
+    # Each row as it stood in the file, quoting and line endings kept, the two cells added at its end.
+    assert result.read_bytes().decode("utf-8-sig").splitlines(keepends=True)[1:3] == [
+        'F-1,7,Coopérative Émile,Кооператив,1000,"joinery, lot 1",500,500\r\n',
+        'F-2,8,Кооператив,協同組合,1000,"two\n',
+    ]
     lines = done.stdout.splitlines()
     assert lines[0] == "4 obligations between 3 participants, in 1 currency."
     assert lines[1].split() == ["gross", "debt", "2,800"]
@@ -210,3 +215,12 @@ def test_a_cell_longer_than_the_limit_is_named_by_line(tmp_path):
     )
     with pytest.raises(CommandError, match=r"^Line 3 has a cell longer than 16,777,216 characters"):
         solve(str(source))
+
+
+def test_rows_keep_their_own_line_endings_and_the_last_needs_none(tmp_path):
+    source = tmp_path / "obligations.csv"
+    source.write_bytes(b'debtor,creditor,amount\nA,B,3\r\n"B","A",2\n\n  \nC,A,1')
+    solve(str(source))
+    assert (tmp_path / "obligations-cleared.csv").read_bytes() == (
+        b'debtor,creditor,amount,cleared,remaining\nA,B,3,2,1\r\n"B","A",2,2,0\nC,A,1,0,1\n'
+    )
