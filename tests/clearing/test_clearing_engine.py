@@ -217,3 +217,56 @@ def test_the_checker_works_on_columns_too():
     check_result(columns, np.array([3, 3, 3]))
     with pytest.raises(GuaranteeViolated):
         check_result(columns, np.array([2, 2, 2]))
+
+
+def test_a_long_chain_is_never_handed_to_the_solver():
+    # 50,000 debts in a row: no cycle, nothing clears. (Cost scaling is quadratic along such a path: the chain is
+    # left out before the solver, and the proof finds its levels part by part.)
+    n = 50_000
+    result = clear(
+        Obligations(
+            participants=[f"co-op {i}" for i in range(n)],
+            debtor=np.arange(n - 1),
+            creditor=np.arange(1, n),
+            amount=np.full(n - 1, 7),
+        )
+    )
+    assert int(result.setoff.sum()) == 0
+
+
+def test_a_long_ring_with_one_small_debt_clears_that_much_all_round():
+    # Around a ring of 2,000 every debt is 5 but one, 1: 1 clears all round, and 4 remains on each other debt,
+    # a path of 1,999 steps down for the proof's levels.
+    n = 2_000
+    amount = np.full(n, 5)
+    amount[0] = 1
+    result = clear(
+        Obligations(
+            participants=[f"co-op {i}" for i in range(n)],
+            debtor=np.arange(n),
+            creditor=(np.arange(n) + 1) % n,
+            amount=amount,
+        )
+    )
+    assert result.setoff.tolist() == [1] * n
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_both_ways_of_finding_the_levels_find_the_shortest_distances(seed):
+    """The relaxation (within its budget) and the solver's shortest-path tree (past it) agree on residual graphs
+    of real clearings."""
+    from cicopa.clearing.engine import _network, _relaxed, _shortest_path_tree
+
+    rng = random.Random(seed)
+    names = [f"co-op {i}" for i in range(40)]
+    rows = [Obligation(str(i), *rng.sample(names, 2), rng.randint(0, 50)) for i in range(150)]
+    net = _network(Obligations.from_list(rows))
+    setoff = clear(rows).setoff
+    remaining = net.amount - setoff
+    src = np.concatenate([net.tail[setoff > 0], net.head[remaining > 0]])
+    dst = np.concatenate([net.head[setoff > 0], net.tail[remaining > 0]])
+    cost = np.concatenate([np.ones(int((setoff > 0).sum())), -np.ones(int((remaining > 0).sum()))]).astype(np.int64)
+    relaxed = _relaxed(net.nodes, src, dst, cost, budget=10**9)
+    assert relaxed is not None
+    assert _shortest_path_tree(net.nodes, src, dst, cost).tolist() == relaxed.tolist()
+    assert _relaxed(net.nodes, src, dst, cost, budget=1) is None or not (relaxed < 0).any()

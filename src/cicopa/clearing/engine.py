@@ -21,9 +21,10 @@ arc costs -1, no node has a supply. Before the solver:
 - obligations of the same currency between the same debtor and creditor are added into one arc (the solver sees
   one arc per pair; the pair's set-off is then given to its obligations in input order, so that at most one of
   them is set off in part);
-- arcs that no cycle can pass through are left out: a circulation is a sum of cycles, so an arc from or to a
-  participant that only owes or is only owed (among the arcs still in) carries none. This is repeated while it
-  removes much; it only makes the solver's graph smaller, the checks below do not rely on it.
+- only arcs inside a strongly connected component go to the solver: a circulation is a sum of cycles, and a
+  cycle never leaves its component, so no other debt can be set off in any clearing (a chain of debts, a
+  participant that only owes). This is exact, and it keeps from the solver the long acyclic paths on which its
+  cost scaling is slow; the checks below do not rely on it.
 
 Nodes are numbered by (currency, participant name) and arcs sorted by (debtor, creditor), so the solver receives
 the same arrays whatever the order of the rows: the totals (per pair, per participant and overall) do not depend
@@ -45,10 +46,13 @@ result is never returned unchecked:
    node's levels cancel), so sum_e s'_e = sum_e s'_e (1 - h_u + h_v) <= sum_e a_e max(0, 1 - h_u + h_v); and the
    result attains that bound term by term (where h_u <= h_v it must have r_e = 0; where h_u >= h_v + 2 it must have
    s_e = 0). The conditions are checked on every obligation in one vectorised pass, with no trust in the solver.
-   The levels are minus the shortest distances from a virtual root in the residual graph (an arc u->v of cost +1
-   where something was set off, v->u of cost -1 where debt remains), found by Bellman-Ford relaxing only from the
-   nodes that changed in the previous round; such levels exist exactly when no residual cycle has negative cost,
-   i.e. when no other set-off clears more. (That the remaining debt has no directed cycle is necessary but not
+   The levels come from distances in the residual graph (an arc u->v of cost +1 where something was set off,
+   v->u of cost -1 where debt remains): such levels exist exactly when no residual cycle has negative cost, i.e.
+   when no other set-off clears more. They are found within each strongly connected part of it as shortest
+   distances from a virtual root (Bellman-Ford relaxing only from the nodes that changed in the round before; past
+   a budget of work, a shortest-path tree from the same solver), and the parts are set apart in their topological
+   order, so that an arc between two parts always runs down. How they are found does not matter to the proof:
+   the conditions are checked as they stand. (That the remaining debt has no directed cycle is necessary but not
    enough: A->B, B->C, A->C and C->A, 1 each, clearing A->C against C->A leaves A->B->C, acyclic, 2 left; clearing
    the cycle A->B->C->A leaves 1.)
 
@@ -74,14 +78,16 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 from ortools.graph.python import min_cost_flow
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import connected_components
 
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
 
 # The sum of all amounts stays below this, so that every sum the engine and the solver make fits in 64 bits.
 MAX_TOTAL = 2**62
-# Leaving out arcs that no cycle passes through is repeated while a round removes at least this share of the arcs.
-_TRIM_WORTHWHILE = 0.002
+# The proof's levels are sought by relaxing arcs up to this many times the residual arcs, then by the solver.
+_RELAX_BUDGET = 30
 
 
 class ClearingInputError(ValueError):
@@ -285,8 +291,9 @@ def _solve(net: _Network) -> IntArray:
     pair_head = net.head[order[starts]]
     pair_amount = np.add.reduceat(net.amount[order], starts)
 
-    on_cycles = _maybe_on_a_cycle(pair_tail, pair_head, pair_amount > 0, net.nodes)
-    arcs = np.flatnonzero(on_cycles)
+    owed = pair_amount > 0
+    part = _strong_components(net.nodes, pair_tail[owed], pair_head[owed])
+    arcs = np.flatnonzero(owed & (part[pair_tail] == part[pair_head]))  # on some cycle: none other can be set off
     pair_setoff = np.zeros(len(starts), dtype=np.int64)
     if arcs.size:
         solver = min_cost_flow.SimpleMinCostFlow()
@@ -311,21 +318,13 @@ def _solve(net: _Network) -> IntArray:
     return setoff
 
 
-def _maybe_on_a_cycle(tail: IntArray, head: IntArray, alive: BoolArray, nodes: int) -> BoolArray:
-    """`alive` less arcs that no cycle passes through: those from a node with no arc in or to a node with no arc
-    out, repeated while a round removes a worthwhile share (each round is a pass over all arcs)."""
-    alive = alive.copy()
-    while True:
-        count = int(alive.sum())
-        if count == 0:
-            return alive
-        has_out = np.bincount(tail[alive], minlength=nodes) > 0
-        has_in = np.bincount(head[alive], minlength=nodes) > 0
-        dead = alive & ~(has_in[tail] & has_out[head])
-        removed = int(dead.sum())
-        alive &= ~dead
-        if removed < max(1, count * _TRIM_WORTHWHILE):
-            return alive
+def _strong_components(nodes: int, tail: IntArray, head: IntArray) -> IntArray:
+    """Each node's strongly connected component of the graph of arcs `tail` -> `head` (distinct pairs). scipy
+    numbers them so that every arc between two components goes from a higher number to a lower one (a reverse
+    topological order; `_levels` checks it before relying on it)."""
+    graph = csr_matrix((np.ones(tail.size, dtype=np.float64), (tail, head)), shape=(nodes, nodes))
+    _, labels = connected_components(graph, directed=True, connection="strong")
+    return labels.astype(np.int64)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -386,10 +385,10 @@ def _check(net: _Network, setoff: IntArray, obligations: Obligations) -> None:
 
 
 def _levels(net: _Network, setoff: IntArray) -> IntArray | None:
-    """Levels proving the set-off optimal (module docstring), or None when there are none: minus the
-    shortest distances from a virtual root in the residual graph, by Bellman-Ford relaxing only from the nodes
-    whose distance changed in the previous round. Distances exist iff no cycle has negative cost; then every
-    shortest path has fewer than `nodes` arcs, so more rounds than nodes mean there is such a cycle."""
+    """Levels for the proof of optimality (module docstring): minus distances d with d_y <= d_x + cost on every
+    residual arc x -> y, found part by part (strongly connected) as shortest distances from a virtual root (an arc
+    of cost 0 to every node), the parts then set apart in their topological order; None if the search fails, which
+    only a negative cycle can make it do. Whatever finds them, `_check` verifies them on every obligation."""
     remaining = net.amount - setoff
     forward = setoff > 0  # more debt could remain on it: u -> v, cost +1
     backward = remaining > 0  # less could: v -> u, cost -1
@@ -401,26 +400,90 @@ def _levels(net: _Network, setoff: IntArray) -> IntArray | None:
     src, dst, cost = src[order], dst[order], cost[order]
     first = np.concatenate([[True], (src[1:] != src[:-1]) | (dst[1:] != dst[:-1])]) if src.size else src.astype(bool)
     src, dst, cost = src[first], dst[first], cost[first]
-    out_start = np.zeros(net.nodes + 1, dtype=np.int64)
-    np.cumsum(np.bincount(src, minlength=net.nodes), out=out_start[1:])
+    # Within each strongly connected part of the residual graph, the distances from the root; then the parts are
+    # stacked so that every arc between two parts goes down by more than any distance within them spans.
+    part = _strong_components(net.nodes, src, dst)
+    inside = part[src] == part[dst]
+    if not np.all(part[src][~inside] > part[dst][~inside]):
+        part, inside = np.zeros(net.nodes, dtype=np.int64), np.ones(src.size, dtype=bool)  # no order: one part
+    src, dst, cost = src[inside], dst[inside], cost[inside]
+    distance = _relaxed(net.nodes, src, dst, cost, budget=_RELAX_BUDGET * src.size + 100_000)
+    if distance is None:
+        distance = _shortest_path_tree(net.nodes, src, dst, cost)
+    if distance is None:
+        return None
+    span = int(distance.max() - distance.min()) + 2 if distance.size else 0
+    return -(distance + span * part)
 
-    distance = np.zeros(net.nodes, dtype=np.int64)
-    frontier = np.arange(net.nodes)
-    for _ in range(net.nodes + 1):
+
+def _relaxed(nodes: int, src: IntArray, dst: IntArray, cost: IntArray, budget: int) -> IntArray | None:
+    """Shortest distances by Bellman-Ford, each round relaxing only the arcs out of the nodes whose distance
+    changed in the round before: fast where shortest paths have few arcs (a few dozen rounds on a million random
+    obligations), but rounds x arcs on a long chain. None once `budget` arcs were relaxed, or after `nodes` rounds
+    (every shortest path has fewer arcs: a negative cycle)."""
+    if src.size and np.any(src[1:] < src[:-1]):  # each node's arcs must stand together
+        order = np.argsort(src, kind="stable")
+        src, dst, cost = src[order], dst[order], cost[order]
+    out_start = np.zeros(nodes + 1, dtype=np.int64)
+    np.cumsum(np.bincount(src, minlength=nodes), out=out_start[1:])
+    distance = np.zeros(nodes, dtype=np.int64)
+    frontier = np.arange(nodes)
+    for _ in range(nodes + 1):
         counts = out_start[frontier + 1] - out_start[frontier]
         total = int(counts.sum())
+        budget -= total
         if total == 0:
-            return -distance
+            return distance
+        if budget < 0:
+            return None
         # The arcs out of the frontier: each node's range of the arcs sorted by source.
         arcs = np.repeat(out_start[frontier] - np.cumsum(counts) + counts, counts) + np.arange(total)
         candidate = distance[src[arcs]] + cost[arcs]
         better = candidate < distance[dst[arcs]]
         if not better.any():
-            return -distance
+            return distance
         targets = dst[arcs][better]
         np.minimum.at(distance, targets, candidate[better])
         frontier = np.unique(targets)
-    return None  # still shortening after `nodes` rounds: a negative cycle
+    return None
+
+
+def _shortest_path_tree(nodes: int, src: IntArray, dst: IntArray, cost: IntArray) -> IntArray | None:
+    """Shortest distances in any case, in the solver's time: a minimum-cost flow sends one unit from the virtual
+    root to every node (arcs wide enough never to fill), so each unit follows a shortest path; the distances are
+    then read along the arcs that carry flow, which all lie on shortest paths, in one breadth-first pass from the
+    root. With a negative cycle the flow runs round it instead and the distances read are wrong: the check says so.
+    """
+    root = nodes
+    solver = min_cost_flow.SimpleMinCostFlow()
+    tails = np.concatenate([src, np.full(nodes, root)])
+    heads = np.concatenate([dst, np.arange(nodes)])
+    costs = np.concatenate([cost, np.zeros(nodes, dtype=np.int64)])
+    solver.add_arcs_with_capacity_and_unit_cost(
+        tails.astype(np.int32), heads.astype(np.int32), np.full(tails.size, nodes + 1, dtype=np.int64), costs
+    )
+    supplies = np.full(nodes + 1, -1, dtype=np.int64)
+    supplies[root] = nodes
+    solver.set_nodes_supplies(np.arange(nodes + 1, dtype=np.int32), supplies)
+    if solver.solve() != solver.OPTIMAL:
+        return None
+    carrying = np.flatnonzero(np.asarray(solver.flows(np.arange(tails.size, dtype=np.int32))) > 0)
+    order = carrying[np.argsort(tails[carrying], kind="stable")]
+    out_start = np.zeros(nodes + 2, dtype=np.int64)
+    np.cumsum(np.bincount(tails[order], minlength=nodes + 1), out=out_start[1:])
+    starts, to, step = out_start.tolist(), heads[order].tolist(), costs[order].tolist()
+    distance = [0] * (nodes + 1)
+    seen = [False] * (nodes + 1)
+    seen[root] = True
+    queue = [root]
+    for u in queue:  # the list grows as it is walked: breadth first
+        for k in range(starts[u], starts[u + 1]):
+            v = to[k]
+            if not seen[v]:
+                seen[v] = True
+                distance[v] = distance[u] + step[k]
+                queue.append(v)
+    return np.array(distance[:nodes], dtype=np.int64)
 
 
 # --------------------------------------------------------------------------------------------------
