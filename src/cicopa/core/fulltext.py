@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import QuerySet
 
 from cicopa.core import pagecache
@@ -173,6 +173,22 @@ class FullTextIndex:
     @property
     def write_triggers(self) -> tuple[str, str]:
         return (f"{self.fts_table}_ai", f"{self.fts_table}_au")
+
+    def missing_triggers(self, app_label: str) -> list[str]:
+        """The SQLite triggers of the index that are missing once `app_label` has migrated: a migration that
+        rebuilds the table (SQLite's way of altering a column) drops them, and the index then silently stops
+        following writes. Empty on PostgreSQL (generated columns need no trigger) and before the migrations."""
+        if connection.vendor != "sqlite":
+            return []
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s", [self.table])
+                present = {row[0] for row in cursor.fetchall()}
+                cursor.execute("SELECT count(*) FROM django_migrations WHERE app = %s", [app_label])
+                migrated = cursor.fetchone()[0] > 0
+        except DatabaseError:
+            return []  # not migrated yet
+        return sorted(set(self.triggers) - present) if migrated else []
 
     def with_index(
         self,

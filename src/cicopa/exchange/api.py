@@ -10,7 +10,7 @@ from typing import Any
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.decorators import decorate_view
@@ -18,6 +18,7 @@ from ninja.errors import HttpError
 
 from cicopa.core import pagecache
 from cicopa.core.api_auth import WRITE_AUTH
+from cicopa.core.api_input import IF_MATCH, if_match
 from cicopa.exchange import match_queries, permissions, queries, representations, services
 from cicopa.exchange.models import (
     Category,
@@ -157,9 +158,13 @@ def list_listings(request: HttpRequest, params: Query[ListingQuery]) -> dict[str
 
 
 @router.get("/exchange/listings/{listing_id}", summary="One listing", auth=None, response=ListingOut)
-def get_listing(request: HttpRequest, listing_id: int) -> dict[str, Any]:
-    """Published listings are public; a draft, paused, closed or expired one is seen by its publisher's people."""
-    return representations.listing_dict(_listing(request, listing_id))
+def get_listing(request: HttpRequest, response: HttpResponse, listing_id: int) -> dict[str, Any]:
+    """Published listings are public; a draft, paused, closed or expired one is seen by its publisher's people.
+    The ETag header holds the listing's version: send it back in If-Match with a PATCH so that a change made
+    meanwhile by someone else is not overwritten (412 instead)."""
+    listing = _listing(request, listing_id)
+    response["ETag"] = f'"{services.listing_version(listing)}"'
+    return representations.listing_dict(listing)
 
 
 @router.get(
@@ -218,11 +223,22 @@ def create_listing(request: HttpRequest, payload: ListingIn) -> tuple[int, dict[
 
 
 @router.patch("/exchange/listings/{listing_id}", summary="Change a listing", auth=WRITE_AUTH, response=ListingOut)
-def update_listing(request: HttpRequest, listing_id: int, payload: ListingFields) -> dict[str, Any]:
+def update_listing(
+    request: HttpRequest,
+    response: HttpResponse,
+    listing_id: int,
+    payload: ListingFields,
+    version: str | None = IF_MATCH,
+) -> dict[str, Any]:
     listing = services.listing_update(
-        actor=request.user, listing=_listing(request, listing_id), data=_listing_data(payload)
+        actor=request.user,
+        listing=_listing(request, listing_id),
+        data=_listing_data(payload),
+        based_on=if_match(version),
     )
-    return representations.listing_dict(_listings().get(pk=listing.pk))
+    listing = _listings().get(pk=listing.pk)
+    response["ETag"] = f'"{services.listing_version(listing)}"'
+    return representations.listing_dict(listing)
 
 
 @router.post(

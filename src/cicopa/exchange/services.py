@@ -19,8 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cicopa.core import audit, money
-from cicopa.core.errors import PermissionDenied, ValidationError
+from cicopa.core import audit, money, versions
+from cicopa.core.errors import EditConflict, PermissionDenied, ValidationError
 from cicopa.core.i18n import CONTENT_LANGUAGES
 from cicopa.core.models import Country, Sector
 from cicopa.core.roles import is_secretariat
@@ -81,6 +81,16 @@ LISTING_STEPS: dict[str, tuple[str, ...]] = {
     ListingStatus.EXPIRED: (ListingStatus.PUBLISHED, ListingStatus.CLOSED),  # after its dates are moved on
     ListingStatus.CLOSED: (),
 }
+
+
+def listing_snapshot(listing: Listing) -> dict[str, Any]:
+    """The listing's state as its audit entries and its version see it (a form carries it, see core.versions)."""
+    return _snapshot_listing(listing)
+
+
+def listing_version(listing: Listing) -> str:
+    """The listing's version: its ETag in the API, and what listing_update's `based_on` names."""
+    return versions.version(_snapshot_listing(listing))
 
 
 def _snapshot_listing(listing: Listing) -> dict[str, Any]:
@@ -316,13 +326,20 @@ def listing_create(
 
 
 @transaction.atomic
-def listing_update(*, actor: Any, listing: Listing, data: Mapping[str, Any]) -> Listing:
+def listing_update(*, actor: Any, listing: Listing, data: Mapping[str, Any], based_on: str | None = None) -> Listing:
+    """Change a listing. Only the fields in `data` change. With `based_on` (the version the editor read, see
+    listing_version), a listing changed since by someone else is not overwritten: EditConflict instead."""
     if not permissions.can_manage_listing(actor, listing):
         raise PermissionDenied(_("You may not edit this listing."))
     listing = Listing.objects.select_for_update().get(pk=listing.pk)
     if listing.status == ListingStatus.CLOSED:
         raise ValidationError({"status": _("A closed listing cannot be changed.")})
     before = _snapshot_listing(listing)
+    if based_on is not None and based_on != versions.version(before):
+        raise EditConflict(
+            _("Someone else changed this listing after you opened it; your changes were not saved."),
+            current=versions.version(before),
+        )
     _clean_listing(listing, data)
     translations = data.get("translations")
     if translations is None:
