@@ -233,6 +233,20 @@ class FullTextIndex:
             order_by=[f"-{fts}.rowid"] if newest_first else None,
         )
 
+    def count(self, text: TextQuery, tags: TagGroups, *, without: Sequence[str] = (), limit: int) -> int | None:
+        """How many rows match `text` and `tags` and none of `without`, counted up to `limit` in the index alone
+        (SQLite: FTS5 counts a term's rows without reading the table). None on PostgreSQL, whose GIN index
+        cannot count by itself: count the rows there."""
+        if is_postgres():
+            return None
+        fts = self.fts_table
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT count(*) FROM (SELECT rowid FROM {fts} WHERE {fts} MATCH %s LIMIT %s)",
+                [fts5_query(text, tags, without=without), limit],
+            )
+            return int(cursor.fetchone()[0])
+
     def prepare(
         self, qs: QuerySet[Any], *, fields: Sequence[str], limit: int, any_words: bool = False
     ) -> PreparedSearch:
