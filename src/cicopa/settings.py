@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "cicopa.registry",
     "cicopa.statistics",
     "cicopa.exchange",
+    "cicopa.clearing",
     "ninja",  # installed, the API docs serve Swagger UI's files from the package, not from a CDN (after ours:
     # core's ninja/swagger.html comes first)
 ]
