@@ -48,6 +48,9 @@ def api(client, federation, alice, charlie, dave):
         actor=alice, organisation=federation["cgscop"], role="president", person_data={"full_name": "Léa Martin"}
     )
     exchange = _exchange_records(federation, alice, charlie, dave)
+    from cicopa.clearing import services as clearing
+
+    cycle = clearing.cycle_open(actor=alice, currency="EUR", cutoff="2026-01-31")
     doc = client.get("/api/v1/openapi.json").json()
     token = {"HTTP_AUTHORIZATION": "Bearer " + api_token_create(actor=alice, user=alice, name="sweep")[1]}
     real = {
@@ -56,6 +59,8 @@ def api(client, federation, alice, charlie, dave):
         "office_id": str(Office.objects.values_list("pk", flat=True).first()),
         "return_id": str(StatisticalReturn.objects.values_list("pk", flat=True).get()),
         **exchange,
+        "cycle_id": str(cycle.pk),
+        "action": "confirm",  # refused on an open cycle, however often it is sent
     }
     return doc, token, real
 
