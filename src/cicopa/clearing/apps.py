@@ -1,3 +1,4 @@
+from collections.abc import Callable
 from typing import Any
 
 from django.apps import AppConfig
@@ -12,6 +13,11 @@ class ClearingConfig(AppConfig):
     name = "cicopa.clearing"
     label = "clearing"
     verbose_name = _("Clearing")
+
+    def load_demo(self, progress: Callable[[str], None]) -> None:
+        from cicopa.clearing import demo
+
+        demo.load_demo(progress=progress)
 
     def api_router(self) -> Any:
         from cicopa.clearing.api import router
