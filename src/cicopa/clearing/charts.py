@@ -36,7 +36,7 @@ def history_chart(history: Sequence[Cycle]) -> str:
     bars = [
         charts.Bar(
             f"{cycle.currency} {formats.date_format(cycle.cutoff, 'SHORT_DATE_FORMAT')}",
-            None if cycle.share_of_gross is None else round(cycle.share_of_gross * 100, 1),
+            cycle.share_of_gross,
         )
         for cycle in history
     ]
@@ -44,7 +44,7 @@ def history_chart(history: Sequence[Cycle]) -> str:
         bars,
         title=_("Share of gross debt cleared, by confirmed cycle"),
         description=_("One bar per confirmed cycle, oldest first: what it set off, as a share of the invoices' total."),
-        value_label=_("per cent"),
+        value_label=_("Share of gross debt"),
         texts=chart_texts(),
-        number_format=lambda v: formats.number_format(v, 1) + " %",
+        number_format=lambda v: money.format_percent(v),
     )

@@ -133,14 +133,20 @@ class Cycle(models.Model):
 
 
 class CycleInvoice(models.Model):
-    """An eligible invoice of a cycle's proposal: what was still to pay on it then (`open_minor`, with its status
-    `status_seen`), and what the proposal sets off (`setoff_minor`). Confirmation refuses the proposal if an
-    invoice no longer stands as it was seen."""
+    """An invoice that a cycle's proposal sets off: what was still to pay on it then (`open_minor`, with its
+    status `status_seen`), and what the proposal sets off (`setoff_minor`). Confirmation refuses the proposal if
+    one of them no longer stands as it was seen. The eligible invoices that nothing is set off on are not kept:
+    a change to one of them cannot make the proposal wrong (taking an arc that carries nothing out of a network,
+    or making it smaller, leaves the circulation feasible and as large as any), and a cycle may hold a million.
 
-    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="lines")
-    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="+")
-    debtor = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")  # the invoice's buyer
-    creditor = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")  # its seller
+    One index only, (cycle, invoice): a proposal writes up to a million rows at once, and a participant's lines
+    are found through its invoices (the invoice table's own indexes), then this one."""
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="lines", db_index=False)
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="+", db_index=False)
+    # The invoice's buyer and seller, as they were, for statements (not indexed: see above).
+    debtor = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+", db_index=False)
+    creditor = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+", db_index=False)
     open_minor = models.BigIntegerField()
     status_seen = models.CharField(max_length=16)
     setoff_minor = models.BigIntegerField(default=0)
@@ -148,10 +154,6 @@ class CycleInvoice(models.Model):
     class Meta:
         ordering = ["id"]
         constraints = [models.UniqueConstraint(fields=["cycle", "invoice"], name="clearing_cycle_invoice")]
-        indexes = [
-            models.Index(fields=["cycle", "debtor"], name="clearing_line_debtor"),
-            models.Index(fields=["cycle", "creditor"], name="clearing_line_creditor"),
-        ]
 
     def __str__(self) -> str:
         return f"{self.cycle} / {self.invoice_id}"
@@ -166,7 +168,7 @@ class CycleParticipant(models.Model):
     invoices, before and after. What it clears on one side it clears on the other (its net position does not
     change): that is the cash it no longer needs to pay, its liquidity saved."""
 
-    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="statements")
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="statements", db_index=False)
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     owed_before = models.BigIntegerField()
     owing_before = models.BigIntegerField()

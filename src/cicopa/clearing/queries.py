@@ -73,12 +73,8 @@ class Statement:
     cycle: Cycle
     figures: CycleParticipant
     organisation: Organisation
-    receivable: list[CycleInvoice]  # invoices it issued (it is owed them)
-    payable: list[CycleInvoice]  # invoices it received (it owes them)
-
-    @property
-    def reduced(self) -> list[CycleInvoice]:
-        return [line for line in (*self.receivable, *self.payable) if line.setoff_minor]
+    receivable: list[CycleInvoice]  # invoices it issued (it is owed them), set off in part or in full
+    payable: list[CycleInvoice]  # invoices it received (it owes them), likewise
 
 
 def statement(cycle: Cycle, organisation_id: int) -> Statement | None:
@@ -86,8 +82,10 @@ def statement(cycle: Cycle, organisation_id: int) -> Statement | None:
     figures = cycle.statements.select_related("organisation").filter(organisation_id=organisation_id).first()
     if figures is None:
         return None
+    # Through the participant's invoices (the invoice table's indexes), then the lines' (cycle, invoice) index.
+    theirs = Invoice.objects.filter(Q(seller_id=organisation_id) | Q(buyer_id=organisation_id)).values("pk")
     lines = list(
-        cycle.lines.filter(Q(debtor_id=organisation_id) | Q(creditor_id=organisation_id))
+        cycle.lines.filter(invoice_id__in=theirs)
         .select_related("invoice", "debtor", "creditor")
         .order_by("-setoff_minor", "invoice__issue_date", "invoice_id")
     )

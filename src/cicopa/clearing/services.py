@@ -167,9 +167,9 @@ def cycle_run(*, actor: Any, cycle: Cycle) -> TaskProgress:
 
 
 def cycle_propose(*, actor: Any, cycle: Cycle, report: Progress | None = None, dry_run: bool = False) -> Cycle:
-    """Compute the cycle's proposal now and keep it (in place of any earlier one): the eligible invoices as they
-    stand, what the engine sets off on each, and each participant's statement. With `dry_run`, the same figures
-    are computed and returned on the cycle, and nothing is kept."""
+    """Compute the cycle's proposal now and keep it (in place of any earlier one): the invoices it sets off, each
+    as it stands and with its set-off (models.CycleInvoice), and each participant's statement. With `dry_run`,
+    the same figures are computed and returned on the cycle, and nothing is kept."""
     _check_run_rights(actor)
     step = report or (lambda _what, _n: None)
     with transaction.atomic():
@@ -212,7 +212,8 @@ def cycle_propose(*, actor: Any, cycle: Cycle, report: Progress | None = None, d
         insert_rows(
             CycleInvoice._meta.db_table,
             ("cycle_id", "invoice_id", "debtor_id", "creditor_id", "open_minor", "status_seen", "setoff_minor"),
-            ((cycle.pk, row[0], row[1], row[2], row[4], row[3], s) for row, s in zip(rows, setoffs, strict=True)),
+            ((cycle.pk, row[0], row[1], row[2], row[4], row[3], s) for row, s in zip(rows, setoffs, strict=True) if s),
+            chunk=5000,
         )
         CycleParticipant.objects.bulk_create(
             [
