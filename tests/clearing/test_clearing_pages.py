@@ -124,7 +124,8 @@ def test_the_statement_is_in_the_readers_language(client, proposal, joined, erik
 def test_the_api_per_role(client, proposal, joined, alice, charlie, erika, dave):
     url = f"/api/v1/clearing/cycles/{proposal.pk}"
     assert client.get(url).status_code == 401
-    assert client.get(url, **bearer(charlie)).status_code == 404
+    assert client.get(url, **bearer(charlie)).json()["cleared_minor"] == 60000  # a participant of the cycle
+    assert client.get(url, **bearer(dave)).status_code == 404
     got = client.get(url, **bearer(alice)).json()
     assert got["status"] == "proposed" and got["cleared_minor"] == 60000 and got["net_minor"] == 10000
     statement = f"{url}/statements/menuiserie"
@@ -184,3 +185,16 @@ def test_the_command_runs_a_cycle_or_shows_it_without_writing(joined, alice, cap
         call_command("clearing", "run", "--currency", "EURO", "--cutoff", TODAY.isoformat())
     with pytest.raises(CommandError, match="YYYY-MM-DD"):
         call_command("clearing", "run", "--currency", "USD", "--cutoff", "tomorrow")
+
+
+def test_the_back_office_reads_participations_and_cycles(client, proposal, alice, charlie):
+    client.force_login(alice)
+    for path in (
+        "/admin/clearing/participation/",
+        "/admin/clearing/cycle/",
+        f"/admin/clearing/cycle/{proposal.pk}/change/",
+    ):
+        assert client.get(path).status_code == 200, path
+    assert client.get("/admin/clearing/cycle/add/").status_code == 403
+    client.force_login(charlie)
+    assert client.get("/admin/clearing/cycle/").status_code in (302, 403)

@@ -175,7 +175,11 @@ def cycle_open(request: HttpRequest, payload: CycleIn) -> tuple[int, dict[str, A
     "/clearing/cycles/{cycle_id}", summary="A clearing cycle and its figures", auth=WRITE_AUTH, response=CycleOut
 )
 def cycle_get(request: HttpRequest, cycle_id: int) -> dict[str, Any]:
-    return _cycle(_secretariat_cycle(request, cycle_id))
+    """For the secretariat, and for the participants of a cycle that holds their statement."""
+    cycle = queries.cycles(request.user).filter(pk=cycle_id).first()
+    if cycle is None:
+        raise HttpError(404, _("No clearing cycle has the id %(id)s.") % {"id": cycle_id})
+    return _cycle(cycle)
 
 
 @router.post(

@@ -215,19 +215,14 @@ def cycle_propose(*, actor: Any, cycle: Cycle, report: Progress | None = None, d
             ((cycle.pk, row[0], row[1], row[2], row[4], row[3], s) for row, s in zip(rows, setoffs, strict=True) if s),
             chunk=5000,
         )
-        CycleParticipant.objects.bulk_create(
-            [
-                CycleParticipant(
-                    cycle=cycle,
-                    organisation_id=int(s.participant),
-                    owed_before=s.owed_before,
-                    owing_before=s.owing_before,
-                    owed_after=s.owed_after,
-                    owing_after=s.owing_after,
-                )
+        insert_rows(
+            CycleParticipant._meta.db_table,
+            ("cycle_id", "organisation_id", "owed_before", "owing_before", "owed_after", "owing_after"),
+            (
+                (cycle.pk, int(s.participant), s.owed_before, s.owing_before, s.owed_after, s.owing_after)
                 for s in result.statements()
-            ],
-            batch_size=2000,
+            ),
+            chunk=5000,
         )
         before = cycle.status
         cycle.status = CycleStatus.PROPOSED
