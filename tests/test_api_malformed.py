@@ -67,6 +67,7 @@ def api(client, federation, alice, charlie, dave):
 
 def _exchange_records(federation, alice, charlie, dave):
     """A listing, an enquiry, an agreed order and an invoice between two co-operatives."""
+    from cicopa.exchange import invoice_services, trade_services
     from cicopa.exchange import services as exchange
     from cicopa.registry import access_services
 
@@ -77,8 +78,8 @@ def _exchange_records(federation, alice, charlie, dave):
         data={"direction": "offer", "kind": "goods", "language": "fr", "title": "Fenêtres", "category": "38"},
         publish=True,
     )
-    enquiry = exchange.enquiry_send(actor=dave, listing=listing, organisation=federation["taxi"], body="Hola")
-    order = exchange.order_propose(
+    enquiry = trade_services.enquiry_send(actor=dave, listing=listing, organisation=federation["taxi"], body="Hola")
+    order = trade_services.order_propose(
         actor=dave,
         seller=federation["menuiserie"],
         buyer=federation["taxi"],
@@ -86,7 +87,7 @@ def _exchange_records(federation, alice, charlie, dave):
         listing=listing,
         data={"quantity": "2", "unit_price_minor": 100, "currency": "EUR"},
     )
-    invoice = exchange.invoice_enter(
+    invoice = invoice_services.invoice_enter(
         actor=charlie,
         seller=federation["menuiserie"],
         buyer=federation["taxi"],

@@ -31,7 +31,7 @@ def circle(federation, alice, charlie):
     from django.contrib.auth import get_user_model
 
     from cicopa.core.models import Country, Profile
-    from cicopa.exchange import services
+    from cicopa.exchange import invoice_services
     from cicopa.registry import access_services
     from cicopa.registry import services as registry
     from cicopa.registry.models import AccessRole
@@ -53,7 +53,7 @@ def circle(federation, alice, charlie):
     invoices = {}
     for key, seller, buyer, amount in (("cm", joinery, builder, 30000), ("tc", builder, taxis, 20000),
                                        ("mt", taxis, joinery, 25000)):  # fmt: skip
-        invoices[key] = services.invoice_enter(
+        invoices[key] = invoice_services.invoice_enter(
             actor=alice,
             seller=seller,
             buyer=buyer,
@@ -63,7 +63,7 @@ def circle(federation, alice, charlie):
                 "lines": [{"description": "Work", "quantity": "1", "unit_price_minor": amount}],
             },
         )
-        services.invoice_step(actor=buyers[buyer.pk], invoice=invoices[key], step="acknowledge")
+        invoice_services.invoice_step(actor=buyers[buyer.pk], invoice=invoices[key], step="acknowledge")
     return invoices
 
 

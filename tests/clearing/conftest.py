@@ -16,9 +16,9 @@ def fiona(db):
 
 
 def invoice(seller, buyer, amount, *, currency="EUR", issued=None, actor=None):
-    from cicopa.exchange import services
+    from cicopa.exchange import invoice_services
 
-    return services.invoice_enter(
+    return invoice_services.invoice_enter(
         actor=actor,
         seller=seller,
         buyer=buyer,
@@ -38,7 +38,7 @@ def make_invoice():
 
 @pytest.fixture
 def triangle(trade, alice, charlie, erika, fiona):
-    from cicopa.exchange import services
+    from cicopa.exchange import invoice_services
     from cicopa.registry import access_services
     from cicopa.registry.models import AccessRole
 
@@ -48,7 +48,7 @@ def triangle(trade, alice, charlie, erika, fiona):
     made = {}
     for key, seller, buyer, amount in (("cm", m, c, 30000), ("tc", c, t, 20000), ("mt", t, m, 25000)):
         made[key] = invoice(seller, buyer, amount, actor=alice)
-        services.invoice_step(actor=people[buyer.pk], invoice=made[key], step="acknowledge")
+        invoice_services.invoice_step(actor=people[buyer.pk], invoice=made[key], step="acknowledge")
     return {**trade, **made, "people": people}
 
 

@@ -10,7 +10,7 @@ from cicopa.clearing import queries, services
 from cicopa.clearing.models import Cycle, CycleStatus, Participation
 from cicopa.core.errors import PermissionDenied
 from cicopa.core.models import AuditEntry, Notification
-from cicopa.exchange import services as exchange_services
+from cicopa.exchange import invoice_services
 from cicopa.exchange.models import Invoice, InvoiceStatus, TradeEvent
 
 pytestmark = pytest.mark.django_db
@@ -102,9 +102,9 @@ def test_a_partly_cleared_invoice_is_cleared_again_for_what_remains(joined, alic
     services.cycle_confirm(actor=alice, cycle=proposed(alice))
     # Menuiserie still has 100 to receive from Constructora (partly cleared): a new invoice closes a loop.
     fresh = make_invoice(joined["menuiserie"], joined["taxi"], 4000, actor=alice)  # Taxis owe Menuiserie 40
-    exchange_services.invoice_step(actor=joined["people"][joined["taxi"].pk], invoice=fresh, step="acknowledge")
+    invoice_services.invoice_step(actor=joined["people"][joined["taxi"].pk], invoice=fresh, step="acknowledge")
     extra = make_invoice(joined["taxi"], joined["constructora"], 6000, actor=alice)  # Constructora owes Taxis 60
-    exchange_services.invoice_step(actor=erika, invoice=extra, step="acknowledge")
+    invoice_services.invoice_step(actor=erika, invoice=extra, step="acknowledge")
     cycle = proposed(alice)
     assert cycle.invoices == 4  # the partly cleared one (open 100), Menuiserie's 50 to Taxis, and the two new
     assert cycle.gross_minor == 10000 + 5000 + 4000 + 6000
@@ -117,12 +117,12 @@ def test_a_partly_cleared_invoice_is_cleared_again_for_what_remains(joined, alic
 def test_only_eligible_invoices_are_proposed(joined, alice, erika, charlie, make_invoice):
     m, c, t = joined["menuiserie"], joined["constructora"], joined["taxi"]
     later = make_invoice(m, c, 1000, actor=alice)  # issued today, acknowledged: in; open ones are not
-    exchange_services.invoice_step(actor=erika, invoice=later, step="acknowledge")
+    invoice_services.invoice_step(actor=erika, invoice=later, step="acknowledge")
     make_invoice(m, c, 999, actor=alice)  # open: not acknowledged
     disputed = make_invoice(t, m, 500, actor=alice)
-    exchange_services.invoice_step(actor=charlie, invoice=disputed, step="dispute", reason="Not delivered")
+    invoice_services.invoice_step(actor=charlie, invoice=disputed, step="dispute", reason="Not delivered")
     usd = make_invoice(c, m, 700, currency="USD", actor=alice)
-    exchange_services.invoice_step(actor=charlie, invoice=usd, step="acknowledge")
+    invoice_services.invoice_step(actor=charlie, invoice=usd, step="acknowledge")
     old = proposed(alice, cutoff=TODAY - datetime.timedelta(days=1))
     assert old.invoices == 0  # everything was issued today, after that cut-off
     services.cycle_cancel(actor=alice, cycle=old)
@@ -136,7 +136,7 @@ def test_only_eligible_invoices_are_proposed(joined, alice, erika, charlie, make
 
 def test_an_invoice_paid_after_the_proposal_refuses_the_confirmation_by_name(joined, alice, charlie):
     cycle = proposed(alice)
-    exchange_services.invoice_step(actor=charlie, invoice=joined["cm"], step="pay")
+    invoice_services.invoice_step(actor=charlie, invoice=joined["cm"], step="pay")
     with pytest.raises(ValidationError) as refused:
         services.cycle_confirm(actor=alice, cycle=cycle)
     message = " ".join(refused.value.messages)
@@ -155,10 +155,10 @@ def test_a_change_to_an_invoice_the_proposal_does_not_touch_does_not_refuse_it(
     """Constructora owes Menuiserie twice (300 and 50): the set-off falls on the first; the second, paid after
     the proposal was made, changes nothing of it."""
     second = make_invoice(joined["menuiserie"], joined["constructora"], 5000, actor=alice)
-    exchange_services.invoice_step(actor=erika, invoice=second, step="acknowledge")
+    invoice_services.invoice_step(actor=erika, invoice=second, step="acknowledge")
     cycle = proposed(alice)
     assert cycle.cleared_minor == 60000 and not cycle.lines.filter(invoice=second).exists()
-    exchange_services.invoice_step(actor=charlie, invoice=second, step="pay")
+    invoice_services.invoice_step(actor=charlie, invoice=second, step="pay")
     assert services.cycle_confirm(actor=alice, cycle=cycle).status == CycleStatus.CONFIRMED
 
 

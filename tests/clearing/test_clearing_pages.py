@@ -80,9 +80,9 @@ def test_the_secretariat_opens_runs_and_confirms_a_cycle_from_its_pages(client, 
 
 
 def test_a_refused_confirmation_names_the_invoice_on_the_page(client, proposal, joined, alice, charlie):
-    from cicopa.exchange import services as exchange_services
+    from cicopa.exchange import invoice_services
 
-    exchange_services.invoice_step(actor=charlie, invoice=joined["cm"], step="pay")
+    invoice_services.invoice_step(actor=charlie, invoice=joined["cm"], step="pay")
     client.force_login(alice)
     page = text(client.post(f"/clearing/cycles/{proposal.pk}/confirm/", follow=True))
     assert joined["cm"].number in page and "nothing was set off" in page

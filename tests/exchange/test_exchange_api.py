@@ -119,14 +119,14 @@ def test_from_a_need_to_an_acknowledged_invoice(client, trade, parties):
 
 
 def test_others_records_are_not_found_and_anonymous_needs_a_token(client, trade, parties, charlie, erika):
-    from cicopa.exchange import services
+    from cicopa.exchange import invoice_services, services
 
     draft = services.listing_create(
         actor=charlie,
         organisation=trade["menuiserie"],
         data={"direction": "offer", "kind": "goods", "language": "fr", "title": "Brouillon", "category": "38"},
     )
-    invoice = services.invoice_enter(
+    invoice = invoice_services.invoice_enter(
         actor=charlie,
         seller=trade["menuiserie"],
         buyer=trade["constructora"],
