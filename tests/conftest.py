@@ -145,3 +145,39 @@ def federation(db, alice, bob, charlie):
     access_services.access_grant(actor=alice, user=bob, organisation=cgscop, role=AccessRole.OFFICER)
     access_services.access_grant(actor=alice, user=charlie, organisation=menuiserie, role=AccessRole.EDITOR)
     return {"ica": ica, "cicopa": cicopa, "cgscop": cgscop, "coceta": coceta, "menuiserie": menuiserie, "taxi": taxi}
+
+
+# The exchange's trading parties (the exchange's and the clearing's tests): on top of the federation, a Spanish
+# building co-operative with its own editor (erika, who reads Spanish) trading with the French joinery
+# co-operative (charlie, who reads French).
+
+
+@pytest.fixture
+def erika(db):
+    from cicopa.core.models import Profile
+
+    user = get_user_model().objects.create_user("erika", "erika@example.org", "erika-password-1")
+    Profile.objects.update_or_create(user=user, defaults={"language": "es"})
+    return user
+
+
+@pytest.fixture
+def trade(federation, alice, charlie, erika):
+    from cicopa.core.models import Country, Profile
+    from cicopa.registry import access_services, services
+    from cicopa.registry.models import AccessRole
+
+    Profile.objects.update_or_create(user=charlie, defaults={"language": "fr"})
+    constructora = services.organisation_create(
+        actor=alice,
+        parent=federation["coceta"],
+        data={
+            "name": "Constructora Cooperativa de Valencia",
+            "country": Country.objects.get(iso2="ES"),
+            "city": "Valencia",
+            "sectors": ["construction"],
+            "slug": "constructora",
+        },
+    )
+    access_services.access_grant(actor=alice, user=erika, organisation=constructora, role=AccessRole.EDITOR)
+    return {**federation, "constructora": constructora}

@@ -48,6 +48,9 @@ def api(client, federation, alice, charlie, dave):
         actor=alice, organisation=federation["cgscop"], role="president", person_data={"full_name": "Léa Martin"}
     )
     exchange = _exchange_records(federation, alice, charlie, dave)
+    from cicopa.clearing import services as clearing
+
+    cycle = clearing.cycle_open(actor=alice, currency="EUR", cutoff="2026-01-31")
     doc = client.get("/api/v1/openapi.json").json()
     token = {"HTTP_AUTHORIZATION": "Bearer " + api_token_create(actor=alice, user=alice, name="sweep")[1]}
     real = {
@@ -56,12 +59,15 @@ def api(client, federation, alice, charlie, dave):
         "office_id": str(Office.objects.values_list("pk", flat=True).first()),
         "return_id": str(StatisticalReturn.objects.values_list("pk", flat=True).get()),
         **exchange,
+        "cycle_id": str(cycle.pk),
+        "action": "confirm",  # refused on an open cycle, however often it is sent
     }
     return doc, token, real
 
 
 def _exchange_records(federation, alice, charlie, dave):
     """A listing, an enquiry, an agreed order and an invoice between two co-operatives."""
+    from cicopa.exchange import invoice_services, trade_services
     from cicopa.exchange import services as exchange
     from cicopa.registry import access_services
 
@@ -72,8 +78,8 @@ def _exchange_records(federation, alice, charlie, dave):
         data={"direction": "offer", "kind": "goods", "language": "fr", "title": "Fenêtres", "category": "38"},
         publish=True,
     )
-    enquiry = exchange.enquiry_send(actor=dave, listing=listing, organisation=federation["taxi"], body="Hola")
-    order = exchange.order_propose(
+    enquiry = trade_services.enquiry_send(actor=dave, listing=listing, organisation=federation["taxi"], body="Hola")
+    order = trade_services.order_propose(
         actor=dave,
         seller=federation["menuiserie"],
         buyer=federation["taxi"],
@@ -81,7 +87,7 @@ def _exchange_records(federation, alice, charlie, dave):
         listing=listing,
         data={"quantity": "2", "unit_price_minor": 100, "currency": "EUR"},
     )
-    invoice = exchange.invoice_enter(
+    invoice = invoice_services.invoice_enter(
         actor=charlie,
         seller=federation["menuiserie"],
         buyer=federation["taxi"],

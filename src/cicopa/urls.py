@@ -20,6 +20,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("cicopa.core.urls")),
     path("statistics/", include("cicopa.statistics.urls")),
     path("exchange/", include("cicopa.exchange.urls")),
+    path("clearing/", include("cicopa.clearing.urls")),
     path("", include("cicopa.registry.urls")),
     prefix_default_language=False,
 )

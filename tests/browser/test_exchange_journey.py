@@ -30,7 +30,7 @@ def market(federation, alice, charlie, tmp_path):
     from django.contrib.auth import get_user_model
 
     from cicopa.core.models import Country
-    from cicopa.exchange import services
+    from cicopa.exchange import invoice_services, services
     from cicopa.registry import access_services
     from cicopa.registry import services as registry
     from cicopa.registry.models import AccessRole
@@ -87,7 +87,7 @@ def market(federation, alice, charlie, tmp_path):
             (builder, joinery, 14500),
         ]
     ):
-        services.invoice_enter(
+        invoice_services.invoice_enter(
             actor=alice,
             seller=seller,
             buyer=buyer,

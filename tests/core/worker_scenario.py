@@ -43,7 +43,7 @@ def invoice() -> None:
     """An invoice from one co-operative to another, through the exchange's service: its buyer's person (dora)
     is told by e-mail."""
     from cicopa.core.models import Country
-    from cicopa.exchange import services as exchange
+    from cicopa.exchange import invoice_services
     from cicopa.registry import access_services
     from cicopa.registry import services as registry
 
@@ -56,7 +56,7 @@ def invoice() -> None:
     buyer = registry.organisation_create(actor=staff, data={"kind": "cooperative", "name": "Scop B", "country": fr})
     access_services.access_grant(actor=staff, user=seller_person, organisation=seller, role="editor")
     access_services.access_grant(actor=staff, user=dora, organisation=buyer, role="editor")
-    exchange.invoice_enter(
+    invoice_services.invoice_enter(
         actor=seller_person,
         seller=seller,
         buyer=buyer,

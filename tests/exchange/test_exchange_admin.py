@@ -3,7 +3,7 @@
 import pytest
 
 from cicopa.core.models import AuditEntry
-from cicopa.exchange import services
+from cicopa.exchange import invoice_services, services
 from cicopa.exchange.models import ListingStatus
 
 pytestmark = pytest.mark.django_db
@@ -13,7 +13,7 @@ def test_the_secretariat_reads_and_pauses_a_listing(client, trade, alice, charli
     listing = services.listing_create(
         actor=charlie, organisation=trade["menuiserie"], data=listing_data(), publish=True
     )
-    services.invoice_enter(
+    invoice_services.invoice_enter(
         actor=charlie,
         seller=trade["menuiserie"],
         buyer=trade["constructora"],

@@ -119,14 +119,14 @@ def test_from_a_need_to_an_acknowledged_invoice(client, trade, parties):
 
 
 def test_others_records_are_not_found_and_anonymous_needs_a_token(client, trade, parties, charlie, erika):
-    from cicopa.exchange import services
+    from cicopa.exchange import invoice_services, services
 
     draft = services.listing_create(
         actor=charlie,
         organisation=trade["menuiserie"],
         data={"direction": "offer", "kind": "goods", "language": "fr", "title": "Brouillon", "category": "38"},
     )
-    invoice = services.invoice_enter(
+    invoice = invoice_services.invoice_enter(
         actor=charlie,
         seller=trade["menuiserie"],
         buyer=trade["constructora"],
@@ -212,3 +212,32 @@ def test_search_published_listings_in_any_language_with_facets(client, trade, ch
     assert client.get("/api/v1/exchange/listings?country=FR&direction=offer").json()["count"] == 1
     bad = client.get("/api/v1/exchange/listings?kind=magic&page=0")
     assert bad.status_code == 422 and {"kind", "page"} <= set(bad.json()["detail"])
+
+
+def patch(client, url, body, etag, auth):
+    return client.patch(url, body, content_type="application/json", HTTP_IF_MATCH=etag, **auth)
+
+
+def test_a_patch_naming_an_old_version_changes_nothing(client, trade, parties, charlie):
+    """Two programs of one co-operative edit the same listing: the second, which read it before the first
+    saved, is told (412, with the version now in ETag) instead of undoing the first one's change."""
+    listing = post(
+        client,
+        "/api/v1/exchange/listings",
+        {"organisation": "menuiserie", "publish": True, "direction": "offer", "kind": "goods", "language": "fr",
+         "title": "Portes",
+         "category": "31", "scope": "national"},
+        parties["charlie"],
+    ).json()  # fmt: skip
+    url = f"/api/v1/exchange/listings/{listing['id']}"
+    read = client.get(url, **parties["charlie"])
+    etag = read["ETag"]
+    first = patch(client, url, {"title": "Portes en chêne"}, etag, parties["charlie"])
+    assert first.status_code == 200 and first["ETag"] != etag
+    second = patch(client, url, {"city": "Villeurbanne"}, etag, parties["charlie"])
+    assert second.status_code == 412 and second["ETag"] == first["ETag"]
+    assert "Someone else changed this listing" in second.json()["detail"]
+    assert client.get(url, **parties["charlie"]).json()["city"] == read.json()["city"] != "Villeurbanne"
+    third = patch(client, url, {"city": "Villeurbanne"}, second["ETag"], parties["charlie"])
+    assert third.status_code == 200
+    assert third.json()["title"] == "Portes en chêne" and third.json()["city"] == "Villeurbanne"

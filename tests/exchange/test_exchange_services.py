@@ -8,7 +8,7 @@ from django.core import mail
 
 from cicopa.core.errors import PermissionDenied, ValidationError
 from cicopa.core.models import AuditEntry, Notification
-from cicopa.exchange import services
+from cicopa.exchange import invoice_services, services, trade_services
 from cicopa.exchange.models import (
     Invoice,
     InvoiceStatus,
@@ -31,7 +31,7 @@ def offer(trade, charlie, listing_data, **overrides):
 
 def agreed_order(trade, charlie, erika, listing_data):
     listing = offer(trade, charlie, listing_data)
-    order = services.order_propose(
+    order = trade_services.order_propose(
         actor=erika,
         seller=trade["menuiserie"],
         buyer=trade["constructora"],
@@ -39,7 +39,7 @@ def agreed_order(trade, charlie, erika, listing_data):
         listing=listing,
         data={"quantity": "40", "unit_price_minor": 24000, "currency": "EUR", "delivery_date": "2027-02-01"},
     )
-    services.proposal_accept(actor=charlie, proposal=order.proposals.get())
+    trade_services.proposal_accept(actor=charlie, proposal=order.proposals.get())
     order.refresh_from_db()
     return order
 
@@ -134,26 +134,26 @@ def test_expiry_by_the_scheduled_task(trade, charlie, listing_data):
 def test_an_enquiry_is_private_to_its_two_parties_and_notifies_the_other(trade, charlie, erika, dave, listing_data):
     listing = offer(trade, charlie, listing_data)
     with pytest.raises(ValidationError):  # on one's own listing
-        services.enquiry_send(actor=charlie, listing=listing, organisation=trade["menuiserie"], body="Hello")
-    enquiry = services.enquiry_send(
+        trade_services.enquiry_send(actor=charlie, listing=listing, organisation=trade["menuiserie"], body="Hello")
+    enquiry = trade_services.enquiry_send(
         actor=erika, listing=listing, organisation=trade["constructora"], body="¿Pueden entregar en Valencia?"
     )
     note = Notification.objects.get(user=charlie, kind="exchange.message")
     assert "Constructora" in note.subject and note.url.startswith("/fr/")  # in charlie's language
-    services.message_send(actor=charlie, enquiry=enquiry, body="Oui, en mars.")
+    trade_services.message_send(actor=charlie, enquiry=enquiry, body="Oui, en mars.")
     assert Notification.objects.filter(user=erika, kind="exchange.message").exists()
     with pytest.raises(PermissionDenied):
-        services.message_send(actor=dave, enquiry=enquiry, body="I am not a party")
+        trade_services.message_send(actor=dave, enquiry=enquiry, body="I am not a party")
     assert [m.body for m in enquiry.messages.all()] == ["¿Pueden entregar en Valencia?", "Oui, en mars."]
     with pytest.raises(ValidationError):
-        services.message_send(actor=charlie, enquiry=enquiry, body="   ")
+        trade_services.message_send(actor=charlie, enquiry=enquiry, body="   ")
 
 
 def test_ordering_from_a_paused_or_expired_listing_is_refused(trade, charlie, erika, listing_data):
     listing = offer(trade, charlie, listing_data)
     services.listing_set_status(actor=charlie, listing=listing, status=ListingStatus.PAUSED)
     with pytest.raises(ValidationError) as exc:
-        services.order_propose(
+        trade_services.order_propose(
             actor=erika,
             seller=trade["menuiserie"],
             buyer=trade["constructora"],
@@ -181,7 +181,7 @@ def test_bad_order_terms_are_refused(trade, charlie, erika, listing_data, terms,
     listing = offer(trade, charlie, listing_data)
     data = {"quantity": "1", "unit_price_minor": 100, "currency": "EUR", **terms}
     with pytest.raises(ValidationError) as exc:
-        services.order_propose(
+        trade_services.order_propose(
             actor=erika,
             seller=trade["menuiserie"],
             buyer=trade["constructora"],
@@ -195,7 +195,7 @@ def test_bad_order_terms_are_refused(trade, charlie, erika, listing_data, terms,
 
 def test_an_order_from_proposal_to_delivery(trade, charlie, erika, listing_data):
     listing = offer(trade, charlie, listing_data)
-    order = services.order_propose(
+    order = trade_services.order_propose(
         actor=erika,
         seller=trade["menuiserie"],
         buyer=trade["constructora"],
@@ -205,21 +205,23 @@ def test_an_order_from_proposal_to_delivery(trade, charlie, erika, listing_data)
     )
     first = order.proposals.get()
     with pytest.raises(PermissionDenied):  # the proposer does not accept its own terms
-        services.proposal_accept(actor=erika, proposal=first)
-    counter = services.proposal_make(actor=charlie, order=order, data={"quantity": "40", "unit_price_minor": 24000})
+        trade_services.proposal_accept(actor=erika, proposal=first)
+    counter = trade_services.proposal_make(
+        actor=charlie, order=order, data={"quantity": "40", "unit_price_minor": 24000}
+    )
     first.refresh_from_db()
     assert first.status == ProposalStatus.SUPERSEDED and counter.currency == "EUR"
-    services.proposal_accept(actor=erika, proposal=counter)
+    trade_services.proposal_accept(actor=erika, proposal=counter)
     order.refresh_from_db()
     assert (order.status, order.unit_price_minor, order.total_minor) == (OrderStatus.AGREED, 24000, 960000)
     # A change is a new proposal; the agreed terms hold until the other accepts it.
-    change = services.proposal_make(actor=erika, order=order, data={"quantity": "50", "unit_price_minor": 24000})
-    services.proposal_decline(actor=charlie, proposal=change)
+    change = trade_services.proposal_make(actor=erika, order=order, data={"quantity": "50", "unit_price_minor": 24000})
+    trade_services.proposal_decline(actor=charlie, proposal=change)
     order.refresh_from_db()
     assert (order.status, order.quantity) == (OrderStatus.AGREED, 40)
     with pytest.raises(PermissionDenied):
-        services.order_deliver(actor=erika, order=order)  # the buyer does not deliver
-    services.order_deliver(actor=charlie, order=order)
+        trade_services.order_deliver(actor=erika, order=order)  # the buyer does not deliver
+    trade_services.order_deliver(actor=charlie, order=order)
     order.refresh_from_db()
     assert order.status == OrderStatus.DELIVERED
     assert [e.action for e in TradeEvent.objects.filter(order=order)] == [
@@ -231,8 +233,8 @@ def test_an_order_from_proposal_to_delivery(trade, charlie, erika, listing_data)
         "delivered",
     ]
     for step in (
-        lambda: services.order_deliver(actor=charlie, order=order),
-        lambda: services.proposal_make(actor=charlie, order=order, data={"quantity": "1", "unit_price_minor": 1}),
+        lambda: trade_services.order_deliver(actor=charlie, order=order),
+        lambda: trade_services.proposal_make(actor=charlie, order=order, data={"quantity": "1", "unit_price_minor": 1}),
     ):
         with pytest.raises(ValidationError):
             step()
@@ -240,7 +242,7 @@ def test_an_order_from_proposal_to_delivery(trade, charlie, erika, listing_data)
 
 def test_a_declined_first_proposal_ends_the_order(trade, charlie, erika, listing_data):
     listing = offer(trade, charlie, listing_data)
-    order = services.order_propose(
+    order = trade_services.order_propose(
         actor=erika,
         seller=trade["menuiserie"],
         buyer=trade["constructora"],
@@ -248,17 +250,17 @@ def test_a_declined_first_proposal_ends_the_order(trade, charlie, erika, listing
         listing=listing,
         data={"quantity": "2", "unit_price_minor": 100, "currency": "EUR"},
     )
-    services.proposal_decline(actor=charlie, proposal=order.proposals.get())
+    trade_services.proposal_decline(actor=charlie, proposal=order.proposals.get())
     order.refresh_from_db()
     assert order.status == OrderStatus.DECLINED
     with pytest.raises(ValidationError):
-        services.proposal_make(actor=erika, order=order, data={"quantity": "1", "unit_price_minor": 1})
+        trade_services.proposal_make(actor=erika, order=order, data={"quantity": "1", "unit_price_minor": 1})
 
 
 def test_the_second_answer_to_a_proposal_is_told_it_was_answered(trade, charlie, bob, erika, listing_data):
     """Charlie and bob (the officer who also acts for the joinery) answer the same proposal: the first wins."""
     listing = offer(trade, charlie, listing_data)
-    order = services.order_propose(
+    order = trade_services.order_propose(
         actor=erika,
         seller=trade["menuiserie"],
         buyer=trade["constructora"],
@@ -267,9 +269,9 @@ def test_the_second_answer_to_a_proposal_is_told_it_was_answered(trade, charlie,
         data={"quantity": "2", "unit_price_minor": 100, "currency": "EUR"},
     )
     proposal = order.proposals.get()
-    services.proposal_accept(actor=charlie, proposal=proposal)
+    trade_services.proposal_accept(actor=charlie, proposal=proposal)
     with pytest.raises(ValidationError) as exc:
-        services.proposal_decline(actor=bob, proposal=proposal)
+        trade_services.proposal_decline(actor=bob, proposal=proposal)
     assert "answered already" in str(exc.value)
     order.refresh_from_db()
     assert order.status == OrderStatus.AGREED
@@ -278,20 +280,22 @@ def test_the_second_answer_to_a_proposal_is_told_it_was_answered(trade, charlie,
 def test_invoice_from_a_delivered_order_then_acknowledged(trade, charlie, erika, dave, alice, listing_data):
     order = agreed_order(trade, charlie, erika, listing_data)
     with pytest.raises(ValidationError):
-        services.invoice_from_order(actor=charlie, order=order)  # not delivered yet
-    services.order_deliver(actor=charlie, order=order)
-    invoice = services.invoice_from_order(actor=charlie, order=order)
+        invoice_services.invoice_from_order(actor=charlie, order=order)  # not delivered yet
+    trade_services.order_deliver(actor=charlie, order=order)
+    invoice = invoice_services.invoice_from_order(actor=charlie, order=order)
     assert (invoice.total_minor, invoice.currency, invoice.status) == (960000, "EUR", InvoiceStatus.OPEN)
     assert invoice.number == f"{datetime.date.today().year}-00001"
     with pytest.raises(ValidationError):
-        services.invoice_from_order(actor=charlie, order=order)  # invoiced already
+        invoice_services.invoice_from_order(actor=charlie, order=order)  # invoiced already
     for outsider in (charlie, dave, alice):  # only the buyer acknowledges
         with pytest.raises(PermissionDenied):
-            services.invoice_step(actor=outsider, invoice=invoice, step="acknowledge")
-    services.invoice_step(actor=erika, invoice=invoice, step="acknowledge")
+            invoice_services.invoice_step(actor=outsider, invoice=invoice, step="acknowledge")
+    invoice_services.invoice_step(actor=erika, invoice=invoice, step="acknowledge")
     with pytest.raises(ValidationError):
-        services.invoice_step(actor=charlie, invoice=invoice, step="cancel")  # acknowledged: not cancelled alone
-    services.invoice_step(actor=erika, invoice=invoice, step="dispute", reason="Two frames were cracked.")
+        invoice_services.invoice_step(
+            actor=charlie, invoice=invoice, step="cancel"
+        )  # acknowledged: not cancelled alone
+    invoice_services.invoice_step(actor=erika, invoice=invoice, step="dispute", reason="Two frames were cracked.")
     invoice.refresh_from_db()
     assert invoice.status == InvoiceStatus.DISPUTED and invoice.dispute_reason
     assert Notification.objects.filter(user=charlie, kind="exchange.invoice.dispute").exists()
@@ -311,22 +315,22 @@ INVOICE_STEP_TABLE = {
 
 @pytest.mark.parametrize("status", list(INVOICE_STEP_TABLE))
 def test_every_invoice_step_from_every_status(trade, charlie, erika, status):
-    for step in services.INVOICE_STEPS:
-        invoice = services.invoice_enter(
+    for step in invoice_services.INVOICE_STEPS:
+        invoice = invoice_services.invoice_enter(
             actor=charlie,
             seller=trade["menuiserie"],
             buyer=trade["constructora"],
             data={"currency": "EUR", "lines": [{"description": "Frames", "quantity": "1", "unit_price_minor": 500}]},
         )
         Invoice.objects.filter(pk=invoice.pk).update(status=status)
-        actor = erika if services.INVOICE_STEP_BY[step] == "buyer" else charlie
+        actor = erika if invoice_services.INVOICE_STEP_BY[step] == "buyer" else charlie
         if step in INVOICE_STEP_TABLE[status]:
-            services.invoice_step(actor=actor, invoice=invoice, step=step, reason="Wrong amount")
+            invoice_services.invoice_step(actor=actor, invoice=invoice, step=step, reason="Wrong amount")
             invoice.refresh_from_db()
-            assert invoice.status == services.INVOICE_STEP_TO[step]
+            assert invoice.status == invoice_services.INVOICE_STEP_TO[step]
         else:
             with pytest.raises(ValidationError):
-                services.invoice_step(actor=actor, invoice=invoice, step=step, reason="Wrong amount")
+                invoice_services.invoice_step(actor=actor, invoice=invoice, step=step, reason="Wrong amount")
             invoice.refresh_from_db()
             assert invoice.status == status
 
@@ -336,7 +340,7 @@ def test_invoice_numbers_are_gapless_per_seller_and_year(trade, charlie, erika, 
     numbers = []
     for issue in ("2026-01-05", "2026-03-01", "2025-12-30", "2026-03-02"):
         numbers.append(
-            services.invoice_enter(
+            invoice_services.invoice_enter(
                 actor=charlie,
                 seller=trade["menuiserie"],
                 buyer=trade["constructora"],
@@ -344,14 +348,14 @@ def test_invoice_numbers_are_gapless_per_seller_and_year(trade, charlie, erika, 
             ).number
         )
     with pytest.raises(ValidationError):  # a refused invoice takes no number
-        services.invoice_enter(
+        invoice_services.invoice_enter(
             actor=charlie,
             seller=trade["menuiserie"],
             buyer=trade["constructora"],
             data={"currency": "EUR", "issue_date": "2026-03-03", "lines": [{"description": "", "unit_price_minor": 1}]},
         )
     numbers.append(
-        services.invoice_enter(
+        invoice_services.invoice_enter(
             actor=erika,
             seller=trade["constructora"],
             buyer=trade["menuiserie"],
@@ -359,7 +363,7 @@ def test_invoice_numbers_are_gapless_per_seller_and_year(trade, charlie, erika, 
         ).number
     )
     numbers.append(
-        services.invoice_enter(
+        invoice_services.invoice_enter(
             actor=charlie,
             seller=trade["menuiserie"],
             buyer=trade["constructora"],
@@ -384,7 +388,7 @@ def test_invoice_numbers_are_gapless_per_seller_and_year(trade, charlie, erika, 
 def test_bad_invoices_are_refused(trade, charlie, data, field):
     base = {"currency": "EUR", "lines": [{"description": "Frames", "quantity": "1", "unit_price_minor": 500}]}
     with pytest.raises(ValidationError) as exc:
-        services.invoice_enter(
+        invoice_services.invoice_enter(
             actor=charlie, seller=trade["menuiserie"], buyer=trade["constructora"], data={**base, **data}
         )
     assert field in exc.value.message_dict
@@ -395,16 +399,20 @@ def test_nobody_invoices_for_another_organisation(trade, erika, dave):
     data = {"currency": "EUR", "lines": [{"description": "Frames", "unit_price_minor": 500}]}
     for outsider in (erika, dave):
         with pytest.raises(PermissionDenied):
-            services.invoice_enter(actor=outsider, seller=trade["menuiserie"], buyer=trade["constructora"], data=data)
+            invoice_services.invoice_enter(
+                actor=outsider, seller=trade["menuiserie"], buyer=trade["constructora"], data=data
+            )
     with pytest.raises(ValidationError):
-        services.invoice_enter(actor=erika, seller=trade["constructora"], buyer=trade["constructora"], data=data)
+        invoice_services.invoice_enter(
+            actor=erika, seller=trade["constructora"], buyer=trade["constructora"], data=data
+        )
 
 
 def test_the_buyer_is_emailed_the_invoice_in_their_language(
     trade, charlie, erika, listing_data, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        services.invoice_enter(
+        invoice_services.invoice_enter(
             actor=charlie,
             seller=trade["menuiserie"],
             buyer=trade["constructora"],

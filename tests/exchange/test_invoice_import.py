@@ -14,7 +14,7 @@ from openpyxl import Workbook
 
 from cicopa.core.errors import PermissionDenied
 from cicopa.core.models import AuditEntry, Notification
-from cicopa.exchange import services
+from cicopa.exchange import invoice_services
 from cicopa.exchange.invoice_import import import_invoices
 from cicopa.exchange.models import Invoice, InvoiceCounter, InvoiceLine, InvoiceSource, TradeEvent
 
@@ -51,7 +51,7 @@ GOOD = [
 
 
 def test_a_good_file_imports_with_gapless_numbers_and_one_notice_per_buyer(trade, charlie, erika):
-    services.invoice_enter(  # number 1 of the year is taken already
+    invoice_services.invoice_enter(  # number 1 of the year is taken already
         actor=charlie,
         seller=trade["menuiserie"],
         buyer=trade["taxi"],

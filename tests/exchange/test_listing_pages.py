@@ -442,6 +442,28 @@ def test_an_edit_saves_through_the_service(client, charlie, offer):
     assert AuditEntry.objects.filter(action="exchange.listing.update", object_id=str(offer.pk)).exists()
 
 
+def test_an_edit_made_meanwhile_is_not_undone_unseen(client, charlie, offer):
+    """Two people of the co-operative edit the listing at once: the later save is refused, names what changed,
+    keeps the editor's input, and a second save (made knowingly) goes through."""
+    client.force_login(charlie)
+    opened = client.get(f"/exchange/listings/{offer.pk}/edit/")
+    token = re.search(r'name="editing_from" value="([^"]+)"', text(opened)).group(1)
+    services.listing_update(actor=charlie, listing=offer, data={"city": "Villeurbanne", "quantity": "80"})
+    data = form_post(save="", title="Fenêtres en chêne, sur mesure", city="Lyon", quantity="100", editing_from=token)
+    response = client.post(f"/exchange/listings/{offer.pk}/edit/", data)
+    assert response.status_code == 200
+    html = text(response)
+    assert "Someone else changed this listing after you opened it" in html
+    assert "Changed meanwhile: Quantity, City." in html
+    assert 'name="title" value="Fenêtres en chêne, sur mesure"' in html  # the editor's input is kept
+    offer.refresh_from_db()
+    assert offer.city == "Villeurbanne" and offer.title != "Fenêtres en chêne, sur mesure"
+    data["editing_from"] = re.search(r'name="editing_from" value="([^"]+)"', html).group(1)
+    assert client.post(f"/exchange/listings/{offer.pk}/edit/", data).status_code == 302
+    offer.refresh_from_db()
+    assert offer.city == "Lyon" and offer.title == "Fenêtres en chêne, sur mesure"
+
+
 def test_a_draft_is_saved_and_published_at_once(client, charlie, draft):
     client.force_login(charlie)
     client.post(f"/exchange/listings/{draft.pk}/edit/", form_post(publish="", title="Escaliers en hêtre"))

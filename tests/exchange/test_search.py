@@ -87,6 +87,19 @@ def test_the_index_is_wired_on_each_engine(db):
         assert expected <= {row[0] for row in cursor.fetchall()}
 
 
+def test_the_system_check_names_a_missing_trigger(db):
+    """A migration that rebuilds the table drops SQLite's triggers: the check says so (a rolled-back drop here)."""
+    from cicopa.exchange.checks import search_index_check
+
+    assert search_index_check(None, databases=["default"]) == []
+    if connection.vendor != "sqlite":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TRIGGER exchange_listing_fts_au")
+    errors = search_index_check(None, databases=["default"])
+    assert [e.id for e in errors] == ["exchange.E001"] and "exchange_listing_fts_au" in errors[0].msg
+
+
 @pytest.mark.parametrize(
     ("q", "expected"),
     [

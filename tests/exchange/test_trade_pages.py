@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from cicopa.core.models import Notification
-from cicopa.exchange import services, trade_queries
+from cicopa.exchange import invoice_services, services, trade_queries, trade_services
 from cicopa.exchange.models import Invoice, InvoiceStatus, Message, Order, OrderStatus, ProposalStatus
 
 pytestmark = pytest.mark.django_db
@@ -30,11 +30,11 @@ def deals(trade, alice, charlie, erika, listing_data):
     listing = services.listing_create(
         actor=charlie, organisation=trade["menuiserie"], data=listing_data(), publish=True
     )
-    thread = services.enquiry_send(
+    thread = trade_services.enquiry_send(
         actor=erika, listing=listing, organisation=trade["constructora"], body="¿Pueden entregar en Valencia?"
     )
-    services.message_send(actor=charlie, enquiry=thread, body="Oui, en février.")
-    order = services.order_propose(
+    trade_services.message_send(actor=charlie, enquiry=thread, body="Oui, en février.")
+    order = trade_services.order_propose(
         actor=erika,
         seller=trade["menuiserie"],
         buyer=trade["constructora"],
@@ -43,9 +43,9 @@ def deals(trade, alice, charlie, erika, listing_data):
         enquiry=thread,
         data={"quantity": "40", "unit_price_minor": 24000, "currency": "EUR", "delivery_date": "2027-02-01"},
     )
-    services.proposal_accept(actor=charlie, proposal=order.proposals.get())
-    services.order_deliver(actor=charlie, order=order)
-    invoice = services.invoice_from_order(actor=charlie, order=order)
+    trade_services.proposal_accept(actor=charlie, proposal=order.proposals.get())
+    trade_services.order_deliver(actor=charlie, order=order)
+    invoice = invoice_services.invoice_from_order(actor=charlie, order=order)
     # The builder's own trade with the taxis: an enquiry about a need of the builder, an order and an invoice.
     need = services.listing_create(
         actor=erika,
@@ -53,7 +53,7 @@ def deals(trade, alice, charlie, erika, listing_data):
         data=listing_data(direction="need", title="Transporte de material", language="es"),
         publish=True,
     )
-    other_invoice = services.invoice_enter(
+    other_invoice = invoice_services.invoice_enter(
         actor=erika,
         seller=trade["constructora"],
         buyer=trade["taxi"],
@@ -67,8 +67,10 @@ def deals(trade, alice, charlie, erika, listing_data):
 
     tom = get_user_model().objects.create_user("tom", "tom@example.org", "tom-password-1")
     access_services.access_grant(actor=alice, user=tom, organisation=trade["taxi"], role=AccessRole.EDITOR)
-    other_thread = services.enquiry_send(actor=tom, listing=need, organisation=trade["taxi"], body="¿Cuántos viajes?")
-    other_order = services.order_propose(
+    other_thread = trade_services.enquiry_send(
+        actor=tom, listing=need, organisation=trade["taxi"], body="¿Cuántos viajes?"
+    )
+    other_order = trade_services.order_propose(
         actor=erika,
         seller=trade["taxi"],
         buyer=trade["constructora"],
@@ -274,7 +276,7 @@ def test_order_steps_through_the_pages(client, trade, charlie, erika, listing_da
     listing = services.listing_create(
         actor=charlie, organisation=trade["menuiserie"], data=listing_data(), publish=True
     )
-    order = services.order_propose(
+    order = trade_services.order_propose(
         actor=erika,
         seller=trade["menuiserie"],
         buyer=trade["constructora"],
@@ -321,7 +323,7 @@ def test_a_concurrent_answer_that_lost_is_told_with_the_current_state(client, tr
     listing = services.listing_create(
         actor=charlie, organisation=trade["menuiserie"], data=listing_data(), publish=True
     )
-    order = services.order_propose(
+    order = trade_services.order_propose(
         actor=erika,
         seller=trade["menuiserie"],
         buyer=trade["constructora"],
@@ -332,7 +334,7 @@ def test_a_concurrent_answer_that_lost_is_told_with_the_current_state(client, tr
     proposal = order.proposals.get()
     login(client, charlie)
     assert "Accept these terms" in client.get(order.get_absolute_url()).content.decode()  # charlie reads it...
-    services.proposal_accept(actor=bob, proposal=proposal)  # ...while bob, for the same co-operative, accepts
+    trade_services.proposal_accept(actor=bob, proposal=proposal)  # ...while bob, for the same co-operative, accepts
     r = client.post(f"/exchange/orders/{order.pk}/proposals/{proposal.pk}/decline/")  # charlie's answer loses
     page = r.content.decode()
     assert r.status_code == 409
@@ -449,15 +451,15 @@ def test_list_pages_cost_the_same_number_of_queries_whatever_their_length(
             ),
             publish=True,
         )
-        services.enquiry_send(actor=erika, listing=other, organisation=trade["constructora"], body="¿Precio?")
+        trade_services.enquiry_send(actor=erika, listing=other, organisation=trade["constructora"], body="¿Precio?")
     for n in range(5):
-        services.invoice_enter(
+        invoice_services.invoice_enter(
             actor=erika,
             seller=trade["constructora"],
             buyer=trade["taxi"] if n % 2 else trade["menuiserie"],
             data={"currency": "EUR", "lines": [{"description": f"Obra {n}", "unit_price_minor": 1000 + n}]},
         )
-        services.order_propose(
+        trade_services.order_propose(
             actor=erika,
             seller=trade["menuiserie"],
             buyer=trade["constructora"],
@@ -474,7 +476,7 @@ def test_list_pages_cost_the_same_number_of_queries_whatever_their_length(
 
 def _invoices(actor, seller, buyer, amounts, currency="EUR"):
     for amount in amounts:
-        services.invoice_enter(
+        invoice_services.invoice_enter(
             actor=actor,
             seller=seller,
             buyer=buyer,

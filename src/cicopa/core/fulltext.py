@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import QuerySet
 
 from cicopa.core import pagecache
@@ -174,6 +174,22 @@ class FullTextIndex:
     def write_triggers(self) -> tuple[str, str]:
         return (f"{self.fts_table}_ai", f"{self.fts_table}_au")
 
+    def missing_triggers(self, app_label: str) -> list[str]:
+        """The SQLite triggers of the index that are missing once `app_label` has migrated: a migration that
+        rebuilds the table (SQLite's way of altering a column) drops them, and the index then silently stops
+        following writes. Empty on PostgreSQL (generated columns need no trigger) and before the migrations."""
+        if connection.vendor != "sqlite":
+            return []
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s", [self.table])
+                present = {row[0] for row in cursor.fetchall()}
+                cursor.execute("SELECT count(*) FROM django_migrations WHERE app = %s", [app_label])
+                migrated = cursor.fetchone()[0] > 0
+        except DatabaseError:
+            return []  # not migrated yet
+        return sorted(set(self.triggers) - present) if migrated else []
+
     def with_index(
         self,
         qs: QuerySet[Any],
@@ -216,6 +232,20 @@ class FullTextIndex:
             params=[fts5_query(text, tags, any_words=any_words, without=without)],
             order_by=[f"-{fts}.rowid"] if newest_first else None,
         )
+
+    def count(self, text: TextQuery, tags: TagGroups, *, without: Sequence[str] = (), limit: int) -> int | None:
+        """How many rows match `text` and `tags` and none of `without`, counted up to `limit` in the index alone
+        (SQLite: FTS5 counts a term's rows without reading the table). None on PostgreSQL, whose GIN index
+        cannot count by itself: count the rows there."""
+        if is_postgres():
+            return None
+        fts = self.fts_table
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT count(*) FROM (SELECT rowid FROM {fts} WHERE {fts} MATCH %s LIMIT %s)",
+                [fts5_query(text, tags, without=without), limit],
+            )
+            return int(cursor.fetchone()[0])
 
     def prepare(
         self, qs: QuerySet[Any], *, fields: Sequence[str], limit: int, any_words: bool = False

@@ -155,6 +155,17 @@ def format_money(minor: int, currency: str, language: str | None = None) -> str:
     )
 
 
+def format_percent(share: float | Decimal, language: str | None = None, *, digits: int = 1) -> str:
+    """A share (0.125) as a percentage as the reader writes it: "12.5%", "12,5 %", "12,5 %"."""
+    if isinstance(share, bool) or not isinstance(share, int | Decimal | float):
+        raise TypeError(f"not a number: {type(share).__name__}")
+    pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "")
+    loc = language_locale(language)
+    symbol = numbers.format_percent(1, locale=loc)  # "100%", "100 %": where the sign goes, with its space
+    text = numbers.format_decimal(Decimal(str(share)) * 100, format=pattern, locale=loc)
+    return symbol.replace(numbers.format_decimal(100, locale=loc), text, 1)
+
+
 def format_decimal(value: int | Decimal | float, language: str | None = None, *, digits: int | None = None) -> str:
     """A number as the reader writes it ("1,234.5", "1 234,5", "1.234,5"). With `digits`, exactly that many
     decimals (rounded half to even); without, every decimal the value has, and no trailing zero."""

@@ -10,7 +10,7 @@ from typing import Any
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.decorators import decorate_view
@@ -18,7 +18,16 @@ from ninja.errors import HttpError
 
 from cicopa.core import pagecache
 from cicopa.core.api_auth import WRITE_AUTH
-from cicopa.exchange import match_queries, permissions, queries, representations, services
+from cicopa.core.api_input import IF_MATCH, if_match
+from cicopa.exchange import (
+    invoice_services,
+    match_queries,
+    permissions,
+    queries,
+    representations,
+    services,
+    trade_services,
+)
 from cicopa.exchange.models import (
     Category,
     Enquiry,
@@ -157,9 +166,13 @@ def list_listings(request: HttpRequest, params: Query[ListingQuery]) -> dict[str
 
 
 @router.get("/exchange/listings/{listing_id}", summary="One listing", auth=None, response=ListingOut)
-def get_listing(request: HttpRequest, listing_id: int) -> dict[str, Any]:
-    """Published listings are public; a draft, paused, closed or expired one is seen by its publisher's people."""
-    return representations.listing_dict(_listing(request, listing_id))
+def get_listing(request: HttpRequest, response: HttpResponse, listing_id: int) -> dict[str, Any]:
+    """Published listings are public; a draft, paused, closed or expired one is seen by its publisher's people.
+    The ETag header holds the listing's version: send it back in If-Match with a PATCH so that a change made
+    meanwhile by someone else is not overwritten (412 instead)."""
+    listing = _listing(request, listing_id)
+    response["ETag"] = f'"{services.listing_version(listing)}"'
+    return representations.listing_dict(listing)
 
 
 @router.get(
@@ -218,11 +231,22 @@ def create_listing(request: HttpRequest, payload: ListingIn) -> tuple[int, dict[
 
 
 @router.patch("/exchange/listings/{listing_id}", summary="Change a listing", auth=WRITE_AUTH, response=ListingOut)
-def update_listing(request: HttpRequest, listing_id: int, payload: ListingFields) -> dict[str, Any]:
+def update_listing(
+    request: HttpRequest,
+    response: HttpResponse,
+    listing_id: int,
+    payload: ListingFields,
+    version: str | None = IF_MATCH,
+) -> dict[str, Any]:
     listing = services.listing_update(
-        actor=request.user, listing=_listing(request, listing_id), data=_listing_data(payload)
+        actor=request.user,
+        listing=_listing(request, listing_id),
+        data=_listing_data(payload),
+        based_on=if_match(version),
     )
-    return representations.listing_dict(_listings().get(pk=listing.pk))
+    listing = _listings().get(pk=listing.pk)
+    response["ETag"] = f'"{services.listing_version(listing)}"'
+    return representations.listing_dict(listing)
 
 
 @router.post(
@@ -277,7 +301,7 @@ def get_enquiry(request: HttpRequest, enquiry_id: int) -> dict[str, Any]:
     response={201: EnquiryOut},
 )
 def create_enquiry(request: HttpRequest, listing_id: int, payload: EnquiryIn) -> tuple[int, dict[str, Any]]:
-    enquiry = services.enquiry_send(
+    enquiry = trade_services.enquiry_send(
         actor=request.user,
         listing=_listing(request, listing_id),
         organisation=_organisation(payload.organisation, "organisation"),
@@ -294,7 +318,7 @@ def create_enquiry(request: HttpRequest, listing_id: int, payload: EnquiryIn) ->
 )
 def reply(request: HttpRequest, enquiry_id: int, payload: MessageIn) -> tuple[int, dict[str, Any]]:
     enquiry = _enquiry(request, enquiry_id)
-    services.message_send(actor=request.user, enquiry=enquiry, body=payload.body)
+    trade_services.message_send(actor=request.user, enquiry=enquiry, body=payload.body)
     return 201, representations.enquiry_dict(_enquiry(request, enquiry_id))
 
 
@@ -350,7 +374,7 @@ def create_order(request: HttpRequest, payload: OrderIn) -> tuple[int, dict[str,
         side = buyer if permissions.can_act_for(request.user, buyer) else seller
     listing = _listing(request, payload.listing) if payload.listing is not None else None
     enquiry = _enquiry(request, payload.enquiry) if payload.enquiry is not None else None
-    order = services.order_propose(
+    order = trade_services.order_propose(
         actor=request.user,
         seller=seller,
         buyer=buyer,
@@ -366,14 +390,14 @@ def create_order(request: HttpRequest, payload: OrderIn) -> tuple[int, dict[str,
     "/exchange/orders/{order_id}/proposals", summary="Propose new terms", auth=WRITE_AUTH, response={201: OrderOut}
 )
 def create_proposal(request: HttpRequest, order_id: int, payload: TermsIn) -> tuple[int, dict[str, Any]]:
-    services.proposal_make(actor=request.user, order=_order(request, order_id), data=_terms(payload))
+    trade_services.proposal_make(actor=request.user, order=_order(request, order_id), data=_terms(payload))
     return 201, representations.order_dict(_order(request, order_id))
 
 
 ANSWERS = {
-    "accept": services.proposal_accept,
-    "decline": services.proposal_decline,
-    "withdraw": services.proposal_withdraw,
+    "accept": trade_services.proposal_accept,
+    "decline": trade_services.proposal_decline,
+    "withdraw": trade_services.proposal_withdraw,
 }
 
 
@@ -403,7 +427,7 @@ def answer_proposal(request: HttpRequest, order_id: int, proposal_id: int, answe
     response=OrderOut,
 )
 def deliver(request: HttpRequest, order_id: int) -> dict[str, Any]:
-    services.order_deliver(actor=request.user, order=_order(request, order_id))
+    trade_services.order_deliver(actor=request.user, order=_order(request, order_id))
     return representations.order_dict(_order(request, order_id))
 
 
@@ -414,7 +438,7 @@ def deliver(request: HttpRequest, order_id: int) -> dict[str, Any]:
     response={201: InvoiceOut},
 )
 def invoice_order(request: HttpRequest, order_id: int, payload: InvoiceHeadIn) -> tuple[int, dict[str, Any]]:
-    invoice = services.invoice_from_order(
+    invoice = invoice_services.invoice_from_order(
         actor=request.user, order=_order(request, order_id), data=payload.dict(exclude_unset=True)
     )
     return 201, representations.invoice_dict(_invoice(request, invoice.pk))
@@ -472,7 +496,7 @@ def get_invoice(request: HttpRequest, invoice_id: int) -> dict[str, Any]:
 def create_invoice(request: HttpRequest, payload: InvoiceIn) -> tuple[int, dict[str, Any]]:
     data = payload.dict(exclude_unset=True)
     data["lines"] = [dict(line) for line in data.get("lines", [])]
-    invoice = services.invoice_enter(
+    invoice = invoice_services.invoice_enter(
         actor=request.user,
         seller=_organisation(payload.seller, "seller"),
         buyer=_organisation(payload.buyer, "buyer"),
@@ -489,5 +513,7 @@ def create_invoice(request: HttpRequest, payload: InvoiceIn) -> tuple[int, dict[
 )
 def invoice_step(request: HttpRequest, invoice_id: int, step: str, payload: StepIn) -> dict[str, Any]:
     """`step` is acknowledge, dispute (give a reason), pay or cancel."""
-    services.invoice_step(actor=request.user, invoice=_invoice(request, invoice_id), step=step, reason=payload.reason)
+    invoice_services.invoice_step(
+        actor=request.user, invoice=_invoice(request, invoice_id), step=step, reason=payload.reason
+    )
     return representations.invoice_dict(_invoice(request, invoice_id))

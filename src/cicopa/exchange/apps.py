@@ -36,6 +36,9 @@ class ExchangeConfig(AppConfig):
 
         demo.load_demo(progress=progress)
 
+    def ready(self) -> None:
+        from cicopa.exchange import checks  # noqa: F401  (registers the system checks)
+
     def daily_tasks(self) -> list[Any]:
         from cicopa.core.extensions import DailyTask
         from cicopa.exchange import tasks

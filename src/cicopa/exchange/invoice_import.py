@@ -5,11 +5,11 @@ organisation they chose), buyer (an address name, or the exact name with buyer_c
 number (the seller's own), issue_date and due_date (YYYY-MM-DD), currency (ISO 4217), amount (major units as
 written: 1234.50 or 1 234,50) and description.
 
-All or nothing: every row is checked first through services.check_invoice, the same rules as an invoice entered
-by hand; if any row is wrong, nothing is written and the report lists each problem by row, column and value.
-A good file is written in one transaction, in bulk: the invoices, their lines, their history and the audit
-entries as ready rows by executemany, their numbers taken by one counter update per seller and year (gapless, as
-one by one), and each buyer told once, in one notification that sums up what was imported for it."""
+All or nothing: every row is checked first through invoice_services.check_invoice, the same rules as an invoice
+entered by hand; if any row is wrong, nothing is written and the report lists each problem by row, column and value.
+A good file is written in one transaction, in bulk: the invoices, their lines, their history and the audit entries
+as ready rows by executemany, their numbers taken by one counter update per seller and year (gapless, as one by
+one), and each buyer told once, in one notification that sums up what was imported for it."""
 
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ from cicopa.core.errors import PermissionDenied
 from cicopa.core.roles import is_secretariat
 from cicopa.core.tabular import ImportFileError, read_table
 from cicopa.core.validators import CONTROL_CHARACTER, control_character_message
-from cicopa.exchange import notices, permissions, services
+from cicopa.exchange import invoice_services, notices, permissions
 from cicopa.exchange.models import Invoice, InvoiceCounter, InvoiceLine, InvoiceSource, InvoiceStatus, TradeEvent
 from cicopa.registry.import_rows import RowError
 from cicopa.registry.models import Organisation
@@ -278,7 +278,7 @@ def _checked(
             "lines": [{"description": description[:300] or "-", "quantity": "1", "unit_price_minor": amount or 1}],
         }
         try:
-            head, currency, lines = services.check_invoice(seller=row_seller, buyer=buyer, data=data)
+            head, currency, lines = invoice_services.check_invoice(seller=row_seller, buyer=buyer, data=data)
         except ValidationError as exc:
             said = {e.column for e in errors[before:]}
             for key_, messages in exc.message_dict.items():

@@ -21,7 +21,7 @@ from cicopa.core import exports, uploads
 from cicopa.core.errors import PermissionDenied, form_errors
 from cicopa.core.roles import is_secretariat
 from cicopa.exchange import invoice_import as importing
-from cicopa.exchange import pdf, permissions, services, trade_queries
+from cicopa.exchange import invoice_services, pdf, permissions, trade_queries
 from cicopa.exchange.models import Invoice, InvoiceStatus
 from cicopa.exchange.trade_forms import InvoiceForm, InvoiceImportForm, InvoiceLineFormSet, InvoiceStepForm
 from cicopa.registry.models import Organisation
@@ -107,7 +107,7 @@ def invoice_new(request: HttpRequest) -> HttpResponse:
             buyer_id = form.cleaned_data.get("buyer") or ""
             buyer = next((o for o in buyers if str(o.pk) == buyer_id), None)
             try:
-                made = services.invoice_enter(
+                made = invoice_services.invoice_enter(
                     actor=request.user,
                     seller=seller,
                     buyer=buyer,
@@ -154,13 +154,13 @@ def _invoice_or_404(request: HttpRequest, pk: int) -> Invoice:
 
 
 def _steps(user: Any, invoice: Invoice) -> list[dict[str, Any]]:
-    """The steps the user may take on the invoice now, as services.INVOICE_STEPS allows them."""
+    """The steps the user may take on the invoice now, as invoice_services.INVOICE_STEPS allows them."""
     mine = permissions.trading_organisation_ids(user)
     out = []
-    for step, starts in services.INVOICE_STEPS.items():
-        party = invoice.buyer_id if services.INVOICE_STEP_BY[step] == "buyer" else invoice.seller_id
+    for step, starts in invoice_services.INVOICE_STEPS.items():
+        party = invoice.buyer_id if invoice_services.INVOICE_STEP_BY[step] == "buyer" else invoice.seller_id
         if invoice.status in starts and party in mine:
-            out.append({"step": step, "label": services.STEP_LABELS[step]})
+            out.append({"step": step, "label": invoice_services.STEP_LABELS[step]})
     return out
 
 
@@ -195,13 +195,15 @@ def invoice(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def invoice_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
-    if step not in services.INVOICE_STEPS:
+    if step not in invoice_services.INVOICE_STEPS:
         raise Http404
     current = _invoice_or_404(request, pk)
     form = InvoiceStepForm(request.POST)
     if form.is_valid():
         try:
-            services.invoice_step(actor=request.user, invoice=current, step=step, reason=form.cleaned_data["reason"])
+            invoice_services.invoice_step(
+                actor=request.user, invoice=current, step=step, reason=form.cleaned_data["reason"]
+            )
         except ValidationError as exc:
             if "reason" in exc.message_dict:
                 form_errors(form, exc)

@@ -17,9 +17,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from cicopa.core import money, pagecache
+from cicopa.core import audit, money, pagecache, versions
 from cicopa.core import queries as core_queries
-from cicopa.core.errors import PermissionDenied, report_errors
+from cicopa.core.errors import EditConflict, PermissionDenied, report_errors
 from cicopa.core.i18n import current_language, region_tree
 from cicopa.exchange import listing_queries, match_queries, permissions, queries, services
 from cicopa.exchange.forms import (
@@ -362,21 +362,48 @@ def listing_edit(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("A closed listing cannot be changed."))
         return redirect(item)
     form = _form(request, initial=listing_initial(item, current_language()))
+    # The listing as the editor first saw it travels with the form: a save never undoes, unseen, what someone
+    # else of the organisation saved meanwhile.
+    started = versions.editing_state(request.POST.get("editing_from")) if request.method == "POST" else None
+    started = started or services.listing_snapshot(item)
+    changed_meanwhile: list[str] = []
     if request.method == "POST" and form.is_valid():
         publish = "publish" in request.POST and item.status != ListingStatus.PUBLISHED
         try:
             with transaction.atomic():  # saved and published together, or neither
-                item = services.listing_update(actor=request.user, listing=item, data=form.service_data())
+                item = services.listing_update(
+                    actor=request.user, listing=item, data=form.service_data(), based_on=versions.version(started)
+                )
                 if publish:
                     item = services.listing_set_status(actor=request.user, listing=item, status=ListingStatus.PUBLISHED)
+        except EditConflict:
+            now = services.listing_snapshot(Listing.objects.get(pk=item.pk))
+            changed_meanwhile = _changed_fields(form, started, now)
+            started = now  # saving again, after seeing what changed, is a choice made knowingly
         except ValidationError as exc:
             form.add_service_errors(exc.message_dict)
         else:
             messages.success(request, _("Your listing is published.") if publish else _("Your changes were saved."))
             return redirect(item)
-    return render(
-        request, "exchange/listing_form.html", {"form": form, "organisation": item.organisation, "listing": item}
-    )
+    context = {
+        "form": form,
+        "organisation": item.organisation,
+        "listing": item,
+        "editing_from": versions.editing_token(started),
+        "changed_meanwhile": changed_meanwhile,
+    }
+    return render(request, "exchange/listing_form.html", context)
+
+
+def _changed_fields(form: ListingForm, before: dict[str, Any], now: dict[str, Any]) -> list[str]:
+    """The labels of the listing's fields that changed between two snapshots, in the form's order."""
+    changed = {key.removesuffix("_id").removesuffix("_minor") for key in audit.diff(before, now)}
+    labels = [str(field.label) for name, field in form.fields.items() if name in changed]
+    if "translations" in changed:
+        labels.append(str(_("Translations")))
+    if "status" in changed:
+        labels.append(str(_("Status")))
+    return labels
 
 
 @login_required

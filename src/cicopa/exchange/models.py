@@ -3,7 +3,7 @@ about them, orders agreed between two organisations, and the invoices that follo
 
 Amounts are integers in the minor unit of their ISO 4217 currency (cents for EUR, none for JPY), never floats;
 `core.money` formats them for the reader. Rules that touch one record live here; everything that writes is in
-`services.py`."""
+`services.py` (listings), `trade_services.py` (enquiries and orders) and `invoice_services.py` (invoices)."""
 
 from __future__ import annotations
 

@@ -4,6 +4,8 @@ people of its own is looked after by the officers of the federations it belongs 
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -22,6 +24,42 @@ def people_of(organisation: Organisation | int) -> list[Any]:
     parents = Membership.objects.filter(member_id=org_id, status__in=MEMBER_STATUSES).values("parent_id")
     officers = OrganisationAccess.objects.filter(organisation_id__in=parents, role=AccessRole.OFFICER).values("user_id")
     return list(users.filter(pk__in=officers).order_by("pk"))
+
+
+def people_of_many(organisation_ids: Iterable[int]) -> dict[int, list[Any]]:
+    """people_of for many organisations at once, in three queries whatever their number: {organisation id: its
+    people}, those without any left out."""
+    ids = set(organisation_ids)
+    users = {
+        u.pk: u for u in get_user_model().objects.filter(is_active=True, organisation_access__organisation_id__in=ids)
+    }
+    found: dict[int, list[Any]] = defaultdict(list)
+    for org_id, user_id in (
+        OrganisationAccess.objects.filter(organisation_id__in=ids)
+        .values_list("organisation_id", "user_id")
+        .order_by("organisation_id", "user_id")
+    ):
+        if user_id in users and users[user_id] not in found[org_id]:
+            found[org_id].append(users[user_id])
+    orphans = ids - set(found)
+    if orphans:
+        parents = defaultdict(set)
+        for member_id, parent_id in Membership.objects.filter(
+            member_id__in=orphans, status__in=MEMBER_STATUSES
+        ).values_list("member_id", "parent_id"):
+            parents[parent_id].add(member_id)
+        officers = (
+            OrganisationAccess.objects.filter(
+                organisation_id__in=parents, role=AccessRole.OFFICER, user__is_active=True
+            )
+            .select_related("user")
+            .order_by("user_id")
+        )
+        for access in officers:
+            for member_id in parents[access.organisation_id]:
+                if access.user not in found[member_id]:
+                    found[member_id].append(access.user)
+    return dict(found)
 
 
 def _tell(

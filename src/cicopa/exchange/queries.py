@@ -4,8 +4,8 @@ filters, facet counts, paging), an organisation's listings and one listing's pag
 Visibility is `permissions.visible_listings`: published listings for everyone, the others to the publisher's
 people, everything to the secretariat. Published listings are read through the full-text index (exchange/search.py,
 core/fulltext.py), words and filters together, so a search of a million listings stays bounded as the registry's
-directory does (see docs/performance.md): relevance ranks at most CICOPA_SEARCH_RANK_LIMIT candidates, the newest
-that match, with BM25 (registry.ranking; a word of a title counts ten times a word of a description); totals are
+directory does (see docs/performance.md): relevance ranks at most RANK_WINDOW candidates, the newest that match,
+with BM25 (registry.ranking; a word of a title counts ten times a word of a description); totals are
 counted up to CICOPA_SEARCH_COUNT_LIMIT. A publisher's own listings that are not published (drafts, paused,
 closed, expired: a few per organisation) are matched apart, on the same index columns, and merged in; they never
 slow the public path.
@@ -48,6 +48,10 @@ from cicopa.registry import ranking
 from cicopa.registry.models import Organisation, search_tag
 
 SORTS = ("relevance", "newest")
+# Relevance ranks the newest this many listings that match (or CICOPA_SEARCH_RANK_LIMIT, if lower): a marketplace
+# reads its newest offers and needs first, and reading the words of a thousand candidates instead of two keeps a
+# search of a million listings within 1.5x of the bare full-text query (docs/performance.md).
+RANK_WINDOW = 1000
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 LIST_FILTERS = ("direction", "kind", "category", "sector", "country", "scope", "language", "status")
@@ -257,9 +261,39 @@ def _reader(user: Any) -> _Reader:
     return _Reader(False, frozenset(permissions.trading_organisation_ids(user)))
 
 
-def _indexed(reader: _Reader, text: TextQuery, filters: ListingFilters, *, newest_first: bool) -> QuerySet[Listing]:
+@dataclass(frozen=True)
+class _IndexRead:
+    """How the index path reads (see _index_read): the rows of `rows` that the index finds for `text`, one tag of
+    each group of `tags` and none of `without`; with no words and no tags, `rows` alone. `rows_checked`: whether
+    `rows` holds conditions of its own that the index does not check (common filters, statuses)."""
+
+    rows: QuerySet[Listing]
+    text: TextQuery
+    tags: list[list[str]]
+    without: list[str]
+    rows_checked: bool
+
+    def queryset(self) -> QuerySet[Listing]:
+        """The rows, newest first."""
+        if not self.text and not self.tags:
+            return self.rows.order_by("-id")
+        return search.INDEX.with_index(self.rows, self.text, self.tags, without=self.without, newest_first=True)
+
+    def bounded_count(self) -> tuple[int, bool]:
+        """How many rows there are, counted up to CICOPA_SEARCH_COUNT_LIMIT (and whether there are more): in the
+        index alone where it decides (SQLite), which spares reading a row of the table for each hit."""
+        limit = settings.CICOPA_SEARCH_COUNT_LIMIT
+        found = None
+        if not self.rows_checked and (self.text or self.tags):
+            found = search.INDEX.count(self.text, self.tags, without=self.without, limit=limit + 1)
+        if found is None:
+            found = self.queryset().order_by().values("id")[: limit + 1].count()
+        return min(found, limit), found > limit
+
+
+def _index_read(reader: _Reader, text: TextQuery, filters: ListingFilters) -> _IndexRead:
     """The listings of the index path: published ones (everything, for the secretariat) matching words and
-    filters. Empty when the status filter leaves nothing of it.
+    filters. None at all when the status filter leaves nothing of it.
 
     The words and the rarer filters (category, sector, country, region) go to the index; the common ones
     (COMMON) and the secretariat's status filter are checked on the rows it yields. Published listings are those
@@ -273,21 +307,21 @@ def _indexed(reader: _Reader, text: TextQuery, filters: ListingFilters, *, newes
     if reader.everything:
         statuses = filters.status
     elif filters.status and ListingStatus.PUBLISHED not in filters.status:
-        return Listing.objects.none()
+        return _IndexRead(Listing.objects.none(), TextQuery(()), [], [], rows_checked=True)
     else:
         hidden = [search_tag(search.STATUS, s) for s in NOT_PUBLISHED]
     if text or rare:
         qs = Listing.objects.filter(**{f"{name}__in": values for name, values in common.items()})
         if statuses:
             qs = qs.filter(status__in=statuses)
-        return search.INDEX.with_index(qs, text, rare, without=hidden, newest_first=newest_first)
+        return _IndexRead(qs, text, rare, hidden, rows_checked=bool(common or statuses))
     groups = filters.tag_groups(COMMON)
     if statuses:
         groups.append([search_tag(search.STATUS, s) for s in statuses])
     if groups:
-        return search.INDEX.with_index(Listing.objects.all(), text, groups, without=hidden, newest_first=newest_first)
+        return _IndexRead(Listing.objects.all(), text, groups, hidden, rows_checked=False)
     qs = Listing.objects.all() if reader.everything else Listing.objects.filter(status=ListingStatus.PUBLISHED)
-    return qs.order_by("-id") if newest_first else qs
+    return _IndexRead(qs, text, [], [], rows_checked=True)
 
 
 def _own_unpublished(reader: _Reader, text: TextQuery, filters: ListingFilters) -> list[tuple[int, str, str, str]]:
@@ -316,12 +350,6 @@ def _own_unpublished(reader: _Reader, text: TextQuery, filters: ListingFilters) 
                 continue
         out.append(row)
     return out
-
-
-def _bounded_count(qs: QuerySet[Listing]) -> tuple[int, bool]:
-    limit = settings.CICOPA_SEARCH_COUNT_LIMIT
-    total = qs.order_by().values("id")[: limit + 1].count()
-    return min(total, limit), total > limit
 
 
 def _rows(ids: list[int]) -> list[Listing]:
@@ -360,17 +388,18 @@ def search_listings(
     own = _own_unpublished(reader, text, filters)
     offset = (page - 1) * page_size
     result = ListingPage(q, filters, sort, page, page_size, [], 0)
+    read = _index_read(reader, text, filters)
+    qs = read.queryset()
     if sort == "relevance":
-        qs = _indexed(reader, text, filters, newest_first=True)
-        limit = settings.CICOPA_SEARCH_RANK_LIMIT
+        limit = min(RANK_WINDOW, settings.CICOPA_SEARCH_RANK_LIMIT)
         if offset >= limit:  # ranking further would cost more with every page: the pages end before this one
-            total, capped = _bounded_count(qs)
+            total, capped = read.bounded_count()
             result.total, result.total_is_capped = total + len(own), capped
             result.ranked_limit, result.beyond_ranking = limit, True
         else:
             cap = max(limit, offset + page_size)
             candidates = list(qs.values_list("id", "search_title", "search_body")[:cap])
-            total, capped = (len(candidates), False) if len(candidates) < cap else _bounded_count(qs)
+            total, capped = (len(candidates), False) if len(candidates) < cap else read.bounded_count()
             # Ids negated: of equal relevance, the newer first.
             pool = [(-pk, title, body) for pk, title, body in candidates]
             pool += [(-pk, title, body) for pk, title, body, _tags in own]
@@ -379,8 +408,7 @@ def search_listings(
             result.total, result.total_is_capped = total + len(own), capped
             result.ranked_limit = limit if total > limit else None
     else:
-        qs = _indexed(reader, text, filters, newest_first=True)
-        total, capped = _bounded_count(qs)
+        total, capped = read.bounded_count()
         if own:
             newest = list(qs.values_list("id", flat=True)[: offset + page_size])
             result.items = _rows(
@@ -444,7 +472,7 @@ def _facet_counts(
     reader: _Reader, text: TextQuery, filters: ListingFilters, tag_facets: dict[str, tuple[str, str]]
 ) -> tuple[dict[str, Counter[str]], bool]:
     limit = settings.CICOPA_SEARCH_COUNT_LIMIT
-    tags = list(_indexed(reader, text, filters, newest_first=True).values_list("search_tags", flat=True)[: limit + 1])
+    tags = list(_index_read(reader, text, filters).queryset().values_list("search_tags", flat=True)[: limit + 1])
     own = [row[3] for row in _own_unpublished(reader, text, filters)]
     counts = Counter(chain.from_iterable(t.split() for t in chain(tags[:limit], own)))
     found: dict[str, Counter[str]] = {facet: Counter() for facet in FACETS}

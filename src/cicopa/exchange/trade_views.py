@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 from cicopa.core import charts, exports, money, pagecache
 from cicopa.core.errors import PermissionDenied, form_errors
 from cicopa.core.i18n import chart_texts, current_language
-from cicopa.exchange import permissions, services, trade_queries
+from cicopa.exchange import invoice_services, permissions, trade_queries, trade_services
 from cicopa.exchange.invoice_views import (
     invoice,
     invoice_import,
@@ -106,7 +106,7 @@ def enquire(request: HttpRequest, pk: int) -> HttpResponse:
     form = EnquiryForm(request.POST or None, organisations=mine)
     if request.method == "POST" and form.is_valid():
         try:
-            thread = services.enquiry_send(
+            thread = trade_services.enquiry_send(
                 actor=request.user,
                 listing=listing,
                 organisation=_chosen(form, mine),
@@ -160,7 +160,9 @@ def enquiry(request: HttpRequest, pk: int) -> HttpResponse:
             raise PermissionDenied(_("You may not write in this enquiry."))
         if form.is_valid():
             try:
-                message = services.message_send(actor=request.user, enquiry=thread, body=form.cleaned_data["body"])
+                message = trade_services.message_send(
+                    actor=request.user, enquiry=thread, body=form.cleaned_data["body"]
+                )
             except ValidationError as exc:
                 service_errors(form, exc)
             else:
@@ -244,7 +246,7 @@ def order_new(request: HttpRequest, pk: int) -> HttpResponse:
         ours = _chosen(form, choices)
         seller, buyer = _parties(listing, ours, other)
         try:
-            new = services.order_propose(
+            new = trade_services.order_propose(
                 actor=request.user,
                 seller=seller,
                 buyer=buyer,
@@ -323,7 +325,7 @@ def _order_page(
 ) -> HttpResponse:
     side = _side(request.user, order)
     pending = trade_queries.pending_proposal(order)
-    can_propose = side is not None and order.status in services.ORDER_STEPS["propose"]
+    can_propose = side is not None and order.status in trade_services.ORDER_STEPS["propose"]
     if terms is None and can_propose:
         base = pending or (order if order.status == OrderStatus.AGREED else None)
         initial: dict[str, Any] = {"currency": "EUR"}
@@ -338,7 +340,7 @@ def _order_page(
         terms = TermsForm(prefix="terms", initial=initial)
     invoiced = [i for i in order.invoices.all() if i.status != "cancelled"]
     seller = side is not None and side.pk == order.seller_id
-    can_invoice = seller and order.status in services.ORDER_STEPS["invoice"] and not invoiced
+    can_invoice = seller and order.status in trade_services.ORDER_STEPS["invoice"] and not invoiced
     context = {
         "order": order,
         "side": side,
@@ -346,7 +348,7 @@ def _order_page(
         "can_answer": side is not None and pending is not None and pending.organisation_id != side.pk,
         "can_withdraw": side is not None and pending is not None and pending.organisation_id == side.pk,
         "can_propose": can_propose,
-        "can_deliver": seller and order.status in services.ORDER_STEPS["deliver"],
+        "can_deliver": seller and order.status in trade_services.ORDER_STEPS["deliver"],
         "can_invoice": can_invoice,
         "terms_form": terms,
         "invoice_form": invoice_form or (InvoiceOrderForm(prefix="invoice") if can_invoice else None),
@@ -377,7 +379,7 @@ def order_propose(request: HttpRequest, pk: int) -> HttpResponse:
     form = TermsForm(request.POST, prefix="terms")
     if form.is_valid():
         try:
-            services.proposal_make(actor=request.user, order=current, data=form.service_data())
+            trade_services.proposal_make(actor=request.user, order=current, data=form.service_data())
         except ValidationError as exc:
             if set(exc.message_dict) <= {"status"}:
                 return _lost(request, pk, exc)
@@ -389,9 +391,9 @@ def order_propose(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 ANSWERS = {
-    "accept": (services.proposal_accept, gettext_lazy("You accepted the terms: the order is agreed.")),
-    "decline": (services.proposal_decline, gettext_lazy("You declined the terms.")),
-    "withdraw": (services.proposal_withdraw, gettext_lazy("You withdrew your proposal.")),
+    "accept": (trade_services.proposal_accept, gettext_lazy("You accepted the terms: the order is agreed.")),
+    "decline": (trade_services.proposal_decline, gettext_lazy("You declined the terms.")),
+    "withdraw": (trade_services.proposal_withdraw, gettext_lazy("You withdrew your proposal.")),
 }
 
 
@@ -416,7 +418,7 @@ def proposal_answer(request: HttpRequest, pk: int, proposal: int, answer: str) -
 def order_deliver(request: HttpRequest, pk: int) -> HttpResponse:
     current = _order_or_404(request, pk)
     try:
-        services.order_deliver(actor=request.user, order=current)
+        trade_services.order_deliver(actor=request.user, order=current)
     except ValidationError as exc:
         return _lost(request, pk, exc)
     messages.success(request, _("The order is marked delivered: you may now issue the invoice."))
@@ -430,7 +432,7 @@ def order_invoice(request: HttpRequest, pk: int) -> HttpResponse:
     form = InvoiceOrderForm(request.POST, prefix="invoice")
     if form.is_valid():
         try:
-            issued = services.invoice_from_order(actor=request.user, order=current, data=form.service_data())
+            issued = invoice_services.invoice_from_order(actor=request.user, order=current, data=form.service_data())
         except ValidationError as exc:
             if set(exc.message_dict) <= {"status", "order"}:
                 return _lost(request, pk, exc)

@@ -3,6 +3,7 @@
     {% load cicopa_formats %}
     {{ invoice.total|money:invoice.currency }}   {# minor units: 123450 EUR -> "1 234,50 €" in French #}
     {{ share|number }} {{ share|number:1 }}        {# 1 234,5 / exactly one decimal #}
+    {{ 0.125|percent }}                             {# 12.5% in English, 12,5 % in French #}
 
 Like Django's own filters they fail quietly: a missing amount, a value that is not one or an unknown currency
 show nothing rather than break the page.
@@ -39,5 +40,16 @@ def number(value: Any, digits: Any = None) -> str:
     try:
         places = None if digits in (None, "") else int(digits)
         return money_formats.format_decimal(value, digits=places)
+    except (TypeError, ValueError, ArithmeticError):
+        return ""
+
+
+@register.filter
+def percent(share: Any, digits: Any = 1) -> str:
+    """A share (0.125) as a percentage in the active language ("12.5%", "12,5 %"), one decimal by default."""
+    if isinstance(share, bool) or not isinstance(share, int | float | Decimal):
+        return ""
+    try:
+        return money_formats.format_percent(share, digits=int(digits))
     except (TypeError, ValueError, ArithmeticError):
         return ""

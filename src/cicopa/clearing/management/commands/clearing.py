@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+import sys
 import time
 from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -44,9 +47,76 @@ class Command(BaseCommand):
             help=_("where to write the result (default: beside the file, -cleared added to its name)"),
         )
 
+        run = actions.add_parser(
+            "run",
+            help=_(
+                "run a clearing cycle on the database: open it, clear the eligible invoices between participants "
+                "and confirm the set-offs (with --dry-run, only show what would be cleared)"
+            ),
+        )
+        run.add_argument("--currency", required=True, help=_("ISO 4217 code of the invoices to clear, such as EUR"))
+        run.add_argument(
+            "--cutoff", required=True, metavar="YYYY-MM-DD", help=_("clear invoices issued on or before this date")
+        )
+        run.add_argument("--dry-run", action="store_true", help=_("compute and show the proposal, write nothing"))
+        run.add_argument("--as-user", default=None, help=_("secretariat account recorded as the author"))
+
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "solve":
             self.solve(options["path"], options["out"])
+        elif options["action"] == "run":
+            self.run(options)
+
+    def run(self, options: dict[str, Any]) -> None:
+        """Open, propose and confirm a cycle in one transaction (with --dry-run, rolled back), with a progress bar
+        on a terminal. The database must be migrated (these checks are skipped for `solve`)."""
+        from cicopa.clearing import services
+        from cicopa.core.commands import secretariat_account
+
+        actor = secretariat_account(options["as_user"])
+        show = sys.stderr.isatty() and options["verbosity"] > 0
+
+        def progress(what: str, step: int) -> None:
+            if show:
+                bar = "#" * (step * 10) + "-" * ((3 - step) * 10)
+                sys.stderr.write(f"\r[{bar}] {step}/3 {what[:60]:<60}")
+                sys.stderr.flush()
+
+        try:
+            with transaction.atomic():
+                cycle = services.cycle_open(actor=actor, currency=options["currency"], cutoff=options["cutoff"])
+                cycle = services.cycle_propose(actor=actor, cycle=cycle, report=progress, dry_run=options["dry_run"])
+                if not options["dry_run"]:
+                    cycle = services.cycle_confirm(actor=actor, cycle=cycle)
+                else:
+                    transaction.set_rollback(True)
+        except ValidationError as exc:
+            raise CommandError(" ".join(exc.messages)) from None
+        finally:
+            if show:
+                sys.stderr.write("\n")
+        self.stdout.write(
+            _("%(invoices)s invoices between %(participants)s participants, in %(currency)s, issued up to %(cutoff)s.")
+            % {
+                "invoices": _count(cycle.invoices),
+                "participants": _count(cycle.participants),
+                "currency": cycle.currency,
+                "cutoff": cycle.cutoff.isoformat(),
+            }
+        )
+        for label, amount in (
+            (_("gross debt"), cycle.gross_minor),
+            (_("net internal debt"), cycle.net_minor),
+            (_("cleared"), cycle.cleared_minor),
+            (_("remaining"), cycle.remaining_minor),
+        ):
+            self.stdout.write(f"  {label:<20}  {_amount(amount, cycle.currency):>20}")
+        if options["dry_run"]:
+            self.stdout.write(_("Dry run: nothing was written."))
+        else:
+            self.stdout.write(
+                _("Cycle %(id)s confirmed: the invoices are set off and every participant is told.") % {"id": cycle.pk}
+            )
 
     def solve(self, path: Path, out: Path | None) -> None:
         if not path.is_file():

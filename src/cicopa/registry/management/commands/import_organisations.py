@@ -4,10 +4,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from cicopa.core.commands import secretariat_account
 from cicopa.registry import importing
 from cicopa.registry.models import ImportMapping, OrganisationKind
 
@@ -50,7 +50,7 @@ class Command(BaseCommand):
         path: Path = options["path"]
         if not path.is_file():
             raise CommandError(_("No file at %(path)s.") % {"path": path})
-        actor = self._actor(options["as_user"])
+        actor = secretariat_account(options["as_user"])
         mapping, kind = self._mapping(options)
         show = sys.stderr.isatty() and options["verbosity"] > 0
 
@@ -128,13 +128,3 @@ class Command(BaseCommand):
                 raise CommandError(_("--map takes SOURCE=FIELD, such as --map Nom=name, not %(pair)s") % {"pair": pair})
             mapping[source.strip()] = field.strip()
         return mapping, kind
-
-    def _actor(self, username: str | None) -> Any:
-        User = get_user_model()
-        qs = User.objects.filter(is_staff=True, is_active=True)
-        user = qs.filter(username=username).first() if username else qs.order_by("id").first()
-        if user is None and username:
-            raise CommandError(_("No active secretariat account is named %(name)s.") % {"name": username})
-        if user is None:
-            raise CommandError(_("No active secretariat account; create one with `cicopa createsuperuser`."))
-        return user
