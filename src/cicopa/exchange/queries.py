@@ -279,6 +279,16 @@ class _IndexRead:
             return self.rows.order_by("-id")
         return search.INDEX.with_index(self.rows, self.text, self.tags, without=self.without, newest_first=True)
 
+    def candidates(self, limit: int) -> list[tuple[int, str, str]]:
+        """(id, search_title, search_body) of the newest `limit` rows, to rank: by one plain statement where the
+        index decides alone (SQLite), else through the ORM."""
+        found = None
+        if not self.rows_checked and (self.text or self.tags):
+            found = search.INDEX.newest(self.text, self.tags, without=self.without, limit=limit)
+        if found is None:
+            found = list(self.queryset().values_list("id", "search_title", "search_body")[:limit])
+        return found
+
     def bounded_count(self) -> tuple[int, bool]:
         """How many rows there are, counted up to CICOPA_SEARCH_COUNT_LIMIT (and whether there are more): in the
         index alone where it decides (SQLite), which spares reading a row of the table for each hit."""
@@ -398,7 +408,7 @@ def search_listings(
             result.ranked_limit, result.beyond_ranking = limit, True
         else:
             cap = max(limit, offset + page_size)
-            candidates = list(qs.values_list("id", "search_title", "search_body")[:cap])
+            candidates = read.candidates(cap)
             total, capped = (len(candidates), False) if len(candidates) < cap else read.bounded_count()
             # Ids negated: of equal relevance, the newer first.
             pool = [(-pk, title, body) for pk, title, body in candidates]
