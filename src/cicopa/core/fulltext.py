@@ -248,19 +248,27 @@ class FullTextIndex:
             return int(cursor.fetchone()[0])
 
     def newest(
-        self, text: TextQuery, tags: TagGroups, *, without: Sequence[str] = (), limit: int
+        self,
+        text: TextQuery,
+        tags: TagGroups,
+        *,
+        without: Sequence[str] = (),
+        where: tuple[str, Sequence[Any]] | None = None,
+        limit: int,
     ) -> list[tuple[int, str, str]] | None:
-        """(id, search_title, search_body) of the newest `limit` rows that match, read by one plain statement on
-        SQLite (the ORM's compiling of the same join costs as much as a search that finds a few rows); None on
-        PostgreSQL, where the caller reads them through with_index()."""
+        """(id, search_title, search_body) of the newest `limit` rows that match (and, with `where`, whose row
+        meets that condition on the table aliased `t`), read by one plain statement on SQLite (the ORM's
+        compiling of the same join costs as much as a search that finds a few rows); None on PostgreSQL, where
+        the caller reads them through with_index()."""
         if is_postgres():
             return None
         fts, table = self.fts_table, self.table
+        condition, params = (f" AND ({where[0]})", list(where[1])) if where else ("", [])
         with connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT t.id, t.search_title, t.search_body FROM {fts} JOIN {table} t ON t.id = {fts}.rowid"
-                f" WHERE {fts} MATCH %s ORDER BY {fts}.rowid DESC LIMIT %s",
-                [fts5_query(text, tags, without=without), limit],
+                f" WHERE {fts} MATCH %s{condition} ORDER BY {fts}.rowid DESC LIMIT %s",
+                [fts5_query(text, tags, without=without), *params, limit],
             )
             return cursor.fetchall()
 
