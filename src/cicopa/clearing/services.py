@@ -258,6 +258,34 @@ def cycle_run_failed(*, cycle_id: int) -> None:
 
 
 @transaction.atomic
+def cycle_confirm_queued(*, actor: Any, cycle: Cycle) -> TaskProgress:
+    """Queue the confirmation of a proposal (tasks.confirm_cycle: cycle_confirm, which a cycle of a million
+    invoices keeps busy for a minute); the page follows it, and says which invoices refused it, if any."""
+    from cicopa.clearing import tasks
+    from cicopa.core import progress
+
+    if not permissions.can_run_cycles(actor):
+        raise PermissionDenied(_("Only the secretariat confirms a clearing cycle."))
+    cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)
+    if cycle.status != CycleStatus.PROPOSED:
+        raise ValidationError(
+            {
+                "status": _("This cycle is %(status)s: only a proposal can be confirmed.")
+                % {"status": cycle.get_status_display().lower()}
+            }
+        )
+    followed = progress.start(
+        owner=actor,
+        title=_("Confirming the clearing cycle %(currency)s, cut-off %(cutoff)s")
+        % {"currency": cycle.currency, "cutoff": cycle.cutoff.isoformat()},
+        task=tasks.confirm_cycle,
+        kwargs={"cycle_id": cycle.pk, "actor_id": actor.pk},
+    )
+    Cycle.objects.filter(pk=cycle.pk).update(run_task=followed)
+    return followed
+
+
+@transaction.atomic
 def cycle_confirm(*, actor: Any, cycle: Cycle) -> Cycle:
     """Apply the proposal: every set-off on its invoice, in one transaction (exchange.setoff), then tell each
     participant. Refused, with nothing written, if an invoice of the proposal changed since; a confirmed cycle

@@ -40,3 +40,24 @@ def run_cycle(*, cycle_id: int, actor_id: int, progress_id: str) -> None:
             message=_("Proposal ready: %(n)s invoices, see the cycle's report.") % {"n": f"{cycle.invoices:,}"},
             url=cycle.get_absolute_url(),
         )
+
+
+@retried_task(attempts=3, backoff=30)
+def confirm_cycle(*, cycle_id: int, actor_id: int, progress_id: str) -> None:
+    """Confirm a cycle's proposal. Run twice (a worker lost), the second finds it confirmed and changes nothing."""
+    cycle = Cycle.objects.filter(pk=cycle_id).first()
+    actor = get_user_model().objects.filter(pk=actor_id).first()
+    with progress.Reporter(progress_id) as report:
+        if cycle is None or actor is None:
+            report.fail(message=_("The cycle or the person who confirmed it no longer exists."))
+            return
+        report.running()
+        try:
+            cycle = services.cycle_confirm(actor=actor, cycle=cycle)
+        except ValidationError as exc:  # an invoice changed since the proposal: nothing was set off
+            report.fail(message=" ".join(exc.messages))
+            return
+        report.done(
+            message=_("The cycle is confirmed: the invoices are set off and every participant is told."),
+            url=cycle.get_absolute_url(),
+        )

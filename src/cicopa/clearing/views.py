@@ -118,25 +118,31 @@ def cycle(request: HttpRequest, pk: int) -> HttpResponse:
             raise Http404
         return redirect(own)
     item = _secretariat_cycle(request, pk)
-    running = item.status == CycleStatus.RUNNING and item.run_task is not None
-    if request.headers.get("HX-Request") and item.run_task is not None:
-        if item.run_task.is_finished or not running:
+    task = item.run_task
+    # The last run or confirmation, while it is under way, or when it failed (its message says why).
+    followed = task if task is not None and (not task.is_finished or task.status == "failed") else None
+    if request.headers.get("HX-Request") and task is not None:
+        if task.is_finished:
             return HttpResponseClientRefresh()
-        return render(request, "core/_task_progress.html", {"followed": item.run_task, "poll_url": request.path})
-    rows = list(queries.statements(item)) if item.status != CycleStatus.OPEN else []
+        return render(request, "core/_task_progress.html", {"followed": task, "poll_url": request.path})
+    # The participants that save most (the download has them all: a cycle may hold a hundred thousand).
+    rows = list(queries.statements(item)[:SHOWN]) if item.status != CycleStatus.OPEN else []
     context = {
         "cycle": item,
-        "running": running,
+        "followed": followed,
+        "busy": followed is not None and not followed.is_finished,
         "rows": rows,
         "chart": clearing_charts.savings_chart(item, rows) if rows else "",
-        "stale": request.GET.get("stale") == "1",
+        "shown": SHOWN,
     }
     return render(request, "clearing/cycle.html", context)
 
 
+SHOWN = 100
+
 ACTIONS = {
     "run": (services.cycle_run, lambda: _("The cycle is running: its proposal appears here when it is ready.")),
-    "confirm": (services.cycle_confirm, lambda: _("The cycle is confirmed: the invoices are set off.")),
+    "confirm": (services.cycle_confirm_queued, lambda: _("The confirmation is under way: its outcome appears here.")),
     "cancel": (services.cycle_cancel, lambda: _("The cycle is cancelled.")),
 }
 
