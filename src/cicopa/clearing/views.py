@@ -20,6 +20,7 @@ from cicopa.clearing.forms import CycleForm, ParticipationForm
 from cicopa.clearing.models import Cycle, CycleStatus
 from cicopa.core import exports
 from cicopa.core.errors import PermissionDenied, report_errors
+from cicopa.core.models import TaskProgress
 from cicopa.exchange.permissions import trading_organisations
 from cicopa.registry.models import Organisation
 
@@ -120,7 +121,9 @@ def cycle(request: HttpRequest, pk: int) -> HttpResponse:
     item = _secretariat_cycle(request, pk)
     task = item.run_task
     # The last run or confirmation, while it is under way, or when it failed (its message says why).
-    followed = task if task is not None and (not task.is_finished or task.status == "failed") else None
+    followed = (
+        task if task is not None and (not task.is_finished or task.status == TaskProgress.Status.FAILED) else None
+    )
     if request.headers.get("HX-Request") and task is not None:
         if task.is_finished:
             return HttpResponseClientRefresh()
