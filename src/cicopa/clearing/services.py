@@ -91,11 +91,6 @@ def participation_revoke(*, actor: Any, organisation: Organisation) -> Participa
 # Cycles --------------------------------------------------------------------------------------------------------
 
 
-def _check_run_rights(actor: Any) -> None:
-    if not permissions.can_run_cycles(actor) and actor is not None:
-        raise PermissionDenied(_("Only the secretariat runs the clearing."))
-
-
 @transaction.atomic
 def cycle_open(*, actor: Any, currency: Any, cutoff: Any) -> Cycle:
     """Open a cycle for the invoices in `currency` issued on or before `cutoff` (a date, or its ISO text)."""
@@ -125,6 +120,15 @@ def cycle_open(*, actor: Any, currency: Any, cutoff: Any) -> Cycle:
         changes={"currency": [None, code], "cutoff": [None, day.isoformat()]},
     )
     return cycle
+
+
+def _not_a_proposal(cycle: Cycle) -> ValidationError:
+    return ValidationError(
+        {
+            "status": _("This cycle is %(status)s: only a proposal can be confirmed.")
+            % {"status": cycle.get_status_display().lower()}
+        }
+    )
 
 
 def _unfinished(cycle: Cycle) -> Cycle:
@@ -170,7 +174,8 @@ def cycle_propose(*, actor: Any, cycle: Cycle, report: Progress | None = None, d
     """Compute the cycle's proposal now and keep it (in place of any earlier one): the invoices it sets off, each
     as it stands and with its set-off (models.CycleInvoice), and each participant's statement. With `dry_run`,
     the same figures are computed and returned on the cycle, and nothing is kept."""
-    _check_run_rights(actor)
+    if not permissions.can_run_cycles(actor):
+        raise PermissionDenied(_("Only the secretariat runs the clearing."))
     step = report or (lambda _what, _n: None)
     with transaction.atomic():
         cycle = _unfinished(cycle)
@@ -268,12 +273,7 @@ def cycle_confirm_queued(*, actor: Any, cycle: Cycle) -> TaskProgress:
         raise PermissionDenied(_("Only the secretariat confirms a clearing cycle."))
     cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)
     if cycle.status != CycleStatus.PROPOSED:
-        raise ValidationError(
-            {
-                "status": _("This cycle is %(status)s: only a proposal can be confirmed.")
-                % {"status": cycle.get_status_display().lower()}
-            }
-        )
+        raise _not_a_proposal(cycle)
     followed = progress.start(
         owner=actor,
         title=_("Confirming the clearing cycle %(currency)s, cut-off %(cutoff)s")
@@ -296,12 +296,7 @@ def cycle_confirm(*, actor: Any, cycle: Cycle) -> Cycle:
     if cycle.status == CycleStatus.CONFIRMED:
         return cycle
     if cycle.status != CycleStatus.PROPOSED:
-        raise ValidationError(
-            {
-                "status": _("This cycle is %(status)s: only a proposal can be confirmed.")
-                % {"status": cycle.get_status_display().lower()}
-            }
-        )
+        raise _not_a_proposal(cycle)
     seen = {}
     amounts = {}
     for invoice_id, status, still_open, amount in cycle.lines.values_list(
