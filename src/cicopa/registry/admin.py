@@ -46,7 +46,18 @@ class OrganisationAdmin(ServiceAdmin):
         (None, {"fields": ("kind", "name", "acronym", "slug", "status", "description")}),
         (
             "Location",
-            {"fields": ("country", "address", "postcode", "city", "latitude", "longitude", "location_approximate")},
+            {
+                "fields": (
+                    "country",
+                    "subdivision",
+                    "address",
+                    "postcode",
+                    "city",
+                    "latitude",
+                    "longitude",
+                    "location_approximate",
+                )
+            },
         ),
         ("Contact", {"fields": ("phone", "fax", "email", "website")}),
         ("Activity", {"fields": ("sectors", "membership_type", "legal_form", "legal_form_text", "founded")}),

@@ -32,6 +32,8 @@ FIELDS: tuple[OrganisationField, ...] = (
     OrganisationField("kind", "text", "secretariat", summary=True),
     OrganisationField("status", "text", "secretariat", summary=True),
     OrganisationField("country", "code", "profile", summary=True),
+    # An ISO 3166-2 code of a subdivision of the country ('FR-ARA'), checked against it by the services.
+    OrganisationField("subdivision", "text", "profile", summary=True),
     OrganisationField("city", "text", "profile", summary=True),
     OrganisationField("postcode", "text", "profile"),
     OrganisationField("address", "text", "profile"),

@@ -13,6 +13,7 @@ from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from cicopa.core import subdivisions
 from cicopa.core.models import AuditEntry
 from cicopa.registry.directory_queries import code_names
 from cicopa.registry.models import AccessRole, Membership, Office, OfficeRole, Organisation, OrganisationAccess
@@ -121,6 +122,8 @@ def field_changes(changes: dict[str, Any]) -> list[FieldChange]:
             return _("yes") if value else _("no")
         if isinstance(value, list):
             return ", ".join(show(field, v) for v in value)
+        if field == "subdivision":
+            return subdivisions.label(str(value))
         return names.get(field, {}).get(str(value), str(value))
 
     pairs = {k: v for k, v in changes.items() if isinstance(v, list) and len(v) == 2}

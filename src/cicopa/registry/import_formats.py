@@ -200,6 +200,7 @@ def example(fmt: str) -> tuple[list[str], list[list[str]]]:
             "cooperative",
             "active",
             "FR",
+            "FR-ARA",
             "Lyon",
             "69001",
             "1 rue de la République",
@@ -226,6 +227,7 @@ def example(fmt: str) -> tuple[list[str], list[list[str]]]:
             "cooperative",
             "",
             "KE",
+            "Nairobi City",  # a subdivision by its name, as well as by its code
             "Nairobi",
             "",
             "",

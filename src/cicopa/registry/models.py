@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from cicopa.core import subdivisions
 from cicopa.core.models import Country, LegalForm, MembershipType, PlainTextModel, Sector
 from cicopa.core.text import fold, search_text
 
@@ -41,12 +42,18 @@ def search_columns(
     membership_type_id: str | None,
     legal_form_id: str | None,
     sector_codes: Iterable[str],
+    subdivision: str = "",
 ) -> tuple[str, str, str]:
     """What an organisation's full-text index columns hold: search_title, search_body, search_tags."""
     tags = [search_tag("k", kind), search_tag("t", status)]
     tags += [
         search_tag(prefix, value)
-        for prefix, value in (("c", country_id), ("m", membership_type_id), ("l", legal_form_id))
+        for prefix, value in (
+            ("c", country_id),
+            ("d", subdivision),  # ISO 3166-2: 'qqdfrara' for FR-ARA
+            ("m", membership_type_id),
+            ("l", legal_form_id),
+        )
         if value
     ]
     tags += [search_tag("s", code) for code in sorted(set(sector_codes))]
@@ -98,6 +105,14 @@ class Organisation(PlainTextModel):
         on_delete=models.PROTECT,
         verbose_name=_("country"),
         related_name="organisations",
+    )
+    # A region, province or state of the country, as an ISO 3166-2 code ('FR-ARA', 'ES-AL'): core/subdivisions.py.
+    # The directory filters on it through the full-text index (search_tags), as on the country.
+    subdivision = models.CharField(
+        _("subdivision"),
+        max_length=subdivisions.MAX_LENGTH,
+        blank=True,
+        help_text=_("The region, province or state of the country the organisation is in."),
     )
     address = models.TextField(_("address"), blank=True, max_length=500)
     city = models.CharField(_("city"), max_length=120, blank=True)
@@ -194,6 +209,11 @@ class Organisation(PlainTextModel):
         return profile_url(self.slug)
 
     @property
+    def subdivision_name(self) -> str:
+        """The subdivision's name in the reader's language ('Bavière' for DE-BY in French), or ''."""
+        return subdivisions.name(self.subdivision) if self.subdivision else ""
+
+    @property
     def kind_label(self) -> str:
         """The kind's name in the reader's language: get_kind_display() without rebuilding the choices' table at
         each call (which a page of results did twenty times)."""
@@ -220,6 +240,7 @@ class Organisation(PlainTextModel):
             membership_type_id=self.membership_type_id,
             legal_form_id=self.legal_form_id,
             sector_codes=sector_codes,
+            subdivision=self.subdivision,
         )
 
     @property

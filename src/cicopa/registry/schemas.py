@@ -19,6 +19,8 @@ from cicopa.registry.models import Organisation
 _TYPES: dict[str, Any] = {"text": str, "code": str, "codes": list[str], "float": float, "int": int, "bool": bool}
 _DESCRIPTIONS = {
     "country": "ISO 3166-1 alpha-2 code",
+    "subdivision": "ISO 3166-2 code of a subdivision of the country, e.g. FR-ARA (see /subdivisions?country=FR); "
+    "a change of country that leaves it out clears it",
     "sectors": "Sector codes (see /sectors)",
     "membership_type": "See /membership-types",
     "legal_form": "See /legal-forms",

@@ -12,9 +12,9 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from cicopa.core import audit, versions
+from cicopa.core import audit, subdivisions, versions
 from cicopa.core.errors import EditConflict, PermissionDenied, ValidationError
-from cicopa.core.models import Sector
+from cicopa.core.models import Country, Sector
 from cicopa.core.roles import is_secretariat
 from cicopa.core.validators import text_problem
 from cicopa.registry import permissions
@@ -90,6 +90,52 @@ def _settle_location(org: Organisation, before: Mapping[str, Any], data: Mapping
         org.location_approximate = False
 
 
+def _settle_subdivision(org: Organisation, data: Mapping[str, Any]) -> None:
+    """A subdivision is written as ISO writes its code ('fr-ara ' is FR-ARA). A change of country that does not
+    say the subdivision too leaves the old one behind, in the other country: it is cleared (the audit entry
+    says so). A subdivision given with the change is checked against the new country (_validate)."""
+    org.subdivision = (org.subdivision or "").strip().upper()
+    if "country" in data and "subdivision" not in data and not subdivisions.is_valid(org.subdivision, org.country_id):
+        org.subdivision = ""
+
+
+def subdivision_problem(code: str, country: Country | None) -> str | None:
+    """What is wrong with `code` as the subdivision of an organisation in `country`, in the reader's language;
+    None if nothing is (no code, or one of the country's)."""
+    if not code or subdivisions.is_valid(code, country.iso2 if country else None):
+        return None
+    other = subdivisions.country_of(code)
+    code = code if len(code) <= subdivisions.MAX_LENGTH else code[: subdivisions.MAX_LENGTH] + "…"
+    if country is None:
+        return _("A subdivision is part of a country: choose the country first.")
+    if other is None:
+        example = next(iter(subdivisions.subdivisions(country.iso2)), None)
+        if example is None:
+            return _(
+                "Unknown subdivision %(code)s: ISO 3166-2 lists no subdivisions of %(country)s; leave this empty."
+            ) % {
+                "code": code,
+                "country": country.name,
+            }
+        return _(
+            "Unknown subdivision %(code)s: give the ISO 3166-2 code of a subdivision of %(country)s, "
+            "such as %(example)s."
+        ) % {
+            "code": code,
+            "country": country.name,
+            "example": example.code,
+        }
+    elsewhere = Country.objects.filter(iso2=other).first()
+    return _(
+        "%(name)s (%(code)s) is in %(other)s, not in %(country)s: choose a subdivision of %(country)s, or none."
+    ) % {
+        "name": subdivisions.name(code),
+        "code": code,
+        "other": elsewhere.name if elsewhere else other,
+        "country": country.name,
+    }
+
+
 def _validate(org: Organisation, *, name_given: bool = True, unknown: Iterable[str] = ()) -> None:
     """Every problem of the organisation at once, so that an editor corrects them in one round. `unknown`:
     fields whose value a form could not read (it says why); they are not judged here."""
@@ -97,8 +143,12 @@ def _validate(org: Organisation, *, name_given: bool = True, unknown: Iterable[s
     problems: dict[str, list[str]] = {}
     if not name_given:
         problems["name"] = [_("An organisation needs a name.")]
+    # Its own message for a subdivision that is no code of the country, whatever its length.
+    checked = org.subdivision and not {"subdivision", "country"} & unknown
+    if checked and (message := subdivision_problem(org.subdivision, org.country)):
+        problems["subdivision"] = [message]
     try:
-        org.full_clean(exclude=["search_title", "search_body", *unknown], validate_unique=True)
+        org.full_clean(exclude=["search_title", "search_body", *unknown, *problems], validate_unique=True)
     except ValidationError as exc:
         for field, messages in exc.message_dict.items():
             problems.setdefault(field, messages)
@@ -139,6 +189,7 @@ def organisation_create(
     allowed = (*PROFILE_FIELDS, *SECRETARIAT_FIELDS) if is_secretariat(actor) else (*PROFILE_FIELDS, "kind")
     _apply(org, data, allowed)
     _settle_location(org, {}, data)
+    _settle_subdivision(org, data)
     org.slug = data.get("slug") or unique_slug(org.name)
     sectors = _sectors(data)
     org.refresh_search_text([s.code for s in sectors or []])
@@ -171,6 +222,7 @@ def organisation_update(
     allowed = (*PROFILE_FIELDS, *SECRETARIAT_FIELDS) if is_secretariat(actor) else PROFILE_FIELDS
     _apply(org, data, allowed)
     _settle_location(org, before, data)
+    _settle_subdivision(org, data)
     sectors = _sectors(data)
     codes = [s.code for s in sectors] if sectors is not None else list(org.sectors.values_list("code", flat=True))
     org.refresh_search_text(codes)
@@ -200,6 +252,7 @@ def organisation_check(
         org = Organisation.objects.get(pk=organisation.pk)
         allowed = (*PROFILE_FIELDS, *SECRETARIAT_FIELDS) if secretariat else PROFILE_FIELDS
     _apply(org, {k: v for k, v in data.items() if k in allowed}, allowed)
+    _settle_subdivision(org, data)
     if organisation is None:
         org.slug = data.get("slug") or unique_slug(org.name or "organisation")
     _validate(org, name_given="name" in unknown or bool((org.name or "").strip()), unknown=unknown)
