@@ -3,12 +3,16 @@ API, back office), audited, shown in the reader's language, filtered and counted
 
 from __future__ import annotations
 
+import re
+from html.parser import HTMLParser
+from typing import Any
+
 import pytest
 
 from cicopa.core import subdivisions
 from cicopa.core.errors import PermissionDenied, ValidationError
 from cicopa.core.models import AuditEntry, Country
-from cicopa.registry import history, services
+from cicopa.registry import history, representations, services
 from cicopa.registry.models import Organisation
 
 
@@ -136,3 +140,112 @@ def test_the_history_names_it_in_the_readers_language(federation, alice):
         rows = [c for e in history.organisation_history(reload("menuiserie")) for c in e.changes]
     assert any(c.label == "subdivision" and c.new == "Bavière" for c in rows)
     assert any(c.old == "Auvergne-Rhône-Alpes" and c.new == "" for c in rows)
+
+
+# --- pages
+
+
+class _Form(HTMLParser):
+    """The values a browser posts back from the organisation form, and the subdivision select's options."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.data: dict[str, Any] = {"sectors": []}
+        self.options: list[tuple[str, bool]] = []
+        self.select = ""
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        name = a.get("name") or ""
+        if tag == "input" and a.get("type") == "checkbox":
+            if "checked" in a:
+                self.data.setdefault(name, []).append(a["value"])
+        elif tag == "input" and name:
+            self.data[name] = a.get("value") or ""
+        elif tag in ("textarea", "select"):
+            self.select, self.data[name] = name, ""
+        elif tag == "option":
+            if "selected" in a:
+                self.data[self.select] = a.get("value") or ""
+            if self.select == "subdivision":
+                self.options.append((a.get("value") or "", "selected" in a))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("textarea", "select"):
+            self.select = ""
+
+
+def form_of(html: str) -> _Form:
+    parser = _Form()
+    parser.feed(html)
+    return parser
+
+
+def test_the_edit_form_offers_the_countrys_subdivisions_and_follows_the_country(client, federation, charlie):
+    client.force_login(charlie)
+    html = client.get("/fr/organisations/menuiserie/edit/").content.decode()
+    form = form_of(html)
+    codes = [code for code, _selected in form.options]
+    assert codes[0] == "" and "FR-ARA" in codes and "ES-AN" not in codes
+    assert ">Auvergne-Rhône-Alpes</option>" in html
+    assert 'hx-get="/fr/subdivisions/field/"' in html and 'hx-target="#subdivision-field"' in html
+    # the country changes: the select asks for the new country's, in the reader's language
+    fragment = client.get("/fr/subdivisions/field/", {"country": "ES", "subdivision": "FR-ARA"}).content.decode()
+    assert '<div id="subdivision-field"' in fragment
+    assert ">Almeria (Andalousie)</option>" in fragment  # as pycountry's French catalogue names them
+    assert "FR-ARA" not in fragment  # the old country's subdivision is not kept for the new one
+    kept = client.get("/subdivisions/field/", {"country": "ES", "subdivision": "es-al"}).content.decode()
+    assert '<option value="ES-AL" selected>' in kept
+
+    r = client.post("/organisations/menuiserie/edit/", {**form.data, "subdivision": "FR-ARA"})
+    assert r.status_code == 302 and reload("menuiserie").subdivision == "FR-ARA"
+
+
+def test_without_javascript_a_country_changed_with_its_old_subdivision_gets_a_clear_message(client, federation, bob):
+    services.organisation_update(actor=bob, organisation=federation["menuiserie"], data={"subdivision": "FR-ARA"})
+    client.force_login(bob)
+    form = form_of(client.get("/organisations/menuiserie/edit/").content.decode())
+    assert form.data["subdivision"] == "FR-ARA"
+    spain = str(Country.objects.get(iso2="ES").pk)
+    r = client.post("/organisations/menuiserie/edit/", {**form.data, "country": spain})
+    assert r.status_code == 200
+    html = r.content.decode()
+    assert "Auvergne-Rhône-Alpes (FR-ARA) is in France, not in Spain: choose a subdivision of Spain, or none." in html
+    again = form_of(html)
+    # the form now lists Spain's, with the one sent first and named with its country, still chosen
+    assert again.options[1] == ("FR-ARA", True) and ("ES-AL", False) in again.options
+    assert "Auvergne-Rhône-Alpes (France)" in html
+    assert reload("menuiserie").country_id == "FR"
+    r = client.post("/organisations/menuiserie/edit/", {**again.data, "subdivision": "ES-CT"})
+    assert r.status_code == 302
+    assert (reload("menuiserie").country_id, reload("menuiserie").subdivision) == ("ES", "ES-CT")
+
+
+def test_a_new_co_operative_starts_with_the_subdivisions_of_its_federations_country(client, federation, bob):
+    client.force_login(bob)
+    form = form_of(client.get("/organisations/new/?parent=cg-scop").content.decode())
+    assert "FR-ARA" in [code for code, _ in form.options]
+
+
+def test_the_profile_shows_the_name_in_the_readers_language(client, federation, alice):
+    services.organisation_update(
+        actor=alice,
+        organisation=federation["menuiserie"],
+        data={"country": Country.objects.get(iso2="DE"), "subdivision": "DE-BY", "city": "München"},
+    )
+    french = client.get("/fr/organisations/menuiserie/").content.decode()
+    english = client.get("/organisations/menuiserie/").content.decode()
+    assert re.search(r"<address>.*München<br>\s*Bavière<br>\s*Allemagne", french, re.S)
+    assert re.search(r"<address>.*München<br>\s*Bavaria<br>\s*Germany", english, re.S)
+    assert 'href="/fr/directory/?country=DE&amp;subdivision=DE-BY">Bavière</a>' in french  # in the breadcrumbs
+
+
+def test_open_data_gives_it_where_the_standard_has_a_field(federation, alice):
+    from cicopa.registry import queries
+
+    services.organisation_update(actor=alice, organisation=federation["menuiserie"], data={"subdivision": "FR-ARA"})
+    org = queries.organisation_profile("menuiserie")
+    assert representations.jsonld(org)["address"]["addressRegion"] == "FR-ARA"  # schema.org PostalAddress
+    # Murmurations' organizations schema has no region of its own: it is written in the full address
+    assert representations.murmurations(org)["full_address"] == "Lyon, Auvergne-Rhône-Alpes, France"
+    assert representations.export_row(org)["subdivision"] == "FR-ARA"

@@ -7,9 +7,12 @@ from django import forms
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from cicopa.core import subdivisions
 from cicopa.core.i18n import sort_field
 from cicopa.core.models import Country, Sector
 from cicopa.registry.fields import PROFILE_FIELDS, SECRETARIAT_FIELDS
@@ -35,6 +38,47 @@ def _with_model_ranges(field: Any, **kwargs: Any) -> Any:
     return field.formfield(**kwargs)
 
 
+def subdivision_choices(country: str | None, current: str = "") -> list[tuple[str, str]]:
+    """The options of the subdivision select for a country: none, then its subdivisions by name in the reader's
+    language, labelled with their parent or type where that helps choose. A `current` value that is not of the
+    country (the country was changed in a browser without JavaScript) stays first, named with its country, for
+    the service's message to be about something the reader sees."""
+    options = subdivisions.subdivisions(country)
+    if not country:
+        empty = gettext("— choose the country first —")
+    elif not options:
+        empty = gettext("— none: ISO 3166-2 lists no subdivisions of this country —")
+    else:
+        empty = gettext("— none —")
+    choices = [("", empty)]
+    current = (current or "").strip().upper()
+    if current and not subdivisions.is_valid(current, country):
+        other = Country.objects.filter(iso2=subdivisions.country_of(current) or "").first()
+        choices.append((current, f"{subdivisions.label(current)} ({other.name})" if other else current))
+    return choices + [(s.code, s.label) for s in options]
+
+
+def subdivision_field(country: str | None, current: str = "") -> forms.CharField:
+    """The subdivision of an organisation as its form asks for it: a select of the country's subdivisions. The
+    form takes any code (its shape only); the service says what is wrong with one that is not of the country."""
+    model_field = Organisation._meta.get_field("subdivision")
+    return forms.CharField(
+        label=model_field.verbose_name,
+        help_text=model_field.help_text,
+        required=False,
+        widget=forms.Select(choices=subdivision_choices(country, current)),
+    )
+
+
+class SubdivisionForm(forms.Form):
+    """The organisation form's subdivision field alone, for a country: what the page swaps in when the country
+    changes (htmx)."""
+
+    def __init__(self, *args: Any, country: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["subdivision"] = subdivision_field(country, self.initial.get("subdivision", ""))
+
+
 class OrganisationForm(forms.ModelForm):
     sectors = forms.ModelMultipleChoiceField(
         queryset=Sector.objects.all(), required=False, widget=forms.CheckboxSelectMultiple, label=_("sectors")
@@ -55,6 +99,23 @@ class OrganisationForm(forms.ModelForm):
         if not secretariat:
             for name in SECRETARIAT_FIELDS:
                 self.fields.pop(name, None)
+        # The subdivisions of the country chosen; when it changes, the page asks for the new country's (htmx).
+        self.fields["subdivision"] = subdivision_field(self._raw("country"), self._raw("subdivision"))
+        self.fields["country"].widget.attrs.update(
+            {
+                "hx-get": reverse("registry:subdivision_field"),
+                "hx-trigger": "change",
+                "hx-target": "#subdivision-field",
+                "hx-swap": "outerHTML",
+                "hx-include": "#id_subdivision",
+            }
+        )
+
+    def _raw(self, name: str) -> str:
+        """A field's value as sent, else as the form starts (read before any bound field is made, as the
+        subdivision's is replaced)."""
+        value = self.data.get(self.add_prefix(name)) if self.is_bound else self.initial.get(name)
+        return str(getattr(value, "pk", value) or "").strip().upper()
 
     def _post_clean(self) -> None:
         # Model validation runs in the service, which reports errors back to this form.

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
+from cicopa.core import subdivisions
 from cicopa.registry.fields import BY_NAME, FIELDS, SUMMARY_FIELDS, OrganisationField
 from cicopa.registry.models import MEMBER_STATUSES, Membership, Organisation
 
@@ -74,6 +75,8 @@ def membership_dict(m: Membership) -> dict[str, Any]:
 
 def _address_lines(org: Organisation) -> str:
     parts = [org.address.replace("\n", ", "), " ".join(p for p in (org.postcode, org.city) if p)]
+    if org.subdivision:
+        parts.append(subdivisions.name(org.subdivision, "en"))
     if org.country:
         parts.append(org.country.name_en)
     return ", ".join(p for p in parts if p)
@@ -106,12 +109,14 @@ def jsonld(org: Organisation) -> dict[str, Any]:
     doc.update({k: v for k, v in optional.items() if v})
     if org.workers_count is not None:
         doc["numberOfEmployees"] = {"@type": "QuantitativeValue", "value": org.workers_count}
-    if org.address or org.city or org.country_id:
+    if org.address or org.city or org.subdivision or org.country_id:
         doc["address"] = {
             "@type": "PostalAddress",
             **({"streetAddress": org.address} if org.address else {}),
             **({"addressLocality": org.city} if org.city else {}),
             **({"postalCode": org.postcode} if org.postcode else {}),
+            # The first-level (or lower) administrative division, as its ISO 3166-2 code: 'FR-ARA'.
+            **({"addressRegion": org.subdivision} if org.subdivision else {}),
             **({"addressCountry": org.country_id} if org.country_id else {}),
         }
     if org.has_coordinates:

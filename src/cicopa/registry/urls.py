@@ -11,6 +11,7 @@ urlpatterns = [
     path("directory/map.svg", views.directory_map, name="map"),
     path("directory/export.<str:fmt>", views.directory_export, name="export"),
     path("members/", views.member_organisations, name="members"),
+    path("subdivisions/field/", views.subdivision_field, name="subdivision_field"),
     path("about/", about_views.about, name="about"),
     path("privacy/", about_views.privacy, name="privacy"),
     path("import/", import_views.import_organisations, name="import"),

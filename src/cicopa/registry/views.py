@@ -18,14 +18,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 
-from cicopa.core import audit, exports, extensions, pagecache, versions, worldmap
+from cicopa.core import audit, exports, extensions, pagecache, subdivisions, versions, worldmap
 from cicopa.core import queries as core_queries
 from cicopa.core.embed import json_for_script
 from cicopa.core.errors import EditConflict, form_errors
 from cicopa.core.roles import is_secretariat
 from cicopa.registry import directory_queries, history, permissions, queries, representations, services
 from cicopa.registry.fields import EXPORT_COLUMNS
-from cicopa.registry.forms import OrganisationForm
+from cicopa.registry.forms import OrganisationForm, SubdivisionForm
 from cicopa.registry.models import Organisation, OrganisationKind
 
 FACET_TITLES = directory_queries.FILTER_LABELS
@@ -371,6 +371,17 @@ def _merged_form(
     merged = OrganisationForm(data, instance=form.instance, secretariat=secretariat)
     merged.is_valid()
     return merged, history.field_labels(both)
+
+
+@require_GET
+def subdivision_field(request: HttpRequest) -> HttpResponse:
+    """The organisation form's subdivision select for the country chosen (`country`), which the form swaps in when
+    its country changes (htmx). The subdivision chosen (`subdivision`) stays if it is of that country."""
+    country = request.GET.get("country", "").strip().upper()[:2]
+    current = request.GET.get("subdivision", "").strip().upper()
+    current = current if subdivisions.is_valid(current, country) else ""
+    form = SubdivisionForm(initial={"subdivision": current}, country=country)
+    return render(request, "registry/_subdivision_field.html", {"field": form["subdivision"]})
 
 
 @login_required
