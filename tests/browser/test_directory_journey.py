@@ -141,3 +141,46 @@ def test_a_cluster_of_the_map_opens_the_directory_narrowed_to_it(page, accessibl
     expect(page.locator("#results")).to_contain_text("Lyon Coop 2")
     expect(page.locator("#results")).not_to_contain_text("Confédération générale des Scop")
     accessible(page)
+
+
+def test_the_subdivision_follows_the_country_and_filters_the_directory(page, accessible, look, federation, alice):
+    """An officer records the region of a co-operative: the form's list of subdivisions follows the country chosen
+    (htmx); the directory then offers France's regions, with their counts, to narrow the results."""
+    from cicopa.registry import services
+
+    services.organisation_update(actor=alice, organisation=federation["cgscop"], data={"subdivision": "FR-IDF"})
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill("bob")
+    page.get_by_label("Password").fill("bob-password-1")
+    page.get_by_role("button", name="Log in").click()
+
+    page.goto("/organisations/menuiserie/edit/")
+    subdivision = page.get_by_label("Subdivision")
+    expect(subdivision.locator("option[value='FR-ARA']")).to_have_text("Auvergne-Rhône-Alpes")
+    page.get_by_label("Country").select_option("ES")
+    expect(subdivision.locator("option[value='ES-AL']")).to_have_text("Almería (Andalucía)")
+    expect(subdivision.locator("option[value='FR-ARA']")).to_have_count(0)
+    page.get_by_label("Country").select_option("FR")
+    expect(subdivision.locator("option[value='FR-ARA']")).to_have_count(1)
+    subdivision.select_option("FR-ARA")
+    accessible(page)
+    look(page, "subdivision-edit-form")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator("address")).to_contain_text("Auvergne-Rhône-Alpes")
+
+    page.goto("/fr/directory/?country=FR")
+    facet = page.locator("#facets nav.facet").filter(has_text="Auvergne-Rhône-Alpes")
+    expect(facet.get_by_role("link", name=re.compile("Auvergne-Rhône-Alpes"))).to_be_visible()
+    expect(page.locator("#filter-subdivision option[value='FR-IDF']")).to_have_text("Île-de-France")
+    accessible(page)
+    look(page, "subdivision-directory-facet")
+    facet.get_by_role("link", name=re.compile("Auvergne-Rhône-Alpes")).click()
+    expect(page.locator("#results")).to_contain_text("Menuiserie Coopérative de Lyon")
+    expect(page.locator("#results")).not_to_contain_text("Confédération générale")
+    expect(page.locator("#filter-subdivision")).to_have_value("FR-ARA")
+    # another country in the filters: the subdivision chosen goes, and the new country's list comes with the results
+    page.locator("#filter-country").select_option("ES")
+    expect(page.locator("#filter-subdivision option[value='ES-AN']")).to_have_count(1)
+    expect(page.locator("#results")).to_contain_text("Taxis Madrid")
+    assert "subdivision" not in page.url
+    accessible(page)

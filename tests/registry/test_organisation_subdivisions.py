@@ -3,6 +3,7 @@ API, back office), audited, shown in the reader's language, filtered and counted
 
 from __future__ import annotations
 
+import json
 import re
 from html.parser import HTMLParser
 from typing import Any
@@ -12,7 +13,8 @@ import pytest
 from cicopa.core import subdivisions
 from cicopa.core.errors import PermissionDenied, ValidationError
 from cicopa.core.models import AuditEntry, Country
-from cicopa.registry import history, representations, services
+from cicopa.core.services import api_token_create
+from cicopa.registry import directory_queries, history, representations, services
 from cicopa.registry.models import Organisation
 
 
@@ -249,3 +251,148 @@ def test_open_data_gives_it_where_the_standard_has_a_field(federation, alice):
     # Murmurations' organizations schema has no region of its own: it is written in the full address
     assert representations.murmurations(org)["full_address"] == "Lyon, Auvergne-Rhône-Alpes, France"
     assert representations.export_row(org)["subdivision"] == "FR-ARA"
+
+
+# --- the API: read, write, list
+
+
+@pytest.fixture
+def token_for():
+    def make(user):
+        return {"HTTP_AUTHORIZATION": "Bearer " + api_token_create(actor=user, user=user, name="test")[1]}
+
+    return make
+
+
+def test_the_api_reads_and_writes_it(client, federation, charlie, token_for):
+    url = "/api/v1/organisations/menuiserie"
+    assert client.get(url).json()["subdivision"] == ""
+    r = client.patch(url, {"subdivision": "fr-ara"}, content_type="application/json", **token_for(charlie))
+    assert r.status_code == 200 and r.json()["subdivision"] == "FR-ARA"
+    assert client.get("/api/v1/organisations", {"q": "menuiserie"}).json()["results"][0]["subdivision"] == "FR-ARA"
+    r = client.patch(url, {"subdivision": "ES-AN"}, content_type="application/json", **token_for(charlie))
+    assert r.status_code == 422
+    assert r.json()["detail"]["subdivision"] == [
+        "Andalucía (ES-AN) is in Spain, not in France: choose a subdivision of France, or none."
+    ]
+    r = client.patch(url, {"country": "ES"}, content_type="application/json", **token_for(charlie))
+    assert r.status_code == 200 and r.json()["subdivision"] == ""  # the old country's is cleared
+    r = client.patch(url, {"subdivision": None}, content_type="application/json", **token_for(charlie))
+    assert r.status_code == 200 and r.json()["subdivision"] == ""
+
+
+def test_the_api_refuses_it_to_those_who_may_not_edit(client, federation, dave, token_for):
+    r = client.patch(
+        "/api/v1/organisations/menuiserie",
+        {"subdivision": "FR-ARA"},
+        content_type="application/json",
+        **token_for(dave),
+    )
+    assert r.status_code == 403 and reload("menuiserie").subdivision == ""
+
+
+def test_the_api_creates_with_it(client, federation, alice, token_for):
+    body = {"name": "Scop de Grenoble", "country": "FR", "subdivision": "FR-ARA"}
+    r = client.post("/api/v1/organisations", json.dumps(body), content_type="application/json", **token_for(alice))
+    assert r.status_code == 201 and r.json()["subdivision"] == "FR-ARA"
+
+
+def test_the_api_lists_a_countrys_subdivisions(client, db):
+    spain = client.get("/api/v1/subdivisions", {"country": "es"}).json()
+    almeria = next(s for s in spain if s["code"] == "ES-AL")
+    assert almeria == {
+        "code": "ES-AL",
+        "name": "Almería",
+        "label": "Almería (Andalucía)",
+        "type": "Province",
+        "parent": "ES-AN",
+    }
+    assert client.get("/api/v1/subdivisions", {"country": "ZZ"}).status_code == 422
+    schema = client.get("/api/v1/openapi.json").json()["components"]["schemas"]["OrganisationIn"]["properties"]
+    assert schema["subdivision"]["maxLength"] == 6
+
+
+# --- the directory: a filter and, for the results of one country, its counts
+
+
+@pytest.fixture
+def regions(federation, alice):
+    """Two French organisations in two regions, the Spanish ones in none."""
+    services.organisation_update(actor=alice, organisation=federation["menuiserie"], data={"subdivision": "FR-ARA"})
+    services.organisation_update(actor=alice, organisation=federation["cgscop"], data={"subdivision": "FR-IDF"})
+    return federation
+
+
+def slugs(params: dict[str, Any]) -> set[str]:
+    page = directory_queries.search_directory(directory_queries.parse_filters(params))
+    return {o.slug for o in page.items}
+
+
+def test_the_directory_filters_by_subdivision(regions):
+    assert slugs({"subdivision": "FR-ARA"}) == {"menuiserie"}
+    assert slugs({"subdivision": "fr-ara,FR-IDF"}) == {"menuiserie", "cg-scop"}
+    assert slugs({"subdivision": "FR-ARA", "q": "lyon"}) == {"menuiserie"}
+    assert slugs({"subdivision": "FR-ARA", "country": "ES"}) == set()
+    assert slugs({"subdivision": "ES-AN"}) == set()
+
+
+def test_an_unknown_subdivision_is_the_same_clear_error_as_an_unknown_country(client, regions):
+    with pytest.raises(Exception) as caught:
+        directory_queries.parse_filters({"subdivision": "FR-XXX"})
+    assert caught.value.message_dict == {"subdivision": ["Unknown subdivision: FR-XXX"]}
+    r = client.get("/api/v1/organisations", {"subdivision": "FR-XXX"})
+    assert r.status_code == 422 and r.json()["detail"] == {"subdivision": ["Unknown subdivision: FR-XXX"]}
+    page = client.get("/directory/", {"subdivision": "FR-XXX"}).content.decode()
+    assert "Unknown subdivision: FR-XXX" in page
+
+
+def test_the_facet_of_subdivisions_shows_for_the_results_of_one_country(client, regions):
+    facets = directory_queries.directory_facets(directory_queries.parse_filters({"country": "FR"}))
+    assert facets.groups["subdivision"] == [
+        ("FR-ARA", "Auvergne-Rhône-Alpes", 1),
+        ("FR-IDF", "Île-de-France", 1),
+    ]
+    # chosen, it still counts the others to add
+    facets = directory_queries.directory_facets(directory_queries.parse_filters({"subdivision": "FR-ARA"}))
+    assert [code for code, _label, _n in facets.groups["subdivision"]] == ["FR-ARA", "FR-IDF"]
+    # the results of several countries: no list of every country's regions
+    facets = directory_queries.directory_facets(directory_queries.parse_filters({}))
+    assert "subdivision" not in facets.groups
+    facets = directory_queries.directory_facets(directory_queries.parse_filters({"q": "lyon"}))  # all in France
+    assert facets.groups["subdivision"] == [("FR-ARA", "Auvergne-Rhône-Alpes", 1)]
+
+
+def test_the_facet_by_page_and_api(client, regions):
+    html = client.get("/fr/directory/facets/", {"country": "FR"}).content.decode()
+    assert "Subdivision" in html or "subdivision" in html
+    assert re.search(r'href="\?country=FR&amp;subdivision=FR-ARA".*Auvergne-Rhône-Alpes', html, re.S)
+    chosen = client.get("/directory/facets/", {"country": "FR", "subdivision": "FR-ARA"}).content.decode()
+    assert re.search(r'<a href="\?country=FR"[^>]*aria-current="true".*Auvergne-Rhône-Alpes', chosen, re.S)
+    data = client.get("/api/v1/organisations", {"country": "FR", "facets": "true"}).json()
+    assert {"value": "FR-ARA", "label": "Auvergne-Rhône-Alpes", "count": 1} in data["facets"]["subdivision"]
+    data = client.get("/api/v1/organisations", {"facets": "true"}).json()
+    assert "subdivision" not in data["facets"]
+    data = client.get("/api/v1/organisations", {"subdivision": "FR-IDF"}).json()
+    assert [r["slug"] for r in data["results"]] == ["cg-scop"]
+
+
+def test_the_directory_page_offers_the_countrys_subdivisions_in_its_filters(client, regions):
+    html = client.get("/directory/", {"country": "FR"}).content.decode()
+    assert '<select id="filter-subdivision" name="subdivision">' in html
+    assert '<option value="FR-ARA">Auvergne-Rhône-Alpes</option>' in html
+    chosen = client.get("/directory/", {"country": "FR", "subdivision": "FR-ARA"}).content.decode()
+    assert '<option value="FR-ARA" selected>Auvergne-Rhône-Alpes</option>' in chosen
+    assert "Menuiserie" in chosen and "Confédération générale" not in chosen
+    # a subdivision of another country than the one chosen stays visible, to be let go of
+    other = client.get("/directory/", {"country": "ES", "subdivision": "FR-ARA"}).content.decode()
+    assert '<option value="FR-ARA" selected>Auvergne-Rhône-Alpes (France)</option>' in other
+    assert "filter-subdivision" not in client.get("/directory/").content.decode()
+    # the results, when the filters change in place, bring the select of the new country with them
+    fragment = client.get("/directory/", {"country": "ES"}, HTTP_HX_REQUEST="true").content.decode()
+    assert '<div id="subdivision-filter" hx-swap-oob="true">' in fragment and "ES-AN" in fragment
+
+
+def test_exports_carry_the_code(client, regions):
+    body = b"".join(client.get("/directory/export.csv", {"subdivision": "FR-ARA"}).streaming_content)
+    text = body.decode("utf-8-sig")
+    assert "subdivision" in text.splitlines()[0] and ",FR-ARA," in text

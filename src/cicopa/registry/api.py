@@ -13,7 +13,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.decorators import decorate_view
 from ninja.errors import HttpError
 
-from cicopa.core import pagecache
+from cicopa.core import pagecache, subdivisions
 from cicopa.core.api_auth import WRITE_AUTH
 from cicopa.core.api_input import IF_MATCH, JsonObject, if_match
 from cicopa.core.models import Country, LegalForm, MembershipType
@@ -41,6 +41,9 @@ class DirectoryQuery(Schema):
     q: str | None = Field(None, description="Words to find in name, acronym, description and city")
     kind: list[str] | None = Field(None, description="alliance, sectoral, member_organisation, cooperative, other")
     country: list[str] | None = Field(None, description="ISO 3166-1 alpha-2 codes, e.g. FR")
+    subdivision: list[str] | None = Field(
+        None, description="ISO 3166-2 codes of subdivisions of countries, e.g. FR-ARA (see /subdivisions)"
+    )
     region: str | None = Field(None, description="UN M49 region, sub-region or intermediate region code")
     development: str | None = Field(None, description="developed or developing")
     sector: list[str] | None = Field(None, description="Sector codes (see /sectors)")
@@ -88,6 +91,36 @@ def list_organisations(request: HttpRequest, params: Query[DirectoryQuery]) -> d
         }
         data["facets_approximate"] = facets.approximate
     return data
+
+
+class SubdivisionOut(Schema):
+    code: str = Field(..., description="ISO 3166-2 code, e.g. ES-AL")
+    name: str
+    label: str = Field(..., description="The name with its parent or type where two would read alike")
+    type: str = Field(..., description="As ISO 3166-2 names it, in English: Province, Autonomous community, ...")
+    parent: str | None = Field(None, description="The code of the subdivision it is part of")
+
+
+@router.get(
+    "/subdivisions",
+    summary="ISO 3166-2 subdivisions of a country (regions, provinces, states)",
+    auth=None,
+    response=list[SubdivisionOut],
+)
+@decorate_view(pagecache.public)
+def list_subdivisions(
+    request: HttpRequest, country: str = Query(..., description="ISO 3166-1 alpha-2 code, e.g. FR")
+) -> list[dict[str, Any]]:
+    """The codes an organisation's `subdivision` takes, sorted by name."""
+    code = country.strip().upper()
+    if not Country.objects.filter(iso2=code).exists():
+        raise ValidationError(
+            {"country": _("Unknown %(param)s: %(value)s") % {"param": _("country"), "value": country}}
+        )
+    return [
+        {"code": s.code, "name": s.name, "label": s.label, "type": s.type, "parent": s.parent or None}
+        for s in subdivisions.subdivisions(code)
+    ]
 
 
 @router.get("/organisations/{slug}", summary="One organisation", auth=None, response=OrganisationOut)

@@ -3,6 +3,7 @@ exports. Reads shared by the directory page, the API's list and the downloads.""
 
 from __future__ import annotations
 
+import functools
 import math
 from collections import Counter
 from collections.abc import Collection, Mapping
@@ -20,6 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from cicopa.core import params as query_params
 from cicopa.core import queries as core_queries
+from cicopa.core import subdivisions
 from cicopa.core.i18n import name_field, sort_field
 from cicopa.core.models import Country, LegalForm, MembershipType, Region, Sector, in_region
 from cicopa.registry import ranking, spelling
@@ -48,12 +50,13 @@ SORTS: dict[str, tuple[str, ...] | None] = {
 }
 MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 20
-LIST_PARAMS = ("kind", "country", "sector", "membership_type", "legal_form")
+LIST_PARAMS = ("kind", "country", "subdivision", "sector", "membership_type", "legal_form")
 # How messages and the filter panel name each filter: in the reader's language, not by its parameter.
 FILTER_LABELS = {
     "kind": gettext_lazy("kind"),
     "region": gettext_lazy("region"),
     "country": gettext_lazy("country"),
+    "subdivision": gettext_lazy("subdivision"),
     "sector": gettext_lazy("sector"),
     "membership_type": gettext_lazy("membership type"),
     "legal_form": gettext_lazy("legal form"),
@@ -65,6 +68,7 @@ class DirectoryFilters:
     q: str = ""
     kind: tuple[str, ...] = ()
     country: tuple[str, ...] = ()
+    subdivision: tuple[str, ...] = ()  # ISO 3166-2 codes
     region: str = ""
     development: str = ""
     sector: tuple[str, ...] = ()
@@ -93,10 +97,14 @@ def parse_filters(params: Mapping[str, Any]) -> DirectoryFilters:
     """Read filters from query parameters; raise ValidationError naming each bad parameter and value."""
     errors: dict[str, str] = {}
     data: dict[str, Any] = {"q": (query_params.one(params, "q") or "")[:200]}
-    known: dict[str, Collection[str]] = {"kind": set(OrganisationKind.values), **core_queries.known_codes()}
+    known: dict[str, Collection[str]] = {
+        "kind": set(OrganisationKind.values),
+        "subdivision": subdivisions.codes(),
+        **core_queries.known_codes(),
+    }
     for key in LIST_PARAMS:
         data[key] = query_params.codes(
-            params, key, known[key], errors, label=FILTER_LABELS[key], upper=key == "country"
+            params, key, known[key], errors, label=FILTER_LABELS[key], upper=key in ("country", "subdivision")
         )
     data["region"] = query_params.region(params, errors)
     development = query_params.one(params, "development")
@@ -149,6 +157,7 @@ def matching(filters: DirectoryFilters) -> QuerySet[Organisation]:
         for prefix, values in (
             ("k", filters.kind),
             ("c", filters.country),
+            ("d", filters.subdivision),
             ("s", filters.sector),
             ("m", filters.membership_type),
             ("l", filters.legal_form),
@@ -354,7 +363,11 @@ def directory_facets(filters: DirectoryFilters, top_countries: int = 60) -> Face
     tag_codes = _tag_codes(names)
     country_region = dict(Country.objects.exclude(region=None).values_list("iso2", "region_id"))
     found, approximate = _facet_counts(filters, tag_codes, country_region)
-    for facet in ("kind", "country", "region", "sector", "membership_type", "legal_form"):
+    # Subdivisions are counted when the results are of one country: a country's regions are what its many
+    # organisations are told apart by; across countries they would be a list of thousands.
+    countries = set(filters.country) if len(filters.country) == 1 else {c for c, n in found["country"].items() if n}
+    one_country = next(iter(countries)) if len(countries) == 1 else None
+    for facet in ("kind", "country", "subdivision", "region", "sector", "membership_type", "legal_form"):
         if getattr(filters, facet):
             without, more_approximate = _facet_counts(_without(filters, facet), tag_codes, country_region)
             found[facet] = without[facet]
@@ -367,6 +380,9 @@ def directory_facets(filters: DirectoryFilters, top_countries: int = 60) -> Face
         "membership_type": "membership_type_id",
         "legal_form": "legal_form_id",
     }
+    in_country = {
+        code: n for code, n in found.pop("subdivision").items() if subdivisions.country_of(code) == one_country
+    }
     groups = {
         facet: [
             (code, regions[code] if facet == "region" else names[field_of[facet]][code], n)
@@ -375,6 +391,11 @@ def directory_facets(filters: DirectoryFilters, top_countries: int = 60) -> Face
         for facet, values in found.items()
     }
     groups["country"] = groups["country"][:top_countries]
+    if in_country:
+        groups["subdivision"] = [
+            (code, subdivisions.label(code), n)
+            for code, n in sorted(in_country.items(), key=lambda item: (-item[1], item[0]))
+        ]
     return Facets(groups, approximate, settings.CICOPA_SEARCH_COUNT_LIMIT)
 
 
@@ -394,7 +415,7 @@ def _facet_counts(
     tags = list(matching(filters).order_by().values_list("search_tags", flat=True)[: limit + 1])
     counts = Counter(chain.from_iterable(t.split() for t in tags[:limit]))
     found: dict[str, Counter[str]] = {
-        f: Counter() for f in ("kind", "country", "region", "sector", "membership_type", "legal_form")
+        f: Counter() for f in ("kind", "country", "subdivision", "region", "sector", "membership_type", "legal_form")
     }
     for tag, n in counts.items():
         if tag in tag_codes:
@@ -408,7 +429,7 @@ def _facet_counts(
 
 def _tag_codes(names: dict[str, dict[str, str]]) -> dict[str, tuple[str, str]]:
     """Index tag -> (filter, code), for every value of every filter."""
-    return {
+    return _subdivision_tags() | {
         search_tag(prefix, code): (facet, code)
         for facet, prefix, field in (
             ("kind", "k", "kind"),
@@ -419,6 +440,12 @@ def _tag_codes(names: dict[str, dict[str, str]]) -> dict[str, tuple[str, str]]:
         )
         for code in names[field]
     }
+
+
+@functools.cache
+def _subdivision_tags() -> dict[str, tuple[str, str]]:
+    """The index tag of every subdivision (pycountry's list, the same for the life of the process)."""
+    return {search_tag("d", code): ("subdivision", code) for code in subdivisions.codes()}
 
 
 @dataclass(frozen=True)

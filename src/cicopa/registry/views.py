@@ -80,6 +80,7 @@ def directory(request: HttpRequest) -> HttpResponse:
         "kinds": OrganisationKind.choices,
         "sorts": _sort_choices(bool(filters.text)),
         "filter_controls": _filter_controls(filters),
+        "subdivision_filter": _subdivision_filter(filters),
         "xlsx_limit": exports.XLSX_MAX_ROWS,
     }
     fragment = request.headers.get("HX-Request") and not request.headers.get("HX-History-Restore-Request")
@@ -113,6 +114,28 @@ def _filter_controls(filters: directory_queries.DirectoryFilters) -> dict[str, S
     }
 
 
+def _subdivision_filter(filters: directory_queries.DirectoryFilters) -> dict[str, Any] | None:
+    """The filter panel's select of subdivisions: those of the one country chosen (or of the one country of the
+    subdivisions chosen), and any chosen that are of another (a country changed in a browser without JavaScript),
+    named with their country, so that every filter in use shows. None when no country or subdivision points to
+    one list."""
+    chosen = set(filters.subdivision)
+    of_chosen = {subdivisions.country_of(code) for code in chosen}
+    country = filters.country[0] if len(filters.country) == 1 else None
+    if country is None and len(of_chosen) == 1:
+        country = next(iter(of_chosen))
+    if not chosen and not subdivisions.has_subdivisions(country):
+        return None
+    names = core_queries.names_by_code()["country"]
+    options = [
+        (code, f"{subdivisions.label(code)} ({names.get(c or '', c)})", True)
+        for code in filters.subdivision
+        if (c := subdivisions.country_of(code)) != country
+    ]
+    options += [(s.code, s.label, s.code in chosen) for s in subdivisions.subdivisions(country)]
+    return {"options": options, "multiple": len(chosen) > 1, "country": names.get(country or "", "")}
+
+
 def _chosen_first(values: list[tuple[str, str, int]], chosen: set[str]) -> list[tuple[str, str, int]]:
     """A group's counted values with the chosen ones first, never hidden among those to show more of."""
     return sorted(values, key=lambda value: value[0] not in chosen)
@@ -126,6 +149,7 @@ def directory_facets(request: HttpRequest) -> HttpResponse:
     selected = {
         "kind": set(filters.kind),
         "country": set(filters.country),
+        "subdivision": set(filters.subdivision),
         "region": {filters.region},
         "sector": set(filters.sector),
         "membership_type": set(filters.membership_type),
@@ -146,7 +170,7 @@ def directory_facets(request: HttpRequest) -> HttpResponse:
                 for v, label, n in _chosen_first(facets.groups[key], selected[key])
             ],
         }
-        for key in ("kind", "region", "country", "sector", "membership_type", "legal_form")
+        for key in ("kind", "region", "country", "subdivision", "sector", "membership_type", "legal_form")
         if facets.groups.get(key)
     ]
     return render(request, "registry/_facets.html", {"groups": groups, "facets": facets})

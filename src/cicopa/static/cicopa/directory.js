@@ -43,3 +43,16 @@ document.addEventListener("htmx:configRequest", function (event) {
     }
   });
 });
+
+// Directory search form: a subdivision belongs to a country, so choosing another country lets go of the
+// subdivisions chosen (before htmx reads the form: this listens first, on the way down). The results then bring
+// the new country's subdivisions to choose from.
+document.addEventListener("change", function (event) {
+  if (!event.target || event.target.id !== "filter-country") {
+    return;
+  }
+  var subdivisions = document.getElementById("filter-subdivision");
+  if (subdivisions) {
+    Array.from(subdivisions.options).forEach(function (option) { option.selected = false; });
+  }
+}, true);
