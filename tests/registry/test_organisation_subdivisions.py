@@ -3,6 +3,7 @@ API, back office), audited, shown in the reader's language, filtered and counted
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from html.parser import HTMLParser
@@ -396,3 +397,95 @@ def test_exports_carry_the_code(client, regions):
     body = b"".join(client.get("/directory/export.csv", {"subdivision": "FR-ARA"}).streaming_content)
     text = body.decode("utf-8-sig")
     assert "subdivision" in text.splitlines()[0] and ",FR-ARA," in text
+
+
+# --- imports: a code or a name, and a specific row error for one that is not of the row's country
+
+
+def imported(actor, text: str, fmt: str = "cicopa", **kw: Any):
+    from cicopa.registry.importing import import_organisations
+
+    return import_organisations(actor=actor, stream=io.BytesIO(text.encode()), filename="f.csv", fmt=fmt, **kw)
+
+
+GOOD = """identifier,name,kind,country,subdivision
+A1,Scop de Grenoble,cooperative,FR,FR-ARA
+A2,Scop de Lille,cooperative,FR,hdf
+A3,Genossenschaft München,cooperative,DE,Bavière
+A4,Cooperativa de Almería,cooperative,ES,Almería (Andalucía)
+A5,Cooperativa de Santander,cooperative,ES,
+"""
+
+
+def test_an_import_reads_codes_and_names(alice):
+    report = imported(alice, GOOD)
+    assert report.ok, report.errors
+    got = dict(Organisation.objects.values_list("name", "subdivision"))
+    assert got == {
+        "Scop de Grenoble": "FR-ARA",
+        "Scop de Lille": "FR-HDF",
+        "Genossenschaft München": "DE-BY",
+        "Cooperativa de Almería": "ES-AL",
+        "Cooperativa de Santander": "",
+    }
+    assert slugs({"subdivision": "DE-BY"}) == {Organisation.objects.get(subdivision="DE-BY").slug}  # indexed
+    entry = AuditEntry.objects.filter(action="registry.organisation.import").order_by("id").first()
+    assert entry.changes["subdivision"] == [None, "FR-ARA"]
+
+
+def test_an_import_refuses_a_subdivision_of_another_country_with_a_row_error(alice):
+    text = (
+        GOOD
+        + "A6,Scop de Nantes,cooperative,FR,ES-AN\nA7,Coop,cooperative,ES,Cantabria\nA8,Coop 2,cooperative,FR,Lyon\n"
+    )
+    report = imported(alice, text)
+    assert not report.ok and Organisation.objects.count() == 0  # all or nothing
+    errors = {e.row: (e.column, e.value, e.message) for e in report.errors}
+    assert errors == {
+        7: ("subdivision", "ES-AN", "Andalucía is a subdivision of Spain, not of France"),
+        8: (
+            "subdivision",
+            "Cantabria",
+            "names more than one subdivision of Spain: ES-CB (Cantabria (autonomous community)), "
+            "ES-S (Cantabria (province)); write the code of the one meant",
+        ),
+        9: (
+            "subdivision",
+            "Lyon",
+            "not a subdivision of France: write its ISO 3166-2 code, such as "
+            + subdivisions.subdivisions("FR")[0].code
+            + ", or its name",
+        ),
+    }
+
+
+def test_a_file_of_any_layout_finds_the_column_by_its_name(alice):
+    text = "Nom,Pays,Région\nScop de Rennes,France,Bretagne\nScop de Pau,FR,Nouvelle-Aquitaine\n"
+    report = imported(alice, text, fmt="columns")
+    assert report.ok, report.errors
+    assert report.mapping["Région"] == "subdivision"
+    assert dict(Organisation.objects.values_list("name", "subdivision")) == {
+        "Scop de Rennes": "FR-BRE",
+        "Scop de Pau": "FR-NAQ",
+    }
+    bad = imported(alice, "Nom,Pays,Région\nScop de Rennes,France,Bavaria\n", fmt="columns")
+    assert [(e.column, e.value) for e in bad.errors] == [("Région", "Bavaria")]
+
+
+def test_essglobal_regions_are_kept_where_they_are_subdivisions_of_the_country(alice):
+    from cicopa.registry.import_formats import ESSGLOBAL_COLUMNS
+
+    header = ",".join(ESSGLOBAL_COLUMNS[k] for k in ("identifier", "name", "region", "country"))
+    report = imported(alice, f"{header}\nR1,Cardiff Co-op,Wales,GB\nR2,Bolton Co-op,North West,GB\n", fmt="essglobal")
+    assert report.ok, report.errors
+    assert dict(Organisation.objects.values_list("name", "subdivision")) == {
+        "Cardiff Co-op": "GB-WLS",
+        "Bolton Co-op": "",
+    }
+    assert [(w.row, w.value, w.message) for w in report.warnings] == [
+        (3, "North West", "not one subdivision of United Kingdom (ISO 3166-2): left out")
+    ]
+    # the next file moves it to another country and says no region: the old country's is not left behind
+    again = imported(alice, f"{header}\nR1,Cardiff Co-op,,IE\n", fmt="essglobal")
+    assert again.ok, again.errors
+    assert Organisation.objects.get(name="Cardiff Co-op").subdivision == ""

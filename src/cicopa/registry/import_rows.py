@@ -11,6 +11,7 @@ from typing import Any
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from cicopa.core import subdivisions
 from cicopa.core.countries import CountryReader
 from cicopa.core.i18n import name_field
 from cicopa.core.models import Country, LegalForm, MembershipType, Sector
@@ -263,6 +264,26 @@ def parse_essglobal(row: Row, cells: dict[str, str], lk: Lookups) -> None:
         _registrations(row, cells)
     cols = {f: c[f] for f in ("name", "country", "longitude", "email", "website", "description", "address")}
     _common_checks(row, cols, lk, cells)
+    if region := cells.get(c["region"], ""):
+        _essglobal_region(row, region, lk)
+
+
+def _essglobal_region(row: Row, region: str, lk: Lookups) -> None:
+    """ESSGlobal's Region is any region its maker names (a statistical region, 'North West'), not always one of
+    ISO 3166-2: kept as the organisation's subdivision where it is one of its country's, said and left out where
+    it is not. A row without it keeps the subdivision it has."""
+    country = row.values.get("country_id")
+    if not country:
+        return
+    found = subdivisions.recognise(region, country)
+    if len(found) == 1:
+        row.values["subdivision"] = found[0]
+    else:
+        row.warn(
+            ESSGLOBAL_COLUMNS["region"],
+            region,
+            _("not one subdivision of %(country)s (ISO 3166-2): left out") % {"country": lk.name(country)},
+        )
 
 
 def _area_location(row: Row, cells: dict[str, str]) -> None:
@@ -392,6 +413,40 @@ def _parse_platform(row: Row, cells: dict[str, str], lk: Lookups, *, lenient: bo
         v[col] = row.number_value(label(col, col), cells.get(col, ""), integer=True, low=low, high=high)
     cols = {k: label(k, k) for k in ("country", "longitude", *TEXT_FIELDS, "legal_form_text")}
     _common_checks(row, cols, lk, cells)
+    v["subdivision"] = _subdivision(row, label("subdivision", "subdivision"), cells.get("subdivision", ""), lk)
+
+
+def _subdivision(row: Row, column: str, given: str, lk: Lookups) -> str:
+    """The ISO 3166-2 code of the row's subdivision, from its code ('FR-ARA', or 'ARA') or its name in any form
+    (core.subdivisions.recognise); one that is not of the row's country is an error that says why."""
+    country = row.values.get("country_id")
+    if not given or not country:  # no country: its own error is reported
+        return ""
+    found = subdivisions.recognise(given, country)
+    if len(found) == 1:
+        return found[0]
+    name = lk.name(country)
+    if found:
+        choices = ", ".join(f"{code} ({subdivisions.label(code)})" for code in found)
+        message = _("names more than one subdivision of %(country)s: %(choices)s; write the code of the one meant") % {
+            "country": name,
+            "choices": choices,
+        }
+    elif (other := subdivisions.country_of(given.strip().upper())) is not None:
+        message = _("%(name)s is a subdivision of %(other)s, not of %(country)s") % {
+            "name": subdivisions.name(given.strip()),
+            "other": lk.name(other),
+            "country": name,
+        }
+    elif example := next(iter(subdivisions.subdivisions(country)), None):
+        message = _("not a subdivision of %(country)s: write its ISO 3166-2 code, such as %(example)s, or its name") % {
+            "country": name,
+            "example": example.code,
+        }
+    else:
+        message = _("ISO 3166-2 lists no subdivisions of %(country)s: leave this empty") % {"country": name}
+    row.error(column, given, message)
+    return ""
 
 
 def _sectors_from_text(row: Row, column: str, text: str, lk: Lookups) -> None:

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django_htmx.http import HttpResponseClientRefresh
 
-from cicopa.core import exports, progress, uploads
+from cicopa.core import exports, progress, subdivisions, uploads
 from cicopa.core import queries as core_queries
 from cicopa.core.errors import form_errors
 from cicopa.core.models import Country, TaskProgress
@@ -262,7 +262,15 @@ def _import_preview(sample: list[importing.PreviewRow]) -> list[dict[str, Any]]:
             "identifier": r.identifier,
             "name": r.values["name"],
             "kind": name("kind", r.values["kind"]),
-            "place": ", ".join(p for p in (r.values["city"], name("country_id", r.values["country_id"])) if p),
+            "place": ", ".join(
+                p
+                for p in (
+                    r.values["city"],
+                    subdivisions.name(r.values.get("subdivision")),
+                    name("country_id", r.values["country_id"]),
+                )
+                if p
+            ),
             "sectors": ", ".join(name("sectors", code) for code in r.sectors),
             "membership_type": name("membership_type_id", r.values["membership_type_id"]),
             "legal_form": " — ".join(

@@ -11,7 +11,7 @@ from typing import Any
 from django.db import connection
 from django.utils.translation import gettext as _
 
-from cicopa.core import audit
+from cicopa.core import audit, subdivisions
 from cicopa.core.db import insert_rows, now_value
 from cicopa.core.text import fold
 from cicopa.registry.import_rows import Row
@@ -116,6 +116,7 @@ FIELDS = (
     "acronym",
     "description",
     "country_id",
+    "subdivision",
     "address",
     "city",
     "postcode",
@@ -235,6 +236,8 @@ def _compare(rows: list[Row]) -> list[tuple[Row, dict[str, Any], dict[str, Any]]
     for r in rows:
         assert r.pk is not None
         before = current[r.pk]
+        if "subdivision" not in r.values and not subdivisions.is_valid(before["subdivision"], r.values["country_id"]):
+            r.values["subdivision"] = ""  # the country changes, and the row says no subdivision: as a service does
         diff: dict[str, Any] = audit.diff({f: before[f] for f in r.values}, r.values)
         if sorted(old_sectors[r.pk]) != sorted(r.sectors):
             diff["sectors"] = [sorted(old_sectors[r.pk]), sorted(r.sectors)]
@@ -294,6 +297,7 @@ def _search_columns(record: dict[str, Any], sectors: list[str]) -> tuple[str, st
         membership_type_id=record["membership_type_id"],
         legal_form_id=record["legal_form_id"],
         sector_codes=sectors,
+        subdivision=record["subdivision"],
     )
 
 
