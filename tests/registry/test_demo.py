@@ -108,3 +108,82 @@ def test_the_search_box_examples_find_something_in_the_demo(client, db):
     assert len(examples) == 3
     for example in examples:
         assert directory_queries.search_directory(directory_queries.parse_filters({"q": example})).total > 0, example
+
+
+@pytest.mark.parametrize(
+    ("iso", "town", "code"),
+    [
+        # France: GeoNames gives INSEE's region codes; one known town for each of the thirteen regions
+        ("FR", "Paris", "FR-IDF"),
+        ("FR", "Orléans", "FR-CVL"),
+        ("FR", "Dijon", "FR-BFC"),
+        ("FR", "Rouen", "FR-NOR"),
+        ("FR", "Lille", "FR-HDF"),
+        ("FR", "Strasbourg", "FR-GES"),
+        ("FR", "Nantes", "FR-PDL"),
+        ("FR", "Rennes", "FR-BRE"),
+        ("FR", "Bordeaux", "FR-NAQ"),
+        ("FR", "Montpellier", "FR-OCC"),
+        ("FR", "Lyon", "FR-ARA"),
+        ("FR", "Marseille", "FR-PAC"),
+        ("FR", "Ajaccio", "FR-20R"),
+        # where GeoNames' codes are ISO 3166-2's own
+        ("GB", "Glasgow", "GB-SCT"),
+        ("GB", "Cardiff", "GB-WLS"),
+        ("GB", "Belfast", "GB-NIR"),
+        ("GB", "Manchester", "GB-ENG"),
+        ("US", "Los Angeles", "US-CA"),
+        ("US", "Washington", "US-DC"),
+        ("BE", "Antwerp", "BE-VLG"),
+        ("BE", "Liège", "BE-WAL"),
+        ("BE", "Brussels", "BE-BRU"),
+        ("CH", "Geneva", "CH-GE"),
+        ("CH", "Zürich", "CH-ZH"),
+        ("UG", "Kampala", "UG-C"),
+        ("UG", "Gulu", "UG-N"),
+        # elsewhere GeoNames' codes are its own: no subdivision rather than a wrong one
+        ("DE", "Munich", ""),
+        ("ES", "Madrid", ""),
+        ("JP", "Tokyo", ""),
+    ],
+)
+def test_the_gazetteer_knows_a_towns_subdivision_only_where_geonames_says_it_reliably(iso, town, code):
+    from cicopa.registry import gazetteer
+
+    assert gazetteer.subdivision(iso, gazetteer.find(iso, town)) == code
+
+
+def test_demo_organisations_have_the_subdivision_of_their_town(demo_registry):
+    from cicopa.core import subdivisions
+
+    orgs = list(Organisation.objects.exclude(subdivision="").values_list("slug", "country_id", "subdivision"))
+    assert all(subdivisions.is_valid(code, country) for _slug, country, code in orgs)
+    placed = {country for _slug, country, _code in orgs}
+    assert {"FR", "GB", "US", "CH"} <= placed and not placed - {
+        "FR",
+        "GB",
+        "US",
+        "BE",
+        "CH",
+        "UG",
+        "ES",
+        "IT",
+        "PL",
+        "SK",
+    }
+    by_slug = {slug: code for slug, _country, code in orgs}
+    assert (by_slug["cg-scop"], by_slug["coceta"], by_slug["federlavoro"], by_slug["zlsp"]) == (
+        "FR-IDF",
+        "ES-MD",
+        "IT-62",
+        "PL-14",
+    )
+    assert by_slug["ica"] == "CH-GE"
+    lyon = Organisation.objects.filter(kind="cooperative", country_id="FR", city="Lyon").first()
+    assert lyon is None or lyon.subdivision == "FR-ARA"
+    # the French federation's directory shows its regions
+    facets = directory_queries.directory_facets(directory_queries.parse_filters({"country": "FR"}))
+    assert (
+        sum(n for _code, _label, n in facets.groups["subdivision"])
+        == Organisation.objects.filter(country_id="FR").exclude(subdivision="").count()
+    )

@@ -149,9 +149,23 @@ def _demo_users() -> dict[str, Any]:
 
 
 def _at(iso: str, city: str) -> dict[str, Any]:
-    """The coordinates of a real town (by any of its names), for an organisation's data."""
+    """The coordinates of a real town (by any of its names), and its subdivision where it is known (the
+    gazetteer's, else KNOWN_SUBDIVISIONS), for an organisation's data."""
     town = gazetteer.find(iso, city)
-    return {"latitude": town.latitude, "longitude": town.longitude} if town else {}
+    place: dict[str, Any] = {"latitude": town.latitude, "longitude": town.longitude} if town else {}
+    if code := gazetteer.subdivision(iso, town) or KNOWN_SUBDIVISIONS.get((iso, city), ""):
+        place["subdivision"] = code
+    return place
+
+
+# The subdivisions of the real organisations' towns that the gazetteer cannot tell (GeoNames' codes there are not
+# ISO 3166-2's): the autonomous community, region or voivodeship of the city.
+KNOWN_SUBDIVISIONS = {
+    ("ES", "Madrid"): "ES-MD",  # Comunidad de Madrid
+    ("IT", "Roma"): "IT-62",  # Lazio
+    ("PL", "Warszawa"): "PL-14",  # Mazowieckie
+    ("SK", "Bratislava"): "SK-BL",  # Bratislavský kraj
+}
 
 
 # The member organisations of the demo that exist: country -> name, acronym, slug, city. They get their real
@@ -348,6 +362,7 @@ def _member_organisations(actor: Any, cicopa: Organisation, rng: random.Random) 
                 "country": country,
                 "city": town.name if town else "",
                 **({"latitude": town.latitude, "longitude": town.longitude} if town else {}),
+                "subdivision": gazetteer.subdivision(iso, town),
                 "founded": founded,
                 "sectors": chosen,
                 "email": f"info@member-{i}.demo.invalid",
@@ -441,6 +456,7 @@ def generate_cooperatives(
                     description=demo_names.description(activity, town_name, mtype),
                     latitude=town.latitude if town else None,
                     longitude=town.longitude if town else None,
+                    subdivision=gazetteer.subdivision(iso, town) if town else fed.subdivision,
                     membership_type_id=mtype,
                     legal_form_id=rng.choice(forms),
                     founded=rng.randint(1900, 2024),
