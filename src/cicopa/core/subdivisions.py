@@ -205,6 +205,7 @@ def is_valid(code: str | None, country: str | None) -> bool:
     return bool(code and country) and country_of(code) == (country or "").upper()
 
 
+@functools.cache
 def codes() -> frozenset[str]:
     """Every subdivision code."""
     return frozenset(_records())

@@ -22,6 +22,8 @@ from cicopa.core import audit, exports, extensions, pagecache, subdivisions, ver
 from cicopa.core import queries as core_queries
 from cicopa.core.embed import json_for_script
 from cicopa.core.errors import EditConflict, form_errors
+from cicopa.core.i18n import name_field
+from cicopa.core.models import Country
 from cicopa.core.roles import is_secretariat
 from cicopa.registry import directory_queries, history, permissions, queries, representations, services
 from cicopa.registry.fields import EXPORT_COLUMNS
@@ -126,7 +128,8 @@ def _subdivision_filter(filters: directory_queries.DirectoryFilters) -> dict[str
         country = next(iter(of_chosen))
     if not chosen and not subdivisions.has_subdivisions(country):
         return None
-    names = core_queries.names_by_code()["country"]
+    wanted = {c for c in (*of_chosen, country) if c}
+    names = dict(Country.objects.filter(iso2__in=wanted).values_list("iso2", name_field()))  # one small query
     options = [
         (code, f"{subdivisions.label(code)} ({names.get(c or '', c)})", True)
         for code in filters.subdivision
