@@ -13,7 +13,7 @@ from babel.numbers import get_decimal_symbol, get_group_symbol, get_territory_cu
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cicopa.core import money
+from cicopa.core import formats, money
 from cicopa.core.i18n import CONTENT_LANGUAGES, current_language
 from cicopa.exchange.listing_queries import SORTS, CategoryGroup
 from cicopa.exchange.models import Direction, ListingKind, ListingStatus, Scope
@@ -71,7 +71,7 @@ def parse_number(text: str, language: str) -> Decimal:
 
 
 def format_quantity(quantity: Decimal, language: str) -> str:
-    return money.format_decimal(quantity.normalize(), language)
+    return formats.format_number(quantity.normalize(), language)
 
 
 def currency_of(country: str | None) -> str:
@@ -84,7 +84,7 @@ def currency_of(country: str | None) -> str:
 
 def price_initial(minor: int, currency: str, language: str) -> str:
     """A price as its form shows it: major units with the currency's decimals, as the reader writes them."""
-    return money.format_decimal(
+    return formats.format_number(
         money.minor_to_decimal(minor, currency), language, digits=money.currency_digits(currency)
     )
 

@@ -13,7 +13,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from cicopa.core import money
+from cicopa.core import formats, money
 from cicopa.core.i18n import current_language
 from cicopa.exchange.models import MAX_QUANTITY, Unit
 
@@ -115,7 +115,7 @@ class TermsForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["currency"].choices = money.currency_choices(current_language())  # type: ignore[attr-defined]
         self.fields["unit_price"].help_text = _("As you write it, such as %(example)s.") % {
-            "example": money.format_decimal(Decimal("1234.5"), digits=2)
+            "example": formats.format_number(Decimal("1234.5"), digits=2)
         }
 
     def clean(self) -> dict[str, Any]:

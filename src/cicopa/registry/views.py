@@ -7,7 +7,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
@@ -22,6 +21,7 @@ from cicopa.core import audit, exports, extensions, pagecache, versions, worldma
 from cicopa.core import queries as core_queries
 from cicopa.core.embed import json_for_script
 from cicopa.core.errors import EditConflict, form_errors
+from cicopa.core.formats import format_number
 from cicopa.core.roles import is_secretariat
 from cicopa.registry import directory_queries, history, permissions, queries, representations, services
 from cicopa.registry.fields import EXPORT_COLUMNS
@@ -184,7 +184,7 @@ def directory_map(request: HttpRequest) -> HttpResponse:
             label, href = cell.name, reverse("registry:organisation", kwargs={"slug": cell.slug})
         else:  # several: the directory narrowed to them (their country, and their city when they share one)
             place = cell.city or countries.get(cell.country or "", "")
-            n = {"n": intcomma(cell.count), "place": place}
+            n = {"n": format_number(cell.count), "place": place}
             label = (
                 ngettext("%(n)s organisation in %(place)s", "%(n)s organisations in %(place)s", cell.count) % n
                 if place
@@ -192,18 +192,18 @@ def directory_map(request: HttpRequest) -> HttpResponse:
             )
             href = reverse("registry:directory") + "?" + _narrowed(query, cell)
         if cell.approximate:
-            label += " " + _("(%(n)s at an approximate location)") % {"n": intcomma(cell.approximate)}
+            label += " " + _("(%(n)s at an approximate location)") % {"n": format_number(cell.approximate)}
         markers.append(worldmap.Marker(lat=point[0], lon=point[1], count=cell.count, label=label, href=href))
         approximate += cell.approximate
     description = _("%(n)s organisations shown on a world map; larger circles stand for more organisations.") % {
-        "n": intcomma(sum(m.count for m in markers))
+        "n": format_number(sum(m.count for m in markers))
     }
     if approximate:
         description += " " + ngettext(
             "%(n)s of them is placed approximately, at the centre of its postcode area or the like.",
             "%(n)s of them are placed approximately, at the centre of their postcode area or the like.",
             approximate,
-        ) % {"n": intcomma(approximate)}
+        ) % {"n": format_number(approximate)}
     svg = worldmap.render_map(markers=markers, title=_("Map of the results"), description=description)
     response = HttpResponse(svg, content_type="image/svg+xml")
     response["Cache-Control"] = "public, max-age=300"
