@@ -16,8 +16,8 @@ from typing import Any
 
 from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import ExtractMonth
-from django.utils import formats
 
+from cicopa.core import formats
 from cicopa.core.i18n import name_field
 from cicopa.core.models import Country, Sector
 from cicopa.exchange import permissions
@@ -357,7 +357,7 @@ def by_month(currency: str, *, months: int = 24, today: datetime.date | None = N
 def _month_label(key: str) -> str:
     """ "2026-11" as the reader writes a month: "November 2026", "novembre 2026"."""
     year, month = key.split("-")
-    return formats.date_format(datetime.date(int(year), int(month), 1), "YEAR_MONTH_FORMAT")
+    return formats.format_month(datetime.date(int(year), int(month), 1))
 
 
 @dataclass(frozen=True)
