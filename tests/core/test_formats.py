@@ -212,3 +212,26 @@ def test_a_plural_counts_with_the_integer_and_shows_the_number():
         assert page.render(Context({"n": 1})) == "1 organisation"
     with translation.override("es"):
         assert page.render(Context({"n": 1234567})) == "1.234.567 organisations"
+
+
+def test_every_chart_and_map_of_the_platform_is_given_the_readers_number_format():
+    """core.charts and core.worldmap know no language (no Django there): their default writes numbers the English
+    way. Every chart an app draws passes a formatter of core.formats or core.money, and every shaded map a label."""
+    import ast
+    from pathlib import Path
+
+    import cicopa
+
+    calls = []
+    for path in Path(cicopa.__file__).resolve().parent.rglob("*.py"):
+        if path.parts[-2:] in (("core", "charts.py"), ("core", "worldmap.py")):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+                keywords = {k.arg for k in node.keywords}
+                if node.func.attr in ("bar_chart", "line_chart"):
+                    calls.append((path.name, node.lineno, "number_format" in keywords))
+                elif node.func.attr == "render_map" and "shading" in keywords:
+                    calls.append((path.name, node.lineno, "shading_label" in keywords))
+    assert len(calls) >= 5  # the statistics' trend, breakdowns and map, the clearing's two charts, the trade's
+    assert [call for call in calls if not call[2]] == []
