@@ -201,6 +201,14 @@ def test_template_filters_fail_quietly():
     assert Template("{% load cicopa_formats %}{{ d|day|default:'—' }}").render(Context({"d": None})) == "—"
 
 
+def test_a_task_percentage_counted_in_hundredths():
+    page = Template("{% load cicopa_formats %}[{{ p|whole_percent }}]")
+    assert page.render(Context({"p": 42})) == "[42%]"
+    with translation.override("fr"):
+        assert page.render(Context({"p": 42})) == f"[42{NBSP}%]"  # no-break: the sign never wraps alone
+    assert page.render(Context({"p": None})) == page.render(Context({"p": 4.2})) == "[]"
+
+
 def test_a_plural_counts_with_the_integer_and_shows_the_number():
     """In a blocktranslate the counter stays the integer that chooses the plural; the figure shown is beside it."""
     page = Template(

@@ -6,6 +6,7 @@
     {{ count|number }} {{ share|number:1 }}        {# 22 750 / exactly one decimal #}
     {{ figure|number:"-2" }}                       {# as floatformat:"-2": 12, 12.50, 1 234,46 #}
     {{ 0.125|percent }} {{ growth|signed_percent }}  {# 12.5% in English, 12,5 % in French; +4.0% #}
+    {{ task.percent|whole_percent }}               {# 42 -> 42%, 42 % #}
     {{ invoice.due_date|day }}                     {# December 4, 2026 / 4 décembre 2026 / 4 de diciembre de 2026 #}
     {{ invoice.due_date|day_short }}               {# 12/4/26 / 04/12/2026 / 4/12/26, for columns of dates #}
     {{ message.created_at|moment }}                {# Dec 4, 2026, 3:05 PM / 4 déc. 2026, 15:05 (current time zone) #}
@@ -66,6 +67,14 @@ def percent(share: Any, digits: Any = 1) -> str:
 def signed_percent(share: Any, digits: Any = 1) -> str:
     """A change (0.04) as a signed percentage in the active language: "+4.0%", "+4,0 %", "-2.5%"."""
     return _percent(share, digits, signed=True)
+
+
+@register.filter
+def whole_percent(value: Any) -> str:
+    """A percentage already counted in hundredths (a task's 42) as the reader writes it: "42%", "42 %"."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        return ""
+    return _percent(Decimal(value) / 100, 0, signed=False)
 
 
 def _percent(share: Any, digits: Any, *, signed: bool) -> str:

@@ -188,11 +188,10 @@ class Command(BaseCommand):
                 self.stdout.write(code)
             shares = []
             if figures.share_of_gross is not None:
-                shares.append(_("%(share)s%% of the gross debt") % {"share": _percent(figures.share_of_gross)})
+                shares.append(_("%(share)s of the gross debt") % {"share": _percent(figures.share_of_gross)})
             if figures.share_of_clearable is not None:
                 shares.append(
-                    _("%(share)s%% of the debt above the net positions")
-                    % {"share": _percent(figures.share_of_clearable)}
+                    _("%(share)s of the debt above the net positions") % {"share": _percent(figures.share_of_clearable)}
                 )
             for key, amount, note in (
                 ("gross", figures.gross_debt, ""),
@@ -209,7 +208,7 @@ def _count(n: int) -> str:
 
 
 def _percent(share: float) -> str:
-    return formats.format_number(share * 100, digits=1)
+    return formats.format_percent(share, digits=1)
 
 
 def _amount(minor: int, currency: str) -> str:
