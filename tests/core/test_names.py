@@ -241,3 +241,14 @@ def test_a_filter_naming_no_country_is_still_an_error(client, federation):
     r = client.get("/api/v1/organisations", {"country": "Atlantis"})
     assert r.status_code == 422
     assert "Atlantis" in str(r.json()["detail"])
+
+
+def test_the_currencies_are_named_in_the_language_asked_for(client, db):
+    fr = client.get("/api/v1/currencies", headers={"accept-language": "fr"}).json()
+    es = client.get("/api/v1/currencies", headers={"accept-language": "es"}).json()
+    assert {c["code"] for c in fr[:8]} == set(money.COMMON_CURRENCIES)  # the most traded first
+    assert {c["code"]: c for c in fr}["USD"] == {"code": "USD", "name": "dollar des États-Unis", "digits": 2}
+    assert {c["code"]: c for c in es}["JPY"] == {"code": "JPY", "name": "yen japonés", "digits": 0}
+    assert {c["code"]: c["name"] for c in es}["EUR"] == "euro"
+    assert "FRF" not in {c["code"] for c in fr}  # withdrawn: no new amount is in French francs
+    assert len(fr) == len(es) > 100
