@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from django.http import HttpResponse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from cicopa.clearing.models import CycleStatus
 from cicopa.clearing.queries import Statement
 from cicopa.core import formats, money
 from cicopa.core import pdf as documents
-from cicopa.core.i18n import current_language
 
 
 def statement_document(found: Statement) -> documents.Document:
-    language = current_language()
+    language = get_language() or "en"  # the reader's: CLDR formats any language
     cycle, figures = found.cycle, found.figures
     currency = cycle.currency
 

@@ -4,11 +4,11 @@ quantities and dates as the reader writes them."""
 from __future__ import annotations
 
 from django.http import HttpResponse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from cicopa.core import formats, money
 from cicopa.core import pdf as documents
-from cicopa.core.i18n import current_language
 from cicopa.exchange.models import Invoice, InvoiceStatus
 from cicopa.registry.models import Organisation
 
@@ -26,7 +26,7 @@ def _party(label: str, org: Organisation) -> documents.Party:
 
 def invoice_document(invoice: Invoice) -> documents.Document:
     """The document of `invoice`, whose lines and parties are fetched (trade_queries.invoice)."""
-    language = current_language()
+    language = get_language() or "en"  # the reader's: CLDR formats any language
     currency = invoice.currency
 
     def amount(minor: int) -> str:

@@ -18,8 +18,7 @@ from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import ExtractMonth
 
 from cicopa.core import formats
-from cicopa.core.i18n import name_field
-from cicopa.core.models import Country, Sector
+from cicopa.core import queries as core_queries
 from cicopa.exchange import permissions
 from cicopa.exchange.models import (
     Enquiry,
@@ -322,7 +321,7 @@ def by_sector(currency: str) -> Breakdown:
     """Sums by sector of the seller; a seller of several sectors counts in each, one without any in none."""
     qs = traded().filter(currency=currency)
     cells = _cells(_by_seller(qs, F("seller__sectors__code")))
-    names = dict(Sector.objects.values_list("code", name_field()))
+    names = core_queries.names_by_code()["sector"]
     cells = [c for c in cells if c.key] + [Cell("-", c.invoices, c.total_minor, c.sellers) for c in cells if not c.key]
     b = _rows(cells, lambda k: names.get(k, ""), order="total", keep_hidden_rows=False)
     return Breakdown("sector", b.rows, b.hidden)
@@ -333,7 +332,7 @@ def by_countries(currency: str) -> Breakdown:
     qs = traded().filter(currency=currency)
     rows = _by_seller(qs, F("seller__country_id"), F("buyer__country_id"))
     cells = _cells((f"{s or '-'}>{b or '-'}", seller, n, total) for s, b, seller, n, total in rows)
-    names = dict(Country.objects.values_list("iso2", name_field()))
+    names = core_queries.names_by_code()["country"]
 
     def label(key: str) -> str:
         seller, _sep, buyer = key.partition(">")

@@ -10,7 +10,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cicopa.core.i18n import sort_field
+from cicopa.core import queries as core_queries
 from cicopa.core.models import Country, Sector
 from cicopa.registry.fields import PROFILE_FIELDS, SECRETARIAT_FIELDS
 from cicopa.registry.import_formats import CICOPA_COLUMNS
@@ -51,7 +51,7 @@ class OrganisationForm(forms.ModelForm):
 
     def __init__(self, *args: Any, secretariat: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["country"].queryset = Country.objects.order_by(sort_field())  # type: ignore[attr-defined]
+        self.fields["country"].queryset = Country.objects.order_by(core_queries.by_country_name())  # type: ignore[attr-defined]
         if not secretariat:
             for name in SECRETARIAT_FIELDS:
                 self.fields.pop(name, None)
