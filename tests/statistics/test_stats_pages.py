@@ -352,3 +352,14 @@ def test_the_charts_write_their_ticks_values_and_tooltips_the_readers_way(client
         re.search(rf'class="chart-value"[^>]*>{re.escape(bar)}</text>', svg) for svg in breakdowns
     )
     assert all(re.search(rf"<title>[^<]*: {re.escape(bar)}</title>", svg) for svg in breakdowns)
+
+
+def test_a_fourth_language_writes_the_dashboard_its_own_way_with_nothing_typed(client, figures, settings):
+    """German is not one of the platform's languages: offered by the setting alone, without a catalogue, its
+    pages speak English words but write figures the German way, from CLDR."""
+    settings.LANGUAGES = [*settings.LANGUAGES, ("de", "Deutsch")]
+    html = client.get("/de/statistics/").content.decode()
+    assert 'lang="de"' in html
+    assert re.findall(r'class="stat-card-value">([^<]*)<', html)[:2] == ["4.321", "98.000"]
+    trend = re.findall(r'<svg[^>]*class="chart chart-line".*?</svg>', html, re.S)[0]
+    assert "10.000" in re.findall(r'<text class="chart-axis"[^>]*>([^<]*)</text>', trend)
