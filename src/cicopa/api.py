@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest, HttpResponse
@@ -57,7 +58,35 @@ class Docs(Swagger):
 
 class CicopaAPI(NinjaAPI):
     def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: dict | None = None) -> OpenAPISchema:
-        return with_errors(super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params))
+        return with_languages(with_errors(super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)))
+
+
+def with_languages(schema: OpenAPISchema) -> OpenAPISchema:
+    """The OpenAPI document with the Accept-Language header each operation reads (core.middleware
+    .ApiLanguageMiddleware), the platform's languages listed, and the Content-Language of every answer."""
+    codes = [code for code, _name in settings.LANGUAGES]
+    parameter = {
+        "name": "Accept-Language",
+        "in": "header",
+        "required": False,
+        "description": (
+            "The language of names (countries, regions, sectors, membership types, legal forms, currencies) and "
+            f"of error messages: one of {', '.join(codes)}, as browsers send it (q-values, regional variants such "
+            f"as fr-CA). Without it, or naming none of these, the answer is in {settings.LANGUAGE_CODE}."
+        ),
+        "schema": {"type": "string", "example": codes[1] if len(codes) > 1 else codes[0]},
+    }
+    for operations in schema["paths"].values():
+        for operation in operations.values():
+            parameters = operation.setdefault("parameters", [])
+            if not any(p["in"] == "header" and p["name"] == "Accept-Language" for p in parameters):
+                parameters.append(parameter)
+            for response in operation.get("responses", {}).values():
+                response.setdefault("headers", {})["Content-Language"] = {
+                    "description": "The language of the answer's names and messages",
+                    "schema": {"type": "string", "enum": codes},
+                }
+    return schema
 
 
 def with_errors(schema: OpenAPISchema) -> OpenAPISchema:
@@ -99,7 +128,9 @@ api = CicopaAPI(
     description=(
         "The registry of the federation: organisations, memberships, offices and reference data. "
         "Reads are public. Writes need a bearer token (create one on your account page) and the "
-        "rights of its owner."
+        "rights of its owner. Answers are in the language the Accept-Language header asks for, among the "
+        "platform's languages (English by default): names of countries, regions, currencies and languages as "
+        "the Unicode CLDR writes them in it, and the messages of errors."
     ),
     urls_namespace="api",
     # Without deep links an operation's path is plain text, not a link nested in its expand button; without

@@ -59,6 +59,23 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def languages(codes: list[str]) -> list[tuple[str, object]]:
+    """(code, English name) of each language of CICOPA_LANGUAGES; English must be one (the default)."""
+    from babel import Locale, UnknownLocaleError
+
+    known = {"en": _("English"), "fr": _("French"), "es": _("Spanish")}
+    out: list[tuple[str, object]] = []
+    for code in dict.fromkeys(c.strip() for c in codes if c.strip()):
+        try:
+            english = Locale.parse(code, sep="-").english_name
+        except (ValueError, UnknownLocaleError):
+            raise ImproperlyConfigured(f"CICOPA_LANGUAGES: {code!r} is not a language code CLDR knows") from None
+        out.append((code, known.get(code, english)))
+    if "en" not in dict(out):
+        raise ImproperlyConfigured("CICOPA_LANGUAGES must include en, the default language")
+    return out
+
+
 def env_networks(name: str) -> list[str]:
     """Comma-separated IP addresses or networks (CIDR)."""
     entries = env_list(name, [])
@@ -117,10 +134,11 @@ MIDDLEWARE = [
     "cicopa.core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "cicopa.core.middleware.HeadAsGetMiddleware",
-    "cicopa.core.middleware.ApiBodyLimitMiddleware",
-    "cicopa.core.middleware.RefuseNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "cicopa.core.middleware.ApiLanguageMiddleware",  # after LocaleMiddleware: the API's own choice of language
+    "cicopa.core.middleware.ApiBodyLimitMiddleware",  # in the client's language, before anything reads the body
+    "cicopa.core.middleware.RefuseNulMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -148,6 +166,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "cicopa.core.context_processors.navigation",
                 "cicopa.core.context_processors.notifications",
+                "cicopa.core.context_processors.languages",
                 # after Django's csrf processor: a page made for the page cache holds no reader's token
                 "cicopa.core.pagecache.csrf_placeholder",
             ],
@@ -249,7 +268,9 @@ if CICOPA_CACHE_URL:
     }
 
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", _("English")), ("fr", _("French")), ("es", _("Spanish"))]
+# The platform's content is written in English, French and Spanish; the pages can be read in more languages, each
+# added by its translation catalogue (locale/<code>/LC_MESSAGES) and its code here (README, "Adding a language").
+LANGUAGES = languages(env_list("CICOPA_LANGUAGES", ["en", "fr", "es"]))
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = env_str("CICOPA_TIME_ZONE", "UTC")

@@ -10,7 +10,7 @@ from django.core import mail
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cicopa.core import notifications, services
+from cicopa.core import formats, notifications, services
 from cicopa.core.models import AuditEntry, Notification, OutboxEmail, Profile
 
 
@@ -136,6 +136,36 @@ def test_the_digest_is_sent_once_a_day_with_the_unread_notifications_of_the_last
     tomorrow = timezone.now() + datetime.timedelta(days=1)
     assert len(notifications.send_digests(now=tomorrow)) == 1
     assert len(mail.outbox) == 2 and mail.outbox[1].body.count("Votre session") == 1
+
+
+@pytest.mark.parametrize(
+    ("language", "subject"),
+    [
+        ("en", "Your CICOPA notifications of December 4, 2026"),
+        ("fr", "Vos notifications CICOPA du 4 décembre 2026"),
+        ("es", "Sus notificaciones de CICOPA del 4 de diciembre de 2026"),
+    ],
+)
+def test_a_date_in_a_subject_is_written_the_recipients_way(dave, language, subject):
+    choose(dave, language=language)
+    notifications.notify(
+        user=dave,
+        kind="extension_app.widget",
+        subject=_("Your CICOPA notifications of %(date)s"),  # an existing msgid with a date in it
+        body_template="extension_app/email/widget.txt",
+        context={"date": datetime.date(2026, 12, 4), "name": dave.username, "widget": "Blue widget"},
+    )
+    assert Notification.objects.get().subject == subject
+    assert mail.outbox[0].subject == subject
+
+
+def test_the_digest_subject_has_the_day_in_the_recipients_language(dave):
+    choose(dave, email_mode="digest", language="es")
+    tell(dave)
+    notifications.send_digests()
+    day = formats.format_date(timezone.localdate(), "es")
+    assert mail.outbox[0].subject == f"Sus notificaciones de CICOPA del {day}"
+    assert re.fullmatch(r"\d{1,2} de [a-z]+ de \d{4}", day)
 
 
 def test_the_digest_command(dave):

@@ -8,12 +8,15 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import re
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
+from pypdf import PdfReader
 
+from cicopa.core import formats
 from cicopa.core.models import Notification
 from cicopa.exchange import invoice_services, services, trade_queries, trade_services
 from cicopa.exchange.models import Invoice, InvoiceStatus, Message, Order, OrderStatus, ProposalStatus
@@ -377,6 +380,37 @@ def test_the_invoice_as_pdf_in_the_readers_language(client, deals, charlie, erik
     login(client, charlie)
     r = client.get(f"/fr/exchange/invoices/{deals['invoice'].pk}/pdf/")
     assert r.status_code == 200 and b"/Lang (fr)" in r.content
+
+
+MONTHS = {
+    "en": "January|February|March|April|May|June|July|August|September|October|November|December",
+    "fr": "janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre",
+    "es": "enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre",
+}
+
+
+@pytest.mark.parametrize(
+    ("lang", "issued", "due", "total", "long_date"),
+    [
+        ("en", "Issued", "Due", "€9,600.00", r"(?:{months}) \d{{1,2}}, \d{{4}}"),
+        ("fr", "Émise", "Échéance", "9 600,00 €", r"\d{{1,2}} (?:{months}) \d{{4}}"),
+        ("es", "Emitida", "Vencimiento", "9.600,00 €", r"\d{{1,2}} de (?:{months}) de \d{{4}}"),
+    ],
+)
+def test_the_invoice_page_and_pdf_write_dates_and_amounts_the_readers_way(
+    client, deals, charlie, lang, issued, due, total, long_date
+):
+    invoice = deals["invoice"]
+    day, deadline = formats.format_date(invoice.issue_date, lang), formats.format_date(invoice.due_date, lang)
+    assert re.fullmatch(long_date.format(months=MONTHS[lang]), day)  # CLDR's long date, as DATE_FORMAT was
+    login(client, charlie)
+    prefix = "" if lang == "en" else f"/{lang}"
+    page = client.get(f"{prefix}/exchange/invoices/{invoice.pk}/").content.decode()
+    assert f"<dd>{day}</dd>" in page and f"<dd>{deadline}</dd>" in page
+    content = client.get(f"{prefix}/exchange/invoices/{invoice.pk}/pdf/").content
+    text = re.sub(r"\s+", " ", PdfReader(io.BytesIO(content)).pages[0].extract_text())
+    assert f"{issued} {day} {due} {deadline}" in text
+    assert f"Total {total}" in text  # CLDR's no-break spaces read back as spaces
 
 
 def test_entering_an_invoice_with_a_buyer_found_by_search(client, trade, charlie):

@@ -9,7 +9,7 @@ import re
 import pytest
 from django.db import connection
 
-from cicopa.core.models import Country
+from cicopa.core.models import Country, Sector
 
 CHOSEN = {
     "q": "coop",
@@ -87,24 +87,24 @@ def test_no_choice_is_marked_without_filters(client, federation):
 def test_the_lists_change_when_the_reference_data_does(client, federation, settings):
     settings.CICOPA_PAGE_CACHE_SECONDS = 0  # every page made afresh: what is kept beneath is in view
 
-    def spain():
-        countries = select(client.get("/directory/", {"country": "ES"}).content.decode(), "country")
-        return re.search(r'<option value="ES" selected>([^<]*)</option>', countries).group(1)
+    def health():
+        html = client.get("/directory/", {"sector": "health"}).content.decode()
+        return re.search(r'name="sector" value="health" checked> ([^<]*)</label>', html).group(1)
 
-    assert spain() == "Spain"
+    assert health() == "Health"
     # A change that goes past the models (as a migration's SQL would) is not seen by what was kept...
     with connection.cursor() as cursor:
-        cursor.execute("UPDATE core_country SET name_en = 'Kingdom of Spain' WHERE iso2 = 'ES'")
-    assert spain() == "Spain"
+        cursor.execute("UPDATE core_sector SET name_en = 'Health care' WHERE code = 'health'")
+    assert health() == "Health"
     # ... until the state of the reference data changes, as migrate makes it (and so, for every process)
     with connection.cursor() as cursor:
         cursor.execute("UPDATE core_referencegeneration SET value = value + 1")
-    assert spain() == "Kingdom of Spain"
+    assert health() == "Health care"
     # A save through the model changes it too, at once for the connection that made it.
-    es = Country.objects.get(iso2="ES")
-    es.name_en = "Spain & Canaries"
-    es.save()
-    assert spain() == "Spain &amp; Canaries"
+    sector = Sector.objects.get(code="health")
+    sector.name_en = "Health & care"
+    sector.save()
+    assert health() == "Health &amp; care"
 
 
 def test_a_wrong_filter_value_is_named_and_nothing_chosen(client, federation):

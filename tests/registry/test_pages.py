@@ -418,15 +418,6 @@ def test_an_import_that_fails_while_writing_says_so_and_leaves_nothing(client, f
     assert not Organisation.objects.filter(name="Brixton Cycles").exists()
 
 
-def test_a_country_renamed_in_the_back_office_sorts_by_its_new_name(db):
-    from cicopa.core.models import Country
-
-    country = Country.objects.get(iso2="CZ")
-    country.name_fr = "Éponyme"
-    country.save(update_fields=["name_fr"])
-    assert Country.objects.get(iso2="CZ").sort_fr == "eponyme"
-
-
 HOSTILE = "</script><!--<script>"
 
 

@@ -301,3 +301,65 @@ def test_the_dashboards_chosen_filters_stay_chosen_in_the_readers_language(clien
         assert '<option value="health">Salud</option>' in html
         membership = re.search(r'<select id="stats-membership_type".*?</select>', html, re.S).group(0)
         assert " selected" not in membership and '<option value="worker">Trabajadores</option>' in membership
+
+
+NNBSP = "\u202f"  # CLDR's French group separator, a narrow no-break space
+
+
+@pytest.mark.parametrize(
+    ("prefix", "count", "published", "members"),
+    [
+        ("", "4,321", "44,000", "98,000"),
+        ("/fr", f"4{NNBSP}321", f"44{NNBSP}000", f"98{NNBSP}000"),
+        ("/es", "4.321", "44.000", "98.000"),
+    ],
+)
+def test_the_dashboard_writes_its_figures_the_readers_way(client, figures, prefix, count, published, members):
+    html = client.get(f"{prefix}/statistics/").content.decode()
+    cards = re.findall(r'class="stat-card-value">([^<]*)<', html)
+    assert cards[:2] == [count, members]
+    assert f">{published}<" in html  # the published estimate's cell in the table of years
+    html = client.get(f"{prefix}/statistics/", {"measure": "members", "year_from": "2000"}).content.decode()
+    map_svg = re.search(r'<svg[^>]*class="worldmap".*?</svg>', html, re.S).group(0)
+    assert re.findall(r'aria-label="[^"]*: ([^"]*)"', map_svg) == [members]
+
+
+@pytest.mark.parametrize(
+    ("prefix", "ticks", "tips", "bar"),
+    [
+        (
+            "/fr",
+            ["0", f"10{NNBSP}000", f"20{NNBSP}000", f"30{NNBSP}000", f"40{NNBSP}000", f"50{NNBSP}000"],
+            [f"Somme des déclarations validées, 2023: 4{NNBSP}321", f"Estimations publiées, 1975: 44{NNBSP}000"],
+            f"4{NNBSP}321",
+        ),
+        (
+            "/es",
+            ["0", "10.000", "20.000", "30.000", "40.000", "50.000"],
+            ["Suma de las declaraciones validadas, 2023: 4.321", "Estimaciones publicadas, 1975: 44.000"],
+            "4.321",
+        ),
+    ],
+)
+def test_the_charts_write_their_ticks_values_and_tooltips_the_readers_way(client, figures, prefix, ticks, tips, bar):
+    html = client.get(f"{prefix}/statistics/").content.decode()
+    charts = re.findall(r'<svg[^>]*class="chart chart-[^"]*".*?</svg>', html, re.S)
+    trend, breakdowns = charts[0], charts[1:]
+    labels = re.findall(r'<text class="chart-axis"[^>]*>([^<]*)</text>', trend)
+    assert [t for t in labels if not re.fullmatch(r"\d{4}", t)] == ticks  # the values; years are not grouped
+    assert re.findall(r"<circle[^>]*><title>([^<]*)</title>", trend) == tips
+    assert breakdowns and all(
+        re.search(rf'class="chart-value"[^>]*>{re.escape(bar)}</text>', svg) for svg in breakdowns
+    )
+    assert all(re.search(rf"<title>[^<]*: {re.escape(bar)}</title>", svg) for svg in breakdowns)
+
+
+def test_a_fourth_language_writes_the_dashboard_its_own_way_with_nothing_typed(client, figures, settings):
+    """German is not one of the platform's languages: offered by the setting alone, without a catalogue, its
+    pages speak English words but write figures the German way, from CLDR."""
+    settings.LANGUAGES = [*settings.LANGUAGES, ("de", "Deutsch")]
+    html = client.get("/de/statistics/").content.decode()
+    assert 'lang="de"' in html
+    assert re.findall(r'class="stat-card-value">([^<]*)<', html)[:2] == ["4.321", "98.000"]
+    trend = re.findall(r'<svg[^>]*class="chart chart-line".*?</svg>', html, re.S)[0]
+    assert "10.000" in re.findall(r'<text class="chart-axis"[^>]*>([^<]*)</text>', trend)

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from django.utils import formats
 from django.utils.translation import gettext as _
 
 from cicopa.clearing.models import Cycle, CycleParticipant
-from cicopa.core import charts, money
+from cicopa.core import charts, formats, money
 from cicopa.core.i18n import chart_texts
 
 TOP = 20  # participants drawn, at most (the table below the chart has them all)
@@ -35,7 +34,7 @@ def history_chart(history: Sequence[Cycle]) -> str:
     """The share of gross debt each confirmed cycle cleared, oldest first (shares, so that currencies compare)."""
     bars = [
         charts.Bar(
-            f"{cycle.currency} {formats.date_format(cycle.cutoff, 'SHORT_DATE_FORMAT')}",
+            f"{cycle.currency} {formats.format_date_short(cycle.cutoff)}",
             cycle.share_of_gross,
         )
         for cycle in history
@@ -46,5 +45,5 @@ def history_chart(history: Sequence[Cycle]) -> str:
         description=_("One bar per confirmed cycle, oldest first: what it set off, as a share of the invoices' total."),
         value_label=_("Share of gross debt"),
         texts=chart_texts(),
-        number_format=lambda v: money.format_percent(v),
+        number_format=formats.format_percent,
     )

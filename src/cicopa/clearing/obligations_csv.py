@@ -30,6 +30,7 @@ import numpy as np
 from django.utils.translation import gettext as _
 
 from cicopa.clearing import engine
+from cicopa.core.formats import format_number
 
 REQUIRED = ("debtor", "creditor", "amount")
 OPTIONAL = ("id", "currency")
@@ -118,7 +119,7 @@ def _unreadable(exc: csv.Error, line: int) -> FileProblem:
     if "field larger than field limit" in str(exc):
         return FileProblem(
             _("Line %(line)s has a cell longer than %(n)s characters, the most a cell may hold.")
-            % {"line": line, "n": f"{MAX_CELL:,}"}
+            % {"line": line, "n": format_number(MAX_CELL)}
         )
     return FileProblem(_("Line %(line)s of the file cannot be read as CSV.") % {"line": line})
 
@@ -240,7 +241,7 @@ def _obligations(
         # The rows were each checked: what is left is their sum.
         raise FileProblem(
             _("The amounts add up to more than %(limit)s minor units; clear them in smaller files.")
-            % {"limit": f"{engine.MAX_TOTAL:,}"}
+            % {"limit": format_number(engine.MAX_TOTAL)}
         ) from None
     return obligations, (_ints(starts), _ints(ends))
 

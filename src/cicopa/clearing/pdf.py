@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 from django.http import HttpResponse
-from django.utils import formats
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from cicopa.clearing.models import CycleStatus
 from cicopa.clearing.queries import Statement
-from cicopa.core import money
+from cicopa.core import formats, money
 from cicopa.core import pdf as documents
-from cicopa.core.i18n import current_language
 
 
 def statement_document(found: Statement) -> documents.Document:
-    language = current_language()
+    language = get_language() or "en"  # the reader's: CLDR formats any language
     cycle, figures = found.cycle, found.figures
     currency = cycle.currency
 
@@ -39,7 +38,7 @@ def statement_document(found: Statement) -> documents.Document:
                 ]
             )
     status = (
-        _("Confirmed on %(date)s") % {"date": formats.date_format(cycle.confirmed_at, "DATE_FORMAT")}
+        _("Confirmed on %(date)s") % {"date": formats.format_date(cycle.confirmed_at, language)}
         if cycle.status == CycleStatus.CONFIRMED and cycle.confirmed_at
         else _("Proposal, not confirmed yet")
         if cycle.status == CycleStatus.PROPOSED
@@ -51,7 +50,7 @@ def statement_document(found: Statement) -> documents.Document:
         parties=[documents.Party(_("Participant"), [found.organisation.name])],
         meta=[
             (_("Currency"), currency),
-            (_("Cut-off date"), formats.date_format(cycle.cutoff, "DATE_FORMAT")),
+            (_("Cut-off date"), formats.format_date(cycle.cutoff, language)),
             (_("Status"), status),
         ],
         table=documents.Table(

@@ -32,6 +32,7 @@ from cicopa.clearing.models import (
 from cicopa.core import audit, money, pagecache
 from cicopa.core.db import insert_rows
 from cicopa.core.errors import PermissionDenied
+from cicopa.core.formats import format_date, format_number
 from cicopa.core.models import TaskProgress
 from cicopa.exchange import setoff
 from cicopa.registry.models import Organisation
@@ -162,7 +163,7 @@ def cycle_run(*, actor: Any, cycle: Cycle) -> TaskProgress:
     followed = progress.start(
         owner=actor,
         title=_("Clearing cycle %(currency)s, cut-off %(cutoff)s")
-        % {"currency": cycle.currency, "cutoff": cycle.cutoff.isoformat()},
+        % {"currency": cycle.currency, "cutoff": format_date(cycle.cutoff)},
         task=tasks.run_cycle,
         kwargs={"cycle_id": cycle.pk, "actor_id": actor.pk},
     )
@@ -186,7 +187,7 @@ def cycle_propose(*, actor: Any, cycle: Cycle, report: Progress | None = None, d
             .order_by("id")
             .values_list("id", "buyer_id", "seller_id", "status", "open")  # type: ignore[misc]
         )
-        step(_("Clearing %(n)s invoices") % {"n": f"{len(rows):,}"}, 2)
+        step(_("Clearing %(n)s invoices") % {"n": format_number(len(rows))}, 2)
         debtors = np.fromiter((r[1] for r in rows), dtype=np.int64, count=len(rows))
         creditors = np.fromiter((r[2] for r in rows), dtype=np.int64, count=len(rows))
         amounts = np.fromiter((r[4] for r in rows), dtype=np.int64, count=len(rows))
@@ -277,7 +278,7 @@ def cycle_confirm_queued(*, actor: Any, cycle: Cycle) -> TaskProgress:
     followed = progress.start(
         owner=actor,
         title=_("Confirming the clearing cycle %(currency)s, cut-off %(cutoff)s")
-        % {"currency": cycle.currency, "cutoff": cycle.cutoff.isoformat()},
+        % {"currency": cycle.currency, "cutoff": format_date(cycle.cutoff)},
         task=tasks.confirm_cycle,
         kwargs={"cycle_id": cycle.pk, "actor_id": actor.pk},
     )
@@ -307,7 +308,7 @@ def cycle_confirm(*, actor: Any, cycle: Cycle) -> Cycle:
             amounts[invoice_id] = amount
     detail = _("Set off in the clearing cycle %(currency)s of %(cutoff)s") % {
         "currency": cycle.currency,
-        "cutoff": cycle.cutoff.isoformat(),
+        "cutoff": format_date(cycle.cutoff),
     }
     try:
         setoff.invoices_set_off(actor=actor, setoffs=amounts, seen=seen, detail=detail)

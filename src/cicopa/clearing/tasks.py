@@ -12,6 +12,7 @@ from cicopa.clearing import services
 from cicopa.clearing.models import Cycle
 from cicopa.core import progress
 from cicopa.core.background import retried_task
+from cicopa.core.formats import format_number
 
 
 def _given_up(*args: Any, error: BaseException, cycle_id: int, **kwargs: Any) -> None:
@@ -37,7 +38,7 @@ def run_cycle(*, cycle_id: int, actor_id: int, progress_id: str) -> None:
             report.fail(message=" ".join(exc.messages))
             return
         report.done(
-            message=_("Proposal ready: %(n)s invoices, see the cycle's report.") % {"n": f"{cycle.invoices:,}"},
+            message=_("Proposal ready: %(n)s invoices, see the cycle's report.") % {"n": format_number(cycle.invoices)},
             url=cycle.get_absolute_url(),
         )
 

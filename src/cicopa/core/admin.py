@@ -67,14 +67,14 @@ class ReadOnlyReference(SecretariatAdmin):
 
 @admin.register(Country)
 class CountryAdmin(ReadOnlyReference):
-    list_display = ("iso2", "iso3", "name_en", "name_fr", "name_es", "region", "subregion", "developed")
+    list_display = ("iso2", "iso3", "name", "region", "subregion", "developed")  # names: CLDR, reader's language
     list_filter = ("region", "developed")
-    search_fields = ("iso2", "iso3", "name_en", "name_fr", "name_es")
+    search_fields = ("iso2", "iso3")
 
 
 @admin.register(Region)
 class RegionAdmin(ReadOnlyReference):
-    list_display = ("m49", "name_en", "level", "parent")
+    list_display = ("m49", "name", "level", "parent")
 
 
 @admin.register(Sector)

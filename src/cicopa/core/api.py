@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.decorators import decorate_view
 
-from cicopa.core import pagecache, queries
+from cicopa.core import money, pagecache, queries
 
 router = Router(tags=["reference data"])
 
@@ -88,3 +88,28 @@ def list_membership_types(request: HttpRequest) -> list[dict[str, Any]]:
 @decorate_view(pagecache.public)
 def list_legal_forms(request: HttpRequest) -> list[dict[str, Any]]:
     return [{"code": t.code, "name": t.name} for t in queries.legal_forms()]
+
+
+class CurrencyOut(Schema):
+    code: str
+    name: str
+    digits: int
+
+
+@router.get(
+    "/currencies",
+    summary="ISO 4217 currencies in use today, named in the language asked for",
+    description=(
+        "The currencies an amount may be in (legal tender somewhere today, as CLDR says), the most traded first, "
+        "then in the alphabetical order of the reader's language; `digits` is the number of decimals of the "
+        "minor unit in which amounts are given (2 for EUR, 0 for JPY, 3 for KWD)."
+    ),
+    auth=None,
+    response=list[CurrencyOut],
+)
+@decorate_view(pagecache.public)
+def list_currencies(request: HttpRequest) -> list[dict[str, Any]]:
+    return [
+        {"code": code, "name": money.currency_name(code), "digits": money.currency_digits(code)}
+        for code, _label in money.currency_choices()
+    ]

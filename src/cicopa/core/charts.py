@@ -105,7 +105,9 @@ class Bar:
 def default_format(v: float) -> str:
     """A plain number with thousands separators: ``1234567`` -> ``"1,234,567"``, ``12.5`` -> ``"12.5"``.
 
-    Non-integers keep two decimals (three significant digits below 1), trailing zeros dropped.
+    Non-integers keep two decimals (three significant digits below 1), trailing zeros dropped. This is English:
+    this module knows no language, so a page passes ``number_format`` written by ``cicopa.core.formats`` (or
+    ``money``) in the reader's language ("1 234 567", "1.234.567").
     """
     v = float(v)
     if not math.isfinite(v):

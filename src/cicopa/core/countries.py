@@ -1,8 +1,9 @@
 """Countries as people write them in the files they import: ISO 3166-1 codes, or names in any language.
 
-Names come from CLDR (through Babel: every language it knows, English, French, Spanish and Portuguese first),
-from the platform's own country names, and from the former and common names that files still use (UK,
-Swaziland, Burma, Ivory Coast, Holland, ...). They are compared folded: case, accents and punctuation aside.
+Names come from CLDR (through Babel: every language it knows, English, French, Spanish, Portuguese, German and
+Italian first: the names the platform shows, `core.names`) and from the former and common names that files
+still use (UK, Swaziland, Burma, Ivory Coast, Holland, ...). They are compared folded: case, accents and
+punctuation aside.
 No Django here: the caller passes the countries it knows.
 """
 
@@ -176,7 +177,8 @@ class CountryReader:
             return self._read[value]
         upper = value.strip().upper()
         found = upper if len(upper) == 2 and upper in self.codes else self.alpha3.get(upper) or self._by_name(value)
-        self._read[value] = found
+        if len(self._read) < 10_000:  # a reader kept by a process reads whatever requests send it: bounded
+            self._read[value] = found
         return found
 
     def _by_name(self, value: str) -> str | None:

@@ -19,12 +19,11 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import Cell, WriteOnlyCell
 
-from cicopa.core import throttle
+from cicopa.core import formats, throttle
 from cicopa.core.clients import client_address
 from cicopa.core.roles import is_authenticated
 from cicopa.core.validators import CONTROL_CHARACTER
@@ -160,7 +159,7 @@ def _xlsx(rows: Iterable[Mapping[str, Any]], columns: Sequence[str], name: str) 
     if len(first) > XLSX_MAX_ROWS:
         raise DownloadTooLarge(
             _("An XLSX download holds at most %(n)s rows and this one has more: download it as CSV instead.")
-            % {"n": number_format(XLSX_MAX_ROWS, force_grouping=True)}
+            % {"n": formats.format_number(XLSX_MAX_ROWS)}
         )
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(name[:31])

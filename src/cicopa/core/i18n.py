@@ -1,4 +1,9 @@
-"""Helpers for content stored in the three languages of the platform (en, fr, es)."""
+"""Helpers for content stored in the three languages the platform's own content is written in (en, fr, es).
+
+The pages can be read in more languages than these (settings.LANGUAGES): reference names that CLDR holds
+(countries, regions, currencies, languages) come from it in any language (`core.names`); the platform's own
+reference names (sectors, membership types, legal forms) are stored in the three content languages and shown
+in English to readers of another."""
 
 from __future__ import annotations
 
@@ -20,6 +25,7 @@ CONTENT_LANGUAGES = ("en", "fr", "es")
 
 
 def current_language() -> str:
+    """The content language closest to the reader's: theirs when it is one, else English."""
     lang = (get_language() or "en")[:2]
     return lang if lang in CONTENT_LANGUAGES else "en"
 
@@ -50,16 +56,6 @@ def chart_texts() -> ChartTexts:
         unknown=_("unknown"),
         empty=_("No data"),
     )
-
-
-def name_field() -> str:
-    """The column holding names in the active language."""
-    return f"name_{current_language()}"
-
-
-def sort_field() -> str:
-    """The column to order countries by in the active language (their folded names)."""
-    return f"sort_{current_language()}"
 
 
 def by_name(records: Iterable[T]) -> list[T]:

@@ -10,7 +10,10 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.template.defaultfilters import filesizeformat
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
+from django.utils.translation.trans_real import parse_accept_lang_header
 
 from cicopa.core.api_auth import has_authorization
 
@@ -113,6 +116,40 @@ class HeadAsGetMiddleware:
             response.headers.setdefault("Content-Length", str(len(response.content)))
             response.content = b""
         return response
+
+
+class ApiLanguageMiddleware:
+    """The API answers in the language its client asks for with Accept-Language (names of countries, regions,
+    sectors, ...; messages of errors), in English when it asks for none the platform has; never in the language
+    of a browser's cookie or of the site's pages, so that one request gives the same answer from any client.
+    After Django's LocaleMiddleware, which chose the pages' language."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not request.path.startswith("/api/"):
+            return self.get_response(request)
+        language = accepted_language(request.headers.get("Accept-Language", ""))
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers["Content-Language"] = language
+        patch_vary_headers(response, ["Accept-Language"])
+        return response
+
+
+def accepted_language(header: str) -> str:
+    """The platform's language that an Accept-Language header prefers ("fr-CA,fr;q=0.9" -> "fr"), by its
+    q-values; English when it names none of them."""
+    for code, _quality in parse_accept_lang_header(header[:500]):
+        if code == "*":
+            break
+        try:
+            return translation.get_supported_language_variant(code)
+        except LookupError:
+            continue
+    return str(settings.LANGUAGE_CODE)
 
 
 class ApiBodyLimitMiddleware:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 import uuid
 from collections.abc import Collection
-from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -13,8 +12,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from cicopa.core import names
 from cicopa.core.i18n import TranslatedName
-from cicopa.core.text import fold
 from cicopa.core.validators import control_character_message, too_long_message
 
 
@@ -53,8 +52,8 @@ class PlainTextModel(models.Model):
             raise ValidationError(errors)
 
 
-class Region(TranslatedName):
-    """A UN M49 geographic region, sub-region or intermediate region."""
+class Region(models.Model):
+    """A UN M49 geographic region, sub-region or intermediate region; named by CLDR in the reader's language."""
 
     class Level(models.TextChoices):
         REGION = "region", _("region")
@@ -70,6 +69,13 @@ class Region(TranslatedName):
         verbose_name = _("region")
         verbose_name_plural = _("regions")
 
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return names.territory_name(self.m49)
+
 
 def in_region(m49: str, via: str = "country__") -> models.Q:
     """Records whose country lies in the UN M49 region, sub-region or intermediate region `m49`."""
@@ -80,8 +86,9 @@ def in_region(m49: str, via: str = "country__") -> models.Q:
     )
 
 
-class Country(TranslatedName):
-    """An ISO 3166-1 country or territory with its UN M49 classification."""
+class Country(models.Model):
+    """An ISO 3166-1 country or territory with its UN M49 classification; named by CLDR in the reader's
+    language (`core.names`)."""
 
     iso2 = models.CharField(_("ISO code"), max_length=2, primary_key=True)
     iso3 = models.CharField(_("ISO alpha-3 code"), max_length=3, unique=True)
@@ -101,23 +108,18 @@ class Country(TranslatedName):
         verbose_name=_("intermediate region"),
     )
     developed = models.BooleanField(_("developed region"), default=False)
-    # The names folded (accents and case away), so that lists sorted by name in SQL put 'Égypte' between
-    # 'Danemark' and 'Espagne' rather than after 'Zimbabwe'.
-    sort_en = models.CharField(max_length=200, default="", editable=False)
-    sort_fr = models.CharField(max_length=200, default="", editable=False)
-    sort_es = models.CharField(max_length=200, default="", editable=False)
 
     class Meta:
-        ordering = ["name_en"]
+        ordering = ["iso2"]
         verbose_name = _("country")
         verbose_name_plural = _("countries")
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        for lang in ("en", "fr", "es"):
-            setattr(self, f"sort_{lang}", fold(getattr(self, f"name_{lang}")))
-        if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "sort_en", "sort_fr", "sort_es"}
-        super().save(*args, **kwargs)
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return names.territory_name(self.iso2)
 
 
 class Sector(TranslatedName):

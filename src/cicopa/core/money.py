@@ -1,5 +1,5 @@
-"""Money and numbers as the reader writes them, through CLDR (Babel): "€1,234.50" in English, "1 234,50 €" in
-French, "1.234,50 €" in Spanish.
+"""Money as the reader writes it, through CLDR (Babel): "€1,234.50" in English, "1 234,50 €" in French,
+"1.234,50 €" in Spanish. (Other numbers, percentages and dates: `core/formats.py`.)
 
 Amounts are integers of the currency's minor unit (cents; yen, which have none; thousandths of a Kuwaiti
 dinar), as CLDR counts them (`babel.numbers.get_currency_precision`), so that no float ever holds money. The
@@ -12,21 +12,25 @@ currency CLDR knows, withdrawn ones included, can still be formatted, for docume
 
 from __future__ import annotations
 
-import copy
 import datetime
 import functools
 import re
 from collections.abc import Iterable
 from decimal import Decimal
 
-from babel import Locale, UnknownLocaleError, numbers
+from babel import Locale, numbers
 from babel.core import get_global
-from django.conf import settings
 from django.utils.text import capfirst
-from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from cicopa.core import formats
 from cicopa.core.text import fold
+
+# Numbers and percentages are written by formats.py, with the reader's locale; the names they had here still work.
+language_locale = formats.language_locale
+format_decimal = formats.format_number
+format_percent = formats.format_percent
 
 # The currencies most traded in the world (the BIS triennial survey), offered first in a choice of currency.
 COMMON_CURRENCIES = ("USD", "EUR", "JPY", "GBP", "CNY", "AUD", "CAD", "CHF")
@@ -40,22 +44,6 @@ _SPACES = re.compile(r"[\s'\u2019]+")  # \s includes the no-break and thin space
 _NUMBER = re.compile(r"[0-9.,]*[0-9][0-9.,]*", re.ASCII)
 _DIGITS = re.compile(r"[0-9]+", re.ASCII)
 _NEGATIVE = ("-", "\u2212", "\u2013", "(")  # hyphen-minus, minus sign, en dash, accountants' parentheses
-
-
-def language_locale(language: str | None = None) -> Locale:
-    """The CLDR locale of `language` ("fr", "pt-BR", "zh-hans"), by default Django's active language; a language
-    that CLDR does not know falls back on its first two letters, then on English."""
-    return _locale(language or get_language() or settings.LANGUAGE_CODE)
-
-
-@functools.lru_cache(maxsize=64)
-def _locale(language: str) -> Locale:
-    for candidate in (language.replace("_", "-"), language[:2]):
-        try:
-            return Locale.parse(candidate, sep="-")
-        except (ValueError, TypeError, UnknownLocaleError):
-            continue
-    return Locale.parse("en")
 
 
 # --------------------------------------------------------------------------------------------------
@@ -155,34 +143,6 @@ def format_money(minor: int, currency: str, language: str | None = None) -> str:
     )
 
 
-def format_percent(share: float | Decimal, language: str | None = None, *, digits: int = 1) -> str:
-    """A share (0.125) as a percentage as the reader writes it: "12.5%", "12,5 %", "12,5 %"."""
-    if isinstance(share, bool) or not isinstance(share, int | Decimal | float):
-        raise TypeError(f"not a number: {type(share).__name__}")
-    pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "")
-    loc = language_locale(language)
-    symbol = numbers.format_percent(1, locale=loc)  # "100%", "100 %": where the sign goes, with its space
-    text = numbers.format_decimal(Decimal(str(share)) * 100, format=pattern, locale=loc)
-    return symbol.replace(numbers.format_decimal(100, locale=loc), text, 1)
-
-
-def format_decimal(value: int | Decimal | float, language: str | None = None, *, digits: int | None = None) -> str:
-    """A number as the reader writes it ("1,234.5", "1 234,5", "1.234,5"). With `digits`, exactly that many
-    decimals (rounded half to even); without, every decimal the value has, and no trailing zero."""
-    if isinstance(value, bool) or not isinstance(value, int | Decimal | float):
-        raise TypeError(f"not a number: {type(value).__name__}")
-    number = value if isinstance(value, Decimal) else Decimal(str(value))
-    return _format_decimal(number, language_locale(language), digits)
-
-
-def _format_decimal(number: Decimal, loc: Locale, digits: int | None) -> str:
-    if digits is None:
-        return str(numbers.format_decimal(number, locale=loc, decimal_quantization=False))
-    pattern = copy.copy(loc.decimal_formats[None])
-    pattern.frac_prec = (digits, digits)
-    return str(pattern.apply(number, loc))
-
-
 def parse_money(text: str, currency: str, language: str | None = None) -> int:
     """What a person typed, as minor units of `currency`: "1 234,50", "1.234,50", "1,234.50", "1234.5", with or
     without the currency's code or symbol. The reader's language settles a lone separator: "1,234" is 1234 in
@@ -199,7 +159,7 @@ def parse_money(text: str, currency: str, language: str | None = None) -> int:
         raise ValueError(_("The amount cannot be negative."))
     value = _read_number(typed, loc) if len(typed) <= _MAX_TYPED else None
     if value is None:
-        example = _format_decimal(Decimal(123450).scaleb(-digits), loc, digits)
+        example = formats.format_number(Decimal(123450).scaleb(-digits), language, digits=digits)
         raise ValueError(_("Give the amount as a number, such as %(example)s.") % {"example": example})
     minor = decimal_to_minor(value, code)
     if minor > MAX_MINOR:

@@ -33,10 +33,9 @@ from django.db import IntegrityError, transaction
 from django.template import loader
 from django.urls import reverse, translate_url
 from django.utils import timezone, translation
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from cicopa.core import audit, background, queries
+from cicopa.core import audit, background, formats, queries
 from cicopa.core.models import EmailMode, Notification, OutboxEmail
 
 # A digest lists at most this many notifications, then says how many more there are on the site.
@@ -75,9 +74,9 @@ def notify(
     actor: Any = None,
 ) -> Notification | None:
     """Tell `user` something: a notification on the site and, as they chose, an e-mail now or in the day's
-    digest. `subject` (a lazy translation, `%(name)s` filled from `context`; a literal % is written %%) and
-    `body_template` are rendered in the recipient's language, once, here. Returns None for an inactive user,
-    who is told nothing.
+    digest. `subject` (a lazy translation, `%(name)s` filled from `context`, where a date is written as the
+    recipient writes it; a literal % is written %%) and `body_template` are rendered in the recipient's language,
+    once, here. Returns None for an inactive user, who is told nothing.
 
     Callers are services that have checked their own permissions: a notification only informs its recipient,
     and its link leads to a page that checks them again."""
@@ -89,7 +88,7 @@ def notify(
     values = dict(context or {})
     with translation.override(profile.effective_language):
         path = in_language(url, profile.effective_language) if url else ""
-        text = _one_line(str(subject) % values, 300)
+        text = _one_line(str(subject) % {k: _readable(v) for k, v in values.items()}, 300)
         body = loader.render_to_string(body_template, {**values, "user": user, "url": _absolute(path)}).strip()
         notification = Notification.objects.create(
             user=user, kind=kind[:60], subject=text, body=body[:10_000], url=path[:500]
@@ -110,6 +109,16 @@ def notify(
 
             background.enqueue(tasks.send_email, email.pk)
     return notification
+
+
+def _readable(value: Any) -> Any:
+    """A value of a subject as its reader writes it: a date ("4 décembre 2026") or a moment, in the active
+    language; any other value as it is (an order's or an invoice's number is no quantity to group)."""
+    if isinstance(value, datetime.datetime):
+        return formats.format_datetime(value)
+    if isinstance(value, datetime.date):
+        return formats.format_date(value)
+    return value
 
 
 def outbox_write(*, key: str, user: Any, to: str, subject: str, body: str) -> OutboxEmail:
@@ -200,7 +209,7 @@ def _write_digest(*, user: Any, today: datetime.date, since: datetime.datetime, 
             more = pending.count() - len(listed)
             language = user.cicopa_profile.effective_language
             with translation.override(language):
-                subject = _("Your CICOPA notifications of %(date)s") % {"date": date_format(today, "DATE_FORMAT")}
+                subject = _("Your CICOPA notifications of %(date)s") % {"date": formats.format_date(today)}
                 body = loader.render_to_string(
                     "core/email/digest.txt",
                     {

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -35,11 +35,16 @@ def codes(
     *,
     label: object,
     upper: bool = False,
+    read: Callable[[str], str | None] | None = None,
 ) -> tuple[str, ...]:
     """The values of `key` that are in `allowed`; unknown ones are reported in `errors[key]`, naming the
-    filter by `label` (in the reader's language: the parameter's name is the address's, not the reader's)."""
-    found = [v.upper() for v in values(params, key)] if upper else values(params, key)
-    bad = [v for v in found if v not in allowed]
+    filter by `label` (in the reader's language: the parameter's name is the address's, not the reader's).
+    `read` turns a value that is not a code into one, or None (a country's name into its code)."""
+    given = values(params, key)
+    found = [v.upper() for v in given] if upper else list(given)
+    if read is not None:
+        found = [code if code in allowed else (read(v) or code) for v, code in zip(given, found, strict=True)]
+    bad = [v for v, code in zip(given, found, strict=True) if code not in allowed]
     if bad:
         errors[key] = _("Unknown %(param)s: %(values)s") % {"param": label, "values": ", ".join(bad)}
     return tuple(dict.fromkeys(found))

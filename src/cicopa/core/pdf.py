@@ -49,6 +49,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, HRFlowable, PageTemplate, Paragraph, Spacer, TableStyle
 from reportlab.platypus import Table as RLTable
 
+from cicopa.core import formats
 from cicopa.core.text import fold
 
 Align = Literal["left", "right", "center"]
@@ -419,7 +420,11 @@ def _decorate(canv: Canvas, doc: Document, page: int, pages: int) -> None:
     canv.setStrokeColor(BORDER)
     canv.setLineWidth(0.4)
     canv.line(MARGIN_X, top, PAGE_WIDTH - MARGIN_X, top)
-    number = Paragraph(_markup(_("Page %(n)s of %(total)s") % {"n": page, "total": pages}), styles["page"])
+    counts = {
+        "n": formats.format_number(page, doc.language or None),
+        "total": formats.format_number(pages, doc.language or None),
+    }
+    number = Paragraph(_markup(_("Page %(n)s of %(total)s") % counts), styles["page"])
     _w, h = number.wrap(35 * mm, 10 * mm)
     number.drawOn(canv, PAGE_WIDTH - MARGIN_X - 35 * mm, top - 2 * mm - h)
     if doc.footer:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import F, OrderBy, QuerySet, Value
+from django.db.models.functions import Concat, NullIf, StrIndex
 
-from cicopa.core import choices, reference_cache
-from cicopa.core.i18n import name_field, region_tree, sort_field
+from cicopa.core import choices, names, reference_cache
+from cicopa.core.countries import CountryReader
+from cicopa.core.i18n import region_tree
 from cicopa.core.models import (
     ApiToken,
     Country,
@@ -21,9 +23,35 @@ from cicopa.core.models import (
 )
 
 
-def countries() -> QuerySet[Country]:
+def countries() -> list[Country]:
     """Every country, in the alphabetical order of the reader's language."""
-    return Country.objects.order_by(sort_field())
+    return sorted(Country.objects.all(), key=lambda c: names.sort_key(c.name))
+
+
+def by_country_name(field: str = "iso2") -> OrderBy:
+    """An ordering of rows by the name, in the reader's language, of the country whose code `field` holds, for
+    the database to sort by (names are not stored: they come from CLDR). Rows without a country come last.
+
+    It is the position of the code in the list of codes in alphabetical order of their names: one string search
+    per row, in SQLite (instr) and PostgreSQL (strpos) alike."""
+    order = reference_cache.kept("core.country_order", _country_order)
+    position = StrIndex(Value(order), Concat(Value(","), F(field), Value(",")))
+    return NullIf(position, Value(0)).asc(nulls_last=True)
+
+
+def read_country(value: str) -> str | None:
+    """The code of the country `value` names: an ISO code (alpha-2 or alpha-3) or a name in any language CLDR
+    knows, former and common names too ("Deutschland", "Ivory Coast"); None when it names none."""
+    return reference_cache.kept("core.country_reader", _country_reader, per_language=False).read(value)
+
+
+def _country_reader() -> CountryReader:
+    return CountryReader(dict(Country.objects.values_list("iso2", "iso3")))
+
+
+def _country_order() -> str:
+    codes = Country.objects.order_by().values_list("iso2", flat=True)
+    return "," + ",".join(sorted(codes, key=lambda code: names.sort_key(names.territory_name(code)))) + ","
 
 
 def regions() -> QuerySet[Region]:
@@ -91,14 +119,18 @@ def _read_known_codes() -> dict[str, frozenset[str]]:
 
 
 def names_by_code() -> dict[str, dict[str, str]]:
-    """Names, in the reader's language, of each reference list's codes."""
-    lang = name_field()
+    """Names, in the reader's language, of each reference list's codes (read once per language and state of
+    the reference data; the caller must not change them)."""
+    return reference_cache.kept("core.names_by_code", _read_names_by_code)
+
+
+def _read_names_by_code() -> dict[str, dict[str, str]]:
     return {
-        "sector": dict(Sector.objects.values_list("code", lang)),
-        "membership_type": dict(MembershipType.objects.values_list("code", lang)),
-        "legal_form": dict(LegalForm.objects.values_list("code", lang)),
-        "region": dict(Region.objects.values_list("m49", lang)),
-        "country": dict(Country.objects.values_list("iso2", lang)),
+        "sector": {s.code: s.name for s in Sector.objects.all()},
+        "membership_type": {t.code: t.name for t in MembershipType.objects.all()},
+        "legal_form": {f.code: f.name for f in LegalForm.objects.all()},
+        "region": {r.m49: r.name for r in Region.objects.all()},
+        "country": {c.iso2: c.name for c in Country.objects.all()},
     }
 
 

@@ -23,8 +23,7 @@ from typing import Any, TypeVar
 
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import Model
-
-from cicopa.core.i18n import current_language
+from django.utils.translation import get_language
 
 T = TypeVar("T")
 
@@ -58,7 +57,7 @@ def kept(what: str, make: Callable[[], T], *, per_language: bool = True, using: 
         for key in [k for k in _kept if k[0] == using]:
             _kept.pop(key, None)
         _states[using] = current
-    key = (using, current, what, current_language() if per_language else "")
+    key = (using, current, what, (get_language() or "") if per_language else "")
     try:
         return _kept[key]  # type: ignore[no-any-return]
     except KeyError:

@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from typing import IO, Any
 
 from defusedxml import DefusedXmlException
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
+from cicopa.core import formats
 from cicopa.core.exports import FORMULA_START
 
 # What one file may cost. A file of the platform's formats has about twenty columns; 500,000 rows of
@@ -115,7 +115,7 @@ def _bounded(rows: Iterable[Sequence[Any]]) -> Iterator[tuple[int, list[str]]]:
 
 
 def _count(n: int) -> str:
-    return number_format(n, force_grouping=True)
+    return formats.format_number(n)
 
 
 def _text(value: Any) -> str:

@@ -15,8 +15,9 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+
+from cicopa.core import formats
 
 # Characters no text of the platform holds: C0 controls other than tab, line feed and carriage return, and
 # DEL. PostgreSQL refuses NUL, spreadsheets refuse the rest, and none is ever typed on purpose (a vertical
@@ -40,8 +41,8 @@ def too_long_message(value: str, limit: int | None) -> str | None:
     if limit is None or len(value) <= limit:
         return None
     return _("has at most %(limit)s characters (this one has %(n)s)") % {
-        "limit": number_format(limit, force_grouping=True),
-        "n": number_format(len(value), force_grouping=True),
+        "limit": formats.format_number(limit),
+        "n": formats.format_number(len(value)),
     }
 
 

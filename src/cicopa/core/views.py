@@ -20,7 +20,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 from django.views.i18n import set_language as django_set_language
 
-from cicopa.core import background, extensions, queries, services, tasks, throttle
+from cicopa.core import background, extensions, formats, names, queries, services, tasks, throttle
 from cicopa.core.clients import client_address
 from cicopa.core.errors import ValidationError, report_errors
 from cicopa.core.mail import PasswordResetForm
@@ -180,7 +180,7 @@ def notifications_read_all(request: HttpRequest) -> HttpResponse:
         messages.success(
             request,
             ngettext("%(n)s notification is marked as read.", "%(n)s notifications are marked as read.", count)
-            % {"n": count},
+            % {"n": formats.format_number(count)},
         )
     return _back_to_notifications(request)
 
@@ -189,7 +189,7 @@ def preferences_panel(request: HttpRequest) -> dict[str, Any]:
     """The account page's section on language and e-mail (an account panel of core's)."""
     profile = queries.profile_of(request.user)
     # Each language in its own name, as in the header's switcher: a reader finds their own.
-    languages = [(code, translation.get_language_info(code)["name_local"]) for code, _name in settings.LANGUAGES]
+    languages = [(code, names.own_language_name(code)) for code, _name in settings.LANGUAGES]
     return {"profile": profile, "languages": languages, "email_modes": EmailMode.choices}
 
 

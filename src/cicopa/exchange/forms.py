@@ -8,22 +8,15 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from babel import Locale
 from babel.numbers import get_decimal_symbol, get_group_symbol, get_territory_currencies
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cicopa.core import money
-from cicopa.core.i18n import CONTENT_LANGUAGES, current_language
+from cicopa.core import formats, money
+from cicopa.core.i18n import CONTENT_LANGUAGES
+from cicopa.core.names import language_name
 from cicopa.exchange.listing_queries import SORTS, CategoryGroup
 from cicopa.exchange.models import Direction, ListingKind, ListingStatus, Scope
-
-
-def language_name(code: str, reader: str | None = None) -> str:
-    """A language's name as `reader` (by default the reader of this request) writes it: "espagnol" in French."""
-    reader = reader or current_language()
-    return str(Locale.parse(reader).languages.get(code, code))
-
 
 # ---------------------------------------------------------------------------------------------------------------
 # Quantities and amounts as people type them
@@ -71,7 +64,7 @@ def parse_number(text: str, language: str) -> Decimal:
 
 
 def format_quantity(quantity: Decimal, language: str) -> str:
-    return money.format_decimal(quantity.normalize(), language)
+    return formats.format_number(quantity.normalize(), language)
 
 
 def currency_of(country: str | None) -> str:
@@ -84,7 +77,7 @@ def currency_of(country: str | None) -> str:
 
 def price_initial(minor: int, currency: str, language: str) -> str:
     """A price as its form shows it: major units with the currency's decimals, as the reader writes them."""
-    return money.format_decimal(
+    return formats.format_number(
         money.minor_to_decimal(minor, currency), language, digits=money.currency_digits(currency)
     )
 
@@ -228,7 +221,7 @@ class ListingForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.reader_language = language
         self.fields["language"].choices = [  # type: ignore[attr-defined]
-            (code, language_name(code, language).capitalize()) for code in CONTENT_LANGUAGES
+            (code, language_name(code).capitalize()) for code in CONTENT_LANGUAGES
         ]
         self.fields["category"].choices = [  # type: ignore[attr-defined]
             ("", _("Choose a category")),
@@ -239,12 +232,12 @@ class ListingForm(forms.Form):
         self.fields["unit"].choices = [("", "—")] + [  # type: ignore[attr-defined]
             (u.code, f"{u.name} ({u.symbol})" if u.symbol else u.name) for u in units
         ]
-        self.fields["currency"].choices = [("", "—"), *money.currency_choices(language)]  # type: ignore[attr-defined]
+        self.fields["currency"].choices = [("", "—"), *money.currency_choices()]  # type: ignore[attr-defined]
         self.fields["quantity"].widget.attrs["inputmode"] = "decimal"
         self.fields["price"].widget.attrs["inputmode"] = "decimal"
         self.fields["language"].widget.attrs["data-listing-language"] = ""
         for code in CONTENT_LANGUAGES:
-            name = language_name(code, language)
+            name = language_name(code)
             self.fields[translation_field(code, "title")] = forms.CharField(
                 label=_("Title in %(language)s") % {"language": name}, max_length=200, required=False
             )
@@ -267,7 +260,7 @@ class ListingForm(forms.Form):
             blocks.append(
                 {
                     "language": code,
-                    "name": language_name(code, self.reader_language),
+                    "name": language_name(code),
                     "title": title,
                     "description": description,
                     "hidden": code == written_in and not (title.value() or description.value() or title.errors),

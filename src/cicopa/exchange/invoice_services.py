@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 
 from cicopa.core import audit
 from cicopa.core.errors import PermissionDenied, ValidationError
+from cicopa.core.formats import format_number
 from cicopa.core.roles import is_secretariat
 from cicopa.exchange import notices, permissions
 from cicopa.exchange.models import (
@@ -143,7 +144,8 @@ def _write_invoice(
         raise ValidationError(
             {
                 "lines": [
-                    _("The invoice's total may be at most %(limit)s minor units.") % {"limit": f"{MAX_AMOUNT_MINOR:,}"}
+                    _("The invoice's total may be at most %(limit)s minor units.")
+                    % {"limit": format_number(MAX_AMOUNT_MINOR)}
                 ]
             }
         )

@@ -21,6 +21,7 @@ from cicopa.core import audit, money, pagecache, versions
 from cicopa.core import queries as core_queries
 from cicopa.core.errors import EditConflict, PermissionDenied, report_errors
 from cicopa.core.i18n import current_language, region_tree
+from cicopa.core.names import language_name
 from cicopa.exchange import listing_queries, match_queries, permissions, queries, services
 from cicopa.exchange.forms import (
     EnquiryForm,
@@ -30,7 +31,6 @@ from cicopa.exchange.forms import (
     StatusForm,
     currency_of,
     format_quantity,
-    language_name,
     listing_initial,
 )
 from cicopa.exchange.models import Direction, Listing, ListingStatus
@@ -50,7 +50,7 @@ def card(listing: Listing, language: str | None = None) -> dict[str, Any]:
         "description": description,
         "shown_in": shown_in,
         "foreign": shown_in != language,  # no translation in the reader's language: the original, marked
-        "written_in": language_name(shown_in, language),
+        "written_in": language_name(shown_in),
         "price": price_text(listing, language),
         "quantity": quantity_text(listing, language),
     }
@@ -275,7 +275,7 @@ def listing(request: HttpRequest, pk: int) -> HttpResponse:
         **card(item, language),
         "org": item.organisation,
         "versions": [
-            {"language": code, "name": language_name(code, language), "title": t, "description": d, "original": o}
+            {"language": code, "name": language_name(code), "title": t, "description": d, "original": o}
             for code, t, d, o in [(item.language, item.title, item.description, True)]
             + [(tr.language, tr.title, tr.description, False) for tr in item.translations.all()]
         ],

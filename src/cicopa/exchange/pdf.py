@@ -4,12 +4,11 @@ quantities and dates as the reader writes them."""
 from __future__ import annotations
 
 from django.http import HttpResponse
-from django.utils import formats
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from cicopa.core import money
+from cicopa.core import formats, money
 from cicopa.core import pdf as documents
-from cicopa.core.i18n import current_language
 from cicopa.exchange.models import Invoice, InvoiceStatus
 from cicopa.registry.models import Organisation
 
@@ -27,7 +26,7 @@ def _party(label: str, org: Organisation) -> documents.Party:
 
 def invoice_document(invoice: Invoice) -> documents.Document:
     """The document of `invoice`, whose lines and parties are fetched (trade_queries.invoice)."""
-    language = current_language()
+    language = get_language() or "en"  # the reader's: CLDR formats any language
     currency = invoice.currency
 
     def amount(minor: int) -> str:
@@ -35,7 +34,7 @@ def invoice_document(invoice: Invoice) -> documents.Document:
 
     rows = []
     for line in invoice.lines.all():
-        quantity = money.format_decimal(line.quantity.normalize(), language)
+        quantity = formats.format_number(line.quantity.normalize(), language)
         unit = line.unit.name if line.unit_id and line.unit else ""
         rows.append([line.description, quantity, unit, amount(line.unit_price_minor), amount(line.amount_minor)])
     totals = [(_("Total"), amount(invoice.total_minor))]
@@ -47,8 +46,8 @@ def invoice_document(invoice: Invoice) -> documents.Document:
         ]
     meta = [
         (_("Number"), invoice.number),
-        (_("Issued"), formats.date_format(invoice.issue_date, "DATE_FORMAT")),
-        (_("Due"), formats.date_format(invoice.due_date, "DATE_FORMAT")),
+        (_("Issued"), formats.format_date(invoice.issue_date, language)),
+        (_("Due"), formats.format_date(invoice.due_date, language)),
         (_("Status"), str(invoice.get_status_display())),
     ]
     if invoice.external_number:

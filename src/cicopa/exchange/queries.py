@@ -29,8 +29,9 @@ from django.db.models import Case, IntegerField, Prefetch, QuerySet, Value, When
 from django.utils.translation import gettext as _
 
 from cicopa.core import params as query_params
+from cicopa.core import queries as core_queries
 from cicopa.core.fulltext import TextQuery
-from cicopa.core.i18n import CONTENT_LANGUAGES, name_field
+from cicopa.core.i18n import CONTENT_LANGUAGES
 from cicopa.core.models import Country, Sector
 from cicopa.core.roles import is_secretariat
 from cicopa.exchange import permissions, search
@@ -162,6 +163,7 @@ def parse_filters(params: Mapping[str, Any], errors: dict[str, str] | None = Non
             collect,
             label=_label(name),
             upper=name == "country",
+            read=core_queries.read_country if name == "country" else None,
         )
         for name in LIST_FILTERS
     }
@@ -510,12 +512,11 @@ def _facet_counts(
 
 
 def _facet_labels() -> dict[str, dict[str, str]]:
-    lang = name_field()
     return {
         "direction": {str(k): str(v) for k, v in Direction.choices},
         "kind": {str(k): str(v) for k, v in ListingKind.choices},
-        "section": dict(Category.objects.filter(level=CategoryLevel.SECTION).values_list("code", lang)),
-        "country": dict(Country.objects.values_list("iso2", lang)),
+        "section": {c.code: c.name for c in Category.objects.filter(level=CategoryLevel.SECTION)},
+        "country": core_queries.names_by_code()["country"],
         "scope": {str(k): str(v) for k, v in Scope.choices},
     }
 

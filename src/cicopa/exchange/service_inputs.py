@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from cicopa.core import money
 from cicopa.core.errors import PermissionDenied, ValidationError
+from cicopa.core.formats import format_number
 from cicopa.exchange import permissions
 from cicopa.exchange.models import MAX_AMOUNT_MINOR, MAX_QUANTITY, Invoice, Order, TradeEvent
 from cicopa.registry.models import Organisation, OrganisationStatus
@@ -62,7 +63,7 @@ def clean_amount(value: Any, field: str, errors: dict[str, list[str]], *, allow_
         errors.setdefault(field, []).append(_("The amount must be more than zero."))
     elif value > MAX_AMOUNT_MINOR:
         errors.setdefault(field, []).append(
-            _("The amount may be at most %(limit)s minor units.") % {"limit": f"{MAX_AMOUNT_MINOR:,}"}
+            _("The amount may be at most %(limit)s minor units.") % {"limit": format_number(MAX_AMOUNT_MINOR)}
         )
     return value
 

@@ -15,6 +15,7 @@ from django.utils.translation import ngettext
 from cicopa.core import audit, pagecache
 from cicopa.core.db import insert_rows, now_value
 from cicopa.core.errors import PermissionDenied
+from cicopa.core.formats import format_number
 from cicopa.core.roles import is_secretariat
 from cicopa.exchange.models import Invoice, InvoiceStatus, TradeEvent
 
@@ -48,7 +49,7 @@ def numbers_text(invoices: Sequence[Invoice]) -> str:
     named = ", ".join(f"{inv.number} ({inv.seller.name})" for inv in invoices[:NAMED])
     more = len(invoices) - NAMED
     if more > 0:
-        named += " " + ngettext("and %(n)s more", "and %(n)s more", more) % {"n": f"{more:,}"}
+        named += " " + ngettext("and %(n)s more", "and %(n)s more", more) % {"n": format_number(more)}
     return named
 
 

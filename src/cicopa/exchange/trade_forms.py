@@ -13,8 +13,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from cicopa.core import money
-from cicopa.core.i18n import current_language
+from cicopa.core import formats, money
 from cicopa.exchange.models import MAX_QUANTITY, Unit
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -58,7 +57,7 @@ def minor_from_text(form: forms.Form, field: str, currency: str) -> int | None:
     if not text or not currency:
         return None
     try:
-        return money.parse_money(text, currency, current_language())
+        return money.parse_money(text, currency)
     except ValueError as exc:
         form.add_error(field, str(exc))
         return None
@@ -113,9 +112,9 @@ class TermsForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["currency"].choices = money.currency_choices(current_language())  # type: ignore[attr-defined]
+        self.fields["currency"].choices = money.currency_choices()  # type: ignore[attr-defined]
         self.fields["unit_price"].help_text = _("As you write it, such as %(example)s.") % {
-            "example": money.format_decimal(Decimal("1234.5"), digits=2)
+            "example": formats.format_number(Decimal("1234.5"), digits=2)
         }
 
     def clean(self) -> dict[str, Any]:
@@ -213,7 +212,7 @@ class InvoiceForm(forms.Form):
         if searched and not buyers:
             empty = _("no organisation found: search again")
         self.fields["buyer"].choices = [("", empty), *choices]  # type: ignore[attr-defined]
-        self.fields["currency"].choices = money.currency_choices(current_language())  # type: ignore[attr-defined]
+        self.fields["currency"].choices = money.currency_choices()  # type: ignore[attr-defined]
 
     def service_data(self) -> dict[str, Any]:
         data = self.cleaned_data

@@ -16,10 +16,9 @@ from typing import Any
 
 from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import ExtractMonth
-from django.utils import formats
 
-from cicopa.core.i18n import name_field
-from cicopa.core.models import Country, Sector
+from cicopa.core import formats
+from cicopa.core import queries as core_queries
 from cicopa.exchange import permissions
 from cicopa.exchange.models import (
     Enquiry,
@@ -322,7 +321,7 @@ def by_sector(currency: str) -> Breakdown:
     """Sums by sector of the seller; a seller of several sectors counts in each, one without any in none."""
     qs = traded().filter(currency=currency)
     cells = _cells(_by_seller(qs, F("seller__sectors__code")))
-    names = dict(Sector.objects.values_list("code", name_field()))
+    names = core_queries.names_by_code()["sector"]
     cells = [c for c in cells if c.key] + [Cell("-", c.invoices, c.total_minor, c.sellers) for c in cells if not c.key]
     b = _rows(cells, lambda k: names.get(k, ""), order="total", keep_hidden_rows=False)
     return Breakdown("sector", b.rows, b.hidden)
@@ -333,7 +332,7 @@ def by_countries(currency: str) -> Breakdown:
     qs = traded().filter(currency=currency)
     rows = _by_seller(qs, F("seller__country_id"), F("buyer__country_id"))
     cells = _cells((f"{s or '-'}>{b or '-'}", seller, n, total) for s, b, seller, n, total in rows)
-    names = dict(Country.objects.values_list("iso2", name_field()))
+    names = core_queries.names_by_code()["country"]
 
     def label(key: str) -> str:
         seller, _sep, buyer = key.partition(">")
@@ -357,7 +356,7 @@ def by_month(currency: str, *, months: int = 24, today: datetime.date | None = N
 def _month_label(key: str) -> str:
     """ "2026-11" as the reader writes a month: "November 2026", "novembre 2026"."""
     year, month = key.split("-")
-    return formats.date_format(datetime.date(int(year), int(month), 1), "YEAR_MONTH_FORMAT")
+    return formats.format_month(datetime.date(int(year), int(month), 1))
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from cicopa.core import audit, money
 from cicopa.core.errors import PermissionDenied, ValidationError
+from cicopa.core.formats import format_number
 from cicopa.exchange import notices, permissions
 from cicopa.exchange.models import (
     MAX_AMOUNT_MINOR,
@@ -149,7 +150,7 @@ def _terms(data: Mapping[str, Any], *, listing: Listing | None) -> dict[str, Any
         errors["note"] = [_("Write at most 500 characters.")]
     if quantity is not None and price is not None and not errors and line_amount(quantity, price) > MAX_AMOUNT_MINOR:
         errors["quantity"] = [
-            _("The order's total may be at most %(limit)s minor units.") % {"limit": f"{MAX_AMOUNT_MINOR:,}"}
+            _("The order's total may be at most %(limit)s minor units.") % {"limit": format_number(MAX_AMOUNT_MINOR)}
         ]
     if errors:
         raise ValidationError(errors)

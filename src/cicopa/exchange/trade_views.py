@@ -19,9 +19,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from cicopa.core import charts, exports, money, pagecache
+from cicopa.core import charts, exports, formats, money, pagecache
 from cicopa.core.errors import PermissionDenied, form_errors
-from cicopa.core.i18n import chart_texts, current_language
+from cicopa.core.i18n import chart_texts
 from cicopa.exchange import invoice_services, permissions, trade_queries, trade_services
 from cicopa.exchange.invoice_views import (
     invoice,
@@ -211,9 +211,7 @@ def _listing_terms(listing: Listing) -> dict[str, Any]:
 
 def _major(minor: int, currency: str) -> str:
     """An amount as the reader types it, without the currency: 1 234,50 in French."""
-    return money.format_decimal(
-        money.minor_to_decimal(minor, currency), current_language(), digits=money.currency_digits(currency)
-    )
+    return formats.format_number(money.minor_to_decimal(minor, currency), digits=money.currency_digits(currency))
 
 
 @login_required

@@ -19,6 +19,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from cicopa.core import audit
+from cicopa.core import names as core_names
 from cicopa.core.db import refresh_statistics
 from cicopa.core.models import Country, Sector
 from cicopa.registry import access_services, demo_names, gazetteer, services
@@ -293,25 +294,30 @@ def load_demo(*, cooperatives: int = 3000, progress: Callable[[str], None] = lam
 
 
 def _federation_name(iso: str, country: Country, second: bool) -> str:
-    """An invented national federation's name, in French, Spanish, Italian, Portuguese, German or English."""
+    """An invented national federation's name, in French, Spanish, Italian, Portuguese, German or English, with
+    the country's name in that language."""
     lang = gazetteer.language(iso)
+    lang = lang if lang in ("fr", "es", "it", "pt", "de") else "en"
+    place = core_names.territory_name(country.iso2, lang)
     if second:
-        names = {
-            "fr": f"Association des Scop ({country.name_fr})",
-            "es": f"Unión de Cooperativas de Trabajo Asociado ({country.name_es})",
-            "it": f"Lega delle cooperative di lavoro ({country.name_en})",
-            "pt": f"União das Cooperativas de Produção ({country.name_en})",
-            "de": f"Bund der Werkgenossenschaften ({country.name_en})",
+        templates = {
+            "fr": "Association des Scop ({})",
+            "es": "Unión de Cooperativas de Trabajo Asociado ({})",
+            "it": "Lega delle cooperative di lavoro ({})",
+            "pt": "União das Cooperativas de Produção ({})",
+            "de": "Bund der Werkgenossenschaften ({})",
+            "en": "Association of Producers' Co-operatives, {}",
         }
-        return names.get(lang, f"Association of Producers' Co-operatives, {country.name_en}")
-    names = {
-        "fr": f"Union des coopératives de production ({country.name_fr})",
-        "es": f"Federación de Cooperativas de Trabajo ({country.name_es})",
-        "it": f"Associazione delle cooperative di produzione ({country.name_en})",
-        "pt": f"Confederação das Cooperativas de Trabalho ({country.name_en})",
-        "de": f"Verband der Produktivgenossenschaften ({country.name_en})",
+        return templates[lang].format(place)
+    templates = {
+        "fr": "Union des coopératives de production ({})",
+        "es": "Federación de Cooperativas de Trabajo ({})",
+        "it": "Associazione delle cooperative di produzione ({})",
+        "pt": "Confederação das Cooperativas de Trabalho ({})",
+        "de": "Verband der Produktivgenossenschaften ({})",
+        "en": "National Federation of Producers' Co-operatives, {}",
     }
-    return names.get(lang, f"National Federation of Producers' Co-operatives, {country.name_en}")
+    return templates[lang].format(place)
 
 
 def _member_organisations(actor: Any, cicopa: Organisation, rng: random.Random) -> list[Organisation]:

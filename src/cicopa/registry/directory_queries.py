@@ -22,8 +22,7 @@ from django.utils.translation import gettext_lazy
 from cicopa.core import params as query_params
 from cicopa.core import queries as core_queries
 from cicopa.core import subdivisions
-from cicopa.core.i18n import name_field, sort_field
-from cicopa.core.models import Country, LegalForm, MembershipType, Region, Sector, in_region
+from cicopa.core.models import Country, Sector, in_region
 from cicopa.registry import ranking, spelling
 from cicopa.registry.models import (
     MEMBER_STATUSES,
@@ -104,7 +103,13 @@ def parse_filters(params: Mapping[str, Any]) -> DirectoryFilters:
     }
     for key in LIST_PARAMS:
         data[key] = query_params.codes(
-            params, key, known[key], errors, label=FILTER_LABELS[key], upper=key in ("country", "subdivision")
+            params,
+            key,
+            known[key],
+            errors,
+            label=FILTER_LABELS[key],
+            upper=key in ("country", "subdivision"),
+            read=core_queries.read_country if key == "country" else None,
         )
     data["region"] = query_params.region(params, errors)
     development = query_params.one(params, "development")
@@ -220,9 +225,9 @@ class DirectoryPage:
         return self.start + len(self.items) - 1 if self.items else 0
 
 
-def _order(sort: str) -> tuple[str, ...]:
+def _order(sort: str) -> tuple[Any, ...]:
     if sort == "country":
-        return (f"country__{sort_field()}", "sort_name", "id")
+        return (core_queries.by_country_name("country_id"), "sort_name", "id")
     return SORTS.get(sort) or ("sort_name", "id")
 
 
@@ -372,7 +377,7 @@ def directory_facets(filters: DirectoryFilters, top_countries: int = 60) -> Face
             without, more_approximate = _facet_counts(_without(filters, facet), tag_codes, country_region)
             found[facet] = without[facet]
             approximate = approximate or more_approximate
-    regions = dict(Region.objects.values_list("m49", name_field()))
+    regions = core_queries.names_by_code()["region"]
     field_of = {
         "kind": "kind",
         "country": "country_id",
@@ -528,11 +533,12 @@ def export_rows_with_memberships(filters: DirectoryFilters) -> Any:
 
 def code_names() -> dict[str, dict[str, str]]:
     """Names, in the reader's language, of the codes an organisation's fields hold, by field."""
+    known = core_queries.names_by_code()
     return {
-        "country_id": dict(Country.objects.values_list("iso2", name_field())),
-        "membership_type_id": dict(MembershipType.objects.values_list("code", name_field())),
-        "legal_form_id": dict(LegalForm.objects.values_list("code", name_field())),
-        "sectors": dict(Sector.objects.values_list("code", name_field())),
+        "country_id": known["country"],
+        "membership_type_id": known["membership_type"],
+        "legal_form_id": known["legal_form"],
+        "sectors": known["sector"],
         "kind": {str(k): str(v) for k, v in OrganisationKind.choices},
         "status": {str(k): str(v) for k, v in (*MembershipStatus.choices, *OrganisationStatus.choices)},
         "role": {str(k): str(v) for k, v in (*OfficeRole.choices, *AccessRole.choices)},

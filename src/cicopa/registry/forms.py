@@ -12,8 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from cicopa.core import names as core_names
+from cicopa.core import queries as core_queries
 from cicopa.core import subdivisions
-from cicopa.core.i18n import sort_field
 from cicopa.core.models import Country, Sector
 from cicopa.registry.fields import PROFILE_FIELDS, SECRETARIAT_FIELDS
 from cicopa.registry.import_formats import CICOPA_COLUMNS
@@ -53,8 +54,10 @@ def subdivision_choices(country: str | None, current: str = "") -> list[tuple[st
     choices = [("", empty)]
     current = (current or "").strip().upper()
     if current and not subdivisions.is_valid(current, country):
-        other = Country.objects.filter(iso2=subdivisions.country_of(current) or "").first()
-        choices.append((current, f"{subdivisions.label(current)} ({other.name})" if other else current))
+        other = subdivisions.country_of(current)
+        choices.append(
+            (current, f"{subdivisions.label(current)} ({core_names.territory_name(other)})" if other else current)
+        )
     return choices + [(s.code, s.label) for s in options]
 
 
@@ -95,7 +98,7 @@ class OrganisationForm(forms.ModelForm):
 
     def __init__(self, *args: Any, secretariat: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["country"].queryset = Country.objects.order_by(sort_field())  # type: ignore[attr-defined]
+        self.fields["country"].queryset = Country.objects.order_by(core_queries.by_country_name())  # type: ignore[attr-defined]
         if not secretariat:
             for name in SECRETARIAT_FIELDS:
                 self.fields.pop(name, None)

@@ -11,9 +11,9 @@ from typing import Any
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from cicopa.core import queries as core_queries
 from cicopa.core import subdivisions
 from cicopa.core.countries import CountryReader
-from cicopa.core.i18n import name_field
 from cicopa.core.models import Country, LegalForm, MembershipType, Sector
 from cicopa.core.text import loose
 from cicopa.core.validators import is_email, is_url, too_long_message
@@ -66,10 +66,10 @@ class Lookups:
     ) -> None:
         self.labels = dict(labels or {})  # field -> the file's column
         self.default_kind = default_kind
-        countries = list(Country.objects.values_list("iso2", "iso3", "name_en", "name_fr", "name_es"))
-        self.countries = {c[0] for c in countries}
-        self.countries_read = CountryReader({c[0]: c[1] for c in countries}, {c[0]: c[2:] for c in countries})
-        self.country_names = dict(Country.objects.values_list("iso2", name_field()))
+        countries = dict(Country.objects.values_list("iso2", "iso3"))
+        self.countries = set(countries)
+        self.countries_read = CountryReader(countries)  # names from CLDR, in every language it has
+        self.country_names = core_queries.names_by_code()["country"]
         # Countries chosen on the import page for cells it could not read: {cell: code}.
         self.country_fixes = {k: v for k, v in (country_fixes or {}).items() if v in self.countries}
         self.sectors = {s.code: s for s in Sector.objects.all()}

@@ -9,10 +9,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from cicopa.core.errors import form_errors, report_errors
+from cicopa.core.formats import format_date
 from cicopa.core.roles import is_secretariat
 from cicopa.registry import access_services, permissions, queries, services
 from cicopa.registry.forms import (
@@ -194,7 +194,7 @@ def _end_term(request: HttpRequest, org: Organisation) -> None:
         % {
             "name": office.person.full_name,
             "office": office.get_role_display().lower(),
-            "date": date_format(office.end) if office.end else "",
+            "date": format_date(office.end) if office.end else "",
         },
     )
 

@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, Prefetch, QuerySet
 from django.utils import timezone
 
-from cicopa.core.i18n import sort_field
+from cicopa.core import queries as core_queries
 from cicopa.core.models import Country
 from cicopa.core.text import fold
 from cicopa.registry import directory_queries, permissions
@@ -120,7 +120,7 @@ def member_organisations_by_country(federation: Organisation) -> list[tuple[Coun
     members = list(
         Organisation.objects.filter(memberships__parent=federation, memberships__status__in=MEMBER_STATUSES)
         .select_related("country")
-        .order_by(f"country__{sort_field()}", "sort_name")
+        .order_by(core_queries.by_country_name("country_id"), "sort_name")
     )
     grouped: dict[str | None, list[Organisation]] = {}
     countries: dict[str | None, Country | None] = {}

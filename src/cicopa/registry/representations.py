@@ -13,6 +13,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
+from cicopa.core import names as core_names
 from cicopa.core import subdivisions
 from cicopa.registry.fields import BY_NAME, FIELDS, SUMMARY_FIELDS, OrganisationField
 from cicopa.registry.models import MEMBER_STATUSES, Membership, Organisation
@@ -78,7 +79,7 @@ def _address_lines(org: Organisation) -> str:
     if org.subdivision:
         parts.append(subdivisions.name(org.subdivision, "en"))
     if org.country:
-        parts.append(org.country.name_en)
+        parts.append(core_names.territory_name(org.country.iso2, "en"))
     return ", ".join(p for p in parts if p)
 
 

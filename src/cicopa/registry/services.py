@@ -13,6 +13,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from cicopa.core import audit, subdivisions, versions
+from cicopa.core import names as core_names
 from cicopa.core.errors import EditConflict, PermissionDenied, ValidationError
 from cicopa.core.models import Country, Sector
 from cicopa.core.roles import is_secretariat
@@ -125,13 +126,12 @@ def subdivision_problem(code: str, country: Country | None) -> str | None:
             "country": country.name,
             "example": example.code,
         }
-    elsewhere = Country.objects.filter(iso2=other).first()
     return _(
         "%(name)s (%(code)s) is in %(other)s, not in %(country)s: choose a subdivision of %(country)s, or none."
     ) % {
         "name": subdivisions.name(code),
         "code": code,
-        "other": elsewhere.name if elsewhere else other,
+        "other": core_names.territory_name(other),
         "country": country.name,
     }
 

@@ -6,11 +6,10 @@ import io
 import uuid
 from typing import Any
 
-from django.utils.formats import number_format
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
-from cicopa.core import progress, uploads
+from cicopa.core import formats, progress, uploads
 from cicopa.core.background import retried_task
 from cicopa.core.errors import PermissionDenied
 from cicopa.core.models import TaskProgress
@@ -60,7 +59,7 @@ def import_upload(*, token: str, name: str, fmt: str, options: dict[str, Any], r
                 return
             run = ImportRun.objects.get(task=followed.pk)
         uploads.take(token)
-        counts = {k: number_format(getattr(run, k), force_grouping=True) for k in ("created", "updated", "unchanged")}
+        counts = {k: formats.format_number(getattr(run, k)) for k in ("created", "updated", "unchanged")}
         report.done(
             message=_("Done: %(created)s organisations created, %(updated)s updated, %(unchanged)s already up to date.")
             % counts,
@@ -82,6 +81,6 @@ def _import(
         elif step.phase == "checked":
             # The rows are written in the import's transaction, where a step reported would be seen only once it
             # is all done: the bar stays at "all checked" until the result.
-            n = number_format(step.rows, force_grouping=True)
+            n = formats.format_number(step.rows)
             report.step(done=step.rows, message=_("%(n)s rows checked") % {"n": n}, force=step.rows >= rows)
     return outcome

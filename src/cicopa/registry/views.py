@@ -7,7 +7,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
@@ -19,11 +18,11 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 
 from cicopa.core import audit, exports, extensions, pagecache, subdivisions, versions, worldmap
+from cicopa.core import names as core_names
 from cicopa.core import queries as core_queries
 from cicopa.core.embed import json_for_script
 from cicopa.core.errors import EditConflict, form_errors
-from cicopa.core.i18n import name_field
-from cicopa.core.models import Country
+from cicopa.core.formats import format_number
 from cicopa.core.roles import is_secretariat
 from cicopa.registry import directory_queries, history, permissions, queries, representations, services
 from cicopa.registry.fields import EXPORT_COLUMNS
@@ -128,15 +127,17 @@ def _subdivision_filter(filters: directory_queries.DirectoryFilters) -> dict[str
         country = next(iter(of_chosen))
     if not chosen and not subdivisions.has_subdivisions(country):
         return None
-    wanted = {c for c in (*of_chosen, country) if c}
-    names = dict(Country.objects.filter(iso2__in=wanted).values_list("iso2", name_field()))  # one small query
     options = [
-        (code, f"{subdivisions.label(code)} ({names.get(c or '', c)})", True)
+        (code, f"{subdivisions.label(code)} ({core_names.territory_name(c or '')})", True)
         for code in filters.subdivision
         if (c := subdivisions.country_of(code)) != country
     ]
     options += [(s.code, s.label, s.code in chosen) for s in subdivisions.subdivisions(country)]
-    return {"options": options, "multiple": len(chosen) > 1, "country": names.get(country or "", "")}
+    return {
+        "options": options,
+        "multiple": len(chosen) > 1,
+        "country": core_names.territory_name(country) if country else "",
+    }
 
 
 def _chosen_first(values: list[tuple[str, str, int]], chosen: set[str]) -> list[tuple[str, str, int]]:
@@ -211,7 +212,7 @@ def directory_map(request: HttpRequest) -> HttpResponse:
             label, href = cell.name, reverse("registry:organisation", kwargs={"slug": cell.slug})
         else:  # several: the directory narrowed to them (their country, and their city when they share one)
             place = cell.city or countries.get(cell.country or "", "")
-            n = {"n": intcomma(cell.count), "place": place}
+            n = {"n": format_number(cell.count), "place": place}
             label = (
                 ngettext("%(n)s organisation in %(place)s", "%(n)s organisations in %(place)s", cell.count) % n
                 if place
@@ -219,18 +220,18 @@ def directory_map(request: HttpRequest) -> HttpResponse:
             )
             href = reverse("registry:directory") + "?" + _narrowed(query, cell)
         if cell.approximate:
-            label += " " + _("(%(n)s at an approximate location)") % {"n": intcomma(cell.approximate)}
+            label += " " + _("(%(n)s at an approximate location)") % {"n": format_number(cell.approximate)}
         markers.append(worldmap.Marker(lat=point[0], lon=point[1], count=cell.count, label=label, href=href))
         approximate += cell.approximate
     description = _("%(n)s organisations shown on a world map; larger circles stand for more organisations.") % {
-        "n": intcomma(sum(m.count for m in markers))
+        "n": format_number(sum(m.count for m in markers))
     }
     if approximate:
         description += " " + ngettext(
             "%(n)s of them is placed approximately, at the centre of its postcode area or the like.",
             "%(n)s of them are placed approximately, at the centre of their postcode area or the like.",
             approximate,
-        ) % {"n": intcomma(approximate)}
+        ) % {"n": format_number(approximate)}
     svg = worldmap.render_map(markers=markers, title=_("Map of the results"), description=description)
     response = HttpResponse(svg, content_type="image/svg+xml")
     response["Cache-Control"] = "public, max-age=300"

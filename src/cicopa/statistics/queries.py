@@ -87,7 +87,15 @@ def parse_filters(params: Mapping[str, Any]) -> StatsFilters:
     known = core_queries.known_codes()
     for key in ("country", "sector", "membership_type"):
         label = FILTER_LABELS[key]
-        data[key] = query_params.codes(params, key, known[key], errors, label=label, upper=key == "country")
+        data[key] = query_params.codes(
+            params,
+            key,
+            known[key],
+            errors,
+            label=label,
+            upper=key == "country",
+            read=core_queries.read_country if key == "country" else None,
+        )
     data["region"] = query_params.region(params, errors)
     this_year = timezone.localdate().year
     for key, default in (("year_from", FIRST_YEAR), ("year_to", this_year)):

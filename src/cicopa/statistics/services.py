@@ -10,11 +10,10 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.formats import number_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from cicopa.core import audit
+from cicopa.core import audit, formats
 from cicopa.core.errors import PermissionDenied, ValidationError
 from cicopa.core.models import Country, MembershipType, Sector
 from cicopa.core.reference import currency_codes
@@ -47,8 +46,8 @@ def _measure_label(measure: str) -> str:
 
 
 def _n(value: Any) -> str:
-    """A figure in a message, written the reader's way (1,200 · 1 200 · 1.200)."""
-    return number_format(value, force_grouping=True)
+    """A figure in a message, written the reader's way (1,200 · 1 200 · 1.200), a turnover with its cents."""
+    return formats.format_number(value, digits=2, trim=True)
 
 
 Problems = dict[str, list[ValidationError]]  # by "line N"; each problem's code names the field it is about

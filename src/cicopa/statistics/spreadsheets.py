@@ -15,7 +15,6 @@ from openpyxl.styles import Font
 
 from cicopa.core.errors import PermissionDenied, ValidationError
 from cicopa.core.exports import sheet_row
-from cicopa.core.i18n import name_field
 from cicopa.core.models import MembershipType, Sector
 from cicopa.core.tabular import ImportFileError, read_table
 from cicopa.registry.models import Organisation
@@ -57,9 +56,9 @@ def template_xlsx(ret: StatisticalReturn) -> bytes:
     codes = wb.create_sheet("codes")
     codes.append(sheet_row(codes, [_("column"), _("code"), _("meaning")]))
     for s in Sector.objects.all():
-        codes.append(sheet_row(codes, ["sector", s.code, getattr(s, name_field())]))
+        codes.append(sheet_row(codes, ["sector", s.code, s.name]))
     for t in MembershipType.objects.all():
-        codes.append(sheet_row(codes, ["membership_type", t.code, getattr(t, name_field())]))
+        codes.append(sheet_row(codes, ["membership_type", t.code, t.name]))
     codes.append(
         sheet_row(codes, ["estimated", ", ".join(MEASURE_NAMES), _("figures that are estimates, separated by commas")])
     )

@@ -9,7 +9,6 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
@@ -20,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from cicopa.core import charts, exports, pagecache, worldmap
+from cicopa.core import charts, exports, formats, pagecache, worldmap
 from cicopa.core import queries as core_queries
 from cicopa.core.errors import form_errors, report_errors
 from cicopa.core.i18n import chart_texts
@@ -41,7 +40,8 @@ BREAKDOWNS = (
 
 
 def _number(v: float) -> str:
-    return intcomma(int(v)) if float(v).is_integer() else intcomma(round(v, 2))
+    """A figure of a chart or the map as the tables write it (`number:"-2"`): 1 200, 3,75."""
+    return formats.format_number(v, digits=2, trim=True)
 
 
 def _labels() -> dict[str, dict[str, str]]:

@@ -85,9 +85,7 @@ def load(apps, schema_editor):
                     m49=r["m49"],
                     level=level,
                     parent_id=r["parent_m49"] or None,
-                    name_en=r["name_en"],
-                    name_fr=r["name_fr"],
-                    name_es=r["name_es"],
+                    **_no_names(Region),
                 )
     with open(DATA / "countries.csv", encoding="utf-8", newline="") as f:
         Country.objects.bulk_create(
@@ -95,9 +93,7 @@ def load(apps, schema_editor):
                 iso2=r["iso2"],
                 iso3=r["iso3"],
                 numeric=r["numeric"],
-                name_en=r["name_en"],
-                name_fr=r["name_fr"],
-                name_es=r["name_es"],
+                **_no_names(Country),
                 region_id=r["region_m49"] or None,
                 subregion_id=r["subregion_m49"] or None,
                 intermediate_region_id=r["intermediate_m49"] or None,
@@ -111,6 +107,13 @@ def load(apps, schema_editor):
         MembershipType.objects.create(code=code, position=i, name_en=en, name_fr=fr, name_es=es, essglobal=ess)
     for i, (code, en, fr, es) in enumerate(LEGAL_FORMS):
         LegalForm.objects.create(code=code, position=i, name_en=en, name_fr=fr, name_es=es)
+
+
+def _no_names(model):
+    """Empty names where the model (as this migration sees it) still has columns for them: since 0010, country and
+    region names come from CLDR, and the data files hold none."""
+    fields = {f.name for f in model._meta.get_fields()}
+    return {name: "" for name in ("name_en", "name_fr", "name_es") if name in fields}
 
 
 def unload(apps, schema_editor):

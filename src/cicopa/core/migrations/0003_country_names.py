@@ -12,6 +12,8 @@ def reload_names(apps, schema_editor):
     Country = apps.get_model("core", "Country")
     with open(DATA / "countries.csv", encoding="utf-8", newline="") as f:
         for row in csv.DictReader(f):
+            if "name_en" not in row:  # names come from CLDR since 0010: nothing to reload
+                return
             Country.objects.filter(iso2=row["iso2"]).update(
                 name_en=row["name_en"], name_fr=row["name_fr"], name_es=row["name_es"]
             )

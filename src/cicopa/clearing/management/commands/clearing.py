@@ -8,12 +8,11 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from cicopa.clearing import engine, obligations_csv
-from cicopa.core import money
+from cicopa.core import formats, money
 
 
 class Command(BaseCommand):
@@ -101,7 +100,7 @@ class Command(BaseCommand):
                 "invoices": _count(cycle.invoices),
                 "participants": _count(cycle.participants),
                 "currency": cycle.currency,
-                "cutoff": cycle.cutoff.isoformat(),
+                "cutoff": formats.format_date(cycle.cutoff),
             }
         )
         for label, amount in (
@@ -155,9 +154,9 @@ class Command(BaseCommand):
             _("Written to %(path)s (read in %(read)s s, cleared in %(clear)s s, written in %(write)s s).")
             % {
                 "path": out,
-                "read": money.format_decimal(read, digits=2),
-                "clear": money.format_decimal(clearing.seconds, digits=2),
-                "write": money.format_decimal(written, digits=2),
+                "read": formats.format_number(read, digits=2),
+                "clear": formats.format_number(clearing.seconds, digits=2),
+                "write": formats.format_number(written, digits=2),
             }
         )
 
@@ -189,11 +188,10 @@ class Command(BaseCommand):
                 self.stdout.write(code)
             shares = []
             if figures.share_of_gross is not None:
-                shares.append(_("%(share)s%% of the gross debt") % {"share": _percent(figures.share_of_gross)})
+                shares.append(_("%(share)s of the gross debt") % {"share": _percent(figures.share_of_gross)})
             if figures.share_of_clearable is not None:
                 shares.append(
-                    _("%(share)s%% of the debt above the net positions")
-                    % {"share": _percent(figures.share_of_clearable)}
+                    _("%(share)s of the debt above the net positions") % {"share": _percent(figures.share_of_clearable)}
                 )
             for key, amount, note in (
                 ("gross", figures.gross_debt, ""),
@@ -206,11 +204,11 @@ class Command(BaseCommand):
 
 
 def _count(n: int) -> str:
-    return number_format(n, force_grouping=True)
+    return formats.format_number(n)
 
 
 def _percent(share: float) -> str:
-    return money.format_decimal(share * 100, digits=1)
+    return formats.format_percent(share, digits=1)
 
 
 def _amount(minor: int, currency: str) -> str:

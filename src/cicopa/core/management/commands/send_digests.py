@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from cicopa.core import notifications
+from cicopa.core import formats, notifications
 
 
 class Command(BaseCommand):
@@ -19,5 +19,5 @@ class Command(BaseCommand):
         written = notifications.send_digests()
         self.stdout.write(
             ngettext("%(n)s digest e-mail written.", "%(n)s digest e-mails written.", len(written))
-            % {"n": len(written)}
+            % {"n": formats.format_number(len(written))}
         )

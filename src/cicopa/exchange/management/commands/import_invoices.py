@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from cicopa.core.errors import PermissionDenied
+from cicopa.core.formats import format_number
 from cicopa.core.roles import is_secretariat
 from cicopa.exchange import invoice_import
 from cicopa.registry.models import Organisation
@@ -70,13 +71,16 @@ class Command(BaseCommand):
         if not report.ok:
             for error in report.errors:
                 self.stderr.write(str(error))
-            raise CommandError(_("%(n)s problems found; nothing was imported.") % {"n": len(report.errors)})
+            raise CommandError(
+                _("%(n)s problems found; nothing was imported.") % {"n": format_number(len(report.errors))}
+            )
         if report.ignored_columns:
             self.stderr.write(
                 _("Columns left out, not part of the format: %(columns)s")
                 % {"columns": ", ".join(report.ignored_columns)}
             )
-        counts = {"rows": report.rows, "buyers": report.buyers, "totals": ", ".join(report.totals_text("en"))}
+        counts = {"rows": format_number(report.rows), "buyers": format_number(report.buyers)}
+        counts["totals"] = ", ".join(report.totals_text())
         if report.dry_run:
             self.stdout.write(_("%(rows)s invoices to %(buyers)s buyers would be imported (%(totals)s).") % counts)
             return

@@ -7,6 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from cicopa.core.formats import format_number
 from cicopa.registry import directory_queries, representations
 
 
@@ -34,4 +35,4 @@ class Command(BaseCommand):
             )
             index.append({"slug": org.slug, "name": org.name, "url": representations.profile_url(org)})
         (out / "index.json").write_text(json.dumps(index, ensure_ascii=False), encoding="utf-8")
-        self.stdout.write(_("%(n)s organisations written to %(dir)s") % {"n": len(index), "dir": out})
+        self.stdout.write(_("%(n)s organisations written to %(dir)s") % {"n": format_number(len(index)), "dir": out})

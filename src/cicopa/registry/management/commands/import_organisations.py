@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from cicopa.core.commands import secretariat_account
+from cicopa.core.formats import format_number
 from cicopa.registry import importing
 from cicopa.registry.models import ImportMapping, OrganisationKind
 
@@ -81,7 +82,9 @@ class Command(BaseCommand):
         if not report.ok:
             for error in report.errors:
                 self.stderr.write(str(error))
-            raise CommandError(_("%(n)s problems found; nothing was imported.") % {"n": len(report.errors)})
+            raise CommandError(
+                _("%(n)s problems found; nothing was imported.") % {"n": format_number(len(report.errors))}
+            )
         if report.mapping:
             read = ", ".join(f"{source} → {field}" for source, field in report.mapping.items() if field)
             self.stderr.write(_("Columns read: %(columns)s") % {"columns": read})
@@ -90,8 +93,7 @@ class Command(BaseCommand):
                 _("Columns left out, not part of the format: %(columns)s")
                 % {"columns": ", ".join(report.ignored_columns)}
             )
-        counts = {"rows": report.rows, "created": report.created, "updated": report.updated}
-        counts["unchanged"] = report.unchanged
+        counts = {k: format_number(getattr(report, k)) for k in ("rows", "created", "updated", "unchanged")}
         if report.dry_run:
             message = _(
                 "%(rows)s rows: %(created)s organisations would be created, %(updated)s would be updated, "

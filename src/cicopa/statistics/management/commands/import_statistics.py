@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from cicopa.core.formats import format_number
 from cicopa.core.tabular import ImportFileError
 from cicopa.statistics import spreadsheets
 
@@ -49,8 +50,10 @@ class Command(BaseCommand):
         if not report.ok:
             for error in report.errors:
                 self.stderr.write(error)
-            raise CommandError(_("%(n)s problems found; nothing was imported.") % {"n": len(report.errors)})
+            raise CommandError(
+                _("%(n)s problems found; nothing was imported.") % {"n": format_number(len(report.errors))}
+            )
         self.stdout.write(
             _("%(rows)s rows: %(returns)s returns imported and validated.")
-            % {"rows": report.rows, "returns": report.returns}
+            % {"rows": format_number(report.rows), "returns": format_number(report.returns)}
         )
