@@ -74,11 +74,14 @@ def main() -> None:
 
     from cicopa.registry import directory_queries
     from cicopa.registry.models import Organisation
-    from cicopa.registry.search import FTS_TABLE, TextQuery, fts5_query
+    from cicopa.registry.search import FTS_TABLE, fts5_query
 
     def floor_sql(q: str) -> None:
+        """The bare full-text SQL of the same page: its words and filters (the status: the directory lists the
+        active), every hit counted and ranked by bm25(), the best 20 read."""
+        filters = directory_queries.parse_filters({"q": q})
         with connection.cursor() as c:
-            match = fts5_query(TextQuery.parse(q), [])
+            match = fts5_query(filters.text, directory_queries.index_tags(filters))
             c.execute(f"SELECT count(*) FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [match])
             c.fetchall()
             c.execute(

@@ -149,14 +149,9 @@ def parse_filters(params: Mapping[str, Any]) -> DirectoryFilters:
     return DirectoryFilters(**data)
 
 
-def matching(filters: DirectoryFilters) -> QuerySet[Organisation]:
-    """Organisations passing the filters and the text query, unordered.
-
-    With words or filters on indexed values, the full-text index answers them together (each filter
-    value is an index term); the rest are relational. Only the plain directory, filtered by status
-    alone, is read from the table, in name order.
-    """
-    qs = Organisation.objects.all()
+def index_tags(filters: DirectoryFilters) -> list[list[str]]:
+    """The filters that the full-text index answers, as groups of its tags (one of each group must match); none
+    when there are neither words nor such filters (the plain directory is read from the table)."""
     groups: list[list[str]] = [
         [search_tag(prefix, v) for v in values]
         for prefix, values in (
@@ -169,11 +164,23 @@ def matching(filters: DirectoryFilters) -> QuerySet[Organisation]:
         )
         if values
     ]
+    # On PostgreSQL the status is checked on the rows the index found: as an index term it is one that nearly
+    # every organisation holds, whose posting list GIN reads in full to intersect it (20 ms on a million).
+    if (filters.text or groups) and filters.status != "all" and not is_postgres():
+        groups.append([search_tag("t", filters.status)])
+    return groups
+
+
+def matching(filters: DirectoryFilters) -> QuerySet[Organisation]:
+    """Organisations passing the filters and the text query, unordered.
+
+    With words or filters on indexed values, the full-text index answers them together (each filter
+    value is an index term); the rest are relational. Only the plain directory, filtered by status
+    alone, is read from the table, in name order.
+    """
+    qs = Organisation.objects.all()
+    groups = index_tags(filters)
     if filters.text or groups:
-        # On PostgreSQL the status is checked on the rows the index found: as an index term it is one that nearly
-        # every organisation holds, whose posting list GIN reads in full to intersect it (20 ms on a million).
-        if filters.status != "all" and not is_postgres():
-            groups.append([search_tag("t", filters.status)])
         qs = with_index(qs, filters.text, groups)
         if filters.status != "all" and is_postgres():
             qs = qs.filter(status=filters.status)
