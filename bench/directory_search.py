@@ -2,8 +2,9 @@
 
 For each representative query: p50/p95 through the code the page and the API use
 (`directory_queries.search_directory`), against (a) the bare full-text SQL for the same page on the same database
-(the floor: on SQLite FTS5, counting every hit and ordering them by bm25(); on PostgreSQL the same tsvector
-query, counting every hit and ordering them by ts_rank()) and (b) a naive `icontains` scan. Queries that match
+(the floor, bench/_floors.py: the same words and filters, on SQLite FTS5 counting every hit and ordering them by
+bm25(); on PostgreSQL the same tsvector query, counting every hit and ordering them by ts_rank()) and (b) a naive
+`icontains` scan. Queries that match
 half the directory are reported apart.
 
 Usage: python bench/directory_search.py [--size 1000000] [--repeat 30] [--database postgres://...]
@@ -19,6 +20,7 @@ import subprocess
 import sys
 import time
 
+from _floors import directory_floor
 from _setup import RESULTS, add_database_option, database_name, django_on, pct, say, timed
 
 
@@ -35,10 +37,8 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection
 
-    from cicopa.core.fulltext import tags_tsquery
     from cicopa.registry import demo, directory_queries
     from cicopa.registry.models import Organisation
-    from cicopa.registry.search import FTS_TABLE, fts5_query
 
     postgres = connection.vendor == "postgresql"
     call_command("migrate", verbosity=0)
@@ -82,42 +82,6 @@ def main() -> None:
         ("short prefix", {"q": "co"}),
     ]
 
-    def floor_sql(params: dict[str, str]) -> None:
-        """The bare full-text SQL of the same page: the same words and filters (the index's tags, the status), every
-        hit counted and ranked by the engine's own rank, the best 20 read."""
-        filters = directory_queries.parse_filters(params)
-        tags = directory_queries.index_tags(filters)
-        if postgres:
-            return floor_postgres(filters.text.tsquery(), tags_tsquery(tags))
-        match = fts5_query(filters.text, tags)
-        with connection.cursor() as c:
-            c.execute(f"SELECT count(*) FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [match])
-            c.fetchall()
-            c.execute(
-                f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s ORDER BY bm25({FTS_TABLE}, 10.0, 1.0) "
-                "LIMIT 20",
-                [match],
-            )
-            ids = [r[0] for r in c.fetchall()]
-            list(Organisation.objects.filter(id__in=ids).select_related("country").prefetch_related("sectors"))
-
-    def floor_postgres(tsquery: str, tags: str) -> None:
-        """The same tsvector query as the platform's (search.with_index), every hit counted and ranked."""
-        where = "search_vector @@ query AND status = 'active'"
-        if tags:
-            where += " AND search_tags_vector @@ to_tsquery('simple', %s)"
-        args = [tsquery, tags] if tags else [tsquery]
-        with connection.cursor() as c:
-            c.execute(f"SELECT count(*) FROM registry_organisation, to_tsquery('simple', %s) query WHERE {where}", args)
-            c.fetchall()
-            c.execute(
-                f"SELECT id FROM registry_organisation, to_tsquery('simple', %s) query WHERE {where} "
-                "ORDER BY ts_rank(search_vector, query) DESC LIMIT 20",
-                args,
-            )
-            ids = [r[0] for r in c.fetchall()]
-            list(Organisation.objects.filter(id__in=ids).select_related("country").prefetch_related("sectors"))
-
     def naive(q: str) -> None:
         qs = Organisation.objects.filter(name__icontains=q, status="active")
         qs.count()
@@ -136,7 +100,7 @@ def main() -> None:
             ours = timed(lambda f=filters: directory_queries.search_directory(f), args.repeat)
             q = params.get("q", "")
             if q:
-                floor = timed(lambda p=params: floor_sql(p), args.repeat)
+                floor = timed(lambda p=params: directory_floor(p), args.repeat)
                 scan = timed(lambda q=q: naive(q), max(3, args.repeat // 10))
                 ratio = pct(ours, 95) / pct(floor, 95)
                 say(

@@ -29,6 +29,7 @@ import urllib.parse
 from collections.abc import Callable
 from pathlib import Path
 
+from _floors import directory_floor
 from _server import cicopa_command, demo_database, get, serve, wait_for_quiet
 from _setup import django_on, pct, say, timed
 
@@ -74,23 +75,9 @@ def main() -> None:
 
     from cicopa.registry import directory_queries
     from cicopa.registry.models import Organisation
-    from cicopa.registry.search import FTS_TABLE, fts5_query
 
     def floor_sql(q: str) -> None:
-        """The bare full-text SQL of the same page: its words and filters (the status: the directory lists the
-        active), every hit counted and ranked by bm25(), the best 20 read."""
-        filters = directory_queries.parse_filters({"q": q})
-        with connection.cursor() as c:
-            match = fts5_query(filters.text, directory_queries.index_tags(filters))
-            c.execute(f"SELECT count(*) FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [match])
-            c.fetchall()
-            c.execute(
-                f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s ORDER BY bm25({FTS_TABLE}, 10.0, 1.0) "
-                "LIMIT 20",
-                [match],
-            )
-            ids = [r[0] for r in c.fetchall()]
-            list(Organisation.objects.filter(id__in=ids).select_related("country").prefetch_related("sectors"))
+        directory_floor({"q": q})
 
     if args.side_by_side:
         side_by_side(data_dir, args, lambda: floor_sql(args.q), Organisation.objects.count())
