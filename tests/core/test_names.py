@@ -252,3 +252,9 @@ def test_the_currencies_are_named_in_the_language_asked_for(client, db):
     assert {c["code"]: c["name"] for c in es}["EUR"] == "euro"
     assert "FRF" not in {c["code"] for c in fr}  # withdrawn: no new amount is in French francs
     assert len(fr) == len(es) > 100
+
+
+def test_the_vary_header_names_each_header_once_and_nothing_empty(client, db):
+    r = client.get("/api/v1/regions", headers={"accept-language": "fr"})
+    names = [name.strip() for name in r["Vary"].split(",")]
+    assert "" not in names and "Accept-Language" in names and len(names) == len(set(names))

@@ -198,7 +198,7 @@ def public(
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if not _anonymous_read(request):
                 response = view(request, *args, **kwargs)
-                patch_vary_headers(response, vary)
+                _add_vary(response, vary)
                 return response
             key = _key(request, vary)
             entry = _cached(key)
@@ -210,7 +210,7 @@ def public(
                 response = view(request, *args, **kwargs)
             finally:
                 request.cicopa_page_for_cache = False  # type: ignore[attr-defined]
-            patch_vary_headers(response, vary)
+            _add_vary(response, vary)
             entry = _entry(request, response, vary, token_used_before)
             if entry is not None:
                 _keep(key, entry)
@@ -220,6 +220,13 @@ def public(
         return wrapper
 
     return decorate(view) if view is not None else decorate
+
+
+def _add_vary(response: HttpResponseBase, vary: tuple[str, ...]) -> None:
+    """`vary` added to the response's Vary header; nothing when there is none to add (Django's patch_vary_headers
+    would write an empty Vary, which every later addition then starts with a comma)."""
+    if vary:
+        patch_vary_headers(response, vary)
 
 
 # A cache that fails (a Redis server down) costs its pages, not the site: the page is made as without it.
