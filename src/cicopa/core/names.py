@@ -6,7 +6,7 @@ for every language, so a language added to the platform (settings.LANGUAGES) get
 here. The platform keeps only codes (ISO 3166-1, UN M49, ISO 639) and asks for names as it shows them.
 
 The reader's language is Django's active one unless another is given; a language CLDR does not know falls back
-on its first two letters, then on English (`core.money.language_locale`).
+on its first two letters, then on English (`core.formats.language_locale`).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import functools
 from django.utils.translation import get_language, gettext_noop, override
 from django.utils.translation import gettext as _
 
-from cicopa.core.money import language_locale
+from cicopa.core.formats import language_locale
 from cicopa.core.text import fold
 
 # UN M49 areas that CLDR does not name: their English names, translated by the platform's catalogues.
