@@ -13,12 +13,13 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from cicopa.core import audit, formats
+from cicopa.core import audit, formats, subdivisions
 from cicopa.core.errors import PermissionDenied, ValidationError
 from cicopa.core.models import Country, MembershipType, Sector
 from cicopa.core.reference import currency_codes
 from cicopa.core.validators import control_character_message, text_problem
 from cicopa.registry.models import Organisation, OrganisationKind
+from cicopa.registry.services import subdivision_problem
 from cicopa.statistics import aggregation, permissions
 from cicopa.statistics.models import (
     COUNT_MEASURES,
@@ -38,7 +39,7 @@ from cicopa.statistics.models import (
 )
 
 CHANGE_WARNING = 0.5  # a figure that moves by more than half from last year needs an explanation
-LINE_FIELDS = (*MEASURE_NAMES, "currency", "source", "estimated_mask", "explanation")
+LINE_FIELDS = ("subdivision", *MEASURE_NAMES, "currency", "source", "estimated_mask", "explanation")
 
 
 def _measure_label(measure: str) -> str:
@@ -147,9 +148,10 @@ def check_lines(
     warnings: list[Warning] = []
     sectors = set(Sector.objects.values_list("code", flat=True))
     types = set(MembershipType.objects.values_list("code", flat=True))
-    seen: dict[tuple[str, str], int] = {}
+    seen: dict[tuple[str, str, str], int] = {}
     clean: list[dict[str, Any]] = []
     previous = _previous_lines(ret)
+    reporter = ret.reporter
     for i, raw in enumerate(lines, start=1):
         where = f"line {i}"
         sector, mtype = str(raw.get("sector") or ""), str(raw.get("membership_type") or "")
@@ -157,11 +159,16 @@ def check_lines(
             _problem(errors, where, "sector", _("Unknown sector: %(v)s") % {"v": sector or "—"})
         if mtype not in types:
             _problem(errors, where, "membership_type", _("Unknown membership type: %(v)s") % {"v": mtype or "—"})
-        if (sector, mtype) in seen:
-            text = _("The same sector and membership type are already on line %(n)s.") % {"n": seen[(sector, mtype)]}
+        subdivision = _subdivision(raw.get("subdivision"), reporter, errors, where)
+        cell = (sector, mtype, subdivision)
+        if cell in seen and subdivision:
+            text = _("The same sector, membership type and subdivision are already on line %(n)s.") % {"n": seen[cell]}
+            _problem(errors, where, "subdivision", text)
+        elif cell in seen:
+            text = _("The same sector and membership type are already on line %(n)s.") % {"n": seen[cell]}
             _problem(errors, where, "sector", text)
-        seen.setdefault((sector, mtype), i)
-        line: dict[str, Any] = {"sector_id": sector, "membership_type_id": mtype}
+        seen.setdefault(cell, i)
+        line: dict[str, Any] = {"sector_id": sector, "membership_type_id": mtype, "subdivision": subdivision}
         for field in MEASURE_NAMES:
             line[field] = _number(raw.get(field), field, errors, where)
         for part, whole in PARTS:
@@ -192,7 +199,7 @@ def check_lines(
         for field, label in (("source", _("source")), ("explanation", _("explanation of large changes"))):
             if message := control_character_message(line[field]):
                 _problem(errors, where, field, f"{label}: {message}")
-        before = previous.get((sector, mtype))
+        before = previous.get(cell)
         if before is not None:
             for field, _label in COUNT_MEASURES:
                 old, new = before.get(field), line[field]
@@ -209,17 +216,69 @@ def check_lines(
                         )
                     )
         clean.append(line)
+    _check_nesting(seen, errors)
     return clean, errors, warnings
 
 
-def _previous_lines(ret: StatisticalReturn) -> dict[tuple[str, str], dict[str, Any]]:
-    """Last year's validated figures of the same reporter, by (sector, membership type)."""
+def _subdivision(value: Any, reporter: Organisation, errors: Problems, where: str) -> str:
+    """The ISO 3166-2 code of a line's subdivision, of the reporter's country: from its code ('FR-ARA', 'fr-ara',
+    or 'ARA') or its name (core.subdivisions.recognise). None given: '' (the whole country), except for a
+    co-operative, whose lines are of its own subdivision."""
+    text = str(value or "").strip()
+    country = reporter.country
+    iso = country.iso2 if country else None
+    if not text:
+        own = reporter.subdivision if reporter.kind == OrganisationKind.COOPERATIVE else ""
+        return own if subdivisions.is_valid(own, iso) else ""
+    code = text.upper()
+    if subdivisions.is_valid(code, iso):
+        return code
+    found = subdivisions.recognise(text, iso)
+    if len(found) == 1:
+        return found[0]
+    if found:
+        choices = ", ".join(f"{c} ({subdivisions.label(c)})" for c in found)
+        message = _(
+            "%(v)s names more than one subdivision of %(country)s: %(choices)s; give the code of the one meant."
+        ) % {"v": text, "country": country.name if country else "", "choices": choices}
+    else:
+        message = subdivision_problem(code, country) or ""
+    _problem(errors, where, "subdivision", message)
+    return code[: subdivisions.MAX_LENGTH]
+
+
+def _check_nesting(seen: Mapping[tuple[str, str, str], int], errors: Problems) -> None:
+    """A subdivision within another (a French department within its region) cannot be on a line of the same
+    sector and membership type as the other: its figures would be counted twice."""
+    for (sector, mtype, code), number in seen.items():
+        found = subdivisions.get(code) if code else None
+        parent = found.parent if found else ""
+        while parent:
+            if (other := seen.get((sector, mtype, parent))) is not None:
+                text = _(
+                    "%(name)s (%(code)s) is part of %(parent)s (%(parent_code)s), which line %(n)s gives for the same "
+                    "sector and membership type: give one or the other, so that nothing is counted twice."
+                ) % {
+                    "name": subdivisions.name(code),
+                    "code": code,
+                    "parent": subdivisions.name(parent),
+                    "parent_code": parent,
+                    "n": other,
+                }
+                _problem(errors, f"line {number}", "subdivision", text)
+                break
+            found = subdivisions.get(parent)
+            parent = found.parent if found else ""
+
+
+def _previous_lines(ret: StatisticalReturn) -> dict[tuple[str, str, str], dict[str, Any]]:
+    """Last year's validated figures of the same reporter, by (sector, membership type, subdivision)."""
     rows = ReturnLine.objects.filter(
         statistical_return__reporter=ret.reporter_id,
         statistical_return__year=ret.year - 1,
         statistical_return__status=ReturnStatus.VALIDATED,
-    ).values("sector_id", "membership_type_id", *MEASURE_NAMES)
-    return {(r["sector_id"], r["membership_type_id"]): r for r in rows}
+    ).values("sector_id", "membership_type_id", "subdivision", *MEASURE_NAMES)
+    return {(r["sector_id"], r["membership_type_id"], r["subdivision"]): r for r in rows}
 
 
 @transaction.atomic
