@@ -199,25 +199,52 @@ def check_lines(
         for field, label in (("source", _("source")), ("explanation", _("explanation of large changes"))):
             if message := control_character_message(line[field]):
                 _problem(errors, where, field, f"{label}: {message}")
-        before = previous.get(cell)
-        if before is not None:
-            for field, _label in COUNT_MEASURES:
-                old, new = before.get(field), line[field]
-                if old and new is not None and abs(new - old) / old > CHANGE_WARNING and not line["explanation"]:
-                    warnings.append(
-                        Warning(
-                            i,
-                            field,
-                            _(
-                                "%(field)s changes from %(old)s to %(new)s since last year (more than 50%%): "
-                                "explain why."
-                            )
-                            % {"field": _measure_label(field), "old": _n(old), "new": _n(new)},
-                        )
-                    )
         clean.append(line)
     _check_nesting(seen, errors)
+    warnings.extend(_large_changes(clean, previous))
     return clean, errors, warnings
+
+
+def _large_changes(
+    clean: Sequence[Mapping[str, Any]], previous: Mapping[tuple[str, str, str], Mapping[str, Any]]
+) -> list[Warning]:
+    """The figures that move by more than half from last year without an explanation, like compared with like: a
+    line with last year's line of the same sector, membership type and subdivision; but where the subdivisions
+    of a sector and membership type are not last year's (the reporter began to give them by region, say), the
+    sum of their lines with last year's sum, on the first of them."""
+    now: dict[tuple[str, str], list[tuple[int, Mapping[str, Any]]]] = {}
+    for i, line in enumerate(clean, start=1):
+        now.setdefault((line["sector_id"], line["membership_type_id"]), []).append((i, line))
+    before: dict[tuple[str, str], dict[str, Mapping[str, Any]]] = {}
+    for (sector, mtype, subdivision), row in previous.items():
+        before.setdefault((sector, mtype), {})[subdivision] = row
+    comparisons: list[tuple[int, bool, Mapping[str, Any], list[Mapping[str, Any]]]] = []
+    for key, lines in now.items():
+        old_lines = before.get(key)
+        if not old_lines:
+            continue
+        if {line["subdivision"] for _i, line in lines} == set(old_lines):
+            comparisons += [(i, bool(line["explanation"]), line, [old_lines[line["subdivision"]]]) for i, line in lines]
+        else:
+            explained = any(line["explanation"] for _i, line in lines)
+            sums = {f: _known_sum(line[f] for _i, line in lines) for f, _label in COUNT_MEASURES}
+            comparisons.append((lines[0][0], explained, sums, list(old_lines.values())))
+    warnings = []
+    for i, explained, new_figures, old_rows in sorted(comparisons, key=lambda c: c[0]):
+        for field, _label in COUNT_MEASURES:
+            old, new = _known_sum(row.get(field) for row in old_rows), new_figures[field]
+            if old and new is not None and abs(new - old) / old > CHANGE_WARNING and not explained:
+                text = _("%(field)s changes from %(old)s to %(new)s since last year (more than 50%%): explain why.")
+                warnings.append(
+                    Warning(i, field, text % {"field": _measure_label(field), "old": _n(old), "new": _n(new)})
+                )
+    return warnings
+
+
+def _known_sum(values: Iterable[Any]) -> Any:
+    """The sum of the known figures; None when none is known."""
+    known = [v for v in values if v is not None]
+    return sum(known) if known else None
 
 
 def _subdivision(value: Any, reporter: Organisation, errors: Problems, where: str) -> str:
