@@ -493,6 +493,7 @@ def test_the_country_page_shows_the_breakdown_by_subdivision_only_where_returns_
     section = html.split('id="breakdown-subdivision-heading"')[1].split("</section>")[0]
     assert section.index("Nairobi City") < section.index("Mombasa") < section.index("Not given / whole country")
     assert "table=subdivision" in section  # its downloads
+    assert "/api/v1/statistics/breakdown?dimension=subdivision&amp;country=KE" in html
     assert "breakdown-subdivision" not in client.get("/statistics/").content.decode()  # the world: none
     # within the reader's choices: up to 2022 the union gave the whole country only
     html = client.get("/statistics/countries/KE/", {"year_to": 2022}).content.decode()
