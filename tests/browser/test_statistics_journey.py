@@ -1,6 +1,7 @@
 """An officer submits a return, the secretariat returns it with a comment, the officer fixes and resubmits,
 the secretariat validates, and the public dashboard shows the new figure."""
 
+import os
 import re
 
 import pytest
@@ -115,3 +116,39 @@ def test_enter_in_a_figure_saves_the_draft_and_add_a_line_adds_one(page, accessi
     page.locator("input[name='lines-1-cooperatives']").press("Enter")
     expect(page.get_by_role("status")).to_contain_text("saved")
     assert list(ret.lines.values_list("cooperatives", flat=True)) == [12]
+
+
+def test_an_officer_gives_a_sector_by_region_and_the_country_page_breaks_it_down(
+    page, accessible, federation, bob, alice
+):
+    """bob gives construction by region (and the rest without one); once validated, France's page in French has
+    a chart and a table by subdivision, names from pycountry's catalogues, adding up to the country's total."""
+    from cicopa.statistics import services
+
+    ret = services.return_create(actor=bob, reporter=federation["cgscop"], year=2024)
+    login(page, "bob", "bob-password-1")
+    page.goto(f"/statistics/returns/{ret.pk}/")
+    accessible(page)
+    for i, (code, coops) in enumerate((("FR-IDF", "310"), ("FR-ARA", "240"), ("FR-BRE", "120"), ("", "95"))):
+        if i:
+            page.get_by_role("button", name="Add a line").click()
+        page.locator(f"select[name='lines-{i}-sector']").select_option("construction")
+        page.locator(f"select[name='lines-{i}-membership_type']").select_option("worker")
+        page.locator(f"select[name='lines-{i}-subdivision']").select_option(code)
+        page.locator(f"input[name='lines-{i}-cooperatives']").fill(coops)
+    page.get_by_role("button", name="Save and submit").click()
+    expect(page.get_by_role("status")).to_contain_text("submitted")
+    services.return_validate(actor=alice, statistical_return=ret)
+
+    page.context.clear_cookies()
+    page.goto("/fr/statistics/countries/FR/")
+    section = page.locator("section", has=page.locator("#breakdown-subdivision-heading"))
+    expect(section.locator("svg.chart, svg").first).to_be_visible()
+    expect(section.locator("table")).to_contain_text("Île-de-France")
+    expect(section.locator("table")).to_contain_text("Bretagne")
+    expect(section.locator("tbody tr")).to_have_count(4)
+    accessible(page)
+    section.scroll_into_view_if_needed()
+    shots = os.environ.get("CICOPA_SCREENSHOTS")
+    if shots:
+        section.screenshot(path=os.path.join(shots, "statistics-country-by-subdivision.png"))

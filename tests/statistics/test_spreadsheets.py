@@ -34,7 +34,7 @@ def test_template_round_trip(client, kenya, alice):
     row = dict(zip(header, [c.value for c in ws[2]], strict=False))
     assert row["sector"] == "construction" and row["cooperatives"] == 100  # pre-filled with last year
     ws.cell(2, header.index("cooperatives") + 1, 110)
-    ws.append(["transport", "worker", 7])
+    ws.append(["transport", "worker", "", 7])  # no subdivision: the whole country
     out = io.BytesIO()
     wb.save(out)
     upload = io.BytesIO(out.getvalue())

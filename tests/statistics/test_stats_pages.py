@@ -74,6 +74,7 @@ def test_tidy_csv(client, figures):
     assert members == {
         "year": "2023",
         "country_iso": "KE",
+        "subdivision": "",  # the whole country
         "m49_region": "002",
         "m49_subregion": "202",
         "sector": "construction",

@@ -20,6 +20,7 @@ class LineInline(admin.TabularInline):
     fields = (
         "sector",
         "membership_type",
+        "subdivision",
         "cooperatives",
         "members",
         "employees",

@@ -24,6 +24,11 @@ membership type:
 Cells never influence each other: a national report for one sector, year or membership type does not remove
 co-operative reports for another.
 
+A line may be of one subdivision of its country (ISO 3166-2; "" for the whole country or not given). The
+subdivision is not part of the cell: a reporter who gives a sector by region reports for the cell with all
+those lines together (all counted, or none), and a national report of one region leaves out the co-operatives'
+own reports of the whole cell, as any national report does.
+
 Carried-forward years and estimates
 -----------------------------------
 A reporter who skips a year would otherwise make the totals drop and jump. So, for each series (one reporter,
@@ -77,6 +82,7 @@ DIMENSIONS: tuple[str, ...] = (
     "country",
     "sector",
     "membership_type",
+    "subdivision",
 )
 GEOGRAPHIC_DIMENSIONS: frozenset[str] = frozenset({"region", "subregion", "intermediate", "development"})
 
@@ -98,6 +104,7 @@ class Line:
     membership_type: str
     values: Mapping[str, float | None] = field(hash=False)  # measure -> value; a missing key means unknown
     estimated: frozenset[str] = frozenset()  # measures flagged as estimates
+    subdivision: str = ""  # ISO 3166-2 code of a subdivision of the country; "" for the whole country or not given
 
     def value(self, measure: str) -> float | None:
         """The line's figure for ``measure``; None when unknown."""
@@ -237,10 +244,12 @@ def by_dimension(dimension: str, geography: Mapping[str, CountryInfo] | None = N
     """Key function for :func:`totals`: ``(str(year), value)`` of the line for one dimension of DIMENSIONS.
 
     "world" gives ``(year, "world")``; "region", "subregion" and "intermediate" give the M49 code from
-    ``geography``; "development" gives "developed" or "developing"; "country", "sector" and "membership_type"
-    give the line's own field. For the geographic dimensions a country missing from ``geography``, or whose
-    region is None, gives None (the line is left out of that breakdown, not out of the world total); so does a
-    country whose sub-region or intermediate region is None for those two dimensions.
+    ``geography``; "development" gives "developed" or "developing"; "country", "sector", "membership_type" and
+    "subdivision" give the line's own field ("" for a line without a subdivision: it is kept, so that a
+    country's breakdown by subdivision adds up to the country's total). For the geographic dimensions a country
+    missing from ``geography``, or whose region is None, gives None (the line is left out of that breakdown, not
+    out of the world total); so does a country whose sub-region or intermediate region is None for those two
+    dimensions.
 
     Raises ValueError for an unknown dimension, or a geographic dimension without ``geography``.
     """
@@ -252,7 +261,7 @@ def by_dimension(dimension: str, geography: Mapping[str, CountryInfo] | None = N
             return (str(line.year), "world")
 
         return world
-    if dimension in ("country", "sector", "membership_type"):
+    if dimension in ("country", "sector", "membership_type", "subdivision"):
 
         def own_field(line: Line) -> Key | None:
             value: str = getattr(line, dimension)
@@ -294,8 +303,9 @@ def carry_forward(lines: Iterable[Line], years: Iterable[int]) -> list[Line]:
 
     For each series (reporter, country, sector, membership_type), each year of ``years`` missing from the series
     and coming after the series' first reported year is filled with a copy of the series' last line(s) before
-    that year, every measure flagged as estimated. Years before a series starts stay gaps; years after it ends
-    are filled. Returns the original lines (unchanged, same order) followed by the filled ones.
+    that year (all of its lines, whatever their subdivision), every measure flagged as estimated. Years before a
+    series starts stay gaps; years after it ends are filled. Returns the original lines (unchanged, same order)
+    followed by the filled ones.
 
     Each filled line gets its own negative id (-1, -2, ... below any negative id already present) so that
     :func:`counted_lines` can tell them apart; ``id < 0`` marks a filled line.

@@ -67,9 +67,21 @@ class BreakdownOut(Schema):
     values: dict[str, Figure]
 
 
+SUBDIVISION_HELP = (
+    "ISO 3166-2 code of a subdivision of the reporter's country, e.g. FR-ARA (see /subdivisions?country=FR), or its "
+    "name; empty for the whole country or not given. A co-operative's line without one is of its own subdivision."
+)
+DIMENSION_HELP = (
+    "The dimension: one of world, region, subregion, development, country, sector, membership_type, or subdivision "
+    '(ISO 3166-2; it needs exactly one country, else 422, and the key "" holds the figures without a subdivision, '
+    "so that the values add up to the country's total)."
+)
+
+
 class LineOut(Schema):
     sector: str
     membership_type: str
+    subdivision: str
     cooperatives: int | None
     members: int | None
     members_women: int | None
@@ -108,7 +120,9 @@ def _figure(f: Any) -> dict[str, Any]:
 
 @router.get("/statistics/series", summary="Yearly totals by a dimension", auth=None, response=SeriesOut)
 @decorate_view(pagecache.public)
-def stats_series(request: HttpRequest, params: Query[StatsQuery], dimension: str = "world") -> dict[str, Any]:
+def stats_series(
+    request: HttpRequest, params: Query[StatsQuery], dimension: str = Query("world", description=DIMENSION_HELP)
+) -> dict[str, Any]:
     filters = queries.parse_filters(request.GET)
     data = queries.series(filters, dimension)
     return {
@@ -126,7 +140,10 @@ def stats_series(request: HttpRequest, params: Query[StatsQuery], dimension: str
 @router.get("/statistics/breakdown", summary="One year's totals by a dimension", auth=None, response=BreakdownOut)
 @decorate_view(pagecache.public)
 def stats_breakdown(
-    request: HttpRequest, params: Query[StatsQuery], dimension: str = "sector", year: int | None = None
+    request: HttpRequest,
+    params: Query[StatsQuery],
+    dimension: str = Query("sector", description=DIMENSION_HELP),
+    year: int | None = None,
 ) -> dict[str, Any]:
     filters = queries.parse_filters(request.GET)
     year = year or queries.latest_year(filters)
@@ -142,6 +159,7 @@ def stats_breakdown(
 class LineIn(JsonObject):
     sector: str
     membership_type: str
+    subdivision: str = Field("", description=SUBDIVISION_HELP)
     cooperatives: int | None = None
     members: int | None = None
     members_women: int | None = None
@@ -175,6 +193,7 @@ def _return(ret: StatisticalReturn, warnings: list[Any] | None = None) -> dict[s
             {
                 "sector": line.sector_id,
                 "membership_type": line.membership_type_id,
+                "subdivision": line.subdivision,
                 **{
                     m: (float(getattr(line, m)) if m == "turnover" and line.turnover is not None else getattr(line, m))
                     for m in MEASURE_NAMES

@@ -2,7 +2,9 @@
 source says so), and the world estimates published in the 1998 description of CICOPA, kept as their own series.
 
 The returns cover only part of the movement, so their sums stay below the published estimates, as real
-returns do. Deterministic (fixed seed).
+returns do. From 2020 on, the French and Spanish federations give their figures by region (ISO 3166-2
+subdivisions), with a line without a subdivision for what they do not attribute to any; the country's figures
+are the same as they would be in one line. Deterministic (fixed seeds).
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from cicopa.core.models import Sector
 from cicopa.registry.models import Organisation, OrganisationKind
 from cicopa.statistics import services
 from cicopa.statistics.models import (
+    MEASURE_NAMES,
+    PARTS,
     DesignatedReporter,
     PublishedEstimate,
     ReturnLine,
@@ -39,6 +43,17 @@ TYPES = ("worker", "producer", "multi_stakeholder")
 
 DESIGNATED = ("cg-scop", "coceta", "federlavoro", "cuk-wcc", "zlsp")
 
+# Reporters who give their figures by subdivision from BY_SUBDIVISION_FROM on: each subdivision's usual share of
+# every line; the rest of the line is not attributed (no subdivision).
+BY_SUBDIVISION_FROM = 2020
+BY_SUBDIVISION = {
+    "cg-scop": {"FR-IDF": 0.24, "FR-ARA": 0.17, "FR-BRE": 0.11, "FR-OCC": 0.1, "FR-NAQ": 0.09, "FR-PDL": 0.08},
+    "coceta": {"ES-AN": 0.2, "ES-CT": 0.19, "ES-PV": 0.16, "ES-VC": 0.12, "ES-MD": 0.1},
+}
+# Parts and their wholes, the parts that are wholes themselves first, so that each piece of a line keeps
+# part <= whole.
+_PARTS_IN_ORDER = sorted(PARTS, key=lambda pair: pair[0] not in {whole for _part, whole in PARTS})
+
 
 def load_demo(*, progress: Callable[[str], None] = lambda s: None) -> None:
     rng = random.Random(SEED)
@@ -50,6 +65,7 @@ def load_demo(*, progress: Callable[[str], None] = lambda s: None) -> None:
             source=SOURCE_1998,
             defaults={"value": Decimal(value), "note": note},
         )
+    split_rng = random.Random(SEED + 1)  # its own, so that every other figure stays as it was
     reporters = list(
         Organisation.objects.filter(kind=OrganisationKind.MEMBER_ORGANISATION, is_demo=True).order_by("id")
     )
@@ -85,26 +101,26 @@ def load_demo(*, progress: Callable[[str], None] = lambda s: None) -> None:
                 workers = round(members * rng.uniform(0.6, 0.95)) if mtype != "producer" else 0
                 producers = round(members * rng.uniform(0.7, 0.98)) if mtype == "producer" else 0
                 employees = round(coops * rng.uniform(2, 12))
-                lines.append(
-                    ReturnLine(
-                        statistical_return=ret,
-                        sector_id=sector,
-                        membership_type_id=mtype,
-                        year=year,
-                        country_id=org.country_id,
-                        cooperatives=coops,
-                        members=members,
-                        members_women=women,
-                        employees=employees,
-                        employees_women=round(employees * rng.uniform(0.2, 0.6)),
-                        worker_members=workers or None,
-                        worker_members_women=round(workers * 0.4) or None,
-                        producer_members=producers or None,
-                        producer_members_women=round(producers * 0.45) or None,
-                        source=DEMO_SOURCE,
-                        estimated_mask=1 if year < 1990 and rng.random() < 0.3 else 0,  # early counts often estimated
-                    )
+                line = ReturnLine(
+                    statistical_return=ret,
+                    sector_id=sector,
+                    membership_type_id=mtype,
+                    year=year,
+                    country_id=org.country_id,
+                    cooperatives=coops,
+                    members=members,
+                    members_women=women,
+                    employees=employees,
+                    employees_women=round(employees * rng.uniform(0.2, 0.6)),
+                    worker_members=workers or None,
+                    worker_members_women=round(workers * 0.4) or None,
+                    producer_members=producers or None,
+                    producer_members_women=round(producers * 0.45) or None,
+                    source=DEMO_SOURCE,
+                    estimated_mask=1 if year < 1990 and rng.random() < 0.3 else 0,  # early counts often estimated
                 )
+                shares = BY_SUBDIVISION.get(org.slug) if year >= BY_SUBDIVISION_FROM else None
+                lines.extend(_by_subdivision(line, shares, split_rng) if shares else [line])
     ReturnLine.objects.bulk_create(lines, batch_size=2000)
     # The historic federations of five countries are their designated reporters; the other countries with two
     # reporting organisations are left for the secretariat to decide (/statistics/reporters/).
@@ -115,3 +131,45 @@ def load_demo(*, progress: Callable[[str], None] = lambda s: None) -> None:
     if reporters:
         audit.record(actor=None, action="statistics.demo.load", obj=reporters[0], changes={"returns": returns})
     progress(f"{returns} validated statistical returns ({len(lines)} lines) from 1975 on")
+
+
+def _by_subdivision(line: ReturnLine, shares: dict[str, float], rng: random.Random) -> list[ReturnLine]:
+    """The line as one line per subdivision (each about its share, a little different every year) and one
+    without a subdivision for the rest, whose figures add up to the line's, each part within its whole."""
+    weights = {code: share * rng.uniform(0.85, 1.15) for code, share in shares.items()}
+    weights[""] = max(0.05, 1 - sum(weights.values()))
+    total = sum(weights.values())
+    codes = list(weights)
+    bounds, running = [0.0], 0.0
+    for code in codes:
+        running += weights[code] / total
+        bounds.append(running)
+    bounds[-1] = 1.0
+    pieces: dict[str, dict[str, int | None]] = {code: {} for code in codes}
+    for measure in (m for m in MEASURE_NAMES if m != "turnover"):
+        whole = getattr(line, measure)
+        for i, code in enumerate(codes):  # cumulative rounding: the pieces add up to the whole exactly
+            pieces[code][measure] = None if whole is None else round(whole * bounds[i + 1]) - round(whole * bounds[i])
+    for part, whole in _PARTS_IN_ORDER:
+        for code in codes:
+            piece = pieces[code]
+            if piece[part] is None or piece[whole] is None:
+                continue
+            excess = piece[part] - piece[whole]  # type: ignore[operator]
+            for other in codes:
+                if excess <= 0:
+                    break
+                room = (pieces[other][whole] or 0) - (pieces[other][part] or 0)
+                moved = min(room, excess) if other != code and room > 0 else 0
+                pieces[other][part] = (pieces[other][part] or 0) + moved
+                piece[part] -= moved  # type: ignore[operator]
+                excess -= moved
+    out = []
+    for code in codes:
+        copy = ReturnLine(**{f.attname: getattr(line, f.attname) for f in ReturnLine._meta.concrete_fields})
+        copy.statistical_return = line.statistical_return
+        copy.subdivision = code
+        for measure, value in pieces[code].items():
+            setattr(copy, measure, value)
+        out.append(copy)
+    return out

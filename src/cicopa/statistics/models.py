@@ -10,6 +10,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from cicopa.core import subdivisions
 from cicopa.core.models import Country, MembershipType, Sector
 from cicopa.registry.models import Organisation
 
@@ -78,11 +79,15 @@ def _count(label: Any) -> models.PositiveBigIntegerField:
 
 
 class ReturnLine(models.Model):
-    """Figures for one sector and membership type within a return."""
+    """Figures for one sector and membership type within a return, of the whole country or of one of its
+    subdivisions (a return may give a sector and membership type by region: one line per subdivision, and a line
+    without one for what it does not attribute to any)."""
 
     statistical_return = models.ForeignKey(StatisticalReturn, on_delete=models.CASCADE, related_name="lines")
     sector = models.ForeignKey(Sector, on_delete=models.PROTECT, verbose_name=_("sector"))
     membership_type = models.ForeignKey(MembershipType, on_delete=models.PROTECT, verbose_name=_("membership type"))
+    # ISO 3166-2 code of a subdivision of the return's country ('FR-ARA'); '' for the whole country or not given.
+    subdivision = models.CharField(_("subdivision"), max_length=subdivisions.MAX_LENGTH, blank=True, default="")
     # Copied from the return so that aggregation needs no join: the year and the reporter's country.
     year = models.PositiveSmallIntegerField(editable=False)
     country = models.ForeignKey(Country, null=True, on_delete=models.PROTECT, editable=False, related_name="+")
@@ -112,16 +117,18 @@ class ReturnLine(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["statistical_return", "sector", "membership_type"], name="one_line_per_sector_and_type"
+                fields=["statistical_return", "sector", "membership_type", "subdivision"],
+                name="one_line_per_sector_type_and_subdivision",
             )
         ]
         indexes = [models.Index(fields=["counted", "year", "country"], name="stats_line_counted_year")]
-        ordering = ["sector__position", "membership_type__position"]
+        ordering = ["sector__position", "membership_type__position", "subdivision"]
         verbose_name = _("return line")
         verbose_name_plural = _("return lines")
 
     def __str__(self) -> str:
-        return f"{self.statistical_return} {self.sector_id}/{self.membership_type_id}"
+        where = f"/{self.subdivision}" if self.subdivision else ""
+        return f"{self.statistical_return} {self.sector_id}/{self.membership_type_id}{where}"
 
     @property
     def estimated(self) -> list[str]:

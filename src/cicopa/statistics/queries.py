@@ -44,7 +44,10 @@ DIMENSIONS = {
     "country": "country",
     "sector": "sector",
     "membership_type": "membership_type",
+    "subdivision": "subdivision",  # of one country only (ONE_COUNTRY_DIMENSIONS); "" for the whole country
 }
+# Dimensions whose values belong to one country: they need the filters to name exactly one.
+ONE_COUNTRY_DIMENSIONS = frozenset({"subdivision"})
 
 
 # How messages name each filter: in the reader's language, not by its parameter.
@@ -150,6 +153,10 @@ def series(filters: StatsFilters, dimension: str = "world") -> Series:
                 % {"v": dimension, "choices": ", ".join(DIMENSIONS)}
             }
         )
+    if dimension in ONE_COUNTRY_DIMENSIONS and len(filters.country) != 1:
+        raise ValidationError(
+            {"dimension": _("A breakdown by subdivision is of one country: choose exactly one country.")}
+        )
     if filters.carry:
         return _carried_series(filters, dimension)
     measure = filters.measure
@@ -194,7 +201,11 @@ def _key(dimension: str, value: Any) -> str | None:
 
 def _carried_series(filters: StatsFilters, dimension: str) -> Series:
     """Totals per (year, country, dimension value) from the database; each country's gaps are then filled with
-    its last known figures (flagged as estimates) before summing."""
+    its last known figures (flagged as estimates) before summing.
+
+    By subdivision, a year is missing when the country has no figure at all that year, as for its total: the
+    year takes the country's last known figures of every subdivision, so that the breakdown still adds up to
+    the country's carried total."""
     measure = filters.measure
     group = DIMENSIONS[dimension]
     bit = 1 << MEASURE_NAMES.index(measure)
@@ -206,6 +217,7 @@ def _carried_series(filters: StatsFilters, dimension: str) -> Series:
         .annotate(total=Sum(measure), known=Count(measure), estimate=Max(F("estimated_mask").bitand(bit)))
     )
     lines = []
+    whole_country = dimension in ONE_COUNTRY_DIMENSIONS  # one series per country, the value beside it
     for i, row in enumerate(rows):
         key = _key(dimension, row[group] if group else None)
         if key is None:
@@ -217,16 +229,19 @@ def _carried_series(filters: StatsFilters, dimension: str) -> Series:
                 reporter_level="national",
                 year=row["year"],
                 country=row["country"],
-                sector=key,
+                sector="" if whole_country else key,
                 membership_type="",
                 values={measure: float(row["total"]) if row["known"] else None},
                 estimated=frozenset({measure}) if row["estimate"] else frozenset(),
+                subdivision=key if whole_country else "",
             )
         )
     # Carry up to the last year anyone reported, not into years nobody has reported yet.
     last = max((line.year for line in lines), default=filters.year_from)
     filled = aggregation.carry_forward(lines, range(filters.year_from, min(filters.year_to, last) + 1))
-    totals = aggregation.totals(filled, by=lambda line: (line.sector, str(line.year)))
+    totals = aggregation.totals(
+        filled, by=lambda line: (line.subdivision if whole_country else line.sector, str(line.year))
+    )
     out: Series = {}
     for (key, year), figures in totals.items():
         out.setdefault(key, {})[int(year)] = figures[measure]
@@ -318,9 +333,20 @@ def starting_lines(ret: StatisticalReturn) -> tuple[list[ReturnLine], int | None
     return (list(previous.lines.all()), previous.year) if previous else ([], None)
 
 
+def has_subdivisions(filters: StatsFilters) -> bool:
+    """Whether any counted line within the filters is of a subdivision (the filters naming one country)."""
+    return len(filters.country) == 1 and counted(filters).exclude(subdivision="").exists()
+
+
+def _line_key(line: Mapping[str, Any]) -> str:
+    """A line of a version's snapshot as "sector/membership type", with "/subdivision" when it has one."""
+    key = f"{line['sector_id']}/{line['membership_type_id']}"
+    return f"{key}/{line['subdivision']}" if line.get("subdivision") else key
+
+
 @dataclass(frozen=True)
 class FigureChange:
-    line: str  # "sector/membership type"
+    line: str  # "sector/membership type", or "sector/membership type/subdivision"
     field: str  # a measure, or "" when the whole line was added or removed
     old: Any
     new: Any
@@ -331,7 +357,7 @@ def version_changes(versions: list[Any]) -> dict[int, list[FigureChange]]:
     out: dict[int, list[FigureChange]] = {}
     previous: dict[str, dict[str, Any]] = {}
     for version in sorted(versions, key=lambda v: v.number):
-        lines = {f"{ln['sector_id']}/{ln['membership_type_id']}": ln for ln in version.snapshot.get("lines", [])}
+        lines = {_line_key(ln): ln for ln in version.snapshot.get("lines", [])}
         changes = [FigureChange(key, "", None, "added") for key in lines if key not in previous]
         changes += [FigureChange(key, "", "removed", None) for key in previous if key not in lines]
         for key in lines.keys() & previous.keys():

@@ -13,12 +13,13 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from cicopa.core import audit, formats
+from cicopa.core import audit, formats, subdivisions
 from cicopa.core.errors import PermissionDenied, ValidationError
 from cicopa.core.models import Country, MembershipType, Sector
 from cicopa.core.reference import currency_codes
 from cicopa.core.validators import control_character_message, text_problem
 from cicopa.registry.models import Organisation, OrganisationKind
+from cicopa.registry.services import subdivision_problem
 from cicopa.statistics import aggregation, permissions
 from cicopa.statistics.models import (
     COUNT_MEASURES,
@@ -38,7 +39,7 @@ from cicopa.statistics.models import (
 )
 
 CHANGE_WARNING = 0.5  # a figure that moves by more than half from last year needs an explanation
-LINE_FIELDS = (*MEASURE_NAMES, "currency", "source", "estimated_mask", "explanation")
+LINE_FIELDS = ("subdivision", *MEASURE_NAMES, "currency", "source", "estimated_mask", "explanation")
 
 
 def _measure_label(measure: str) -> str:
@@ -147,9 +148,10 @@ def check_lines(
     warnings: list[Warning] = []
     sectors = set(Sector.objects.values_list("code", flat=True))
     types = set(MembershipType.objects.values_list("code", flat=True))
-    seen: dict[tuple[str, str], int] = {}
+    seen: dict[tuple[str, str, str], int] = {}
     clean: list[dict[str, Any]] = []
     previous = _previous_lines(ret)
+    reporter = ret.reporter
     for i, raw in enumerate(lines, start=1):
         where = f"line {i}"
         sector, mtype = str(raw.get("sector") or ""), str(raw.get("membership_type") or "")
@@ -157,11 +159,16 @@ def check_lines(
             _problem(errors, where, "sector", _("Unknown sector: %(v)s") % {"v": sector or "—"})
         if mtype not in types:
             _problem(errors, where, "membership_type", _("Unknown membership type: %(v)s") % {"v": mtype or "—"})
-        if (sector, mtype) in seen:
-            text = _("The same sector and membership type are already on line %(n)s.") % {"n": seen[(sector, mtype)]}
+        subdivision = _subdivision(raw.get("subdivision"), reporter, errors, where)
+        cell = (sector, mtype, subdivision)
+        if cell in seen and subdivision:
+            text = _("The same sector, membership type and subdivision are already on line %(n)s.") % {"n": seen[cell]}
+            _problem(errors, where, "subdivision", text)
+        elif cell in seen:
+            text = _("The same sector and membership type are already on line %(n)s.") % {"n": seen[cell]}
             _problem(errors, where, "sector", text)
-        seen.setdefault((sector, mtype), i)
-        line: dict[str, Any] = {"sector_id": sector, "membership_type_id": mtype}
+        seen.setdefault(cell, i)
+        line: dict[str, Any] = {"sector_id": sector, "membership_type_id": mtype, "subdivision": subdivision}
         for field in MEASURE_NAMES:
             line[field] = _number(raw.get(field), field, errors, where)
         for part, whole in PARTS:
@@ -192,34 +199,113 @@ def check_lines(
         for field, label in (("source", _("source")), ("explanation", _("explanation of large changes"))):
             if message := control_character_message(line[field]):
                 _problem(errors, where, field, f"{label}: {message}")
-        before = previous.get((sector, mtype))
-        if before is not None:
-            for field, _label in COUNT_MEASURES:
-                old, new = before.get(field), line[field]
-                if old and new is not None and abs(new - old) / old > CHANGE_WARNING and not line["explanation"]:
-                    warnings.append(
-                        Warning(
-                            i,
-                            field,
-                            _(
-                                "%(field)s changes from %(old)s to %(new)s since last year (more than 50%%): "
-                                "explain why."
-                            )
-                            % {"field": _measure_label(field), "old": _n(old), "new": _n(new)},
-                        )
-                    )
         clean.append(line)
+    _check_nesting(seen, errors)
+    warnings.extend(_large_changes(clean, previous))
     return clean, errors, warnings
 
 
-def _previous_lines(ret: StatisticalReturn) -> dict[tuple[str, str], dict[str, Any]]:
-    """Last year's validated figures of the same reporter, by (sector, membership type)."""
+def _large_changes(
+    clean: Sequence[Mapping[str, Any]], previous: Mapping[tuple[str, str, str], Mapping[str, Any]]
+) -> list[Warning]:
+    """The figures that move by more than half from last year without an explanation, like compared with like: a
+    line with last year's line of the same sector, membership type and subdivision; but where the subdivisions
+    of a sector and membership type are not last year's (the reporter began to give them by region, say), the
+    sum of their lines with last year's sum, on the first of them."""
+    now: dict[tuple[str, str], list[tuple[int, Mapping[str, Any]]]] = {}
+    for i, line in enumerate(clean, start=1):
+        now.setdefault((line["sector_id"], line["membership_type_id"]), []).append((i, line))
+    before: dict[tuple[str, str], dict[str, Mapping[str, Any]]] = {}
+    for (sector, mtype, subdivision), row in previous.items():
+        before.setdefault((sector, mtype), {})[subdivision] = row
+    comparisons: list[tuple[int, bool, Mapping[str, Any], list[Mapping[str, Any]]]] = []
+    for key, lines in now.items():
+        old_lines = before.get(key)
+        if not old_lines:
+            continue
+        if {line["subdivision"] for _i, line in lines} == set(old_lines):
+            comparisons += [(i, bool(line["explanation"]), line, [old_lines[line["subdivision"]]]) for i, line in lines]
+        else:
+            explained = any(line["explanation"] for _i, line in lines)
+            sums = {f: _known_sum(line[f] for _i, line in lines) for f, _label in COUNT_MEASURES}
+            comparisons.append((lines[0][0], explained, sums, list(old_lines.values())))
+    warnings = []
+    for i, explained, new_figures, old_rows in sorted(comparisons, key=lambda c: c[0]):
+        for field, _label in COUNT_MEASURES:
+            old, new = _known_sum(row.get(field) for row in old_rows), new_figures[field]
+            if old and new is not None and abs(new - old) / old > CHANGE_WARNING and not explained:
+                text = _("%(field)s changes from %(old)s to %(new)s since last year (more than 50%%): explain why.")
+                warnings.append(
+                    Warning(i, field, text % {"field": _measure_label(field), "old": _n(old), "new": _n(new)})
+                )
+    return warnings
+
+
+def _known_sum(values: Iterable[Any]) -> Any:
+    """The sum of the known figures; None when none is known."""
+    known = [v for v in values if v is not None]
+    return sum(known) if known else None
+
+
+def _subdivision(value: Any, reporter: Organisation, errors: Problems, where: str) -> str:
+    """The ISO 3166-2 code of a line's subdivision, of the reporter's country: from its code ('FR-ARA', 'fr-ara',
+    or 'ARA') or its name (core.subdivisions.recognise). None given: '' (the whole country), except for a
+    co-operative, whose lines are of its own subdivision."""
+    text = str(value or "").strip()
+    country = reporter.country
+    iso = country.iso2 if country else None
+    if not text:
+        own = reporter.subdivision if reporter.kind == OrganisationKind.COOPERATIVE else ""
+        return own if subdivisions.is_valid(own, iso) else ""
+    code = text.upper()
+    if subdivisions.is_valid(code, iso):
+        return code
+    found = subdivisions.recognise(text, iso)
+    if len(found) == 1:
+        return found[0]
+    if found:
+        choices = ", ".join(f"{c} ({subdivisions.label(c)})" for c in found)
+        message = _(
+            "%(v)s names more than one subdivision of %(country)s: %(choices)s; give the code of the one meant."
+        ) % {"v": text, "country": country.name if country else "", "choices": choices}
+    else:
+        message = subdivision_problem(code, country) or ""
+    _problem(errors, where, "subdivision", message)
+    return code[: subdivisions.MAX_LENGTH]
+
+
+def _check_nesting(seen: Mapping[tuple[str, str, str], int], errors: Problems) -> None:
+    """A subdivision within another (a French department within its region) cannot be on a line of the same
+    sector and membership type as the other: its figures would be counted twice."""
+    for (sector, mtype, code), number in seen.items():
+        found = subdivisions.get(code) if code else None
+        parent = found.parent if found else ""
+        while parent:
+            if (other := seen.get((sector, mtype, parent))) is not None:
+                text = _(
+                    "%(name)s (%(code)s) is part of %(parent)s (%(parent_code)s), which line %(n)s gives for the same "
+                    "sector and membership type: give one or the other, so that nothing is counted twice."
+                ) % {
+                    "name": subdivisions.name(code),
+                    "code": code,
+                    "parent": subdivisions.name(parent),
+                    "parent_code": parent,
+                    "n": other,
+                }
+                _problem(errors, f"line {number}", "subdivision", text)
+                break
+            found = subdivisions.get(parent)
+            parent = found.parent if found else ""
+
+
+def _previous_lines(ret: StatisticalReturn) -> dict[tuple[str, str, str], dict[str, Any]]:
+    """Last year's validated figures of the same reporter, by (sector, membership type, subdivision)."""
     rows = ReturnLine.objects.filter(
         statistical_return__reporter=ret.reporter_id,
         statistical_return__year=ret.year - 1,
         statistical_return__status=ReturnStatus.VALIDATED,
-    ).values("sector_id", "membership_type_id", *MEASURE_NAMES)
-    return {(r["sector_id"], r["membership_type_id"]): r for r in rows}
+    ).values("sector_id", "membership_type_id", "subdivision", *MEASURE_NAMES)
+    return {(r["sector_id"], r["membership_type_id"], r["subdivision"]): r for r in rows}
 
 
 @transaction.atomic

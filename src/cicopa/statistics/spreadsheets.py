@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from cicopa.core import subdivisions
 from cicopa.core.errors import PermissionDenied, ValidationError
 from cicopa.core.exports import sheet_row
 from cicopa.core.models import MembershipType, Sector
@@ -21,7 +22,17 @@ from cicopa.registry.models import Organisation
 from cicopa.statistics import permissions, queries, services
 from cicopa.statistics.models import MEASURE_NAMES, StatisticalReturn, estimated_names
 
-LINE_COLUMNS = ("sector", "membership_type", *MEASURE_NAMES, "currency", "source", "estimated", "explanation")
+# "subdivision" is optional: an ISO 3166-2 code of the reporter's country (or its name), empty for the whole country.
+LINE_COLUMNS = (
+    "sector",
+    "membership_type",
+    "subdivision",
+    *MEASURE_NAMES,
+    "currency",
+    "source",
+    "estimated",
+    "explanation",
+)
 IMPORT_COLUMNS = ("reporter", "year", *LINE_COLUMNS)
 
 
@@ -41,6 +52,7 @@ def template_xlsx(ret: StatisticalReturn) -> bytes:
                 [
                     line.sector_id,
                     line.membership_type_id,
+                    line.subdivision,
                     *(
                         float(v) if (v := getattr(line, m)) is not None and m == "turnover" else v
                         for m in MEASURE_NAMES
@@ -59,6 +71,11 @@ def template_xlsx(ret: StatisticalReturn) -> bytes:
         codes.append(sheet_row(codes, ["sector", s.code, s.name]))
     for t in MembershipType.objects.all():
         codes.append(sheet_row(codes, ["membership_type", t.code, t.name]))
+    country = ret.reporter.country_id
+    if subdivisions.has_subdivisions(country):
+        codes.append(sheet_row(codes, ["subdivision", "", _("empty: the whole country, or not given")]))
+        for sub in subdivisions.subdivisions(country):
+            codes.append(sheet_row(codes, ["subdivision", sub.code, sub.label]))
     codes.append(
         sheet_row(codes, ["estimated", ", ".join(MEASURE_NAMES), _("figures that are estimates, separated by commas")])
     )

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from cicopa.core import charts, exports, formats, pagecache, worldmap
+from cicopa.core import charts, exports, formats, pagecache, subdivisions, worldmap
 from cicopa.core import queries as core_queries
 from cicopa.core.errors import form_errors, report_errors
 from cicopa.core.i18n import chart_texts
@@ -33,10 +33,15 @@ from cicopa.statistics.models import COUNT_MEASURES, MEASURES, StatisticalReturn
 MEASURE_LABELS = dict(MEASURES)
 BREAKDOWNS = (
     ("sector", gettext_lazy("By sector")),
+    ("subdivision", gettext_lazy("By subdivision")),  # of one country, where its returns give subdivisions
     ("region", gettext_lazy("By region")),
     ("membership_type", gettext_lazy("By membership type")),
     ("development", gettext_lazy("Developed and developing regions")),
 )
+
+
+# How the breakdown by subdivision names the lines that give none: so that it adds up to the country's total.
+NOT_GIVEN = gettext_lazy("Not given / whole country")
 
 
 def _number(v: float) -> str:
@@ -88,7 +93,10 @@ def dashboard(request: HttpRequest, place: Country | None = None) -> HttpRespons
     year = queries.latest_year(filters)
     breakdowns = []
     if year is not None:
+        by_subdivision = queries.has_subdivisions(filters)
         for dimension, title in BREAKDOWNS:
+            if dimension in queries.ONE_COUNTRY_DIMENSIONS and not by_subdivision:
+                continue
             rows = _breakdown_rows(filters, dimension, year, labels)
             bars = [charts.Bar(r["label"], r["figure"].value, r["figure"].estimated) for r in rows]
             breakdowns.append(
@@ -176,10 +184,21 @@ def _country_page(iso: str, params: Any) -> str:
 def _breakdown_rows(
     filters: queries.StatsFilters, dimension: str, year: int, labels: dict[str, dict[str, str]]
 ) -> list[dict[str, Any]]:
-    """One year's figures per group, largest first, with each group's share of the total."""
-    values = sorted(queries.breakdown(filters, dimension, year).items(), key=lambda kv: -(kv[1].value or 0))
+    """One year's figures per group, largest first (by subdivision, the lines without one last), with each group's
+    share of the total."""
+    values = sorted(
+        queries.breakdown(filters, dimension, year).items(), key=lambda kv: (kv[0] == "", -(kv[1].value or 0))
+    )
     share = aggregation.shares({(k,): f.value for k, f in values})
-    return [{"code": k, "label": labels[dimension].get(k, k), "figure": f, "share": share[(k,)]} for k, f in values]
+    return [
+        {"code": k, "label": _group_label(dimension, k, labels), "figure": f, "share": share[(k,)]} for k, f in values
+    ]
+
+
+def _group_label(dimension: str, code: str, labels: dict[str, dict[str, str]]) -> str:
+    if dimension == "subdivision":  # in the reader's language, from pycountry's catalogues
+        return subdivisions.label(code) if code else str(NOT_GIVEN)
+    return labels[dimension].get(code, code)
 
 
 TABLES = ("trend", *(d for d, _t in BREAKDOWNS), "country")
@@ -239,6 +258,7 @@ def country(request: HttpRequest, iso: str) -> HttpResponse:
 TIDY_COLUMNS = (
     "year",
     "country_iso",
+    "subdivision",
     "m49_region",
     "m49_subregion",
     "sector",
@@ -260,7 +280,7 @@ def tidy_csv(request: HttpRequest) -> HttpResponseBase:
     lines = (
         queries.counted(filters)
         .select_related("country", "sector", "statistical_return__reporter")
-        .order_by("year", "country_id", "sector__position", "membership_type__position")
+        .order_by("year", "country_id", "sector__position", "membership_type__position", "subdivision")
     )
 
     def rows() -> Iterator[dict[str, Any]]:
@@ -273,6 +293,7 @@ def tidy_csv(request: HttpRequest) -> HttpResponseBase:
                 yield {
                     "year": line.year,
                     "country_iso": line.country_id,
+                    "subdivision": line.subdivision,
                     "m49_region": line.country.region_id if line.country else "",
                     "m49_subregion": line.country.subregion_id if line.country else "",
                     "sector": line.sector_id,
@@ -317,6 +338,7 @@ def _initial(lines: list[Any], *, last_year: bool = False) -> list[dict[str, Any
         {
             "sector": line.sector_id,
             "membership_type": line.membership_type_id,
+            "subdivision": line.subdivision,
             **{m: getattr(line, m) for m, _label in MEASURES},
             "currency": line.currency,
             "source": line.source,
@@ -332,7 +354,12 @@ def _line_formset(ret: StatisticalReturn, data: Any = None) -> tuple[Any, int | 
     """The return's lines as a form (or, for a new return, last year's), with one blank line when there is
     none to start from. Returns the formset and the year its lines were taken from, if not the return's own."""
     lines, from_year = queries.starting_lines(ret) if ret.is_editable else (list(ret.lines.all()), None)
-    formset = LineFormSet(data, initial=_initial(lines, last_year=from_year is not None), prefix="lines")
+    formset = LineFormSet(
+        data,
+        initial=_initial(lines, last_year=from_year is not None),
+        prefix="lines",
+        form_kwargs={"reporter": ret.reporter},
+    )
     formset.extra = 0 if lines else 1
     return formset, from_year
 
@@ -377,8 +404,8 @@ def _versions(ret: StatisticalReturn) -> list[Any]:
         v.changes = [  # type: ignore[attr-defined]
             {
                 "line": " · ".join(
-                    labels[d].get(code, code)
-                    for d, code in zip(("sector", "membership_type"), c.line.split("/"), strict=False)
+                    _group_label(d, code, labels)
+                    for d, code in zip(("sector", "membership_type", "subdivision"), c.line.split("/"), strict=False)
                 ),
                 "field": str(measures.get(c.field, c.field)),
                 "old": c.old,

@@ -16,7 +16,8 @@ from cicopa.statistics import spreadsheets
 class Command(BaseCommand):
     help = _(
         "Import validated statistical returns from a CSV or XLSX file (`cicopa import statistics PATH`): one row "
-        "per reporter (organisation slug), year, sector and membership type, with the figures as columns."
+        "per reporter (organisation slug), year, sector and membership type (and, in an optional column, ISO 3166-2 "
+        "subdivision), with the figures as columns."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
