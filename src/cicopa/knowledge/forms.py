@@ -106,8 +106,7 @@ class ExperienceForm(forms.Form):
         data["sectors"] = list(d.get("sectors") or [])
         data["translations"] = {
             code: {p: d.get(translation_field(code, p)) or "" for p in TEXT_FIELDS}
-            for code in CONTENT_LANGUAGES
-            if code != d.get("language")
+            for code in CONTENT_LANGUAGES  # the original's own language too: the service refuses what is in it
         }
         return data
 

@@ -241,8 +241,6 @@ def review(request: HttpRequest) -> HttpResponse:
 def account_panel(request: HttpRequest) -> dict[str, Any]:
     user = request.user
     return {
-        "knowledge_panel": {
-            "writes": bool(permissions.writing_organisation_ids(user)),
-            "reviews": permissions.can_review_experiences(user),
-        }
+        "writes": bool(permissions.writing_organisation_ids(user)),
+        "reviews": permissions.can_review_experiences(user),
     }
