@@ -29,12 +29,15 @@ def test_translation_is_shown_to_its_readers(federation, charlie, alice, make_da
     services.experience_submit(actor=charlie, experience=exp)
     services.experience_publish(actor=alice, experience=exp)
     exp = Experience.objects.prefetch_related("translations").get(pk=exp.pk)
-    texts, language = exp.text_in("es")
+    texts, language, languages = exp.text_in("es")
     assert language == "es" and texts["title"] == "Recuperación de la carpintería"
-    texts, language = exp.text_in("en")
+    # what the translation leaves empty is read in the original, marked as such
+    assert texts["actions"] == "Création d'une Scop." and languages["actions"] == "fr" and languages["problem"] == "es"
+    texts, language, _languages = exp.text_in("en")
     assert language == "fr" and texts["title"].startswith("Reprise")
     html = client.get(f"/es/library/experiences/{exp.pk}/").content.decode()
     assert "Recuperación de la carpintería" in html and 'class="written-in"' not in html
+    assert '<div lang="fr"><p>Création d&#x27;une Scop.</p></div>' in html
     html = client.get(f"/library/experiences/{exp.pk}/").content.decode()
     assert "Written in French" in html
     with translation.override("es"):

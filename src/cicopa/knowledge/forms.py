@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from cicopa.core import queries as core_queries
@@ -80,7 +81,9 @@ class ExperienceForm(forms.Form):
             for part in TEXT_FIELDS:
                 base = self.fields[part]
                 field = forms.CharField(
-                    label=base.label,
+                    # Each named with its language, as a screen reader reads it out of its block.
+                    label=gettext("%(field)s, in %(language)s")
+                    % {"field": base.label, "language": language_name(code)},
                     max_length=base.max_length,  # type: ignore[attr-defined]
                     required=False,
                     widget=forms.Textarea(attrs={"rows": 3}) if part != "title" else forms.TextInput(),

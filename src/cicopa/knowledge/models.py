@@ -104,11 +104,16 @@ class Experience(PlainTextModel):
     def is_editable(self) -> bool:
         return self.status in (ExperienceStatus.DRAFT, ExperienceStatus.RETURNED)
 
-    def text_in(self, language: str | None = None) -> tuple[dict[str, str], str]:
-        """Its texts (TEXT_FIELDS) as a reader of `language` sees them, and the language they are in. Uses
-        prefetched translations when there are any."""
+    def text_in(self, language: str | None = None) -> tuple[dict[str, str], str, dict[str, str]]:
+        """Its texts (TEXT_FIELDS) as a reader of `language` sees them, the language they are in, and the
+        language of each text: a part a translation leaves empty is read in the original. Uses prefetched
+        translations when there are any."""
         shown, shown_in = in_reader_language(self.language, self, self.translations.all(), language)
-        return {f: getattr(shown, f) for f in TEXT_FIELDS}, shown_in
+        texts, languages = {}, {}
+        for f in TEXT_FIELDS:
+            own = getattr(shown, f)
+            texts[f], languages[f] = (own, shown_in) if own or shown is self else (getattr(self, f), self.language)
+        return texts, shown_in, languages
 
     def figure_lines(self) -> list[tuple[str, str]]:
         out = []

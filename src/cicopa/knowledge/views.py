@@ -29,10 +29,12 @@ PAGE_SIZE = 20
 def card(experience: Experience, language: str | None = None) -> dict[str, Any]:
     """What an experience's card and page show of it, for the reader of `language`."""
     language = language or current_language()
-    texts, shown_in = experience.text_in(language)
+    texts, shown_in, languages = experience.text_in(language)
     return {
         "experience": experience,
         **texts,
+        # the language of each part that is not the reader's (lang="" on its element), else ""
+        "lang": {f: (lang if lang != language else "") for f, lang in languages.items()},
         "shown_in": shown_in,
         "foreign": shown_in != language,  # no translation in the reader's language: the original, marked
         "written_in": language_name(shown_in),
