@@ -3,7 +3,8 @@
 
 def restore_reference_data():
     """After a test with real transactions the tables are emptied: put back the reference data that migrations
-    load (countries, regions, sectors, ...; the exchange's product categories and units, the library's topics), for the next one."""
+    load (countries, regions, sectors, ...; the exchange's product categories and units; the library's topics),
+    for the next one."""
     import importlib
 
     from django.apps import apps
