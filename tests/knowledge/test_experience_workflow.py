@@ -58,7 +58,7 @@ def test_a_draft_cannot_be_published_or_returned(draft, alice, step):
             services.experience_publish(actor=alice, experience=draft)
         else:
             services.experience_return(actor=alice, experience=draft, comment="x")
-    assert "A draft experience cannot be" in refused.value.message_dict["status"][0]
+    assert "the status of this one is “Draft”" in refused.value.message_dict["status"][0]
     assert Experience.objects.get(pk=draft.pk).status == ExperienceStatus.DRAFT
 
 

@@ -116,7 +116,7 @@ def test_review_queue_is_the_secretariats(client, submitted, alice, bob, charlie
 def test_illegal_step_from_the_page_is_a_message(client, draft, alice):
     client.force_login(alice)
     r = client.post(f"/library/experiences/{draft.pk}/publish/", follow=True)
-    assert "A draft experience cannot be published." in r.content.decode()
+    assert "Only a submitted experience can be published; the status of this one is “Draft”." in r.content.decode()
 
 
 def test_organisation_linked_and_navigation(client, published):

@@ -232,8 +232,8 @@ def experience_update(
     if not permissions.can_manage_experience(actor, exp):
         raise PermissionDenied(_("You may not edit this experience."))
     if not exp.is_editable:
-        raise ValidationError(
-            {"status": _("A %(status)s experience cannot be changed.") % {"status": exp.get_status_display().lower()}}
+        raise _refuse_step(
+            exp, _("Only a draft or a returned experience can be changed; the status of this one is “%(status)s”.")
         )
     before = experience_snapshot(exp)
     if based_on is not None and based_on != versions.version(before):
@@ -250,13 +250,9 @@ def experience_update(
     return exp
 
 
-def _refuse_step(exp: Experience, step: str) -> ValidationError:
-    return ValidationError(
-        {
-            "status": _("A %(status)s experience cannot be %(step)s.")
-            % {"status": exp.get_status_display().lower(), "step": step}
-        }
-    )
+def _refuse_step(exp: Experience, message: str) -> ValidationError:
+    """An illegal step, said whole (no sentence pieced together: the status is a label of its own)."""
+    return ValidationError({"status": [message % {"status": exp.get_status_display()}]})
 
 
 @transaction.atomic
@@ -267,7 +263,9 @@ def experience_submit(*, actor: Any, experience: Experience) -> Experience:
     if not permissions.can_manage_experience(actor, exp):
         raise PermissionDenied(_("You may not submit this experience."))
     if not exp.is_editable:
-        raise _refuse_step(exp, _("submitted"))
+        raise _refuse_step(
+            exp, _("Only a draft or a returned experience can be submitted; the status of this one is “%(status)s”.")
+        )
     missing: dict[str, list[str]] = {}
     if not exp.problem:
         missing["problem"] = [_("Say what the problem was before submitting.")]
@@ -312,7 +310,9 @@ def experience_publish(*, actor: Any, experience: Experience) -> Experience:
     if not permissions.can_review_experiences(actor):
         raise PermissionDenied(_("Only the secretariat publishes experiences."))
     if exp.status != ExperienceStatus.SUBMITTED:
-        raise _refuse_step(exp, _("published"))
+        raise _refuse_step(
+            exp, _("Only a submitted experience can be published; the status of this one is “%(status)s”.")
+        )
     exp.status = ExperienceStatus.PUBLISHED
     exp.published_at = timezone.now()
     exp.review_comment = ""
@@ -340,7 +340,9 @@ def experience_return(*, actor: Any, experience: Experience, comment: str) -> Ex
     if not permissions.can_review_experiences(actor):
         raise PermissionDenied(_("Only the secretariat returns experiences."))
     if exp.status != ExperienceStatus.SUBMITTED:
-        raise _refuse_step(exp, _("returned"))
+        raise _refuse_step(
+            exp, _("Only a submitted experience can be returned; the status of this one is “%(status)s”.")
+        )
     comment = _text(comment if isinstance(comment, str) else "", False)
     if not comment:
         raise ValidationError({"comment": [_("Say what should change before it can be published.")]})
