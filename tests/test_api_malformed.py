@@ -51,6 +51,11 @@ def api(client, federation, alice, charlie, dave):
     from cicopa.clearing import services as clearing
 
     cycle = clearing.cycle_open(actor=alice, currency="EUR", cutoff="2026-01-31")
+    from cicopa.knowledge import services as knowledge
+
+    experience = knowledge.experience_create(
+        actor=charlie, organisation=federation["menuiserie"], data={"language": "fr", "title": "Reprise"}
+    )
     doc = client.get("/api/v1/openapi.json").json()
     token = {"HTTP_AUTHORIZATION": "Bearer " + api_token_create(actor=alice, user=alice, name="sweep")[1]}
     real = {
@@ -61,6 +66,7 @@ def api(client, federation, alice, charlie, dave):
         **exchange,
         "cycle_id": str(cycle.pk),
         "action": "confirm",  # refused on an open cycle, however often it is sent
+        "experience_id": str(experience.pk),
     }
     return doc, token, real
 

@@ -124,6 +124,7 @@ INSTALLED_APPS = [
     "cicopa.statistics",
     "cicopa.exchange",
     "cicopa.clearing",
+    "cicopa.knowledge",
     "ninja",  # installed, the API docs serve Swagger UI's files from the package, not from a CDN (after ours:
     # core's ninja/swagger.html comes first)
 ]

@@ -21,6 +21,7 @@ urlpatterns += i18n_patterns(
     path("statistics/", include("cicopa.statistics.urls")),
     path("exchange/", include("cicopa.exchange.urls")),
     path("clearing/", include("cicopa.clearing.urls")),
+    path("library/", include("cicopa.knowledge.urls")),
     path("", include("cicopa.registry.urls")),
     prefix_default_language=False,
 )

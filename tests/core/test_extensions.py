@@ -33,7 +33,7 @@ def test_a_new_app_adds_a_navigation_link_an_account_panel_and_an_import(client,
 @override_settings(**WITH_APP)
 def test_demo_loaders_and_imports_are_collected_from_the_apps():
     loaders = [config.label for config, _loader in extensions.contributions("load_demo")]
-    assert loaders == ["registry", "statistics", "exchange", "clearing", "extension_app"]
+    assert loaders == ["registry", "statistics", "exchange", "clearing", "knowledge", "extension_app"]
     assert extensions.import_commands() == {
         "invoices": "import_invoices",
         "organisations": "import_organisations",

@@ -48,6 +48,21 @@ class TranslatedName(models.Model):
         return str(getattr(self, f"name_{current_language()}") or self.name_en)
 
 
+def in_reader_language(
+    original_language: str, original: T, translations: Iterable[Any], language: str | None = None
+) -> tuple[T | Any, str]:
+    """(the text, its language) as a reader of `language` sees content written in `original_language`: their
+    own language's translation where one exists among `translations` (records with a `language`), else the
+    original, which the page then marks as "written in ...". Iterates `translations`, so prefetched ones
+    cost no query."""
+    language = language or current_language()
+    if language != original_language:
+        for tr in translations:
+            if tr.language == language:
+                return tr, language
+    return original, original_language
+
+
 def chart_texts() -> ChartTexts:
     """The words of core.charts in the active language."""
     return ChartTexts(

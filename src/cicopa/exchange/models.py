@@ -15,7 +15,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from cicopa.core.i18n import CONTENT_LANGUAGES, TranslatedName, current_language
+from cicopa.core.i18n import CONTENT_LANGUAGES, TranslatedName, in_reader_language
 from cicopa.core.models import Country, PlainTextModel, Sector
 from cicopa.registry.models import Organisation
 
@@ -189,12 +189,8 @@ class Listing(PlainTextModel):
     def text_in(self, language: str | None = None) -> tuple[str, str, str]:
         """(title, description, language) as a reader of `language` sees it: their own language where a
         translation exists, else the original. Uses prefetched translations when there are any."""
-        language = language or current_language()
-        if language != self.language:
-            for tr in self.translations.all():
-                if tr.language == language:
-                    return tr.title, tr.description, language
-        return self.title, self.description, self.language
+        shown, shown_in = in_reader_language(self.language, self, self.translations.all(), language)
+        return shown.title, shown.description, shown_in
 
 
 class ListingTranslation(PlainTextModel):

@@ -1,0 +1,41 @@
+"""The secretariat's back office for the library: experiences are read here and written through their pages
+and services (publish or return from the review queue); topics are read-only, added by migrations in the three
+languages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from cicopa.core.admin import ReadOnlyReference
+from cicopa.knowledge.models import Experience, Topic
+
+
+@admin.register(Topic)
+class TopicAdmin(ReadOnlyReference):
+    """Read-only like core's reference lists: topics come with the migrations, in the three languages."""
+
+    list_display = ("code", "name_en", "name_fr", "name_es", "position")
+
+
+@admin.register(Experience)
+class ExperienceAdmin(admin.ModelAdmin):
+    list_display = ("title", "organisation", "language", "status", "year", "published_at")
+    list_filter = ("status", "language", "topics")
+    search_fields = ("title", "organisation__name")
+    list_select_related = ("organisation",)
+    exclude = ("sectors",)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return bool(request.user.is_active and request.user.is_staff)

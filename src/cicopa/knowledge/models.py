@@ -1,0 +1,164 @@
+"""The knowledge library: experiences (case studies) written by co-operatives and member organisations, under
+a managed list of topics. Studies, questions and answers and recommendations come later beside these, sharing
+the topics, the content languages and the review workflow's shape.
+
+An experience is written in one content language (core.i18n.CONTENT_LANGUAGES) and may carry translations into
+the others; readers see their own language where a translation exists, else the original, marked."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from cicopa.core.i18n import CONTENT_LANGUAGES, TranslatedName, in_reader_language
+from cicopa.core.models import Country, PlainTextModel, Sector
+from cicopa.registry.models import Organisation
+
+LANGUAGE_CHOICES = [(code, name) for code, name in settings.LANGUAGES if code in CONTENT_LANGUAGES]
+FIRST_YEAR = 1844  # the Rochdale Pioneers: no co-operative experience is older
+LAST_YEAR = 2100
+
+
+class Topic(TranslatedName):
+    """A subject of the library (governance, finance and capital, ...): loaded by a data migration, managed by
+    the secretariat in the back office."""
+
+    code = models.SlugField(_("code"), max_length=40, primary_key=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "code"]
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+
+
+class ExperienceStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted for review")
+    RETURNED = "returned", _("Returned for changes")
+    PUBLISHED = "published", _("Published")
+
+
+# The parts of an experience that are written in a language (and so translated).
+TEXT_FIELDS = ("title", "summary", "problem", "actions", "results", "lessons")
+
+
+class Experience(PlainTextModel):
+    """A case study: what problem an organisation met, what it did, what came of it and what others can learn."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="experiences", verbose_name=_("organisation")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="experiences",
+        verbose_name=_("written by"),
+    )
+    language = models.CharField(_("written in"), max_length=8, choices=LANGUAGE_CHOICES)
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.TextField(_("summary"), max_length=1_000, blank=True)
+    problem = models.TextField(_("the problem"), max_length=10_000, blank=True)
+    actions = models.TextField(_("what was done"), max_length=10_000, blank=True)
+    results = models.TextField(_("results"), max_length=10_000, blank=True)
+    lessons = models.TextField(_("lessons learnt"), max_length=10_000, blank=True)
+    # Figures of the results, as "label: value" lines (jobs kept, turnover, members, ...), written by hand.
+    figures = models.TextField(_("figures"), max_length=2_000, blank=True)
+    contact = models.CharField(_("contact"), max_length=300, blank=True)
+    country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="+", verbose_name=_("country"))
+    sectors = models.ManyToManyField(Sector, blank=True, related_name="+", verbose_name=_("sectors"))
+    topics = models.ManyToManyField(Topic, blank=True, related_name="experiences", verbose_name=_("topics"))
+    year = models.PositiveSmallIntegerField(
+        _("year"), validators=[MinValueValidator(FIRST_YEAR), MaxValueValidator(LAST_YEAR)]
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=ExperienceStatus.choices, default=ExperienceStatus.DRAFT, db_index=True
+    )
+    review_comment = models.TextField(_("comment of the review"), max_length=2_000, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        verbose_name = _("experience")
+        verbose_name_plural = _("experiences")
+        indexes = [
+            models.Index(fields=["status", "published_at"], name="knowledge_exp_status"),
+            models.Index(fields=["organisation", "status"], name="knowledge_exp_org"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("knowledge:experience", args=[self.pk])
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in (ExperienceStatus.DRAFT, ExperienceStatus.RETURNED)
+
+    def text_in(self, language: str | None = None) -> tuple[dict[str, str], str, dict[str, str]]:
+        """Its texts (TEXT_FIELDS) as a reader of `language` sees them, the language they are in, and the
+        language of each text: a part a translation leaves empty is read in the original. Uses prefetched
+        translations when there are any."""
+        shown, shown_in = in_reader_language(self.language, self, self.translations.all(), language)
+        texts, languages = {}, {}
+        for f in TEXT_FIELDS:
+            own = getattr(shown, f)
+            texts[f], languages[f] = (own, shown_in) if own or shown is self else (getattr(self, f), self.language)
+        return texts, shown_in, languages
+
+    def figure_lines(self) -> list[tuple[str, str]]:
+        out = []
+        for line in self.figures.splitlines():
+            label, sep, value = line.partition(":")
+            if line.strip():
+                out.append((label.strip(), value.strip()) if sep else ("", line.strip()))
+        return out
+
+
+class ExperienceTranslation(PlainTextModel):
+    experience = models.ForeignKey(Experience, on_delete=models.CASCADE, related_name="translations")
+    language = models.CharField(_("language"), max_length=8, choices=LANGUAGE_CHOICES)
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.TextField(_("summary"), max_length=1_000, blank=True)
+    problem = models.TextField(_("the problem"), max_length=10_000, blank=True)
+    actions = models.TextField(_("what was done"), max_length=10_000, blank=True)
+    results = models.TextField(_("results"), max_length=10_000, blank=True)
+    lessons = models.TextField(_("lessons learnt"), max_length=10_000, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["experience", "language"], name="knowledge_translation_once")]
+
+
+class Attachment(PlainTextModel):
+    """A document attached to an experience (PDF, image, office document). Kept in the database so that it is
+    served only to those who may read the experience, and travels with its backups."""
+
+    experience = models.ForeignKey(Experience, on_delete=models.CASCADE, related_name="attachments")
+    filename = models.CharField(_("file name"), max_length=200)
+    media_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveIntegerField(_("size"))
+    content = models.BinaryField(editable=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.filename
+
+    def get_absolute_url(self) -> str:
+        return reverse("knowledge:attachment", args=[self.experience_id, self.pk])

@@ -1,0 +1,89 @@
+"""Who may do what in the knowledge library. An organisation's editors and officers (an officer of a federation
+also for its member co-operatives, as in the exchange) write its experiences; the author of an experience edits
+it while it is a draft or returned; only the secretariat publishes or returns. What is not published is seen by
+those who may edit it and by the secretariat, and by no one else: the public gets a 404."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from cicopa.core.roles import is_authenticated, is_secretariat
+from cicopa.knowledge.models import Experience, ExperienceStatus
+from cicopa.registry.models import MEMBER_STATUSES, AccessRole, Membership, Organisation, OrganisationAccess
+
+PUBLIC_EXPERIENCE = Q(status=ExperienceStatus.PUBLISHED)
+
+
+def writing_organisation_ids(user: Any) -> set[int]:
+    """Organisations `user` writes for: those they have access to, and the current members of those they are
+    an officer of."""
+    if not is_authenticated(user):
+        return set()
+    rows = list(OrganisationAccess.objects.filter(user=user).values_list("organisation_id", "role"))
+    own = {org_id for org_id, _role in rows}
+    officer_of = [org_id for org_id, role in rows if role == AccessRole.OFFICER]
+    if officer_of:
+        own |= set(
+            Membership.objects.filter(parent_id__in=officer_of, status__in=MEMBER_STATUSES).values_list(
+                "member_id", flat=True
+            )
+        )
+    return own
+
+
+def writing_organisations(user: Any) -> QuerySet[Organisation]:
+    if is_secretariat(user):
+        return Organisation.objects.order_by("name")
+    return Organisation.objects.filter(pk__in=writing_organisation_ids(user)).order_by("name")
+
+
+def can_write_for(user: Any, organisation: Organisation | None) -> bool:
+    if organisation is None:
+        return False
+    return is_secretariat(user) or organisation.pk in writing_organisation_ids(user)
+
+
+def _is_author(user: Any, experience: Experience) -> bool:
+    return is_authenticated(user) and experience.author_id == user.pk
+
+
+def can_manage_experience(user: Any, experience: Experience) -> bool:
+    """Its author, its organisation's people and the secretariat (whatever its status)."""
+    return is_secretariat(user) or _is_author(user, experience) or can_write_for(user, experience.organisation)
+
+
+def can_edit_experience(user: Any, experience: Experience) -> bool:
+    """Changing the text, translations and attachments: while it is a draft or returned."""
+    return experience.is_editable and can_manage_experience(user, experience)
+
+
+def can_submit_experience(user: Any, experience: Experience) -> bool:
+    return can_edit_experience(user, experience)
+
+
+def can_review_experiences(user: Any) -> bool:
+    """Publishing and returning: the secretariat's."""
+    return is_secretariat(user)
+
+
+def can_see_experience(user: Any, experience: Experience) -> bool:
+    return experience.status == ExperienceStatus.PUBLISHED or can_manage_experience(user, experience)
+
+
+def visible_experiences(user: Any) -> QuerySet[Experience]:
+    """Published ones for everyone; the rest to their authors, their organisations' people and the secretariat."""
+    if is_secretariat(user):
+        return Experience.objects.all()
+    if not is_authenticated(user):
+        return Experience.objects.filter(PUBLIC_EXPERIENCE)
+    mine = writing_organisation_ids(user)
+    return Experience.objects.filter(PUBLIC_EXPERIENCE | Q(organisation_id__in=mine) | Q(author=user))
+
+
+def managed_experiences(user: Any) -> QuerySet[Experience]:
+    """What `user`'s "my organisations' experiences" page lists."""
+    if not is_authenticated(user):
+        return Experience.objects.none()
+    return Experience.objects.filter(Q(organisation_id__in=writing_organisation_ids(user)) | Q(author=user))

@@ -1,0 +1,104 @@
+"""Reads of the knowledge library that pages and the API share, each with what it needs fetched at once so that
+a page issues a constant number of queries whatever its size."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from cicopa.core.i18n import CONTENT_LANGUAGES
+from cicopa.core.models import Country, Sector
+from cicopa.knowledge import permissions
+from cicopa.knowledge.models import Attachment, Experience, ExperienceStatus, Topic
+
+MAX_WORDS = 200
+
+
+@dataclass(frozen=True)
+class ExperienceFilters:
+    """What the library list is narrowed by (every value already checked against the reference lists)."""
+
+    q: str = ""
+    topic: str = ""
+    country: str = ""
+    sector: str = ""
+    language: str = ""
+    year: int | None = None
+
+    def as_query(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if v not in ("", None)}
+
+
+def parse_filters(params: Any) -> ExperienceFilters:
+    """Filters from a query string; unknown values are dropped (a stale link still shows the library)."""
+
+    def one(name: str) -> str:
+        value = params.get(name) or ""
+        return value[:MAX_WORDS] if isinstance(value, str) else ""
+
+    topic = one("topic")
+    country = one("country").upper()
+    sector = one("sector")
+    year_text = one("year")
+    year = int(year_text) if year_text.isdigit() and len(year_text) == 4 else None
+    return ExperienceFilters(
+        q=" ".join(one("q").split()),
+        topic=topic if topic and Topic.objects.filter(code=topic).exists() else "",
+        country=country if len(country) == 2 and Country.objects.filter(iso2=country).exists() else "",
+        sector=sector if sector and Sector.objects.filter(code=sector).exists() else "",
+        language=one("language") if one("language") in CONTENT_LANGUAGES else "",
+        year=year,
+    )
+
+
+def with_details(qs: QuerySet[Experience]) -> QuerySet[Experience]:
+    return qs.select_related("organisation", "country", "author").prefetch_related(
+        "translations",
+        "topics",
+        "sectors",
+        Prefetch("attachments", queryset=Attachment.objects.defer("content")),
+    )
+
+
+def published_experiences(filters: ExperienceFilters | None = None) -> QuerySet[Experience]:
+    """The public library: published experiences, newest first, narrowed by `filters`. The words are a plain
+    filter on the texts in every language for now; the library's full-text search comes with its other kinds."""
+    qs = Experience.objects.filter(permissions.PUBLIC_EXPERIENCE)
+    f = filters or ExperienceFilters()
+    if f.topic:
+        qs = qs.filter(topics__code=f.topic)
+    if f.country:
+        qs = qs.filter(country_id=f.country)
+    if f.sector:
+        qs = qs.filter(sectors__code=f.sector)
+    if f.language:
+        qs = qs.filter(language=f.language)
+    if f.year:
+        qs = qs.filter(year=f.year)
+    for word in f.q.split()[:10]:
+        qs = qs.filter(
+            Q(title__icontains=word)
+            | Q(summary__icontains=word)
+            | Q(problem__icontains=word)
+            | Q(translations__title__icontains=word)
+            | Q(translations__summary__icontains=word)
+            | Q(organisation__name__icontains=word)
+        )
+    return with_details(qs.distinct().order_by("-published_at", "-id"))
+
+
+def review_queue() -> QuerySet[Experience]:
+    return with_details(Experience.objects.filter(status=ExperienceStatus.SUBMITTED).order_by("submitted_at", "id"))
+
+
+def experience_for(user: Any, experience_id: Any) -> Experience | None:
+    """The experience `user` may see under this id, or None (the page and the API answer 404)."""
+    try:
+        pk = int(experience_id)
+    except (TypeError, ValueError):
+        return None
+    if not 0 < pk < 2**63:
+        return None
+    return with_details(permissions.visible_experiences(user)).filter(pk=pk).first()

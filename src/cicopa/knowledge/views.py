@@ -1,0 +1,248 @@
+"""Pages of the knowledge library: the public list of experiences and an experience's page, an organisation's
+own experiences with the form that writes one, and the secretariat's review queue. Thin: parse the request,
+call a query or a service, render."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cicopa.core import queries as core_queries
+from cicopa.core.errors import PermissionDenied, report_errors
+from cicopa.core.i18n import CONTENT_LANGUAGES, current_language
+from cicopa.core.names import language_name
+from cicopa.knowledge import permissions, queries, services
+from cicopa.knowledge.forms import AttachmentForm, ExperienceForm, ReturnForm, experience_initial
+from cicopa.knowledge.models import Experience, Topic
+
+PAGE_SIZE = 20
+
+
+def card(experience: Experience, language: str | None = None) -> dict[str, Any]:
+    """What an experience's card and page show of it, for the reader of `language`."""
+    language = language or current_language()
+    texts, shown_in, languages = experience.text_in(language)
+    return {
+        "experience": experience,
+        **texts,
+        # the language of each part that is not the reader's (lang="" on its element), else ""
+        "lang": {f: (lang if lang != language else "") for f, lang in languages.items()},
+        "shown_in": shown_in,
+        "foreign": shown_in != language,  # no translation in the reader's language: the original, marked
+        "written_in": language_name(shown_in),
+    }
+
+
+def experiences(request: HttpRequest) -> HttpResponse:
+    filters = queries.parse_filters(request.GET)
+    page = Paginator(queries.published_experiences(filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    language = current_language()
+    return render(
+        request,
+        "knowledge/experiences.html",
+        {
+            "page": page,
+            "cards": [card(e, language) for e in page.object_list],
+            "filters": filters,
+            "topics": Topic.objects.all(),
+            "countries": core_queries.countries(),
+            "sectors": core_queries.sectors(),
+            "languages": [(code, language_name(code)) for code in CONTENT_LANGUAGES],
+            "query": "&".join(f"{k}={v}" for k, v in filters.as_query().items()),
+            "can_write": bool(permissions.writing_organisation_ids(request.user)),
+        },
+    )
+
+
+def _visible(request: HttpRequest, pk: int) -> Experience:
+    experience = queries.experience_for(request.user, pk)
+    if experience is None:
+        raise Http404
+    return experience
+
+
+def experience(request: HttpRequest, pk: int) -> HttpResponse:
+    exp = _visible(request, pk)
+    user = request.user
+    return render(
+        request,
+        "knowledge/experience.html",
+        {
+            **card(exp),
+            "org": exp.organisation,
+            "manages": permissions.can_manage_experience(user, exp),
+            "can_edit": permissions.can_edit_experience(user, exp),
+            "can_review": permissions.can_review_experiences(user) and exp.status == "submitted",
+            "attachment_form": AttachmentForm() if permissions.can_edit_experience(user, exp) else None,
+            "return_form": ReturnForm(),
+        },
+    )
+
+
+def attachment(request: HttpRequest, pk: int, attachment_id: int) -> HttpResponse:
+    exp = _visible(request, pk)
+    found = exp.attachments.filter(pk=attachment_id).first()
+    if found is None:
+        raise Http404
+    response = HttpResponse(bytes(found.content), content_type=found.media_type)
+    # Served as a download, never shown inline, so that no uploaded document runs in the site's origin.
+    response["Content-Disposition"] = _disposition(found.filename)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _disposition(filename: str) -> str:
+    from urllib.parse import quote
+
+    ascii_name = filename.encode("ascii", "ignore").decode().replace('"', "") or "attachment"
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
+
+
+@login_required
+def my_experiences(request: HttpRequest) -> HttpResponse:
+    qs = queries.with_details(permissions.managed_experiences(request.user)).order_by("-updated_at", "-id")
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "knowledge/my_experiences.html",
+        {
+            "page": page,
+            "cards": [card(e) for e in page.object_list],
+            "can_write": bool(permissions.writing_organisation_ids(request.user))
+            or permissions.can_review_experiences(request.user),
+        },
+    )
+
+
+def _organisations(request: HttpRequest) -> list[Any]:
+    return list(permissions.writing_organisations(request.user))
+
+
+@login_required
+def experience_new(request: HttpRequest) -> HttpResponse:
+    organisations = _organisations(request)
+    if not organisations:
+        raise PermissionDenied(_("You do not write for any organisation."))
+    from django.utils import timezone
+
+    form = ExperienceForm(
+        request.POST or None,
+        organisations=organisations,
+        initial={"language": current_language(), "year": timezone.localdate().year},
+    )
+    if request.method == "POST" and form.is_valid():
+        org = next(o for o in organisations if o.pk == form.cleaned_data["organisation"])
+        try:
+            exp = services.experience_create(actor=request.user, organisation=org, data=form.service_data())
+        except ValidationError as exc:
+            form.add_service_errors(exc.message_dict)
+        else:
+            messages.success(request, _("The experience is saved as a draft. Submit it when it is ready."))
+            return redirect(exp)
+    return render(request, "knowledge/experience_form.html", {"form": form, "experience": None})
+
+
+@login_required
+def experience_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    exp = _visible(request, pk)
+    if not permissions.can_edit_experience(request.user, exp):
+        raise PermissionDenied(_("You may not edit this experience."))
+    form = ExperienceForm(request.POST or None, organisations=[exp.organisation], initial=experience_initial(exp))
+    form.fields["organisation"].disabled = True
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.experience_update(actor=request.user, experience=exp, data=form.service_data())
+        except ValidationError as exc:
+            form.add_service_errors(exc.message_dict)
+        else:
+            messages.success(request, _("The experience is saved."))
+            return redirect(exp)
+    return render(request, "knowledge/experience_form.html", {"form": form, "experience": exp})
+
+
+@require_POST
+@login_required
+def experience_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+    """Submit, publish or return, from the experience's page or the review queue."""
+    exp = _visible(request, pk)
+    try:
+        if step == "submit":
+            services.experience_submit(actor=request.user, experience=exp)
+            messages.success(request, _("The experience is submitted: the secretariat will review it."))
+        elif step == "publish":
+            services.experience_publish(actor=request.user, experience=exp)
+            messages.success(request, _("The experience is published."))
+        elif step == "return":
+            services.experience_return(actor=request.user, experience=exp, comment=request.POST.get("comment", ""))
+            messages.success(request, _("The experience is returned to its authors with your comment."))
+        else:
+            raise Http404
+    except ValidationError as exc:
+        report_errors(request, exc)
+    if request.POST.get("next") == "review" and permissions.can_review_experiences(request.user):
+        return redirect("knowledge:review")
+    return redirect(exp)
+
+
+@require_POST
+@login_required
+def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
+    exp = _visible(request, pk)
+    form = AttachmentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Choose a file to attach."))
+        return redirect(exp)
+    upload = form.cleaned_data["file"]
+    from django.conf import settings
+
+    if upload.size > settings.CICOPA_MAX_UPLOAD_BYTES:
+        data = b"\0" * (settings.CICOPA_MAX_UPLOAD_BYTES + 1)  # refused by the service with its message
+    else:
+        data = upload.read()
+    try:
+        services.experience_attach(actor=request.user, experience=exp, filename=upload.name, data=data)
+    except ValidationError as exc:
+        report_errors(request, exc)
+    else:
+        messages.success(request, _("The file is attached."))
+    return redirect(exp)
+
+
+@require_POST
+@login_required
+def attachment_remove(request: HttpRequest, pk: int, attachment_id: int) -> HttpResponse:
+    exp = _visible(request, pk)
+    try:
+        services.experience_detach(actor=request.user, experience=exp, attachment_id=attachment_id)
+    except ValidationError as exc:
+        report_errors(request, exc)
+    else:
+        messages.success(request, _("The attachment is removed."))
+    return redirect(exp)
+
+
+@login_required
+def review(request: HttpRequest) -> HttpResponse:
+    if not permissions.can_review_experiences(request.user):
+        raise PermissionDenied(_("Only the secretariat reviews experiences."))
+    return render(
+        request,
+        "knowledge/review.html",
+        {"cards": [card(e) for e in queries.review_queue()], "return_form": ReturnForm()},
+    )
+
+
+def account_panel(request: HttpRequest) -> dict[str, Any]:
+    user = request.user
+    return {
+        "writes": bool(permissions.writing_organisation_ids(user)),
+        "reviews": permissions.can_review_experiences(user),
+    }
