@@ -71,6 +71,12 @@ def test_write_submit_from_the_pages(client, federation, charlie):
     exp = Experience.objects.get(title="Sharing a workshop")
     assert r.status_code == 302 and r["Location"] == exp.get_absolute_url()
     assert exp.country_id == "FR" and exp.translations.get().title == "Partager un atelier"
+    # Editing: a translation is into the languages it is not written in (site.js follows a change of language).
+    html = client.get(f"/library/experiences/{exp.pk}/edit/").content.decode()
+    assert '<details class="translation" data-translation="en" hidden>' in html
+    assert '<details class="translation" data-translation="fr" open>' in html
+    assert '<details class="translation" data-translation="es">' in html
+    assert 'data-written-in=""' in html
     client.post(f"/library/experiences/{exp.pk}/submit/")
     assert Experience.objects.get(pk=exp.pk).status == ExperienceStatus.SUBMITTED
     assert "Sharing a workshop" in client.get("/library/mine/").content.decode()

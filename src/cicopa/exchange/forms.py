@@ -235,7 +235,7 @@ class ListingForm(forms.Form):
         self.fields["currency"].choices = [("", "—"), *money.currency_choices()]  # type: ignore[attr-defined]
         self.fields["quantity"].widget.attrs["inputmode"] = "decimal"
         self.fields["price"].widget.attrs["inputmode"] = "decimal"
-        self.fields["language"].widget.attrs["data-listing-language"] = ""
+        self.fields["language"].widget.attrs["data-written-in"] = ""  # site.js: the translations follow it
         for code in CONTENT_LANGUAGES:
             name = language_name(code)
             self.fields[translation_field(code, "title")] = forms.CharField(

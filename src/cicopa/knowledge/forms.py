@@ -24,7 +24,11 @@ class ExperienceForm(forms.Form):
     """An experience as its authors write it, with its translations into the other content languages."""
 
     organisation = forms.TypedChoiceField(label=_("Organisation"), coerce=int)
-    language = forms.ChoiceField(label=_("Written in"), choices=LANGUAGE_CHOICES)
+    language = forms.ChoiceField(
+        label=_("Written in"),
+        choices=LANGUAGE_CHOICES,
+        widget=forms.Select(attrs={"data-written-in": ""}),  # site.js: the translations follow it
+    )
     title = forms.CharField(label=_("Title"), max_length=200)
     summary = forms.CharField(label=_("Summary"), max_length=1_000, required=False, widget=forms.Textarea)
     problem = forms.CharField(
@@ -92,14 +96,23 @@ class ExperienceForm(forms.Form):
                 self.fields[translation_field(code, part)] = field
 
     def translation_blocks(self) -> list[dict[str, Any]]:
-        return [
-            {
-                "language": code,
-                "name": language_name(code),
-                "fields": [self[translation_field(code, p)] for p in TEXT_FIELDS],
-            }
-            for code in CONTENT_LANGUAGES
-        ]
+        """Per language: its name and fields, whether it holds anything or an error (then open), and whether it is
+        the language written in with nothing in it (then hidden: a translation is into the other languages)."""
+        written_in = self["language"].value()
+        blocks = []
+        for code in CONTENT_LANGUAGES:
+            fields = [self[translation_field(code, p)] for p in TEXT_FIELDS]
+            used = any(f.value() or f.errors for f in fields)
+            blocks.append(
+                {
+                    "language": code,
+                    "name": language_name(code),
+                    "fields": fields,
+                    "open": used,
+                    "hidden": code == written_in and not used,
+                }
+            )
+        return blocks
 
     def service_data(self) -> dict[str, Any]:
         d = self.cleaned_data

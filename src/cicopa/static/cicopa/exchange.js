@@ -24,20 +24,4 @@
       }
     });
   });
-
-  // The listing form: a translation is into the two languages the listing is not written in. When the language
-  // written in changes, its translation block hides (unless something is typed in it) and the others show.
-  function showTranslations(select) {
-    document.querySelectorAll("details[data-translation]").forEach(function (block) {
-      var filled = Array.from(block.querySelectorAll("input, textarea")).some(function (field) {
-        return field.value.trim() !== "";
-      });
-      block.hidden = block.getAttribute("data-translation") === select.value && !filled;
-    });
-  }
-  document.addEventListener("change", function (event) {
-    if (event.target.matches && event.target.matches("select[data-listing-language]")) {
-      showTranslations(event.target);
-    }
-  });
 })();
