@@ -9,28 +9,18 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from cicopa.core.roles import is_authenticated, is_secretariat
+from cicopa.core.roles import is_secretariat
 from cicopa.exchange.models import Enquiry, Invoice, Listing, ListingStatus, Order
-from cicopa.registry.models import MEMBER_STATUSES, AccessRole, Membership, Organisation, OrganisationAccess
+from cicopa.registry.models import Organisation
+from cicopa.registry.permissions import acting_organisation_ids
 
 PUBLIC_LISTING = Q(status=ListingStatus.PUBLISHED)
 
 
 def trading_organisation_ids(user: Any) -> set[int]:
-    """Organisations `user` acts for in trade: those they have access to, and the current members of those
-    they are an officer of. Not the secretariat's everything: trading is done by the parties."""
-    if not is_authenticated(user):
-        return set()
-    rows = list(OrganisationAccess.objects.filter(user=user).values_list("organisation_id", "role"))
-    own = {org_id for org_id, _role in rows}
-    officer_of = [org_id for org_id, role in rows if role == AccessRole.OFFICER]
-    if officer_of:
-        own |= set(
-            Membership.objects.filter(parent_id__in=officer_of, status__in=MEMBER_STATUSES).values_list(
-                "member_id", flat=True
-            )
-        )
-    return own
+    """Organisations `user` acts for in trade (registry.permissions.acting_organisation_ids): trading is done
+    by the parties, the secretariat trades for no one."""
+    return acting_organisation_ids(user)
 
 
 def trading_organisations(user: Any) -> QuerySet[Organisation]:

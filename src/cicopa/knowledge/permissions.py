@@ -11,26 +11,16 @@ from django.db.models import Q, QuerySet
 
 from cicopa.core.roles import is_authenticated, is_secretariat
 from cicopa.knowledge.models import Experience, ExperienceStatus
-from cicopa.registry.models import MEMBER_STATUSES, AccessRole, Membership, Organisation, OrganisationAccess
+from cicopa.registry.models import Organisation
+from cicopa.registry.permissions import acting_organisation_ids
 
 PUBLIC_EXPERIENCE = Q(status=ExperienceStatus.PUBLISHED)
 
 
 def writing_organisation_ids(user: Any) -> set[int]:
     """Organisations `user` writes for: those they have access to, and the current members of those they are
-    an officer of."""
-    if not is_authenticated(user):
-        return set()
-    rows = list(OrganisationAccess.objects.filter(user=user).values_list("organisation_id", "role"))
-    own = {org_id for org_id, _role in rows}
-    officer_of = [org_id for org_id, role in rows if role == AccessRole.OFFICER]
-    if officer_of:
-        own |= set(
-            Membership.objects.filter(parent_id__in=officer_of, status__in=MEMBER_STATUSES).values_list(
-                "member_id", flat=True
-            )
-        )
-    return own
+    an officer of (registry.permissions.acting_organisation_ids)."""
+    return acting_organisation_ids(user)
 
 
 def writing_organisations(user: Any) -> QuerySet[Organisation]:

@@ -26,6 +26,23 @@ def officer_organisation_ids(user: Any) -> set[int]:
     )
 
 
+def acting_organisation_ids(user: Any) -> set[int]:
+    """Organisations `user` acts for (in trade, in the library, ...): those they have access to, and the current
+    members of those they are an officer of. Not the secretariat's everything: it acts for no one."""
+    if not is_authenticated(user):
+        return set()
+    rows = list(OrganisationAccess.objects.filter(user=user).values_list("organisation_id", "role"))
+    own = {org_id for org_id, _role in rows}
+    officer_of = [org_id for org_id, role in rows if role == AccessRole.OFFICER]
+    if officer_of:
+        own |= set(
+            Membership.objects.filter(parent_id__in=officer_of, status__in=MEMBER_STATUSES).values_list(
+                "member_id", flat=True
+            )
+        )
+    return own
+
+
 def editable_organisations(user: Any) -> QuerySet[Organisation]:
     """Organisations `user` may edit: all for the secretariat; for an officer, the organisation and its
     members (active or suspended: not applicants); for an editor, the organisation itself; nothing for anyone
