@@ -264,3 +264,9 @@ def return_experience(request: HttpRequest, experience_id: int, payload: ReturnI
             actor=request.user, experience=_experience(request, experience_id), comment=payload.comment
         )
     )
+
+
+# Studies (knowledge/study_api.py)
+from cicopa.knowledge.study_api import router as study_router  # noqa: E402
+
+router.add_router("", study_router)

@@ -40,3 +40,24 @@ class KnowledgeConfig(AppConfig):
         from cicopa.knowledge.views import account_panel
 
         return [AccountPanel("knowledge/_account_knowledge.html", account_panel, order=30)]
+
+
+# Studies: their pages are the library's too.
+PAGES = (  # type: ignore[assignment]
+    *PAGES,
+    "knowledge:study",
+    "knowledge:study_new",
+    "knowledge:study_edit",
+    "knowledge:my_studies",
+    "knowledge:study_review",
+)
+
+
+def _load_demo_with_studies(self: KnowledgeConfig, progress: Callable[[str], None]) -> None:
+    from cicopa.knowledge import demo
+
+    demo.load_demo(progress=progress)
+    demo.load_demo_studies(progress=progress)
+
+
+KnowledgeConfig.load_demo = _load_demo_with_studies  # type: ignore[method-assign]

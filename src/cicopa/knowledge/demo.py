@@ -172,3 +172,159 @@ def load_demo(*, progress: Callable[[str], None] = lambda s: None) -> None:
             audit.record(actor=None, action="knowledge.experience.create", obj=exp, changes={"demo": [None, True]})
             written += 1
     progress(f"{written} experiences")
+
+
+# --- Studies ------------------------------------------------------------------------------------------------------
+# CICOPA's own text "What is CICOPA?" (1998), published by the secretariat, and three short studies of member
+# organisations in French, Spanish and English, each with a PDF made here (core/pdf.py) whose text is read as an
+# uploaded study's is.
+
+SEED = "what-is-cicopa-1998.txt"
+
+STUDIES: list[dict[str, Any]] = [
+    {
+        "country": "FR",
+        "language": "fr",
+        "status": ExperienceStatus.PUBLISHED,
+        "year": 2023,
+        "topics": ["transfers", "finance"],
+        "countries": ["FR"],
+        "title": "La transmission d'entreprises aux salariés en coopérative : dix ans de reprises",
+        "authors": "Claire Dubois\nMarc Lefèvre",
+        "abstract": "Une étude de 120 reprises d'entreprises par leurs salariés en Scop entre 2013 et 2023 : "
+        "taux de survie, financement, accompagnement.",
+        "body": [
+            "Entre 2013 et 2023, 120 entreprises ont été reprises par leurs salariés sous forme de société "
+            "coopérative et participative. Cette étude suit leur devenir.",
+            "Le taux de survie à cinq ans des entreprises reprises atteint 78 %, contre 61 % pour l'ensemble des "
+            "entreprises créées la même année. La préparation de la transmission et la formation des futurs "
+            "associés expliquent l'essentiel de cet écart.",
+            "Le financement repose sur l'apport des salariés, le prêt participatif et, de plus en plus, sur les "
+            "fonds de garantie du mouvement coopératif.",
+        ],
+    },
+    {
+        "country": "ES",
+        "language": "es",
+        "status": ExperienceStatus.PUBLISHED,
+        "year": 2022,
+        "topics": ["social", "women"],
+        "countries": ["ES"],
+        "title": "Las cooperativas de trabajo en los servicios de cuidados",
+        "authors": "Lucía Fernández",
+        "abstract": "Cómo las cooperativas de trabajo asociado mejoran las condiciones laborales en el sector de los "
+        "cuidados a domicilio.",
+        "body": [
+            "El sector de los cuidados a domicilio emplea sobre todo a mujeres, a menudo en la economía informal.",
+            "Las cooperativas de trabajo asociado estudiadas ofrecen contratos estables, formación continua y "
+            "participación en las decisiones. La rotación del personal es la mitad que en las empresas privadas.",
+        ],
+    },
+    {
+        "country": None,
+        "language": "en",
+        "status": ExperienceStatus.SUBMITTED,
+        "year": 2024,
+        "topics": ["procurement", "networks"],
+        "countries": [],
+        "title": "Consortia of small co-operatives in public procurement",
+        "authors": "Samuel Okoye, Hannah Berg",
+        "abstract": "A survey of second-level co-operatives formed to bid for public contracts.",
+        "body": [
+            "Small worker co-operatives rarely meet the turnover thresholds of public tenders on their own.",
+            "Second-level co-operatives bid on behalf of their members and share the work: the survey found 42 "
+            "of them in 11 countries, most in construction and cleaning services.",
+        ],
+    },
+]
+
+
+def _seed_study() -> dict[str, Any]:
+    from pathlib import Path
+
+    lines = (Path(__file__).parent / "data" / SEED).read_text(encoding="utf-8").splitlines()
+    paragraphs = [line.strip() for line in lines[2:] if line.strip()]
+    return {
+        "country": "",
+        "language": "en",
+        "status": ExperienceStatus.PUBLISHED,
+        "year": 1998,
+        "topics": ["networks", "governance"],
+        "countries": [],
+        "title": "What is CICOPA?",
+        "authors": "CICOPA",
+        "abstract": "CICOPA, the International Organisation of Industrial, Artisanal and Service Producers' "
+        "Co-operatives, presented by itself in 1998: its members, the producers' co-operatives of the world, "
+        "and its work within the International Co-operative Alliance.",
+        "body": paragraphs,
+        "footer": lines[0].strip(),
+    }
+
+
+def study_pdf(spec: dict[str, Any]) -> bytes:
+    """A demo study's PDF: its title, its authors and year, and its text."""
+    from cicopa.core import pdf
+
+    return pdf.render(
+        pdf.Document(
+            title=spec["title"],
+            subtitle=f"{', '.join(spec['authors'].replace(chr(10), ', ').split(', '))} · {spec['year']}",
+            notes=spec["body"],
+            footer=spec.get("footer", ""),
+            language=spec["language"],
+            author=spec["authors"].split("\n")[0],
+        )
+    )
+
+
+def _study_organisation(country: str | None) -> Organisation | None:
+    if country == "":
+        return None  # the secretariat's own
+    kinds = [OrganisationKind.MEMBER_ORGANISATION, OrganisationKind.COOPERATIVE]
+    for kind in kinds:
+        qs = Organisation.objects.filter(is_demo=True, kind=kind).order_by("id")
+        qs = qs.filter(country_id=country) if country else qs.exclude(country_id__in=["FR", "ES"])
+        found = qs.exclude(country__isnull=True).first()
+        if found is not None:
+            return found
+    return None
+
+
+def load_demo_studies(*, progress: Callable[[str], None] = lambda s: None) -> None:
+    from cicopa.core.models import Country
+    from cicopa.knowledge import study_services
+    from cicopa.knowledge.models import Study, StudyFile
+
+    if Study.objects.filter(title="What is CICOPA?", year=1998).exists():
+        return
+    topics = {t.code: t for t in Topic.objects.all()}
+    base = datetime.datetime(2025, 2, 3, 9, 0, tzinfo=datetime.UTC)
+    written = []
+    with transaction.atomic():
+        for i, spec in enumerate([_seed_study(), *STUDIES]):
+            org = _study_organisation(spec["country"])
+            if org is None and spec["country"] != "":
+                continue
+            published = spec["status"] == ExperienceStatus.PUBLISHED
+            study = Study.objects.create(
+                organisation=org,
+                author=None,
+                language=spec["language"],
+                title=spec["title"],
+                authors=spec["authors"],
+                year=spec["year"],
+                abstract=spec["abstract"],
+                status=spec["status"],
+                submitted_at=base + datetime.timedelta(days=i),
+                published_at=base + datetime.timedelta(days=i, hours=3) if published else None,
+            )
+            study.topics.set([topics[c] for c in spec["topics"] if c in topics])
+            countries = spec["countries"] or ([org.country_id] if org is not None and org.country_id else [])
+            study.countries.set(Country.objects.filter(iso2__in=countries))
+            data = study_pdf(spec)
+            StudyFile.objects.create(study=study, filename=f"study-{i + 1}.pdf", size=len(data), data=data)
+            audit.record(actor=None, action="knowledge.study.create", obj=study, changes={"demo": [None, True]})
+            written.append(study.pk)
+    for pk in written:  # read here, not in the background: the demo is whole when `cicopa demo` ends
+        study_services.study_extract(study_id=pk)
+    progress(f"{len(written)} studies")

@@ -162,3 +162,115 @@ class Attachment(PlainTextModel):
 
     def get_absolute_url(self) -> str:
         return reverse("knowledge:attachment", args=[self.experience_id, self.pk])
+
+
+# --- Studies ---------------------------------------------------------------------------------------------------
+# A study is a document (a PDF) with its metadata; the text is extracted from the PDF in the background
+# (knowledge/study_text.py, knowledge/tasks.py) and kept on the study for the library's search and excerpts. The
+# PDF's bytes are in StudyFile, a table of their own, so that no list ever loads them. Its review workflow is the
+# experiences' (ExperienceStatus).
+
+MAX_STUDY_TEXT = 2_000_000  # characters of extracted text kept (a 1,000-page report is about 3 million)
+
+
+class Extraction(models.TextChoices):
+    PENDING = "pending", _("Being read")
+    DONE = "done", _("Read")
+    UNREADABLE = "unreadable", _("Could not be read")
+
+
+class Study(PlainTextModel):
+    """A study, report or paper in the library: published by a member organisation, or by the secretariat
+    (then without organisation)."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="studies",
+        verbose_name=_("organisation"),
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="studies",
+        verbose_name=_("added by"),
+    )
+    language = models.CharField(_("written in"), max_length=8, choices=LANGUAGE_CHOICES)
+    title = models.CharField(_("title"), max_length=300)
+    # The people who wrote it, one a line (a comma-separated list is read the same way).
+    authors = models.TextField(_("authors"), max_length=2_000, blank=True)
+    year = models.PositiveSmallIntegerField(
+        _("year"), validators=[MinValueValidator(FIRST_YEAR), MaxValueValidator(LAST_YEAR)]
+    )
+    abstract = models.TextField(_("abstract"), max_length=5_000, blank=True)
+    topics = models.ManyToManyField(Topic, blank=True, related_name="studies", verbose_name=_("topics"))
+    countries = models.ManyToManyField(Country, blank=True, related_name="+", verbose_name=_("countries"))
+    sectors = models.ManyToManyField(Sector, blank=True, related_name="+", verbose_name=_("sectors"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=ExperienceStatus.choices, default=ExperienceStatus.DRAFT, db_index=True
+    )
+    review_comment = models.TextField(_("comment of the review"), max_length=2_000, blank=True)
+    # What was read from the PDF.
+    text = models.TextField(_("text"), max_length=MAX_STUDY_TEXT, blank=True, editable=False)
+    pages = models.PositiveIntegerField(_("pages"), null=True, blank=True, editable=False)
+    extraction = models.CharField(
+        _("reading of the PDF"), max_length=10, choices=Extraction.choices, default=Extraction.PENDING
+    )
+    extraction_error = models.CharField(_("why it could not be read"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        verbose_name = _("study")
+        verbose_name_plural = _("studies")
+        indexes = [
+            models.Index(fields=["status", "published_at"], name="knowledge_study_status"),
+            models.Index(fields=["organisation", "status"], name="knowledge_study_org"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("knowledge:study", args=[self.pk])
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in (ExperienceStatus.DRAFT, ExperienceStatus.RETURNED)
+
+    def author_names(self) -> list[str]:
+        """The authors, one a line or separated by commas or semicolons."""
+        import re
+
+        return [name.strip() for name in re.split(r"[\n;,]", self.authors) if name.strip()]
+
+
+class StudyFile(PlainTextModel):
+    """The PDF of a study (one; a new upload replaces it)."""
+
+    study = models.OneToOneField(Study, on_delete=models.CASCADE, related_name="file", primary_key=True)
+    filename = models.CharField(_("file name"), max_length=200)
+    media_type = models.CharField(_("type"), max_length=100, default="application/pdf")
+    size = models.PositiveIntegerField(_("size"))
+    data = models.BinaryField(editable=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("PDF of a study")
+        verbose_name_plural = _("PDFs of studies")
+
+    def __str__(self) -> str:
+        return self.filename
+
+    def get_absolute_url(self) -> str:
+        return reverse("knowledge:study_file", args=[self.study_id])

@@ -77,3 +77,60 @@ def managed_experiences(user: Any) -> QuerySet[Experience]:
     if not is_authenticated(user):
         return Experience.objects.none()
     return Experience.objects.filter(Q(organisation_id__in=writing_organisation_ids(user)) | Q(author=user))
+
+
+# --- Studies: the experiences' rules; a study of the secretariat (no organisation) is written by its author and
+# the secretariat only.
+
+from cicopa.knowledge.models import Study  # noqa: E402
+
+PUBLIC_STUDY = Q(status=ExperienceStatus.PUBLISHED)
+
+
+def can_add_study(user: Any) -> bool:
+    """Someone who writes for an organisation, or the secretariat (who may add one of its own)."""
+    return is_secretariat(user) or bool(writing_organisation_ids(user))
+
+
+def can_manage_study(user: Any, study: Study) -> bool:
+    """Its author, its organisation's people and the secretariat (whatever its status)."""
+    if is_secretariat(user):
+        return True
+    if is_authenticated(user) and study.author_id == user.pk:
+        return True
+    return study.organisation_id is not None and study.organisation_id in writing_organisation_ids(user)
+
+
+def can_edit_study(user: Any, study: Study) -> bool:
+    """Changing its description and its PDF: while it is a draft or returned."""
+    return study.is_editable and can_manage_study(user, study)
+
+
+def can_review_studies(user: Any) -> bool:
+    """Publishing and returning: the secretariat's."""
+    return is_secretariat(user)
+
+
+def can_see_study(user: Any, study: Study) -> bool:
+    return study.status == ExperienceStatus.PUBLISHED or can_manage_study(user, study)
+
+
+def visible_studies(user: Any) -> QuerySet[Study]:
+    """Published ones for everyone; the rest to their authors, their organisations' people and the secretariat."""
+    if is_secretariat(user):
+        return Study.objects.all()
+    if not is_authenticated(user):
+        return Study.objects.filter(PUBLIC_STUDY)
+    mine = writing_organisation_ids(user)
+    return Study.objects.filter(PUBLIC_STUDY | Q(organisation_id__in=mine) | Q(author=user))
+
+
+def managed_studies(user: Any) -> QuerySet[Study]:
+    """What `user`'s own list shows: their organisations' studies and those they added (for the secretariat,
+    also the secretariat's own)."""
+    if not is_authenticated(user):
+        return Study.objects.none()
+    mine = Q(organisation_id__in=writing_organisation_ids(user)) | Q(author=user)
+    if is_secretariat(user):
+        mine |= Q(organisation__isnull=True)
+    return Study.objects.filter(mine)

@@ -19,3 +19,17 @@ urlpatterns = [
     path("mine/", views.my_experiences, name="my_experiences"),
     path("review/", views.review, name="review"),
 ]
+
+# Studies (knowledge/study_views.py)
+from cicopa.knowledge import study_views  # noqa: E402
+
+urlpatterns += [
+    path("studies/<int:pk>/", study_views.study, name="study"),
+    path("studies/<int:pk>/pdf/", study_views.study_file, name="study_file"),
+    path("studies/<int:pk>/edit/", study_views.study_edit, name="study_edit"),
+    path("studies/<int:pk>/upload/", study_views.study_upload, name="study_upload"),
+    path("studies/<int:pk>/<slug:step>/", study_views.study_step, name="study_step"),
+    path("studies/new/", study_views.study_new, name="study_new"),
+    path("mine/studies/", study_views.my_studies, name="my_studies"),
+    path("review/studies/", study_views.study_review, name="study_review"),
+]
