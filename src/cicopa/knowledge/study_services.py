@@ -142,7 +142,7 @@ def _refuse_step(s: Study, message: str) -> ValidationError:
 
 
 def _locked(study: Study) -> Study:
-    return Study.objects.select_for_update().select_related("organisation", "author").get(pk=study.pk)
+    return Study.objects.select_for_update(of=("self",)).select_related("organisation", "author").get(pk=study.pk)
 
 
 @transaction.atomic
