@@ -375,3 +375,22 @@ def test_the_demo_has_cicopas_own_text_as_a_study(db):
     assert seed.extraction == Extraction.DONE and "producers" in seed.text and seed.pages
     demo.load_demo_studies()  # again: nothing more
     assert Study.objects.filter(title="What is CICOPA?").count() == 1
+
+
+# --- the studies' search -----------------------------------------------------------------------------------
+
+
+def test_the_search_finds_a_word_inside_a_study_and_shows_it(client, published, federation, charlie):
+    other = study_services.study_create(
+        actor=charlie, organisation=federation["menuiserie"], data=data(title="Un brouillon")
+    )
+    study_services.study_upload_file(actor=charlie, study=other, filename="b.pdf", data=study_pdf("zanzibarite"))
+    page = client.get("/library/studies/?q=ZANZIBARITE").content.decode()
+    assert "Les coopératives de production en France" in page  # the word is only in its PDF's page 3
+    assert "<mark>zanzibarite</mark>" in page
+    assert "Un brouillon" not in page  # a draft is found by no one's search
+    assert f"/library/studies/{published.pk}/?q=ZANZIBARITE" in page
+    page = client.get("/library/studies/?q=nowhere").content.decode()
+    assert "No published study holds these words." in page
+    page = client.get("/library/studies/").content.decode()
+    assert "Les coopératives de production en France" in page and "Un brouillon" not in page

@@ -122,3 +122,10 @@ def test_no_match_gives_the_start_of_the_text():
 
 def test_excerpt_does_not_match_inside_words():
     assert _marked(excerpt("Anticooperative is not cooperative", "cooperative")) == ["cooperative"]
+
+
+def test_a_compound_is_marked_whole_and_found_joined_or_by_its_parts():
+    text = "Producers' Co-operatives of the International Co-operative Alliance, and cooperatives."
+    assert _marked(excerpt(text, "producers co-operatives")) == ["Producers", "Co-operatives", "cooperatives"]
+    assert _marked(excerpt(text, "cooperative")) == ["Co-operatives", "Co-operative", "cooperatives"]
+    assert _marked(excerpt(text, "operative")) == ["Co-operatives", "Co-operative"]

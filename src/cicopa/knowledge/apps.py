@@ -45,6 +45,7 @@ class KnowledgeConfig(AppConfig):
 # Studies: their pages are the library's too.
 PAGES = (  # type: ignore[assignment]
     *PAGES,
+    "knowledge:studies",
     "knowledge:study",
     "knowledge:study_new",
     "knowledge:study_edit",

@@ -7,22 +7,33 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from cicopa.core.text import fold, words
+from cicopa.core.text import fold
 
-_WORD = re.compile(r"\w+", re.UNICODE)
+# A word, or a compound of words joined by hyphens ("co-operatives"), marked whole.
+_WORD = re.compile(r"\w+(?:-\w+)*", re.UNICODE)
 ELLIPSIS = "…"
 
 
 def _terms(terms: str | Iterable[str]) -> tuple[str, ...]:
+    """The folded words searched for; a compound searched for is its words joined ("co-operative" ->
+    "cooperative"), as the search indexes it."""
     if isinstance(terms, str):
         terms = [terms]
-    found = {w for term in terms for w in words(term or "")}
+    found = {m.replace("-", "") for term in terms for m in _WORD.findall(fold(term or ""))} - {""}
     return tuple(sorted(found, key=len, reverse=True))
+
+
+def _forms(word: str) -> list[str]:
+    """The forms of a word (folded) that a term may begin: a compound's words, and the compound joined."""
+    folded = fold(word)
+    if "-" not in folded:
+        return [folded]
+    return [folded.replace("-", ""), *folded.split("-")]
 
 
 def _matches(text: str, terms: tuple[str, ...], start: int = 0, end: int | None = None) -> Iterable[re.Match[str]]:
     for m in _WORD.finditer(text, start, len(text) if end is None else end):
-        if fold(m.group()).startswith(terms):
+        if any(form.startswith(terms) for form in _forms(m.group())):
             yield m
 
 
@@ -52,7 +63,7 @@ def excerpt(text: str, terms: str | Iterable[str], width: int = 300) -> list[tup
     wanted = _terms(terms)
     first = None
     if wanted:
-        folded = fold(text)
+        folded = fold(text).replace("-", "")
         if any(t in folded for t in wanted):  # a quick no: most texts of a search page do contain the words
             first = next(iter(_matches(text, wanted)), None)
     start = 0 if first is None else _back_to_word(text, max(0, first.start() - width // 3))

@@ -25,7 +25,7 @@ class StudyForm(forms.Form):
         max_length=2_000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("One a line."),
+        help_text=_("One name per line."),
     )
     year = forms.IntegerField(label=_("Year"), min_value=FIRST_YEAR, max_value=LAST_YEAR)
     abstract = forms.CharField(
@@ -45,7 +45,10 @@ class StudyForm(forms.Form):
         label=_("Countries"),
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 8}),
-        help_text=_("The countries the study is about; leave empty for the organisation's country."),
+        help_text=_(
+            "The countries the study is about (hold Ctrl, or ⌘ on a Mac, to choose several); leave empty for the "
+            "organisation's country."
+        ),
     )
     sectors = forms.MultipleChoiceField(label=_("Sectors"), required=False, widget=forms.CheckboxSelectMultiple)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from cicopa.knowledge import permissions
 from cicopa.knowledge.models import ExperienceStatus, Study, StudyFile
@@ -27,6 +27,17 @@ def published_studies() -> QuerySet[Study]:
     return with_details(
         Study.objects.filter(permissions.PUBLIC_STUDY).defer(*LIST_DEFER).order_by("-published_at", "-id")
     )
+
+
+def search_published(q: str) -> QuerySet[Study]:
+    """Published studies with every word of `q` in their title, authors, abstract or the text of their PDF: a
+    plain filter for now (case aside), with the text loaded for the excerpts; the library's full-text search
+    (knowledge/library.py) finds them accents aside and ranked."""
+    qs = Study.objects.filter(permissions.PUBLIC_STUDY)
+    for word in q.split()[:10]:
+        found = Q(title__icontains=word) | Q(authors__icontains=word) | Q(abstract__icontains=word)
+        qs = qs.filter(found | Q(text__icontains=word))
+    return with_details(qs.order_by("-published_at", "-id"))
 
 
 def review_queue() -> QuerySet[Study]:

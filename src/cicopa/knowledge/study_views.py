@@ -5,6 +5,7 @@ queue of studies to review. Thin: parse the request, call a query or a service, 
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -41,6 +42,34 @@ def _upload_bytes(upload: Any) -> bytes:
     if upload.size > settings.CICOPA_MAX_UPLOAD_BYTES:
         return b"\0" * (settings.CICOPA_MAX_UPLOAD_BYTES + 1)  # refused by the service with its message
     return bytes(upload.read())
+
+
+def studies(request: HttpRequest) -> HttpResponse:
+    """The published studies, newest first; with words, those whose title, abstract or text holds them, each
+    with an excerpt of its text around them."""
+    q = " ".join(str(request.GET.get("q") or "")[:MAX_QUERY].split())
+    qs = study_queries.search_published(q) if q else study_queries.published_studies()
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    language = current_language()
+    return render(
+        request,
+        "knowledge/studies.html",
+        {
+            "page": page,
+            "q": q,
+            "query": urlencode({"q": q}) if q else "",
+            "cards": [
+                {
+                    "study": s,
+                    "foreign": s.language != language,
+                    "written_in": language_name(s.language),
+                    "excerpt": excerpt(s.text or s.abstract, q, width=240) if q else [],
+                }
+                for s in page.object_list
+            ],
+            "can_add": permissions.can_add_study(request.user),
+        },
+    )
 
 
 def study(request: HttpRequest, pk: int) -> HttpResponse:

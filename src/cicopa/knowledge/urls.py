@@ -24,6 +24,7 @@ urlpatterns = [
 from cicopa.knowledge import study_views  # noqa: E402
 
 urlpatterns += [
+    path("studies/", study_views.studies, name="studies"),
     path("studies/<int:pk>/", study_views.study, name="study"),
     path("studies/<int:pk>/pdf/", study_views.study_file, name="study_file"),
     path("studies/<int:pk>/edit/", study_views.study_edit, name="study_edit"),
