@@ -10,7 +10,7 @@ from study_pdfs import encrypted_pdf, image_only_pdf, study_pdf
 from cicopa.core.errors import EditConflict, PermissionDenied, ValidationError
 from cicopa.core.models import AuditEntry
 from cicopa.knowledge import study_queries, study_services
-from cicopa.knowledge.models import ExperienceStatus, Extraction, Study
+from cicopa.knowledge.models import ExperienceStatus, Extraction, LibraryEntry, Study
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/knowledge/studies"
@@ -69,10 +69,11 @@ def test_upload_reads_the_text_and_the_workflow_publishes(published, charlie):
     note = charlie.notifications.get(kind="knowledge.published")
     assert "Les coopératives de production en France" in note.subject
     item = study_queries.library_item(s)
-    assert item["kind"] == "study" and item["countries"] == ["FR"] and item["topics"] == ["finance"]
-    assert any("zanzibarite" in t for t in item["texts"])
+    assert item.kind == "study" and item.countries == ["FR"] and item.topics == ["finance"] and item.year == 2021
+    assert any("zanzibarite" in t for t in item.texts)
     card = study_queries.library_cards([s.pk])[s.pk]
-    assert card["url"] == s.get_absolute_url() and "zanzibarite" in card["text"]
+    assert card.url == s.get_absolute_url() and "zanzibarite" in card.text and card.original_language == "fr"
+    assert LibraryEntry.objects.filter(kind="study", object_id=s.pk).exists()
 
 
 def test_return_with_comment_then_change_and_submit_again(submitted, alice, charlie):
@@ -380,17 +381,23 @@ def test_the_demo_has_cicopas_own_text_as_a_study(db):
 # --- the studies' search -----------------------------------------------------------------------------------
 
 
-def test_the_search_finds_a_word_inside_a_study_and_shows_it(client, published, federation, charlie):
+def test_the_library_search_finds_a_word_inside_a_study_and_shows_it(client, published, federation, charlie):
     other = study_services.study_create(
         actor=charlie, organisation=federation["menuiserie"], data=data(title="Un brouillon")
     )
     study_services.study_upload_file(actor=charlie, study=other, filename="b.pdf", data=study_pdf("zanzibarite"))
-    page = client.get("/library/studies/?q=ZANZIBARITE").content.decode()
+    page = client.get("/library/?q=ZANZIBARITE").content.decode()
     assert "Les coopératives de production en France" in page  # the word is only in its PDF's page 3
     assert "<mark>zanzibarite</mark>" in page
     assert "Un brouillon" not in page  # a draft is found by no one's search
-    assert f"/library/studies/{published.pk}/?q=ZANZIBARITE" in page
-    page = client.get("/library/studies/?q=nowhere").content.decode()
-    assert "No published study holds these words." in page
-    page = client.get("/library/studies/").content.decode()
-    assert "Les coopératives de production en France" in page and "Un brouillon" not in page
+    assert "Les coopératives" in client.get("/library/?kind=study").content.decode()
+    r = client.get("/api/v1/knowledge/search?q=zanzibar")
+    assert [(h["kind"], h["id"]) for h in r.json()["results"]] == [("study", published.pk)]
+
+
+def test_a_study_whose_pdf_cannot_be_read_is_found_by_its_abstract(client, draft, charlie, alice):
+    study_services.study_upload_file(actor=charlie, study=draft, filename="scan.pdf", data=image_only_pdf())
+    s = study_services.study_publish(actor=alice, study=study_services.study_submit(actor=charlie, study=draft))
+    assert "Les coopératives de production" in client.get("/library/?q=Scop industrielles").content.decode()
+    assert client.get("/library/?q=zanzibarite").content.decode().count("Les coopératives de production") == 0
+    assert LibraryEntry.objects.filter(kind="study", object_id=s.pk).exists()

@@ -1,100 +1,85 @@
-"""An excerpt of a long text around the words searched for, with those words marked: what a search result or
-a study's page shows of a document. Pure (no Django). The words match as the library's search matches them:
-case and accents aside (core.text.fold), as the beginnings of words ("coop" marks "Coopératives")."""
+"""The passage of a long text around the words a search looked for, with those words marked (no Django import).
+
+Words are matched as the full-text index matches them: accents and case aside, each as the beginning of a word
+("coop" marks "Coopérative"). The text is cut at word boundaries around the first place where the most of the
+searched words come close together, so that a study of 200 pages shows the passage that answers the search.
+"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Sequence
 
 from cicopa.core.text import fold
 
-# A word, or a compound of words joined by hyphens ("co-operatives"), marked whole.
 _WORD = re.compile(r"\w+(?:-\w+)*", re.UNICODE)
-ELLIPSIS = "…"
+Segment = tuple[str, bool]  # (text, is a searched word)
 
 
-def _terms(terms: str | Iterable[str]) -> tuple[str, ...]:
-    """The folded words searched for; a compound searched for is its words joined ("co-operative" ->
-    "cooperative"), as the search indexes it."""
-    if isinstance(terms, str):
-        terms = [terms]
-    found = {m.replace("-", "") for term in terms for m in _WORD.findall(fold(term or ""))} - {""}
-    return tuple(sorted(found, key=len, reverse=True))
+def _words(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, folded word) of every word of `text`, positions in `text` itself. A hyphenated compound is one
+    word, matched by its parts and by its parts joined, as the index holds it ("cooperative" marks
+    "co-operative")."""
+    return [(m.start(), m.end(), fold(m.group())) for m in _WORD.finditer(text)]
 
 
-def _forms(word: str) -> list[str]:
-    """The forms of a word (folded) that a term may begin: a compound's words, and the compound joined."""
-    folded = fold(word)
-    if "-" not in folded:
-        return [folded]
-    return [folded.replace("-", ""), *folded.split("-")]
+def _matches(word: str, terms: Sequence[str]) -> bool:
+    forms = [word.replace("-", ""), *word.split("-")] if "-" in word else [word]
+    return any(form.startswith(t) for form in forms for t in terms)
 
 
-def _matches(text: str, terms: tuple[str, ...], start: int = 0, end: int | None = None) -> Iterable[re.Match[str]]:
-    for m in _WORD.finditer(text, start, len(text) if end is None else end):
-        if any(form.startswith(terms) for form in _forms(m.group())):
-            yield m
-
-
-def _back_to_word(text: str, pos: int) -> int:
-    """`pos` moved back to the start of the word it is in (or forward past a space)."""
-    if pos <= 0:
-        return 0
-    space = max(text.rfind(" ", 0, pos), text.rfind("\n", 0, pos))
-    return space + 1 if space >= 0 and pos - space < 40 else pos
-
-
-def _on_to_word(text: str, pos: int) -> int:
-    if pos >= len(text):
-        return len(text)
-    ends = [i for i in (text.find(" ", pos), text.find("\n", pos)) if i >= 0]
-    end = min(ends) if ends else len(text)
-    return end if end - pos < 40 else pos
-
-
-def excerpt(text: str, terms: str | Iterable[str], width: int = 300) -> list[tuple[str, bool]]:
-    """About `width` characters of `text` around the first word that begins with one of `terms` (a third
-    before it, the rest after), as (segment, is_match) pairs in order, every matching word in the window marked;
-    an ellipsis where the text is cut. No term found (or none given): the start of the text, nothing marked.
-    Lines are joined by spaces."""
+def excerpt(text: str, terms: Sequence[str], width: int = 300) -> list[Segment]:
+    """About `width` characters of `text` around the best match of `terms` (folded words, as
+    core.fulltext.TextQuery holds them), as segments whose searched words are flagged; the beginning of the
+    text where nothing matches. An ellipsis marks a cut."""
+    text = " ".join(text.split())
     if not text:
         return []
-    wanted = _terms(terms)
-    first = None
-    if wanted:
-        folded = fold(text).replace("-", "")
-        if any(t in folded for t in wanted):  # a quick no: most texts of a search page do contain the words
-            first = next(iter(_matches(text, wanted)), None)
-    start = 0 if first is None else _back_to_word(text, max(0, first.start() - width // 3))
-    end = _on_to_word(text, start + width)
-    segments: list[tuple[str, bool]] = []
-    at = start
-    if first is not None:
-        for m in _matches(text, wanted, start, end):
-            if m.start() > at:
-                segments.append((text[at : m.start()], False))
-            segments.append((m.group(), True))
-            at = m.end()
-    if at < end:
-        segments.append((text[at:end], False))
-    segments = [(" ".join(s.split("\n")) if not match else s, match) for s, match in segments]
-    if start > 0:
-        segments.insert(0, (ELLIPSIS + " ", False))
+    terms = [t for t in terms if t]
+    found = _words(text) if terms else []
+    hits = [(start, end) for start, end, word in found if _matches(word, terms)]
+    if not hits:
+        cut = _cut_at_word(text, 0, width)
+        return [(text[:cut] + ("…" if cut < len(text) else ""), False)]
+    start = _best_window(text, found, terms, width)
+    end = _cut_at_word(text, start, width)
+    segments: list[Segment] = [("…", False)] if start > 0 else []
+    position = start
+    for hit_start, hit_end in hits:
+        if hit_start < start or hit_end > end:
+            continue
+        if hit_start > position:
+            segments.append((text[position:hit_start], False))
+        segments.append((text[hit_start:hit_end], True))
+        position = hit_end
+    if position < end:
+        segments.append((text[position:end], False))
     if end < len(text):
-        segments.append((" " + ELLIPSIS, False))
-    return _merged(segments)
+        segments.append(("…", False))
+    return segments
 
 
-def _merged(segments: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
-    out: list[tuple[str, bool]] = []
-    for segment, match in segments:
-        if out and not match and not out[-1][1]:
-            out[-1] = (out[-1][0] + segment, False)
-        elif segment:
-            out.append((segment, match))
-    if out and not out[0][1]:
-        out[0] = (out[0][0].lstrip(), False)
-    if out and not out[-1][1]:
-        out[-1] = (out[-1][0].rstrip(), False)
-    return [s for s in out if s[0]]
+def _best_window(text: str, found: list[tuple[int, int, str]], terms: Sequence[str], width: int) -> int:
+    """Where the excerpt starts: a little before the first match that has the most distinct searched words within
+    `width` characters after it."""
+    best, best_score = 0, -1
+    matches = [(start, word) for start, _end, word in found if _matches(word, terms)]
+    for i, (start, _word) in enumerate(matches[:200]):  # bounded: a word repeated 10,000 times
+        near = {t for s, w in matches[i:] if s - start < width * 2 // 3 for t in terms if _matches(w, [t])}
+        if len(near) > best_score:
+            best, best_score = start, len(near)
+            if best_score == len(set(terms)):
+                break
+    back = max(0, best - width // 4)
+    if back == 0:
+        return 0
+    space = text.find(" ", back, best)
+    return space + 1 if space != -1 else best
+
+
+def _cut_at_word(text: str, start: int, width: int) -> int:
+    end = start + width
+    if end >= len(text):
+        return len(text)
+    space = text.rfind(" ", start, end)
+    return space if space > start else end

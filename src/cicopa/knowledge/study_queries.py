@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
-from cicopa.knowledge import permissions
-from cicopa.knowledge.models import ExperienceStatus, Study, StudyFile
+from cicopa.core.i18n import current_language
+from cicopa.knowledge import library, permissions
+from cicopa.knowledge.models import ExperienceStatus, LibraryKind, Study, StudyFile
 
 # A list needs neither the PDF's text (up to 2 million characters a study) nor its bytes.
 LIST_DEFER = ("text",)
@@ -27,17 +28,6 @@ def published_studies() -> QuerySet[Study]:
     return with_details(
         Study.objects.filter(permissions.PUBLIC_STUDY).defer(*LIST_DEFER).order_by("-published_at", "-id")
     )
-
-
-def search_published(q: str) -> QuerySet[Study]:
-    """Published studies with every word of `q` in their title, authors, abstract or the text of their PDF: a
-    plain filter for now (case aside), with the text loaded for the excerpts; the library's full-text search
-    (knowledge/library.py) finds them accents aside and ranked."""
-    qs = Study.objects.filter(permissions.PUBLIC_STUDY)
-    for word in q.split()[:10]:
-        found = Q(title__icontains=word) | Q(authors__icontains=word) | Q(abstract__icontains=word)
-        qs = qs.filter(found | Q(text__icontains=word))
-    return with_details(qs.order_by("-published_at", "-id"))
 
 
 def review_queue() -> QuerySet[Study]:
@@ -64,21 +54,22 @@ def study_for(user: Any, study_id: Any) -> Study | None:
 # --- the library's search ---------------------------------------------------------------------------------------
 
 
-def library_item(study: Study) -> dict[str, Any]:
-    """The study's entry in the library's search (the fields of library.LibraryItem): its title, and to search
-    besides, its authors, abstract and the text read from its PDF."""
-    return {
-        "kind": "study",
-        "object_id": study.pk,
-        "language": study.language,
-        "titles": {study.language: study.title},
-        "texts": [t for t in (study.authors, study.abstract, study.text) if t],
-        "topics": sorted(t.code for t in study.topics.all()),
-        "countries": sorted(c.iso2 for c in study.countries.all()),
-        "sectors": sorted(s.code for s in study.sectors.all()),
-        "year": study.year,
-        "published_at": study.published_at,
-    }
+def library_item(study: Study) -> library.LibraryItem:
+    """The study's entry in the library's search: its title, and to search besides, its authors, abstract and
+    the text read from its PDF (none when the PDF could not be read: then it is found by the rest)."""
+    assert study.published_at is not None
+    return library.LibraryItem(
+        kind=LibraryKind.STUDY,
+        object_id=study.pk,
+        language=study.language,
+        titles={study.language: study.title},
+        texts=[t for t in (study.authors, study.abstract, study.text) if t],
+        topics=sorted(t.code for t in study.topics.all()),
+        countries=sorted(c.iso2 for c in study.countries.all()),
+        sectors=sorted(s.code for s in study.sectors.all()),
+        year=study.year,
+        published_at=study.published_at,
+    )
 
 
 def index_study(study: Study) -> None:
@@ -86,30 +77,25 @@ def index_study(study: Study) -> None:
     the services, in their transaction, whenever a study becomes public, changes while public (its text is read)
     or stops being public."""
     if study.status == ExperienceStatus.PUBLISHED:
-        item = library_item(study)
-        # LIBRARY: library.index_put(library.LibraryItem(**item))
-        del item
+        library.index_put(library_item(study))
     else:
-        pass  # LIBRARY: library.index_remove("study", study.pk)
+        library.index_remove(LibraryKind.STUDY, study.pk)
 
 
-def library_cards(ids: list[int]) -> dict[int, dict[str, Any]]:
-    """What the library's search page and feeds show of each published study among `ids` (the fields of
-    library.Card): a study is in one language, so its title and abstract are in that one; `text` is the text
-    read from its PDF, or the abstract when none could be read, from which the page cuts an excerpt."""
-    from django.utils.translation import get_language
-
-    reader = (get_language() or "en").split("-")[0]
-    cards: dict[int, dict[str, Any]] = {}
+def library_cards(ids: list[int]) -> dict[int, library.Card]:
+    """The library's result cards of published studies (knowledge.library.CARD_MAKERS): a study is in one
+    language, so its title and abstract are in that one, marked when it is not the reader's; the excerpt is cut
+    from the text read from its PDF, or from the abstract when none could be read."""
+    reader = current_language()
+    cards = {}
     for s in Study.objects.filter(permissions.PUBLIC_STUDY, pk__in=ids).only(
         "pk", "title", "abstract", "language", "text"
     ):
-        # LIBRARY: library.Card(**...) once knowledge/library.py is merged
-        cards[s.pk] = {
-            "title": s.title,
-            "url": s.get_absolute_url(),
-            "summary": s.abstract,
-            "text": s.text or s.abstract,
-            "original_language": s.language if s.language != reader else None,
-        }
+        cards[s.pk] = library.Card(
+            title=s.title,
+            url=s.get_absolute_url(),
+            summary=s.abstract,
+            text=s.text or s.abstract,
+            original_language=s.language if s.language != reader else None,
+        )
     return cards

@@ -5,7 +5,6 @@ queue of studies to review. Thin: parse the request, call a query or a service, 
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -18,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cicopa.core.errors import PermissionDenied, form_errors, report_errors
+from cicopa.core.fulltext import TextQuery
 from cicopa.core.i18n import current_language
 from cicopa.core.names import language_name
 from cicopa.knowledge import permissions, study_queries, study_services
@@ -44,34 +44,6 @@ def _upload_bytes(upload: Any) -> bytes:
     return bytes(upload.read())
 
 
-def studies(request: HttpRequest) -> HttpResponse:
-    """The published studies, newest first; with words, those whose title, abstract or text holds them, each
-    with an excerpt of its text around them."""
-    q = " ".join(str(request.GET.get("q") or "")[:MAX_QUERY].split())
-    qs = study_queries.search_published(q) if q else study_queries.published_studies()
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    language = current_language()
-    return render(
-        request,
-        "knowledge/studies.html",
-        {
-            "page": page,
-            "q": q,
-            "query": urlencode({"q": q}) if q else "",
-            "cards": [
-                {
-                    "study": s,
-                    "foreign": s.language != language,
-                    "written_in": language_name(s.language),
-                    "excerpt": excerpt(s.text or s.abstract, q, width=240) if q else [],
-                }
-                for s in page.object_list
-            ],
-            "can_add": permissions.can_add_study(request.user),
-        },
-    )
-
-
 def study(request: HttpRequest, pk: int) -> HttpResponse:
     s = _visible(request, pk)
     user = request.user
@@ -84,7 +56,7 @@ def study(request: HttpRequest, pk: int) -> HttpResponse:
             "study": s,
             "file": study_queries.file_of(s),
             "q": q,
-            "excerpt": excerpt(s.text, q) if q and s.text else [],
+            "excerpt": excerpt(s.text, TextQuery.parse(q).terms) if q and s.text else [],
             "unreadable": s.extraction == Extraction.UNREADABLE,
             "reading": s.extraction == Extraction.PENDING,
             "foreign": s.language != current_language(),

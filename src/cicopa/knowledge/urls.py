@@ -1,10 +1,12 @@
 from django.urls import path
 
-from cicopa.knowledge import views
+from cicopa.knowledge import feeds, views
 
 app_name = "knowledge"
 urlpatterns = [
-    path("", views.experiences, name="experiences"),
+    path("", views.library_page, name="library"),
+    path("feed.atom", feeds.LibraryFeed(), name="feed"),
+    path("topics/<slug:topic>/feed.atom", feeds.TopicFeed(), name="topic_feed"),
     path("experiences/<int:pk>/", views.experience, name="experience"),
     path("experiences/<int:pk>/edit/", views.experience_edit, name="experience_edit"),
     path("experiences/<int:pk>/attachments/", views.attachment_add, name="attachment_add"),
@@ -24,7 +26,6 @@ urlpatterns = [
 from cicopa.knowledge import study_views  # noqa: E402
 
 urlpatterns += [
-    path("studies/", study_views.studies, name="studies"),
     path("studies/<int:pk>/", study_views.study, name="study"),
     path("studies/<int:pk>/pdf/", study_views.study_file, name="study_file"),
     path("studies/<int:pk>/edit/", study_views.study_edit, name="study_edit"),
