@@ -401,3 +401,28 @@ def test_a_study_whose_pdf_cannot_be_read_is_found_by_its_abstract(client, draft
     assert "Les coopératives de production" in client.get("/library/?q=Scop industrielles").content.decode()
     assert client.get("/library/?q=zanzibarite").content.decode().count("Les coopératives de production") == 0
     assert LibraryEntry.objects.filter(kind="study", object_id=s.pk).exists()
+
+
+def test_the_back_office_reads_studies_without_writing_them(client, alice, bob, published):
+    client.force_login(alice)
+    assert "Les coopératives de production" in client.get("/admin/knowledge/study/").content.decode()
+    page = client.get(f"/admin/knowledge/study/{published.pk}/change/")
+    assert page.status_code == 200 and 'name="_save"' not in page.content.decode()
+    assert "zanzibarite" not in page.content.decode()
+    client.force_login(bob)
+    assert client.get("/admin/knowledge/study/").status_code == 302
+
+
+def test_api_officer_writes_for_the_federations_members_and_big_bodies_are_refused(client, federation, bob, settings):
+    r = client.post(API, {"organisation": "menuiserie", **data()}, content_type="application/json", **bearer(bob))
+    assert r.status_code == 201
+    settings.CICOPA_MAX_UPLOAD_BYTES = 1000
+    r = client.put(f"{API}/{r.json()['id']}/file", study_pdf(), content_type="application/pdf", **bearer(bob))
+    assert r.status_code == 422 and "larger" in r.content.decode()
+
+
+def test_api_takes_a_pdf_larger_than_a_json_body_may_be(client, draft, charlie, settings):
+    big = study_pdf("zanzibarite") + b"\n%" + b"x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1000)
+    r = client.put(f"{API}/{draft.pk}/file?filename=big.pdf", big, content_type="application/pdf", **bearer(charlie))
+    assert r.status_code == 200, r.content
+    assert r.json()["file"]["size"] == len(big) and r.json()["extraction"] == "done"

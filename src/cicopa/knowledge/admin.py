@@ -39,3 +39,19 @@ class ExperienceAdmin(admin.ModelAdmin):
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return bool(request.user.is_active and request.user.is_staff)
+
+
+# Studies: read here, written through their pages and services (knowledge/study_services.py); the PDF's bytes and
+# text are not shown (the study's page offers the PDF).
+from cicopa.knowledge.models import Study  # noqa: E402
+
+
+@admin.register(Study)
+class StudyAdmin(ExperienceAdmin):
+    list_display = ("title", "organisation", "language", "status", "extraction", "year", "published_at")
+    list_filter = ("status", "extraction", "language", "topics")
+    search_fields = ("title", "authors", "organisation__name")
+    exclude = ("sectors", "countries", "text")
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        return super().get_queryset(request).defer("text")
