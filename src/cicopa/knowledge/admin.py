@@ -47,11 +47,17 @@ from cicopa.knowledge.models import Study  # noqa: E402
 
 
 @admin.register(Study)
-class StudyAdmin(ExperienceAdmin):
+class StudyAdmin(admin.ModelAdmin):
     list_display = ("title", "organisation", "language", "status", "extraction", "year", "published_at")
     list_filter = ("status", "extraction", "language", "topics")
     search_fields = ("title", "authors", "organisation__name")
+    list_select_related = ("organisation",)
     exclude = ("sectors", "countries", "text")
+
+    has_add_permission = ExperienceAdmin.has_add_permission
+    has_change_permission = ExperienceAdmin.has_change_permission
+    has_delete_permission = ExperienceAdmin.has_delete_permission
+    has_view_permission = ExperienceAdmin.has_view_permission
 
     def get_queryset(self, request: HttpRequest) -> Any:
         return super().get_queryset(request).defer("text")
