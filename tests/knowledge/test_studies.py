@@ -426,3 +426,28 @@ def test_api_takes_a_pdf_larger_than_a_json_body_may_be(client, draft, charlie, 
     r = client.put(f"{API}/{draft.pk}/file?filename=big.pdf", big, content_type="application/pdf", **bearer(charlie))
     assert r.status_code == 200, r.content
     assert r.json()["file"]["size"] == len(big) and r.json()["extraction"] == "done"
+
+
+@pytest.mark.parametrize(
+    ("who", "lists_it", "edits_it"),
+    [
+        ("anonymous", None, None),
+        ("dave", False, 404),
+        ("charlie", True, 200),
+        ("bob", True, 200),
+        ("alice", False, 200),
+    ],
+)
+def test_our_studies_and_the_edit_page_per_role(client, draft, users, who, lists_it, edits_it):
+    _login(client, who, users)
+    r = client.get("/library/mine/studies/")
+    if lists_it is None:
+        assert r.status_code == 302 and "/login/" in r["Location"]
+        assert client.get(f"/library/studies/{draft.pk}/edit/").status_code == 302
+        return
+    assert r.status_code == 200
+    assert ("Les coopératives de production en France" in r.content.decode()) is lists_it
+    assert client.get(f"/library/studies/{draft.pk}/edit/").status_code == edits_it
+    r = client.post(f"/library/studies/{draft.pk}/edit/", {"language": "fr", "title": "Titre changé", "year": "2020"})
+    changed = Study.objects.get(pk=draft.pk).title == "Titre changé"
+    assert changed is (edits_it == 200)
