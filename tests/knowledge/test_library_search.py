@@ -199,4 +199,11 @@ def test_excerpt_of_a_long_text_is_around_the_match():
 
 def test_excerpt_marks_compounds_as_the_index_finds_them():
     assert ("co-operative", True) in excerpt("A worker co-operative of Lyon", ["cooperative"])
-    assert ("co-operative", True) in excerpt("A worker co-operative of Lyon", ["operat"])
+    assert ("operative", True) in excerpt("A worker co-operative of Lyon", ["operat"])  # a part
+
+
+def test_excerpt_keeps_positions_where_folding_changes_lengths():
+    text = "Le cœur de l'œuvre: la Straße İstanbul et la COOPÉRATIVE"
+    segments = excerpt(text, ["cooperative", "oeuvre", "strasse"])
+    assert ("COOPÉRATIVE", True) in segments
+    assert "".join(t for t, _m in segments) == text
