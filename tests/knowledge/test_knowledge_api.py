@@ -25,8 +25,12 @@ def test_write_submit_publish(client, federation, charlie, alice, make_data):
     exp = r.json()
     assert exp["status"] == "draft" and exp["country"] == "FR" and exp["translations"]["en"]["title"]
     assert client.get(f"{BASE}/{exp['id']}").status_code == 404  # not public yet
-    client.force_login(charlie)  # reads take no token: the browser's session shows its people a draft
-    etag = client.get(f"{BASE}/{exp['id']}")["ETag"]
+    token = bearer(charlie)
+    etag = client.get(f"{BASE}/{exp['id']}", **token)["ETag"]  # a token reads what its owner may see
+    assert client.get(f"{BASE}/{exp['id']}", HTTP_AUTHORIZATION="Bearer not-a-token").status_code == 404
+    client.force_login(charlie)  # so does the browser's session
+    assert client.get(f"{BASE}/{exp['id']}")["ETag"] == etag
+    assert client.get(f"{BASE}/{exp['id']}", HTTP_AUTHORIZATION="Bearer not-a-token").status_code == 404
     client.logout()
     r = client.patch(
         f"{BASE}/{exp['id']}", {"year": 2021}, content_type="application/json", HTTP_IF_MATCH=etag, **bearer(charlie)
