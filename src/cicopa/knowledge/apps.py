@@ -35,6 +35,12 @@ class KnowledgeConfig(AppConfig):
 
         return [NavItem(_("Library"), "knowledge:library", order=30, also_current=PAGES)]
 
+    def profile_sections(self) -> list[Any]:
+        from cicopa.core.extensions import ProfileSection
+        from cicopa.knowledge.views import profile_section
+
+        return [ProfileSection("knowledge/_profile_experiences.html", profile_section, order=30)]
+
     def account_panels(self) -> list[Any]:
         from cicopa.core.extensions import AccountPanel
         from cicopa.knowledge.views import account_panel
