@@ -86,3 +86,10 @@ def test_topics_in_the_readers_language(client, db):
     topics = client.get("/api/v1/knowledge/topics", HTTP_ACCEPT_LANGUAGE="es").json()
     assert {"code": "finance", "name": "Financiación y capital"} in topics
     assert len(topics) >= 11
+
+
+def test_list_filters_words_through_the_index(client, published):
+    assert client.get(f"{BASE}?q=SALARIES").json()["count"] == 1  # accents and case aside
+    assert client.get(f"{BASE}?q=menuis").json()["count"] == 1  # a prefix
+    assert client.get(f"{BASE}?q=boulangerie").json()["count"] == 0
+    assert client.get(f"{BASE}?q=menuiserie&topic=training").json()["count"] == 0

@@ -96,7 +96,7 @@ class ExperiencePageOut(Schema):
 
 
 class LibraryQuery(Schema):
-    q: str | None = Field(None, description="Words to find in titles, summaries and problems, in any language")
+    q: str | None = Field(None, description="Words to find, in any language, accents and case aside; each a prefix")
     topic: str | None = None
     country: str | None = None
     sector: str | None = None
