@@ -82,7 +82,9 @@ def published_experiences(filters: ExperienceFilters | None = None) -> QuerySet[
         found = library.INDEX.with_index(
             LibraryEntry.objects.filter(kind=LibraryKind.EXPERIENCE), TextQuery.parse(f.q), []
         ).values("object_id")
-        qs = qs.filter(pk__in=found)
+        # Compiled on its own: as a subquery, Django would alias the table that the index's join names.
+        sql, params = found.query.sql_with_params()
+        qs = qs.extra(where=[f"knowledge_experience.id IN ({sql})"], params=params)  # noqa: S610 - bound parameters
     return with_details(qs.distinct().order_by("-published_at", "-id"))
 
 
