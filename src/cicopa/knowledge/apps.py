@@ -20,6 +20,9 @@ class KnowledgeConfig(AppConfig):
     verbose_name = _("Knowledge library")
     robots_disallow = ("library/mine/", "library/review/")
 
+    def ready(self) -> None:
+        from cicopa.knowledge import checks  # noqa: F401  (registers the system checks)
+
     def load_demo(self, progress: Callable[[str], None]) -> None:
         from cicopa.knowledge import demo
 
