@@ -152,4 +152,3 @@ class ResponseForm(forms.Form):
         required=False,
         help_text=_("A PDF, an image or an office document."),
     )
-    organisation = forms.IntegerField(widget=forms.HiddenInput)

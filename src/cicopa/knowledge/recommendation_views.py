@@ -58,7 +58,7 @@ def recommendation(request: HttpRequest, pk: int) -> HttpResponse:
     language = current_language()
     own = []
     for r in queries.own_recipients(user, rec):
-        form = ResponseForm(initial={"organisation": r.organisation_id}, prefix=f"org{r.organisation_id}")
+        form = ResponseForm(prefix=f"org{r.organisation_id}")
         own.append({"recipient": r, "history": list(r.responses.all()), "form": form})
     return render(
         request,
@@ -313,9 +313,21 @@ def recommendation_adoption(request: HttpRequest, pk: int) -> HttpResponseBase:
             "status_chart": status_chart,
             "region_chart": region_chart,
             "map_svg": map_svg,
+            "over_time": [{**p, "segments": _segments(p)} for p in figures.over_time],
             "answered": figures.total - len(figures.not_answered),
         },
     )
+
+
+def _segments(period: dict[str, Any]) -> list[dict[str, Any]]:
+    """A period's stacked bar: one segment per status, in percent of the width."""
+    out, x = [], 0.0
+    for status, n in period["counts"].items():
+        if n and period["total"]:
+            width = n / period["total"] * 100
+            out.append({"status": status, "x": f"{x:.2f}", "width": f"{width:.2f}"})
+            x += width
+    return out
 
 
 def adoption_figures(figures: queries.Adoption) -> dict[str, Any]:
