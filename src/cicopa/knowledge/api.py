@@ -264,3 +264,9 @@ def return_experience(request: HttpRequest, experience_id: int, payload: ReturnI
             actor=request.user, experience=_experience(request, experience_id), comment=payload.comment
         )
     )
+
+
+# --- Recommendations -----------------------------------------------------------------------------------------------
+from cicopa.knowledge.recommendation_api import router as recommendation_router  # noqa: E402
+
+router.add_router("", recommendation_router)
