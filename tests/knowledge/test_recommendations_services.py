@@ -301,3 +301,29 @@ def test_the_daily_task_is_contributed():
 
     names = [t.name for t in extensions.daily_tasks()]
     assert "knowledge.remind_recommendations" in names
+
+
+# --- The library's one search ---------------------------------------------------------------------------------------
+
+
+def test_an_issued_recommendation_is_found_in_the_library_a_draft_is_not(client, rec_draft, alice):
+    def found(q, language="en"):
+        prefix = "" if language == "en" else f"/{language}"
+        r = client.get(f"{prefix}/api/v1/knowledge/search?q={q}")
+        return [(h["kind"], h["title"]) for h in r.json()["results"] if h["kind"] == "recommendation"]
+
+    assert found("salariés") == []
+    rs.recommendation_issue(actor=alice, recommendation=rec_draft)
+    # found by words of any of its languages, titled in the reader's
+    assert found("salariés") == [("recommendation", "Transfer businesses to their workers")]
+    from cicopa.knowledge.recommendation_queries import recommendation_cards
+
+    with translation.override("es"):
+        card = recommendation_cards([rec_draft.pk])[rec_draft.pk]
+    assert card.title == "Transmitir las empresas a sus trabajadores" and card.original_language is None
+    assert card.url.endswith(f"/library/recommendations/{rec_draft.pk}/")
+    rs.recommendation_circulate(actor=alice, recommendation=rec_draft, scope="countries", codes=["FR"])
+    from cicopa.knowledge.models import LibraryEntry
+
+    entry = LibraryEntry.objects.get(kind="recommendation", object_id=rec_draft.pk)
+    assert "FR" in str(entry.countries)

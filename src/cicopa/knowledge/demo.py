@@ -12,6 +12,7 @@ from typing import Any
 from django.db import transaction
 
 from cicopa.core import audit
+from cicopa.knowledge import library, services
 from cicopa.knowledge.models import Experience, ExperienceStatus, ExperienceTranslation, Topic
 from cicopa.registry.models import Organisation, OrganisationKind
 
@@ -170,6 +171,8 @@ def load_demo(*, progress: Callable[[str], None] = lambda s: None) -> None:
             for language, texts in spec["translations"].items():
                 ExperienceTranslation.objects.create(experience=exp, language=language, **texts)
             audit.record(actor=None, action="knowledge.experience.create", obj=exp, changes={"demo": [None, True]})
+            if exp.status == ExperienceStatus.PUBLISHED:
+                library.index_put(services.experience_item(exp))
             written += 1
     progress(f"{written} experiences")
 
@@ -311,6 +314,9 @@ def load_recommendations(*, progress: Callable[[str], None] = lambda s: None) ->
                     recipient.status, recipient.status_changed_at = status, at
                     answers += 1
                 recipient.save(update_fields=["status", "status_changed_at"])
+            from cicopa.knowledge.recommendation_services import recommendation_item
+
+            library.index_put(recommendation_item(rec))
             audit.record(actor=None, action="knowledge.recommendation.create", obj=rec, changes={"demo": [None, True]})
     progress(f"{len(RECOMMENDATIONS)} recommendations, {answers} responses")
 

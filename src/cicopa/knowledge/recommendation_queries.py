@@ -13,7 +13,9 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from cicopa.core import queries as core_queries
+from cicopa.core.i18n import current_language
 from cicopa.knowledge import recommendation_permissions as permissions
+from cicopa.knowledge.library import Card
 from cicopa.knowledge.models import (
     Experience,
     ExperienceStatus,
@@ -189,3 +191,27 @@ def adoption(rec: Recommendation, today: datetime.date | None = None) -> Adoptio
             }
         )
     return out
+
+
+def recommendation_cards(ids: list[int]) -> dict[int, Card]:
+    """The library's result cards of issued recommendations (knowledge.library.CARD_MAKERS), in the reader's
+    language: every issued recommendation has all three."""
+    language = current_language()
+    cards = {}
+    for rec in Recommendation.objects.filter(status=RecommendationStatus.ISSUED, pk__in=ids).prefetch_related("texts"):
+        shown = rec.text(language)
+        if shown is None:
+            continue
+        cards[rec.pk] = Card(
+            title=shown.title,
+            url=rec.get_absolute_url(),
+            summary=_first_paragraph(shown.text),
+            text=shown.text,
+            original_language=shown.language if shown.language != language else None,
+        )
+    return cards
+
+
+def _first_paragraph(text: str, limit: int = 300) -> str:
+    first = " ".join(text.strip().split("\n\n")[0].split())
+    return first if len(first) <= limit else first[: limit - 1] + "…"

@@ -25,12 +25,13 @@ from cicopa.core.errors import EditConflict, PermissionDenied, ValidationError
 from cicopa.core.i18n import CONTENT_LANGUAGES
 from cicopa.core.models import Country, Region, Sector, in_region
 from cicopa.core.names import language_name
-from cicopa.knowledge import files
+from cicopa.knowledge import files, library
 from cicopa.knowledge import recommendation_permissions as permissions
 from cicopa.knowledge.models import (
     Circulation,
     Experience,
     ExperienceStatus,
+    LibraryKind,
     Recipient,
     Recommendation,
     RecommendationStatus,
@@ -258,28 +259,27 @@ def recommendation_update(
     return rec
 
 
-def _index(rec: Recommendation) -> None:
-    """Put an issued recommendation into the library's one index (its titles and texts in the three languages)."""
-    # LIBRARY: the library's index (knowledge/library.py) is wired at merge; the call it makes is this one.
-    try:
-        from cicopa.knowledge import library  # type: ignore[attr-defined]
-    except ImportError:  # pragma: no cover - until the library's index exists
-        return
+def recommendation_item(rec: Recommendation) -> library.LibraryItem:
+    """What the library's one index keeps of an issued recommendation: its titles and texts in its three
+    languages, its topics, the countries of the member organisations it was sent to."""
     texts = list(rec.texts.all())
-    library.index_put(
-        library.LibraryItem(
-            kind="recommendation",
-            object_id=rec.pk,
-            language="en",
-            titles={t.language: t.title for t in texts},
-            texts=[rec.reference, *(t.text for t in texts)],
-            topics=sorted(rec.topics.values_list("code", flat=True)),
-            countries=[],
-            sectors=[],
-            year=rec.issued_at.year if rec.issued_at else None,
-            published_at=rec.issued_at,
-        )
+    assert rec.issued_at is not None
+    return library.LibraryItem(
+        kind=LibraryKind.RECOMMENDATION,
+        object_id=rec.pk,
+        language="en",
+        titles={t.language: t.title for t in texts},
+        texts=[rec.reference, *(t.text for t in texts if t.text)],
+        topics=sorted(t.code for t in rec.topics.all()),
+        countries=sorted({c for c in rec.recipients.values_list("organisation__country_id", flat=True) if c}),
+        year=rec.issued_at.year,
+        published_at=rec.issued_at,
     )
+
+
+def _index(rec: Recommendation) -> None:
+    """Put an issued recommendation into the library's one index (in the caller's transaction)."""
+    library.index_put(recommendation_item(rec))
 
 
 @transaction.atomic
@@ -435,6 +435,8 @@ def recommendation_circulate(
         obj=rec,
         changes={"audience": [None, {"scope": scope, "codes": codes}], "recipients": [None, [o.pk for o in new]]},
     )
+    if new:
+        _index(rec)  # the countries it reaches are a filter of the library
     return circulation
 
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("knowledge", "0002_load_topics"),
+        ("knowledge", "0003_library"),
         ("registry", "0019_organisation_subdivision"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
