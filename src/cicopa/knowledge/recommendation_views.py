@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from cicopa.core import charts, exports, formats, worldmap
 from cicopa.core.errors import PermissionDenied, report_errors
 from cicopa.core.i18n import chart_texts, current_language
+from cicopa.core.names import language_name
 from cicopa.knowledge import recommendation_permissions as permissions
 from cicopa.knowledge import recommendation_queries as queries
 from cicopa.knowledge import recommendation_services as services
@@ -56,6 +57,7 @@ def recommendation(request: HttpRequest, pk: int) -> HttpResponse:
     rec = _visible(request, pk)
     user = request.user
     language = current_language()
+    shown = rec.text(language)
     own = []
     for r in queries.own_recipients(user, rec):
         form = ResponseForm(prefix=f"org{r.organisation_id}")
@@ -65,13 +67,16 @@ def recommendation(request: HttpRequest, pk: int) -> HttpResponse:
         "knowledge/recommendation.html",
         {
             "rec": rec,
-            "shown": rec.text(language),
+            "shown": shown,
             "experiences": [card(e, language) for e in rec.experiences.all()],
             "own": own,
             "manages": permissions.can_manage_recommendations(user),
             "sees_adoption": permissions.can_see_adoption(user, rec),
             "circulations": list(rec.circulations.all()) if permissions.can_manage_recommendations(user) else [],
             "recipient_count": rec.recipients.count(),
+            "other_languages": [
+                (language_name(t.language), t) for t in rec.texts.all() if shown is None or t.language != shown.language
+            ],
         },
     )
 
