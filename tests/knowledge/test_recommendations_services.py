@@ -327,3 +327,14 @@ def test_an_issued_recommendation_is_found_in_the_library_a_draft_is_not(client,
 
     entry = LibraryEntry.objects.get(kind="recommendation", object_id=rec_draft.pk)
     assert "FR" in str(entry.countries)
+
+
+def test_the_back_office_reads_recommendations_and_writes_none(client, rec_circulated, alice, bob):
+    client.force_login(alice)
+    assert rec_circulated.reference in client.get("/admin/knowledge/recommendation/").content.decode()
+    page = client.get(f"/admin/knowledge/recommendation/{rec_circulated.pk}/change/")
+    assert page.status_code == 200 and 'name="_save"' not in page.content.decode()
+    assert "COCETA" in client.get("/admin/knowledge/recipient/").content.decode()
+    assert client.get("/admin/knowledge/recommendation/add/").status_code == 403
+    client.force_login(bob)
+    assert client.get("/admin/knowledge/recommendation/").status_code == 302
