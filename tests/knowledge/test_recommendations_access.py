@@ -289,3 +289,15 @@ def test_the_secretariat_through_the_api(client, rec_world, alice):
     for bad in [{"texts": "x"}, {"follow_up_date": "tomorrow"}, {"experiences": ["a"]}, {"topics": "finance"}]:
         r = client.patch(f"{API}/{rec_id}", json.dumps(bad), content_type="application/json")
         assert r.status_code == 422, bad
+
+
+def test_the_list_tells_an_officer_whose_response_is_awaited(client, both, rec_world, bob, alice, charlie):
+    issued, _draft = both
+    client.force_login(bob)
+    assert "response is awaited" in client.get("/library/recommendations/").content.decode()
+    recipient = Recipient.objects.get(recommendation=issued, organisation=rec_world["fr"])
+    rs.response_record(actor=bob, recipient=recipient, status="acknowledged")
+    assert "response is awaited" not in client.get("/library/recommendations/").content.decode()
+    for user in (alice, charlie):
+        client.force_login(user)
+        assert "response is awaited" not in client.get("/library/recommendations/").content.decode()

@@ -46,10 +46,18 @@ def recommendations(request: HttpRequest) -> HttpResponse:
     manages = permissions.can_manage_recommendations(request.user)
     qs = queries.with_details(permissions.visible_recommendations(request.user)).order_by("status", "-issued_at", "-id")
     language = current_language()
+    mine = permissions.responding_organisation_ids(request.user)
+    awaited = set(
+        Recipient.objects.filter(organisation_id__in=mine, status=ResponseStatus.RECEIVED).values_list(
+            "recommendation_id", flat=True
+        )
+        if mine
+        else []
+    )
     return render(
         request,
         "knowledge/recommendation_list.html",
-        {"items": [(r, r.text(language)) for r in qs], "manages": manages},
+        {"items": [(r, r.text(language), r.pk in awaited) for r in qs], "manages": manages},
     )
 
 
