@@ -349,3 +349,9 @@ def search(request: HttpRequest, params: Query[SearchQuery]) -> dict[str, Any]:
             for name, values in page.facets.items()
         },
     }
+
+
+# --- Recommendations -----------------------------------------------------------------------------------------------
+from cicopa.knowledge.recommendation_api import router as recommendation_router  # noqa: E402
+
+router.add_router("", recommendation_router)

@@ -49,3 +49,25 @@ class KnowledgeConfig(AppConfig):
         from cicopa.knowledge.views import account_panel
 
         return [AccountPanel("knowledge/_account_knowledge.html", account_panel, order=30)]
+
+
+# --- Recommendations -----------------------------------------------------------------------------------------------
+PAGES = (  # type: ignore[assignment]
+    *PAGES,
+    "knowledge:recommendations",
+    "knowledge:recommendation",
+    "knowledge:recommendation_new",
+    "knowledge:recommendation_edit",
+    "knowledge:recommendation_circulate",
+    "knowledge:recommendation_adoption",
+)
+
+
+def _recommendation_daily_tasks(self: KnowledgeConfig) -> list[Any]:
+    from cicopa.core.extensions import DailyTask
+    from cicopa.knowledge import recommendation_tasks
+
+    return [DailyTask("knowledge.remind_recommendations", recommendation_tasks.remind_recommendations, hour=6)]
+
+
+KnowledgeConfig.daily_tasks = _recommendation_daily_tasks  # type: ignore[attr-defined]

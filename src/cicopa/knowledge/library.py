@@ -466,3 +466,7 @@ def newest(*, topic: str | None = None, limit: int = 30) -> list[tuple[LibraryEn
     entries = list(qs[:limit])
     cards = item_cards([(e.kind, e.object_id) for e in entries])
     return [(e, cards[(e.kind, e.object_id)]) for e in entries if (e.kind, e.object_id) in cards]
+
+
+# --- Recommendations -----------------------------------------------------------------------------------------------
+CARD_MAKERS[LibraryKind.RECOMMENDATION] = "cicopa.knowledge.recommendation_queries.recommendation_cards"
