@@ -57,6 +57,14 @@ def api(client, federation, alice, charlie, dave):
     experience = knowledge.experience_create(
         actor=charlie, organisation=federation["menuiserie"], data={"language": "fr", "title": "Reprise"}
     )
+    from cicopa.knowledge import recommendation_services as recommendations
+
+    recommendation = recommendations.recommendation_create(
+        actor=alice, data={"texts": {c: {"title": "Recommandation", "text": ""} for c in ("en", "fr", "es")}}
+    )
+    recommendations.recommendation_issue(actor=alice, recommendation=recommendation)
+    recommendations.recommendation_circulate(actor=alice, recommendation=recommendation, scope="all")
+
     study = knowledge_studies.study_create(
         actor=charlie, organisation=federation["menuiserie"], data={"language": "fr", "title": "Étude"}
     )
@@ -71,6 +79,7 @@ def api(client, federation, alice, charlie, dave):
         "cycle_id": str(cycle.pk),
         "action": "confirm",  # refused on an open cycle, however often it is sent
         "experience_id": str(experience.pk),
+        "recommendation_id": str(recommendation.pk),
         "study_id": str(study.pk),
     }
     return doc, token, real

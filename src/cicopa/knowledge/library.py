@@ -105,24 +105,34 @@ def item_tags(item: LibraryItem) -> list[str]:
     return sorted(tags)
 
 
-def index_put(item: LibraryItem) -> None:
-    """Enter a public item in the library's index, or bring its entry up to date (it keeps its place)."""
+def entry_fields(item: LibraryItem) -> dict[str, Any]:
+    """The index entry's columns for `item`."""
     original = item.titles.get(item.language) or ""
     titles = [original, *(t for lang, t in item.titles.items() if lang != item.language)]
-    LibraryEntry.objects.update_or_create(
-        kind=item.kind,
-        object_id=item.object_id,
-        defaults={
-            "language": item.language,
-            "year": item.year,
-            "published_at": item.published_at,
-            "topics": " ".join(sorted(set(item.topics)))[:1_000],
-            "countries": " ".join(sorted(set(item.countries)))[:1_000],
-            "search_title": search_text(*titles)[:MAX_TITLE],
-            "search_body": search_text(*item.texts)[:MAX_BODY],
-            "search_tags": " ".join(item_tags(item))[:4_000],
-        },
-    )
+    return {
+        "language": item.language,
+        "year": item.year,
+        "published_at": item.published_at,
+        "topics": " ".join(sorted(set(item.topics)))[:1_000],
+        "countries": " ".join(sorted(set(item.countries)))[:1_000],
+        "search_title": search_text(*titles)[:MAX_TITLE],
+        "search_body": search_text(*item.texts)[:MAX_BODY],
+        "search_tags": " ".join(item_tags(item))[:4_000],
+    }
+
+
+def index_put(item: LibraryItem) -> None:
+    """Enter a public item in the library's index, or bring its entry up to date (it keeps its place)."""
+    LibraryEntry.objects.update_or_create(kind=item.kind, object_id=item.object_id, defaults=entry_fields(item))
+
+
+def index_new(items: Sequence[LibraryItem]) -> None:
+    """Enter many items not in the index yet, in bulk (the demo, benchmarks): the index is brought up to date
+    once at the end (core.fulltext.FullTextIndex.bulk_indexing)."""
+    with INDEX.bulk_indexing():
+        LibraryEntry.objects.bulk_create(
+            [LibraryEntry(kind=i.kind, object_id=i.object_id, **entry_fields(i)) for i in items], batch_size=2_000
+        )
 
 
 def index_remove(kind: str, object_id: int) -> None:
@@ -456,6 +466,10 @@ def newest(*, topic: str | None = None, limit: int = 30) -> list[tuple[LibraryEn
     entries = list(qs[:limit])
     cards = item_cards([(e.kind, e.object_id) for e in entries])
     return [(e, cards[(e.kind, e.object_id)]) for e in entries if (e.kind, e.object_id) in cards]
+
+
+# --- Recommendations -----------------------------------------------------------------------------------------------
+CARD_MAKERS[LibraryKind.RECOMMENDATION] = "cicopa.knowledge.recommendation_queries.recommendation_cards"
 
 
 # Studies (knowledge/study_queries.py)
