@@ -367,15 +367,24 @@ def test_api_errors_by_field(client, federation, charlie):
 # --- the demo -------------------------------------------------------------------------------------------------
 
 
-def test_the_demo_has_cicopas_own_text_as_a_study(db):
+def test_the_demo_has_cicopas_own_text_as_a_study(client):
     from cicopa.knowledge import demo
+    from cicopa.registry import demo as registry_demo
 
-    demo.load_demo_studies()
+    registry_demo.load_demo(cooperatives=300)
+    demo.load_demo()
     seed = Study.objects.get(title="What is CICOPA?")
     assert seed.status == ExperienceStatus.PUBLISHED and seed.organisation is None and seed.year == 1998
     assert seed.extraction == Extraction.DONE and "producers" in seed.text and seed.pages
-    demo.load_demo_studies()  # again: nothing more
-    assert Study.objects.filter(title="What is CICOPA?").count() == 1
+    assert bytes(seed.file.data).startswith(b"%PDF-")
+    assert set(Study.objects.values_list("language", flat=True)) == {"en", "fr", "es"}
+    assert Study.objects.filter(status=ExperienceStatus.SUBMITTED).count() == 1
+    assert not Study.objects.exclude(extraction=Extraction.DONE).exists()
+    page = client.get("/library/?q=producers&kind=study").content.decode()
+    assert "What is CICOPA?" in page
+    count = Study.objects.count()
+    demo.load_demo()  # again: nothing more
+    assert Study.objects.count() == count == 4
 
 
 # --- the studies' search -----------------------------------------------------------------------------------
