@@ -402,6 +402,8 @@ def test_the_library_search_finds_a_word_inside_a_study_and_shows_it(client, pub
     assert "Les coopératives" in client.get("/library/?kind=study").content.decode()
     r = client.get("/api/v1/knowledge/search?q=zanzibar")
     assert [(h["kind"], h["id"]) for h in r.json()["results"]] == [("study", published.pk)]
+    feed = client.get("/library/feed.atom").content.decode()
+    assert "Les coopératives de production en France" in feed and "Un brouillon" not in feed
 
 
 def test_a_study_whose_pdf_cannot_be_read_is_found_by_its_abstract(client, draft, charlie, alice):
