@@ -4,6 +4,7 @@ reads French), and helpers that take one through the workflow."""
 import pytest
 
 from cicopa.knowledge import services
+from knowledge_texts import recommendation_texts
 
 
 def experience_data(**overrides):
@@ -54,16 +55,6 @@ def published(submitted, alice):
 # construction), KE (kenya, transport); not member organisations: a dissolved one of Germany and the co-operatives.
 #   all: 5 · Europe (150): FR ES IT · Southern Europe (039): ES IT · Americas (019): CO · countries FR+KE: 2
 #   sector construction: IT CO · sector transport: KE
-
-
-def recommendation_texts(**overrides):
-    texts = {
-        "en": {"title": "Transfer businesses to their workers", "text": "Member organisations should support…"},
-        "fr": {"title": "Transmettre les entreprises à leurs salariés", "text": "Les organisations membres…"},
-        "es": {"title": "Transmitir las empresas a sus trabajadores", "text": "Las organizaciones miembros…"},
-    }
-    texts.update(overrides)
-    return texts
 
 
 @pytest.fixture

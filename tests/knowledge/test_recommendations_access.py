@@ -10,7 +10,7 @@ import pytest
 from cicopa.core.models import AuditEntry
 from cicopa.knowledge import recommendation_services as rs
 from cicopa.knowledge.models import Recipient, Recommendation
-from conftest import recommendation_texts
+from knowledge_texts import recommendation_texts
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF"
 API = "/api/v1/knowledge/recommendations"

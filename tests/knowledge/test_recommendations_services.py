@@ -12,7 +12,7 @@ from django.utils import translation
 from cicopa.core.models import AuditEntry, Notification
 from cicopa.knowledge import recommendation_services as rs
 from cicopa.knowledge.models import Recipient, RecommendationStatus, Response
-from conftest import recommendation_texts
+from knowledge_texts import recommendation_texts
 
 CIRCULATED = "A recommendation of CICOPA for %(organisation)s: %(title)s"
 REMINDER = "Reminder: %(organisation)s has not answered the recommendation “%(title)s”"
