@@ -264,3 +264,9 @@ def return_experience(request: HttpRequest, experience_id: int, payload: ReturnI
             actor=request.user, experience=_experience(request, experience_id), comment=payload.comment
         )
     )
+
+
+# Questions and answers.
+from cicopa.knowledge.question_api import router as question_router  # noqa: E402
+
+router.add_router("", question_router)

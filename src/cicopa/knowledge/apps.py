@@ -40,3 +40,13 @@ class KnowledgeConfig(AppConfig):
         from cicopa.knowledge.views import account_panel
 
         return [AccountPanel("knowledge/_account_knowledge.html", account_panel, order=30)]
+
+
+# Questions and answers, under the library's link too.
+PAGES += (  # type: ignore[assignment]
+    "knowledge:questions",
+    "knowledge:question",
+    "knowledge:question_new",
+    "knowledge:question_edit",
+    "knowledge:answer_edit",
+)

@@ -19,3 +19,16 @@ urlpatterns = [
     path("mine/", views.my_experiences, name="my_experiences"),
     path("review/", views.review, name="review"),
 ]
+
+# Questions and answers.
+from cicopa.knowledge import question_views  # noqa: E402
+
+urlpatterns += [
+    path("questions/", question_views.questions, name="questions"),
+    path("questions/ask/", question_views.question_new, name="question_new"),
+    path("questions/<int:pk>/", question_views.question, name="question"),
+    path("questions/<int:pk>/edit/", question_views.question_edit, name="question_edit"),
+    path("questions/<int:pk>/answers/", question_views.answer_add, name="answer_add"),
+    path("questions/<int:pk>/answers/<int:answer_id>/edit/", question_views.answer_edit, name="answer_edit"),
+    path("questions/<int:pk>/<slug:step>/", question_views.question_step, name="question_step"),
+]
