@@ -56,6 +56,12 @@ def api(client, federation, alice, charlie, dave):
     experience = knowledge.experience_create(
         actor=charlie, organisation=federation["menuiserie"], data={"language": "fr", "title": "Reprise"}
     )
+    from cicopa.knowledge import question_services as questions
+
+    question = questions.question_ask(
+        actor=charlie, organisation=federation["menuiserie"], data={"language": "fr", "title": "Q ?", "body": "Q"}
+    )
+    answer = questions.answer_post(actor=alice, question=question, organisation=None, body="R")
     doc = client.get("/api/v1/openapi.json").json()
     token = {"HTTP_AUTHORIZATION": "Bearer " + api_token_create(actor=alice, user=alice, name="sweep")[1]}
     real = {
@@ -67,6 +73,8 @@ def api(client, federation, alice, charlie, dave):
         "cycle_id": str(cycle.pk),
         "action": "confirm",  # refused on an open cycle, however often it is sent
         "experience_id": str(experience.pk),
+        "question_id": str(question.pk),
+        "answer_id": str(answer.pk),
     }
     return doc, token, real
 

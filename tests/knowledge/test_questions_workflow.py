@@ -137,8 +137,9 @@ def test_who_may_ask_and_answer(trade, charlie, dave, erika, bob):
         services.answer_post(actor=dave, question=q, organisation=None, body="Moi")
     with pytest.raises(PermissionDenied):  # erika may not answer in the name of the French co-operative
         services.answer_post(actor=erika, question=q, organisation=trade["menuiserie"], body="Yo")
-    with pytest.raises(PermissionDenied):  # only the secretariat answers for no organisation
+    with pytest.raises(ValidationError) as refused:  # only the secretariat answers for no organisation
         services.answer_post(actor=erika, question=q, organisation=None, body="Yo")
+    assert "organisation" in refused.value.message_dict
     assert not q.answers.exists()
 
 

@@ -15,6 +15,8 @@ from ninja.errors import HttpError
 
 from cicopa.core.api_auth import WRITE_AUTH
 from cicopa.core.api_input import JsonObject
+from cicopa.core.roles import is_secretariat
+from cicopa.knowledge import question_permissions as rules
 from cicopa.knowledge import question_queries as queries
 from cicopa.knowledge import question_services as services
 from cicopa.knowledge.models import Answer, Question
@@ -37,7 +39,9 @@ class QuestionIn(JsonObject):
 class AnswerIn(JsonObject):
     body: str = Field(description="The answer (at most 10,000 characters)")
     organisation: str | None = Field(
-        None, description="The slug of the organisation you answer for; none when the secretariat answers as itself"
+        None,
+        description="The slug of the organisation you answer for: when not given, the one you write for (if you "
+        "write for one only), or the secretariat itself",
     )
 
 
@@ -178,6 +182,9 @@ def ask_question(request: HttpRequest, payload: QuestionIn) -> tuple[int, dict[s
 def answer_question(request: HttpRequest, question_id: int, payload: AnswerIn) -> tuple[int, dict[str, Any]]:
     question = _question(request, question_id)
     org = _organisation(payload.organisation, "organisation")
+    if org is None and not is_secretariat(request.user):
+        mine = rules.answering_organisations(request.user)
+        org = mine[0] if len(mine) == 1 else None  # the one organisation they write for, when there is one
     services.answer_post(actor=request.user, question=question, organisation=org, body=payload.body)
     return 201, _fresh(question)
 

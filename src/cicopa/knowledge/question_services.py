@@ -96,7 +96,7 @@ def _locked(question: Question) -> Question:
     return Question.objects.select_for_update().select_related("organisation", "author").get(pk=question.pk)
 
 
-def _library(question: Question, was_public: bool) -> None:
+def library_sync(question: Question, was_public: bool) -> None:
     """Keep the library's one search in step: a public question (one with a most useful answer) is indexed with
     its answers; one that stops being public leaves the index."""
     try:
@@ -165,6 +165,9 @@ def question_update(
     before = question_snapshot(q)
     if based_on is not None and based_on != versions.version(before):
         raise EditConflict(_("Someone changed this question since you opened it."), current=versions.version(before))
+    data = dict(data)
+    if "country" in data and not data["country"] and q.organisation.country_id:
+        data["country"] = q.organisation.country_id  # as asked: empty is the organisation's country
     sectors, topics = _clean(q, data)
     q.save()
     if sectors is not None:
@@ -174,7 +177,7 @@ def question_update(
     audit.record(
         actor=actor, action="knowledge.question.update", obj=q, changes=audit.diff(before, question_snapshot(q))
     )
-    _library(q, q.is_public)
+    library_sync(q, q.is_public)
     return q
 
 
@@ -204,6 +207,8 @@ def answer_post(*, actor: Any, question: Question, organisation: Organisation | 
         raise PermissionDenied(_("Only people who write for an organisation of the network may answer."))
     if q.status == QuestionStatus.CLOSED:
         raise ValidationError({"status": [_("This question is closed: it takes no more answers.")]})
+    if organisation is None and not rules.can_answer_for(actor, None):
+        raise ValidationError({"organisation": [_("Say which organisation you answer for.")]})
     if not rules.can_answer_for(actor, organisation):
         raise PermissionDenied(_("You may not answer for this organisation."))
     answer = Answer(question=q, organisation=organisation, author=actor, body=_answer_body(body))
@@ -231,7 +236,7 @@ def answer_post(*, actor: Any, question: Question, organisation: Organisation | 
             context={"title": q.title, "who": organisation.name if organisation else "", "body": answer.body},
             url=answer.get_absolute_url(),
         )
-    _library(q, q.is_public)
+    library_sync(q, q.is_public)
     return answer
 
 
@@ -248,7 +253,7 @@ def answer_update(*, actor: Any, answer: Answer, body: Any) -> Answer:
     found.edited_at = timezone.now()
     found.save(update_fields=["body", "edited_at"])
     audit.record(actor=actor, action="knowledge.answer.update", obj=found, changes={"body": [before, found.body]})
-    _library(q, q.is_public)
+    library_sync(q, q.is_public)
     return found
 
 
@@ -286,7 +291,7 @@ def answer_accept(*, actor: Any, question: Question, answer: Answer) -> Question
             context={"title": q.title, "asker": q.organisation.name},
             url=answer.get_absolute_url(),
         )
-    _library(q, was_public)
+    library_sync(q, was_public)
     return q
 
 
@@ -310,7 +315,7 @@ def answer_unaccept(*, actor: Any, question: Question) -> Question:
         obj=q,
         changes=audit.diff(before, {"accepted_answer": None, "status": q.status}),
     )
-    _library(q, True)
+    library_sync(q, True)
     return q
 
 
