@@ -188,3 +188,19 @@ def test_unicode_on_the_page(client, trade, erika):
     client.force_login(erika)
     html = client.get(f"{BASE}{q.pk}/").content.decode()
     assert "¿Excedentes? 協同組合 🌱" in html and "Ñandú &lt;b&gt;no&lt;/b&gt;" in html
+
+
+def test_pages_query_count_does_not_grow(client, trade, charlie, erika, django_assert_max_num_queries):
+    for i in range(6):
+        q = services.question_ask(
+            actor=charlie,
+            organisation=trade["menuiserie"],
+            data={"language": "fr", "title": f"Question {i}", "body": "Détails.", "topics": ["finance", "governance"]},
+        )
+        for j in range(3):
+            services.answer_post(actor=erika, question=q, organisation=trade["constructora"], body=f"Réponse {j}")
+    client.force_login(charlie)
+    with django_assert_max_num_queries(25):
+        assert client.get(BASE).status_code == 200
+    with django_assert_max_num_queries(30):
+        assert client.get(f"{BASE}{q.pk}/").status_code == 200

@@ -18,11 +18,15 @@ class QuestionForm(forms.Form):
     title = forms.CharField(
         label=_("Your question"),
         max_length=200,
+        error_messages={"required": _("Write the question in a line.")},  # as the service says it
         help_text=_("In one line, as you would ask it (for example “How did you finance the buy-out?”)."),
     )
     body = forms.CharField(
         label=_("Details"),
         max_length=10_000,
+        error_messages={
+            "required": _("Say more about the question: the situation, what you tried, what you would like to know.")
+        },
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text=_("The situation, what you tried already, what would help you."),
     )
@@ -79,6 +83,7 @@ class AnswerForm(forms.Form):
     body = forms.CharField(
         label=_("Your answer"),
         max_length=10_000,
+        error_messages={"required": _("Write your answer.")},
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("What your co-operative did or knows: the more concrete, the more useful."),
     )

@@ -59,12 +59,15 @@ def can_make_experience(user: Any) -> bool:
 
 
 def answering_organisations(user: Any) -> list[Any]:
-    """Whom `user` may answer for: their organisations (for the secretariat, none: it answers as itself)."""
-    from cicopa.registry.models import Organisation
+    """Whom `user` may answer for: the organisations they belong to first (an officer's own federation before its
+    member co-operatives), each group by name; for the secretariat, none of its own: it answers as itself."""
+    from cicopa.registry.models import Organisation, OrganisationAccess
 
     if not is_authenticated(user):
         return []
-    return list(Organisation.objects.filter(pk__in=writing_organisation_ids(user)).order_by("name"))
+    own = set(OrganisationAccess.objects.filter(user=user).values_list("organisation_id", flat=True))
+    found = Organisation.objects.filter(pk__in=writing_organisation_ids(user)).order_by("name")
+    return sorted(found, key=lambda o: o.pk not in own)
 
 
 def can_answer_for(user: Any, organisation: Any) -> bool:

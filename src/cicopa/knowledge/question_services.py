@@ -93,7 +93,7 @@ def _clean(question: Question, data: Mapping[str, Any]) -> tuple[list[Sector] | 
 
 
 def _locked(question: Question) -> Question:
-    return Question.objects.select_for_update().select_related("organisation", "author").get(pk=question.pk)
+    return Question.objects.select_for_update(of=("self",)).select_related("organisation", "author").get(pk=question.pk)
 
 
 def library_sync(question: Question, was_public: bool) -> None:
