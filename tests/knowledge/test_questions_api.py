@@ -135,3 +135,39 @@ def test_unicode(client, trade, erika):
     body = {**QUESTION, "organisation": "constructora", "language": "es", "title": "¿Excedente? 協同組合 🌱"}
     r = post(client, BASE, body, bearer(erika))
     assert r.status_code == 201 and r.json()["title"] == "¿Excedente? 協同組合 🌱"
+
+
+def patch(client, url, body, auth, **headers):
+    return client.patch(url, body, content_type="application/json", **auth, **headers)
+
+
+def test_change_question_and_answer_and_withdraw_the_mark(client, trade, charlie, erika, bob):
+    q = post(client, BASE, QUESTION, bearer(charlie)).json()
+    client.force_login(charlie)
+    etag = client.get(f"{BASE}/{q['id']}")["ETag"]
+    client.logout()
+    r = patch(
+        client, f"{BASE}/{q['id']}", {"title": "Comment fixer des salaires justes ?"}, bearer(bob), HTTP_IF_MATCH=etag
+    )
+    assert r.status_code == 200 and r.json()["title"] == "Comment fixer des salaires justes ?"  # no answer yet
+    r = patch(client, f"{BASE}/{q['id']}", {"title": "Encore"}, bearer(charlie), HTTP_IF_MATCH=etag)
+    assert r.status_code == 412  # bob changed it since
+    r = post(client, f"{BASE}/{q['id']}/answers", {"body": "Escala de 1 a 3."}, bearer(erika))  # her one co-operative
+    assert r.status_code == 201 and r.json()["answers"][0]["organisation"]["slug"] == "constructora"
+    answer_id = r.json()["answers"][0]["id"]
+    assert patch(client, f"{BASE}/{q['id']}", {"title": "Autre"}, bearer(bob)).status_code == 403  # answered now
+    assert patch(client, f"{BASE}/{q['id']}", {"body": "Plus clair."}, bearer(charlie)).status_code == 200
+    assert patch(client, f"{BASE}/{q['id']}", {"title": None}, bearer(charlie)).status_code == 422
+    url = f"{BASE}/{q['id']}/answers/{answer_id}"
+    assert patch(client, url, {"body": "Cambio"}, bearer(charlie)).status_code == 403
+    assert patch(client, url, {"body": ""}, bearer(erika)).status_code == 422
+    r = patch(client, url, {"body": "Escala de 1 a 4."}, bearer(erika))
+    assert r.status_code == 200 and r.json()["answers"][0]["body"] == "Escala de 1 a 4."
+    assert patch(client, f"{BASE}/{q['id']}/answers/999999", {"body": "x"}, bearer(erika)).status_code == 404
+    assert post(client, f"{BASE}/{q['id']}/unaccept", {}, bearer(charlie)).status_code == 422  # none marked
+    post(client, f"{url}/accept", {}, bearer(charlie))
+    assert client.get(f"{BASE}/{q['id']}").status_code == 200
+    assert post(client, f"{BASE}/{q['id']}/unaccept", {}, bearer(erika)).status_code == 403
+    r = post(client, f"{BASE}/{q['id']}/unaccept", {}, bearer(charlie))
+    assert r.status_code == 200 and r.json()["status"] == "open" and r.json()["accepted_answer"] is None
+    assert client.get(f"{BASE}/{q['id']}").status_code == 404  # no longer public

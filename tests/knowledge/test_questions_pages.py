@@ -204,3 +204,14 @@ def test_pages_query_count_does_not_grow(client, trade, charlie, erika, django_a
         assert client.get(BASE).status_code == 200
     with django_assert_max_num_queries(30):
         assert client.get(f"{BASE}{q.pk}/").status_code == 200
+
+
+def test_back_office_reads_questions_with_their_answers(client, open_and_answered, alice, charlie):
+    still_open, _answered = open_and_answered
+    client.force_login(alice)
+    assert "Question encore ouverte" in client.get("/admin/knowledge/question/").content.decode()
+    page = client.get(f"/admin/knowledge/question/{still_open.pk}/change/")
+    assert page.status_code == 200 and "Respuesta uno." in page.content.decode()
+    assert client.get("/admin/knowledge/question/add/").status_code == 403
+    client.force_login(charlie)
+    assert client.get("/admin/knowledge/question/").status_code == 302

@@ -8,13 +8,13 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
 from cicopa.core.api_auth import WRITE_AUTH
-from cicopa.core.api_input import JsonObject
+from cicopa.core.api_input import IF_MATCH, JsonObject, if_match
 from cicopa.core.roles import is_secretariat
 from cicopa.knowledge import question_permissions as rules
 from cicopa.knowledge import question_queries as queries
@@ -26,14 +26,23 @@ router = Router(tags=["knowledge"])
 PAGE_SIZE = 50
 
 
-class QuestionIn(JsonObject):
-    organisation: str = Field(description="The slug of the organisation that asks")
+class QuestionFields(JsonObject):
     language: str | None = Field(None, description="en, fr or es: the language the question is written in")
-    title: str = Field(description="The question, in one line (at most 200 characters)")
-    body: str = Field(description="Its details (at most 10,000 characters)")
+    title: str | None = Field(None, description="The question, in one line (at most 200 characters)")
+    body: str | None = Field(None, description="Its details (at most 10,000 characters)")
     country: str | None = Field(None, description="ISO 3166-1 alpha-2; the organisation's when not given")
     sectors: list[str] | None = Field(None, description="Sector codes")
     topics: list[str] | None = Field(None, description="Topic codes (GET /knowledge/topics)")
+
+
+class QuestionIn(QuestionFields):
+    organisation: str = Field(description="The slug of the organisation that asks")
+    title: str = Field(description="The question, in one line (at most 200 characters)")
+    body: str = Field(description="Its details (at most 10,000 characters)")
+
+
+class AnswerChange(JsonObject):
+    body: str = Field(description="The answer (at most 10,000 characters)")
 
 
 class AnswerIn(JsonObject):
@@ -123,6 +132,13 @@ def _question(request: HttpRequest, question_id: int) -> Question:
     return found
 
 
+def _answer(question: Question, answer_id: int) -> Answer:
+    found = next((a for a in question.answers.all() if a.pk == answer_id), None)
+    if found is None:
+        raise HttpError(404, _("This question has no such answer."))
+    return found
+
+
 def _fresh(question: Question) -> dict[str, Any]:
     return question_dict(queries.with_details(Question.objects.filter(pk=question.pk)).get())
 
@@ -158,10 +174,35 @@ def list_questions(request: HttpRequest, params: Query[QuestionQuery]) -> dict[s
 @router.get(
     "/knowledge/questions/{question_id}", summary="One question and its answers", auth=None, response=QuestionOut
 )
-def get_question(request: HttpRequest, question_id: int) -> dict[str, Any]:
+def get_question(request: HttpRequest, response: HttpResponse, question_id: int) -> dict[str, Any]:
     """A question with a most useful answer is public; another is read by signed-in people only (404 for the
-    public)."""
-    return question_dict(_question(request, question_id))
+    public). ETag holds its version: send it back in If-Match with a PATCH."""
+    question = _question(request, question_id)
+    response["ETag"] = f'"{services.question_version(question)}"'
+    return question_dict(question)
+
+
+@router.patch(
+    "/knowledge/questions/{question_id}",
+    summary="Change a question (its asker's side while it has no answers, then its author only)",
+    auth=WRITE_AUTH,
+    response=QuestionOut,
+)
+def update_question(
+    request: HttpRequest,
+    response: HttpResponse,
+    question_id: int,
+    payload: QuestionFields,
+    version: str | None = IF_MATCH,
+) -> dict[str, Any]:
+    question = services.question_update(
+        actor=request.user,
+        question=_question(request, question_id),
+        data=payload.dict(exclude_unset=True),
+        based_on=if_match(version),
+    )
+    response["ETag"] = f'"{services.question_version(question)}"'
+    return _fresh(question)
 
 
 @router.post("/knowledge/questions", summary="Ask the network a question", auth=WRITE_AUTH, response={201: QuestionOut})
@@ -197,10 +238,29 @@ def answer_question(request: HttpRequest, question_id: int, payload: AnswerIn) -
 )
 def accept_answer(request: HttpRequest, question_id: int, answer_id: int) -> dict[str, Any]:
     question = _question(request, question_id)
-    answer = next((a for a in question.answers.all() if a.pk == answer_id), None)
-    if answer is None:
-        raise HttpError(404, _("This question has no such answer."))
-    return _fresh(services.answer_accept(actor=request.user, question=question, answer=answer))
+    return _fresh(services.answer_accept(actor=request.user, question=question, answer=_answer(question, answer_id)))
+
+
+@router.patch(
+    "/knowledge/questions/{question_id}/answers/{answer_id}",
+    summary="Change your answer",
+    auth=WRITE_AUTH,
+    response=QuestionOut,
+)
+def update_answer(request: HttpRequest, question_id: int, answer_id: int, payload: AnswerChange) -> dict[str, Any]:
+    question = _question(request, question_id)
+    services.answer_update(actor=request.user, answer=_answer(question, answer_id), body=payload.body)
+    return _fresh(question)
+
+
+@router.post(
+    "/knowledge/questions/{question_id}/unaccept",
+    summary="Withdraw the mark of the most useful answer: the question is open again, and no longer public",
+    auth=WRITE_AUTH,
+    response=QuestionOut,
+)
+def unaccept_answer(request: HttpRequest, question_id: int) -> dict[str, Any]:
+    return _fresh(services.answer_unaccept(actor=request.user, question=_question(request, question_id)))
 
 
 @router.post(
