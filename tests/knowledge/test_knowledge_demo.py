@@ -33,6 +33,9 @@ def test_demo_questions_the_same_every_time(client):
     assert answered.count() == 1 and Question.objects.filter(accepted_answer__isnull=True).count() == 2
     q = answered.get()
     assert q.answers.exclude(organisation=q.organisation).count() == q.answers.count() >= 2
+    from cicopa.knowledge.models import LibraryEntry
+
+    assert list(LibraryEntry.objects.filter(kind="question").values_list("object_id", flat=True)) == [q.pk]
     demo.load_demo()  # again: nothing more
     assert Question.objects.count() == len(rows)
     assert client.get(f"/library/questions/{q.pk}/").status_code == 200

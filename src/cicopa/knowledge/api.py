@@ -15,7 +15,7 @@ from ninja.errors import HttpError
 
 from cicopa.core.api_auth import WRITE_AUTH
 from cicopa.core.api_input import IF_MATCH, JsonObject, if_match
-from cicopa.knowledge import permissions, queries, services
+from cicopa.knowledge import library, permissions, queries, services
 from cicopa.knowledge.models import Experience, Topic
 from cicopa.registry.models import Organisation
 
@@ -103,6 +103,49 @@ class LibraryQuery(Schema):
     language: str | None = None
     year: str | None = None
     page: int = 1
+
+
+class SearchQuery(Schema):
+    q: str | None = Field(None, description="Words to find, in any language, accents and case aside; each a prefix")
+    kind: str | None = Field(None, description="experience, study, question or recommendation (comma-separated)")
+    topic: str | None = Field(None, description="Topic codes (GET /knowledge/topics), comma-separated")
+    country: str | None = Field(None, description="ISO 3166-1 alpha-2 codes or names, comma-separated")
+    sector: str | None = Field(None, description="Sector codes, comma-separated")
+    language: str | None = Field(None, description="Languages it can be read in: en, fr, es")
+    year: str | None = Field(None, description="Years, comma-separated")
+    sort: str | None = Field(None, description="relevance (the default with words) or newest")
+    page: str | None = Field(None, description="From 1; 20 results a page")
+
+
+class FacetValueOut(Schema):
+    value: str
+    name: str
+    count: int
+
+
+class SearchHitOut(Schema):
+    kind: str
+    id: int
+    url: str
+    title: str
+    summary: str
+    excerpt: str = Field(description="The passage around the words found, the words between [[ and ]]")
+    original_language: str | None = Field(description="The language shown, when not the one asked for")
+    language: str
+    year: int | None
+    countries: list[str]
+    topics: list[str]
+    published_at: str
+
+
+class SearchOut(Schema):
+    count: int
+    count_is_capped: bool
+    ranked_among: int | None = Field(description="Relevance covers the newest this many results, when more match")
+    page: int
+    pages: int
+    results: list[SearchHitOut]
+    facets: dict[str, list[FacetValueOut]]
 
 
 def experience_dict(e: Experience) -> dict[str, Any]:
@@ -264,6 +307,48 @@ def return_experience(request: HttpRequest, experience_id: int, payload: ReturnI
             actor=request.user, experience=_experience(request, experience_id), comment=payload.comment
         )
     )
+
+
+@router.get(
+    "/knowledge/search",
+    summary="One search across the library: experiences, studies, answered questions, recommendations",
+    auth=None,
+    response=SearchOut,
+)
+def search(request: HttpRequest, params: Query[SearchQuery]) -> dict[str, Any]:
+    """Only what is published is searched. An unknown filter value is a 422 naming it."""
+    filters, errors = library.parse_filters(request.GET)
+    if errors:
+        raise ValidationError(errors)
+    page = library.search(filters)
+    return {
+        "count": page.total,
+        "count_is_capped": page.capped,
+        "ranked_among": page.ranked_limit,
+        "page": filters.page,
+        "pages": page.pages,
+        "results": [
+            {
+                "kind": hit.kind,
+                "id": hit.object_id,
+                "url": request.build_absolute_uri(hit.card.url),
+                "title": hit.card.title,
+                "summary": hit.card.summary,
+                "excerpt": "".join(f"[[{text}]]" if marked else text for text, marked in hit.excerpt),
+                "original_language": hit.card.original_language,
+                "language": hit.language,
+                "year": hit.year,
+                "countries": hit.countries,
+                "topics": hit.topics,
+                "published_at": hit.published_at.isoformat(),
+            }
+            for hit in page.hits
+        ],
+        "facets": {
+            name: [{"value": code, "name": label, "count": n} for code, label, n in values]
+            for name, values in page.facets.items()
+        },
+    }
 
 
 # Questions and answers.

@@ -33,7 +33,7 @@ class KnowledgeConfig(AppConfig):
     def nav_items(self) -> list[Any]:
         from cicopa.core.extensions import NavItem
 
-        return [NavItem(_("Library"), "knowledge:experiences", order=30, also_current=PAGES)]
+        return [NavItem(_("Library"), "knowledge:library", order=30, also_current=PAGES)]
 
     def account_panels(self) -> list[Any]:
         from cicopa.core.extensions import AccountPanel

@@ -12,6 +12,7 @@ from typing import Any
 from django.db import transaction
 
 from cicopa.core import audit
+from cicopa.knowledge import library, services
 from cicopa.knowledge.models import Experience, ExperienceStatus, ExperienceTranslation, Topic
 from cicopa.registry.models import Organisation, OrganisationKind
 
@@ -170,6 +171,8 @@ def load_demo(*, progress: Callable[[str], None] = lambda s: None) -> None:
             for language, texts in spec["translations"].items():
                 ExperienceTranslation.objects.create(experience=exp, language=language, **texts)
             audit.record(actor=None, action="knowledge.experience.create", obj=exp, changes={"demo": [None, True]})
+            if exp.status == ExperienceStatus.PUBLISHED:
+                library.index_put(services.experience_item(exp))
             written += 1
     progress(f"{written} experiences")
 

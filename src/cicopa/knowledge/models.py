@@ -35,6 +35,38 @@ class Topic(TranslatedName):
         verbose_name_plural = _("topics")
 
 
+class LibraryKind(models.TextChoices):
+    """What the library holds, each kind in one search (knowledge/library.py)."""
+
+    EXPERIENCE = "experience", _("Experience")
+    STUDY = "study", _("Study")
+    QUESTION = "question", _("Answered question")
+    RECOMMENDATION = "recommendation", _("Recommendation")
+
+
+class LibraryEntry(models.Model):
+    """One published item of the library in its full-text index (see knowledge/library.py and core/fulltext.py):
+    written by the owning kind's services when the item becomes public or changes, taken out when it stops being
+    public. The index holds nothing that is not public, so a search can never show what its reader may not see."""
+
+    kind = models.CharField(max_length=16, choices=LibraryKind.choices)
+    object_id = models.PositiveBigIntegerField()
+    language = models.CharField(max_length=8)  # the language it was written in
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    published_at = models.DateTimeField(db_index=True)
+    topics = models.CharField(max_length=1_000, blank=True)  # topic codes, space-separated
+    countries = models.CharField(max_length=1_000, blank=True)  # ISO 3166-1 codes, space-separated
+    search_title = models.TextField(max_length=4_000, blank=True, editable=False)
+    search_body = models.TextField(max_length=4_000_000, blank=True, editable=False)
+    search_tags = models.TextField(max_length=4_000, blank=True, editable=False)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "object_id"], name="knowledge_entry_once")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.object_id}"
+
+
 class ExperienceStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     SUBMITTED = "submitted", _("Submitted for review")

@@ -8,9 +8,10 @@ from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from cicopa.core.i18n import CONTENT_LANGUAGES
+from cicopa.core.i18n import CONTENT_LANGUAGES, current_language
 from cicopa.core.models import Country, Sector
 from cicopa.knowledge import permissions
+from cicopa.knowledge.library import Card
 from cicopa.knowledge.models import Attachment, Experience, ExperienceStatus, Topic
 
 MAX_WORDS = 200
@@ -102,3 +103,20 @@ def experience_for(user: Any, experience_id: Any) -> Experience | None:
     if not 0 < pk < 2**63:
         return None
     return with_details(permissions.visible_experiences(user)).filter(pk=pk).first()
+
+
+def experience_cards(ids: list[int]) -> dict[int, Card]:
+    """The library's result cards of published experiences (knowledge.library.CARD_MAKERS), in the reader's
+    language where they have it."""
+    language = current_language()
+    cards = {}
+    for exp in Experience.objects.filter(permissions.PUBLIC_EXPERIENCE, pk__in=ids).prefetch_related("translations"):
+        texts, shown_in, _languages = exp.text_in(language)
+        cards[exp.pk] = Card(
+            title=texts["title"],
+            url=exp.get_absolute_url(),
+            summary=texts["summary"],
+            text="\n".join(texts[f] for f in ("summary", "problem", "actions", "results", "lessons") if texts[f]),
+            original_language=shown_in if shown_in != language else None,
+        )
+    return cards

@@ -11,6 +11,7 @@ from django.db.models import Count, Prefetch, QuerySet
 from cicopa.core.i18n import current_language
 from cicopa.core.models import Country, Sector
 from cicopa.knowledge import question_permissions as rules
+from cicopa.knowledge.library import Card
 from cicopa.knowledge.models import Answer, Question, Topic
 
 STATES = ("open", "answered")
@@ -89,11 +90,10 @@ def answers_in_order(question: Question) -> list[Answer]:
     return sorted(answers, key=lambda a: (a.pk != question.accepted_answer_id, a.created_at, a.pk))
 
 
-def library_cards(ids: list[int]) -> dict[int, Any]:
-    """The library search's cards of these public questions (others are left out). A question is written in one
-    language: its title and text are its own, marked with that language for a reader of another."""
-    from cicopa.knowledge import library  # type: ignore[attr-defined]  # LIBRARY: the one search (library.py)
-
+def library_cards(ids: list[int]) -> dict[int, Card]:
+    """The library search's cards of these public questions (knowledge.library.CARD_MAKERS; others are left out).
+    A question is written in one language: its title and text are its own, marked with it for a reader of
+    another."""
     language = current_language()
     found = (
         Question.objects.filter(rules.PUBLIC_QUESTION, pk__in=ids)
@@ -102,7 +102,7 @@ def library_cards(ids: list[int]) -> dict[int, Any]:
     )
     cards = {}
     for q in found:
-        cards[q.pk] = library.Card(
+        cards[q.pk] = Card(
             title=q.title,
             url=q.get_absolute_url(),
             summary=q.body[:300],

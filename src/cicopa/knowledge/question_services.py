@@ -19,9 +19,10 @@ from cicopa.core import audit, notifications, versions
 from cicopa.core.errors import EditConflict, PermissionDenied, ValidationError
 from cicopa.core.i18n import CONTENT_LANGUAGES
 from cicopa.core.models import Country, Sector
+from cicopa.knowledge import library
 from cicopa.knowledge import question_permissions as rules
 from cicopa.knowledge import services as experiences
-from cicopa.knowledge.models import Answer, Experience, Question, QuestionStatus, Topic
+from cicopa.knowledge.models import Answer, Experience, LibraryKind, Question, QuestionStatus, Topic
 from cicopa.registry.models import Organisation
 
 QUESTION_FIELDS = ("language", "title", "body", "country", "sectors", "topics")
@@ -99,28 +100,32 @@ def _locked(question: Question) -> Question:
 def library_sync(question: Question, was_public: bool) -> None:
     """Keep the library's one search in step: a public question (one with a most useful answer) is indexed with
     its answers; one that stops being public leaves the index."""
-    try:
-        from cicopa.knowledge import library  # type: ignore[attr-defined]  # LIBRARY: the one search (library.py)
-    except ImportError:  # LIBRARY: until library.py is merged in, nothing to keep in step
-        return
     if question.is_public:
-        library.index_put(library_item(question, library))
+        library.index_put(question_item(question))
     elif was_public:
-        library.index_remove("question", question.pk)
+        library.index_remove(LibraryKind.QUESTION, question.pk)
 
 
-def library_item(question: Question, library: Any) -> Any:
+def question_item(question: Question) -> library.LibraryItem:
+    """What the library's search keeps of an answered question: the question, every answer and who gave it."""
+    assert question.answered_at is not None
+    answers = list(question.answers.select_related("organisation").order_by("created_at", "id"))
     return library.LibraryItem(
-        kind="question",
+        kind=LibraryKind.QUESTION,
         object_id=question.pk,
         language=question.language,
         titles={question.language: question.title},
-        texts=[question.body, *question.answers.order_by("created_at", "id").values_list("body", flat=True)],
-        topics=sorted(question.topics.values_list("code", flat=True)),
-        countries=[question.country_id] if question.country_id else [],
-        sectors=sorted(question.sectors.values_list("code", flat=True)),
-        year=(question.answered_at or question.created_at).year,
+        texts=[
+            question.body,
+            question.organisation.name,
+            *(a.body for a in answers),
+            *(a.organisation.name for a in answers if a.organisation),
+        ],
         published_at=question.answered_at,
+        topics=sorted(question.topics.values_list("code", flat=True)),
+        countries=[question.country_id],
+        sectors=sorted(question.sectors.values_list("code", flat=True)),
+        year=question.answered_at.year,
     )
 
 

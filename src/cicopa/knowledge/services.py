@@ -19,7 +19,7 @@ from cicopa.core import audit, formats, notifications, versions
 from cicopa.core.errors import EditConflict, PermissionDenied, ValidationError
 from cicopa.core.i18n import CONTENT_LANGUAGES
 from cicopa.core.models import Country, Sector
-from cicopa.knowledge import files, permissions
+from cicopa.knowledge import files, library, permissions
 from cicopa.knowledge.models import (
     FIRST_YEAR,
     LAST_YEAR,
@@ -28,6 +28,7 @@ from cicopa.knowledge.models import (
     Experience,
     ExperienceStatus,
     ExperienceTranslation,
+    LibraryKind,
     Topic,
 )
 from cicopa.registry.models import Organisation
@@ -317,6 +318,7 @@ def experience_publish(*, actor: Any, experience: Experience) -> Experience:
     exp.published_at = timezone.now()
     exp.review_comment = ""
     exp.save(update_fields=["status", "published_at", "review_comment", "updated_at"])
+    library.index_put(experience_item(exp))
     audit.record(
         actor=actor,
         action="knowledge.experience.publish",
@@ -436,6 +438,29 @@ def experience_detach(*, actor: Any, experience: Experience, attachment_id: int)
     attachment.delete()
     audit.record(
         actor=actor, action="knowledge.experience.detach", obj=exp, changes={"attachment": [attachment.filename, None]}
+    )
+
+
+def experience_item(exp: Experience) -> library.LibraryItem:
+    """What the library's search keeps of a published experience: its texts in every language it has."""
+    translations = list(exp.translations.all())
+    assert exp.published_at is not None
+    return library.LibraryItem(
+        kind=LibraryKind.EXPERIENCE,
+        object_id=exp.pk,
+        language=exp.language,
+        titles={exp.language: exp.title, **{t.language: t.title for t in translations}},
+        texts=[
+            *(getattr(exp, f) for f in TEXT_FIELDS[1:]),
+            exp.figures,
+            exp.organisation.name,
+            *(getattr(t, f) for t in translations for f in TEXT_FIELDS[1:]),
+        ],
+        published_at=exp.published_at,
+        topics=[t.code for t in exp.topics.all()],
+        countries=[exp.country_id],
+        sectors=[s.code for s in exp.sectors.all()],
+        year=exp.year,
     )
 
 

@@ -1,10 +1,12 @@
 from django.urls import path
 
-from cicopa.knowledge import views
+from cicopa.knowledge import feeds, views
 
 app_name = "knowledge"
 urlpatterns = [
-    path("", views.experiences, name="experiences"),
+    path("", views.library_page, name="library"),
+    path("feed.atom", feeds.LibraryFeed(), name="feed"),
+    path("topics/<slug:topic>/feed.atom", feeds.TopicFeed(), name="topic_feed"),
     path("experiences/<int:pk>/", views.experience, name="experience"),
     path("experiences/<int:pk>/edit/", views.experience_edit, name="experience_edit"),
     path("experiences/<int:pk>/attachments/", views.attachment_add, name="attachment_add"),

@@ -5,6 +5,7 @@ call a query or a service, render."""
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,11 +18,11 @@ from django.views.decorators.http import require_POST
 
 from cicopa.core import queries as core_queries
 from cicopa.core.errors import PermissionDenied, report_errors
-from cicopa.core.i18n import CONTENT_LANGUAGES, current_language
+from cicopa.core.i18n import current_language
 from cicopa.core.names import language_name
-from cicopa.knowledge import permissions, queries, services
+from cicopa.knowledge import library, permissions, queries, services
 from cicopa.knowledge.forms import AttachmentForm, ExperienceForm, ReturnForm, experience_initial
-from cicopa.knowledge.models import Experience, Topic
+from cicopa.knowledge.models import Experience, LibraryKind
 
 PAGE_SIZE = 20
 
@@ -41,25 +42,68 @@ def card(experience: Experience, language: str | None = None) -> dict[str, Any]:
     }
 
 
-def experiences(request: HttpRequest) -> HttpResponse:
-    filters = queries.parse_filters(request.GET)
-    page = Paginator(queries.published_experiences(filters), PAGE_SIZE).get_page(request.GET.get("page"))
-    language = current_language()
+def library_page(request: HttpRequest) -> HttpResponse:
+    """The library: one search across experiences, studies, answered questions and recommendations."""
+    filters, errors = library.parse_filters(request.GET)
+    for message in errors.values():
+        messages.error(request, message)
+    page = library.search(filters)
+    feed_topic = filters.topic[0] if len(filters.topic) == 1 else None
     return render(
         request,
-        "knowledge/experiences.html",
+        "knowledge/library.html",
         {
             "page": page,
-            "cards": [card(e, language) for e in page.object_list],
             "filters": filters,
-            "topics": Topic.objects.all(),
-            "countries": core_queries.countries(),
-            "sectors": core_queries.sectors(),
-            "languages": [(code, language_name(code)) for code in CONTENT_LANGUAGES],
-            "query": "&".join(f"{k}={v}" for k, v in filters.as_query().items()),
+            "groups": _facet_groups(filters, page.facets),
+            "sorts": [("relevance", _("Relevance")), ("newest", _("Newest first"))],
+            "results": _results(page.hits),
+            "query": urlencode(filters.as_query(page=1)),
+            "previous": urlencode(filters.as_query(page=filters.page - 1)) if filters.page > 1 else None,
+            "next": urlencode(filters.as_query(page=filters.page + 1)) if filters.page < page.pages else None,
             "can_write": bool(permissions.writing_organisation_ids(request.user)),
+            "feed_topic": feed_topic,
+            "feed_topic_name": library.topic_names().get(feed_topic, "") if feed_topic else "",
         },
     )
+
+
+def _results(hits: list[library.Hit]) -> list[dict[str, Any]]:
+    """The hits with what their cards name in the reader's language."""
+    kinds = dict(LibraryKind.choices)
+    topics = library.topic_names()
+    countries = core_queries.names_by_code()["country"]
+    out = []
+    for hit in hits:
+        places = [countries.get(c, c) for c in hit.countries]
+        out.append(
+            {
+                "card": hit.card,
+                "excerpt": hit.excerpt,
+                "year": hit.year,
+                "kind_label": kinds.get(hit.kind, hit.kind),
+                "places": ", ".join(places[:3]) + (" …" if len(places) > 3 else ""),
+                "topic_names": [topics[t] for t in hit.topics if t in topics],
+                "written_in": language_name(hit.card.original_language) if hit.card.original_language else "",
+            }
+        )
+    return out
+
+
+def _facet_groups(filters: library.LibraryFilters, facets: dict[str, Any]) -> list[dict[str, Any]]:
+    """The facets as the page lists them: each value a link that adds it to the search, or takes it away."""
+    groups = []
+    for name in library.FACETS:
+        chosen = getattr(filters, name)
+        values = []
+        for code, label, count in facets.get(name, []):
+            selected = code in chosen
+            changed = tuple(v for v in chosen if v != code) if selected else (*chosen, code)
+            url = "?" + urlencode(filters.as_query(**{name: changed, "page": 1}))
+            values.append({"value": code, "label": label, "count": count, "selected": selected, "url": url})
+        if values:
+            groups.append({"name": name, "title": library.FILTER_LABELS[name], "values": values})
+    return groups
 
 
 def _visible(request: HttpRequest, pk: int) -> Experience:
