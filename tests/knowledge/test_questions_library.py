@@ -97,3 +97,13 @@ def test_library_cards_leave_out_what_is_not_public(question, answer, charlie, t
 
 def test_the_library_links_to_the_questions(client):
     assert 'href="/library/questions/"' in client.get("/library/").content.decode()
+
+
+def test_answered_questions_are_in_the_feeds_and_open_ones_not(client, question, answer, charlie):
+    assert b"apprentis" not in client.get("/library/feed.atom").content
+    services.answer_accept(actor=charlie, question=question, answer=answer)
+    for url in ("/library/feed.atom", "/library/topics/training/feed.atom"):
+        body = client.get(url).content.decode()
+        assert "Comment rémunérer les heures de formation ?" in body and f"/library/questions/{question.pk}/" in body
+    services.answer_unaccept(actor=charlie, question=question)
+    assert "rémunérer" not in client.get("/library/feed.atom").content.decode()

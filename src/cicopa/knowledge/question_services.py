@@ -15,7 +15,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cicopa.core import audit, notifications, versions
+from cicopa.core import audit, formats, notifications, versions
 from cicopa.core.errors import EditConflict, PermissionDenied, ValidationError
 from cicopa.core.i18n import CONTENT_LANGUAGES
 from cicopa.core.models import Country, Sector
@@ -191,7 +191,9 @@ def _answer_body(value: Any) -> str:
     if not body:
         raise ValidationError({"body": [_("Write your answer.")]})
     if len(body) > 10_000:
-        raise ValidationError({"body": [_("An answer has at most 10,000 characters.")]})
+        raise ValidationError(
+            {"body": [_("An answer has at most %(n)s characters.") % {"n": formats.format_number(10_000)}]}
+        )
     return body
 
 
