@@ -215,3 +215,19 @@ def test_back_office_reads_questions_with_their_answers(client, open_and_answere
     assert client.get("/admin/knowledge/question/add/").status_code == 403
     client.force_login(charlie)
     assert client.get("/admin/knowledge/question/").status_code == 302
+
+
+def test_asked_by_us(client, open_and_answered, trade, erika, charlie, bob):
+    theirs = services.question_ask(
+        actor=erika,
+        organisation=trade["constructora"],
+        data={"language": "es", "title": "Pregunta de Valencia", "body": "Detalles."},
+    )
+    client.force_login(bob)  # the federation's officer: its member co-operative's questions are "ours"
+    html = client.get(f"{BASE}?mine=1").content.decode()
+    assert "Question encore ouverte" in html and theirs.title not in html
+    client.force_login(erika)
+    html = client.get(f"{BASE}?mine=1").content.decode()
+    assert theirs.title in html and "Question encore ouverte" not in html
+    client.logout()
+    assert "question-card" not in client.get(f"{BASE}?mine=1").content.decode()

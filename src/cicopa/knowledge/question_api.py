@@ -92,6 +92,7 @@ class QuestionQuery(Schema):
     country: str | None = None
     sector: str | None = None
     state: str | None = Field(None, description="open or answered (signed in only: the public reads answered ones)")
+    mine: str | None = Field(None, description="1: only those you asked, or the organisations you write for did")
     page: int = 1
 
 

@@ -6,13 +6,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from cicopa.core.i18n import current_language
 from cicopa.core.models import Country, Sector
+from cicopa.core.roles import is_authenticated
 from cicopa.knowledge import question_permissions as rules
 from cicopa.knowledge.library import Card
 from cicopa.knowledge.models import Answer, Question, Topic
+from cicopa.knowledge.permissions import writing_organisation_ids
 
 STATES = ("open", "answered")
 
@@ -23,6 +25,7 @@ class QuestionFilters:
     country: str = ""
     sector: str = ""
     state: str = ""  # "open": no most useful answer yet; "answered": one
+    mine: str = ""  # "1": those the reader asked, or their organisations did
 
     def as_query(self) -> dict[str, Any]:
         return {k: v for k, v in self.__dict__.items() if v}
@@ -41,6 +44,7 @@ def parse_filters(params: Any) -> QuestionFilters:
         country=country if len(country) == 2 and Country.objects.filter(iso2=country).exists() else "",
         sector=sector if sector and Sector.objects.filter(code=sector).exists() else "",
         state=state if state in STATES else "",
+        mine="1" if one("mine") in ("1", "true") else "",
     )
 
 
@@ -68,6 +72,10 @@ def questions(user: Any, filters: QuestionFilters | None = None) -> QuerySet[Que
         qs = qs.filter(accepted_answer__isnull=True)
     elif f.state == "answered":
         qs = qs.filter(accepted_answer__isnull=False)
+    if f.mine:
+        if not is_authenticated(user):
+            return qs.none()
+        qs = qs.filter(Q(author=user) | Q(organisation_id__in=writing_organisation_ids(user)))
     return with_details(qs.distinct().annotate(answer_count=Count("answers", distinct=True))).order_by(
         "-created_at", "-id"
     )
