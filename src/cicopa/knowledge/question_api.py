@@ -80,6 +80,11 @@ class QuestionOut(Schema):
     answers: list[AnswerOut] = Field(description="The most useful first, then the others, oldest first")
 
 
+class ExperienceRef(Schema):
+    id: int
+    url: str
+
+
 class QuestionPageOut(Schema):
     count: int
     page: int
@@ -278,7 +283,7 @@ def close_question(request: HttpRequest, question_id: int) -> dict[str, Any]:
     "/knowledge/questions/{question_id}/experience",
     summary="Turn a question and its answers into a published experience (secretariat)",
     auth=WRITE_AUTH,
-    response={201: dict[str, Any]},
+    response={201: ExperienceRef},
 )
 def question_to_experience(request: HttpRequest, question_id: int) -> tuple[int, dict[str, Any]]:
     """Answers 201 with the experience's id and address; a question is turned into an experience once (422 the
