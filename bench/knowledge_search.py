@@ -156,9 +156,46 @@ def experiences(lib: Library, first: int, n: int, size: int) -> Iterator[Any]:
         yield services.experience_item(exp)
 
 
+def recommendations(lib: Library, first: int, n: int, size: int) -> Iterator[Any]:
+    """Issued recommendations with their texts in the three languages, and their library items."""
+    from cicopa.knowledge import recommendation_services
+    from cicopa.knowledge.models import Recommendation, RecommendationStatus, RecommendationText
+
+    rng = lib.rng
+    made = []
+    for i in range(n):
+        issued = lib.moment(first + i, size)
+        made.append(
+            Recommendation(
+                reference=f"B-{first + i:06d}",
+                status=RecommendationStatus.ISSUED,
+                issued_at=issued,
+                follow_up_date=(issued + datetime.timedelta(days=180)).date(),
+            )
+        )
+    Recommendation.objects.bulk_create(made, batch_size=2_000)
+    texts, topics = [], []
+    for rec in made:
+        for language in ("en", "fr", "es"):
+            texts.append(
+                RecommendationText(
+                    recommendation=rec,
+                    language=language,
+                    title=lib.text(rng.randint(5, 10)).capitalize(),
+                    text=lib.text(rng.randint(150, 500)),
+                )
+            )
+        topics += [Recommendation.topics.through(recommendation_id=rec.pk, topic_id=c) for c in lib.topic_codes()]
+    RecommendationText.objects.bulk_create(texts, batch_size=2_000)
+    Recommendation.topics.through.objects.bulk_create(topics, batch_size=5_000)
+    for rec in Recommendation.objects.filter(pk__in=[r.pk for r in made]).prefetch_related("texts", "topics"):
+        yield recommendation_services.recommendation_item(rec)
+
+
 # (kind, share of the library, generator)
 LIBRARY: list[tuple[str, float, Callable[[Library, int, int, int], Iterator[Any]]]] = [
-    ("experience", 1.0, experiences),
+    ("experience", 0.95, experiences),
+    ("recommendation", 0.05, recommendations),
 ]
 
 

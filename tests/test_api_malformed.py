@@ -56,6 +56,13 @@ def api(client, federation, alice, charlie, dave):
     experience = knowledge.experience_create(
         actor=charlie, organisation=federation["menuiserie"], data={"language": "fr", "title": "Reprise"}
     )
+    from cicopa.knowledge import recommendation_services as recommendations
+
+    recommendation = recommendations.recommendation_create(
+        actor=alice, data={"texts": {c: {"title": "Recommandation", "text": ""} for c in ("en", "fr", "es")}}
+    )
+    recommendations.recommendation_issue(actor=alice, recommendation=recommendation)
+    recommendations.recommendation_circulate(actor=alice, recommendation=recommendation, scope="all")
     from cicopa.knowledge import question_services as questions
 
     question = questions.question_ask(
@@ -73,6 +80,7 @@ def api(client, federation, alice, charlie, dave):
         "cycle_id": str(cycle.pk),
         "action": "confirm",  # refused on an open cycle, however often it is sent
         "experience_id": str(experience.pk),
+        "recommendation_id": str(recommendation.pk),
         "question_id": str(question.pk),
         "answer_id": str(answer.pk),
     }

@@ -127,7 +127,8 @@ api = CicopaAPI(
     version="1",
     description=(
         "The registry of the federation: organisations, memberships, offices and reference data. "
-        "Reads are public. Writes need a bearer token (create one on your account page) and the "
+        "Reads are public; with a bearer token they also show what its owner may see. "
+        "Writes need a bearer token (create one on your account page) and the "
         "rights of its owner. Answers are in the language the Accept-Language header asks for, among the "
         "platform's languages (English by default): names of countries, regions, currencies and languages as "
         "the Unicode CLDR writes them in it, and the messages of errors."

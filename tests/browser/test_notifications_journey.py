@@ -40,7 +40,7 @@ def test_notifications_settings_and_a_followed_task(page, accessible, dave):
     page.get_by_label("Username").fill("dave")
     page.get_by_label("Password").fill("dave-password-1")
     page.get_by_role("button", name="Log in").click()
-    header = page.get_by_role("navigation", name="Main")
+    header = page.get_by_role("navigation", name="Account")
     expect(header.get_by_role("link", name="Notifications 3 unread")).to_be_visible()
     header.get_by_role("link", name=re.compile("^Notifications")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Notifications")

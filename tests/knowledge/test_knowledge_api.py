@@ -25,8 +25,12 @@ def test_write_submit_publish(client, federation, charlie, alice, make_data):
     exp = r.json()
     assert exp["status"] == "draft" and exp["country"] == "FR" and exp["translations"]["en"]["title"]
     assert client.get(f"{BASE}/{exp['id']}").status_code == 404  # not public yet
-    client.force_login(charlie)  # reads take no token: the browser's session shows its people a draft
-    etag = client.get(f"{BASE}/{exp['id']}")["ETag"]
+    token = bearer(charlie)
+    etag = client.get(f"{BASE}/{exp['id']}", **token)["ETag"]  # a token reads what its owner may see
+    assert client.get(f"{BASE}/{exp['id']}", HTTP_AUTHORIZATION="Bearer not-a-token").status_code == 404
+    client.force_login(charlie)  # so does the browser's session
+    assert client.get(f"{BASE}/{exp['id']}")["ETag"] == etag
+    assert client.get(f"{BASE}/{exp['id']}", HTTP_AUTHORIZATION="Bearer not-a-token").status_code == 404
     client.logout()
     r = client.patch(
         f"{BASE}/{exp['id']}", {"year": 2021}, content_type="application/json", HTTP_IF_MATCH=etag, **bearer(charlie)
@@ -82,3 +86,10 @@ def test_topics_in_the_readers_language(client, db):
     topics = client.get("/api/v1/knowledge/topics", HTTP_ACCEPT_LANGUAGE="es").json()
     assert {"code": "finance", "name": "Financiación y capital"} in topics
     assert len(topics) >= 11
+
+
+def test_list_filters_words_through_the_index(client, published):
+    assert client.get(f"{BASE}?q=SALARIES").json()["count"] == 1  # accents and case aside
+    assert client.get(f"{BASE}?q=menuis").json()["count"] == 1  # a prefix
+    assert client.get(f"{BASE}?q=boulangerie").json()["count"] == 0
+    assert client.get(f"{BASE}?q=menuiserie&topic=training").json()["count"] == 0

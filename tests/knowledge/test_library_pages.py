@@ -134,6 +134,19 @@ def test_organisation_linked_and_navigation(client, published):
     assert 'href="/library/"' in client.get("/").content.decode()
 
 
+def test_profile_section(client, published, federation, charlie, dave):
+    profile = published.organisation.get_absolute_url()
+    html = client.get(profile).content.decode()
+    assert "Experiences in the library" in html and published.get_absolute_url() in html
+    assert "Write an experience" not in html
+    assert "Experiences in the library" not in client.get(federation["coceta"].get_absolute_url()).content.decode()
+    client.force_login(charlie)
+    html = client.get(profile).content.decode()
+    assert f"/library/experiences/new/?organisation={published.organisation.slug}" in html
+    form = client.get(f"/library/experiences/new/?organisation={published.organisation.slug}").content.decode()
+    assert f'value="{published.organisation.pk}" selected' in form
+
+
 def test_account_panel(client, charlie, alice, dave, federation):
     client.force_login(charlie)
     assert "/library/mine/" in client.get("/accounts/").content.decode()

@@ -207,3 +207,27 @@ def test_excerpt_keeps_positions_where_folding_changes_lengths():
     segments = excerpt(text, ["cooperative", "oeuvre", "strasse"])
     assert ("COOPÉRATIVE", True) in segments
     assert "".join(t for t, _m in segments) == text
+
+
+def test_the_index_is_wired_and_the_system_check_names_a_missing_trigger(db):
+    from django.db import connection
+
+    from cicopa.knowledge.checks import search_index_check
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(
+                "SELECT name FROM sqlite_master WHERE tbl_name = 'knowledge_libraryentry' AND type = 'trigger'"
+            )
+            expected = {f"knowledge_libraryentry_fts_{s}" for s in ("ai", "ad", "au")}
+        else:
+            cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'knowledge_libraryentry'")
+            expected = {"knowledge_libraryentry_search", "knowledge_libraryentry_search_tags"}
+        assert expected <= {row[0] for row in cursor.fetchall()}
+    assert search_index_check(None, databases=["default"]) == []
+    if connection.vendor != "sqlite":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TRIGGER knowledge_libraryentry_fts_au")
+    errors = search_index_check(None, databases=["default"])
+    assert [e.id for e in errors] == ["knowledge.E001"] and "knowledge_libraryentry_fts_au" in errors[0].msg

@@ -4,7 +4,8 @@ A request is authenticated by a valid token, or by the session together with its
 else. A request that carries an Authorization header is a program's: it is judged by that header alone,
 and a header that does not hold a valid token is a 401, never a fall-back to the browser's session (a
 cross-site page can make a browser send a header of its choosing along with the session cookie, but not
-the CSRF token). Reads are public: they take no credentials and ignore any.
+the CSRF token). Reads are public and need no credentials; with a token they see what its owner may see
+(core.middleware.ApiAuthorizationMiddleware).
 """
 
 from __future__ import annotations

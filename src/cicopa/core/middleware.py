@@ -15,7 +15,8 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation.trans_real import parse_accept_lang_header
 
-from cicopa.core.api_auth import has_authorization
+from cicopa.core.api_auth import AUTHORIZATION, has_authorization
+from cicopa.core.services import api_token_user
 
 _ENCODED_NUL = re.compile(rb"%00|\\u0000", re.IGNORECASE)
 
@@ -52,14 +53,19 @@ class RefuseNulMiddleware:
 
 class ApiAuthorizationMiddleware:
     """On the API, a request that carries an Authorization header is a program's: its user is the owner of its
-    token (set by the API's authentication) or no one, never the user of a session cookie that came along."""
+    token, or no one, never the user of a session cookie that came along. So a program reads with its token what
+    its owner may see (a draft of their organisation), as a browser does with its session; a read with a header
+    that holds no valid token is answered as the public's, and a write with one is refused by the API's
+    authentication (core.api_auth)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.path.startswith("/api/") and has_authorization(request):
-            request.user = AnonymousUser()
+            scheme, _space, key = request.META[AUTHORIZATION].strip().partition(" ")
+            user = api_token_user(key.strip()) if scheme.lower() == "bearer" and key.strip() else None
+            request.user = user if user is not None else AnonymousUser()
         return self.get_response(request)
 
 

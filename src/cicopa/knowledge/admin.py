@@ -41,6 +41,42 @@ class ExperienceAdmin(admin.ModelAdmin):
         return bool(request.user.is_active and request.user.is_staff)
 
 
+# --- Recommendations -----------------------------------------------------------------------------------------------
+from cicopa.knowledge.models import Recipient, Recommendation  # noqa: E402
+
+
+class _ReadOnly(admin.ModelAdmin):
+    """Read here; written through their pages and services (issue, circulate, record a response)."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return bool(request.user.is_active and request.user.is_staff)
+
+
+@admin.register(Recommendation)
+class RecommendationAdmin(_ReadOnly):
+    list_display = ("reference", "status", "issued_at", "follow_up_date")
+    list_filter = ("status", "topics")
+    search_fields = ("reference", "texts__title")
+    exclude = ("experiences",)
+
+
+@admin.register(Recipient)
+class RecipientAdmin(_ReadOnly):
+    list_display = ("recommendation", "organisation", "status", "status_changed_at", "reminded_at")
+    list_filter = ("status", "recommendation")
+    search_fields = ("organisation__name", "recommendation__reference")
+    list_select_related = ("recommendation", "organisation")
+
+
 # Questions and answers: read here, written through their pages, the API and their services.
 from cicopa.knowledge.models import Answer, Question  # noqa: E402
 

@@ -96,7 +96,7 @@ class ExperiencePageOut(Schema):
 
 
 class LibraryQuery(Schema):
-    q: str | None = Field(None, description="Words to find in titles, summaries and problems, in any language")
+    q: str | None = Field(None, description="Words to find, in any language, accents and case aside; each a prefix")
     topic: str | None = None
     country: str | None = None
     sector: str | None = None
@@ -349,6 +349,12 @@ def search(request: HttpRequest, params: Query[SearchQuery]) -> dict[str, Any]:
             for name, values in page.facets.items()
         },
     }
+
+
+# --- Recommendations -----------------------------------------------------------------------------------------------
+from cicopa.knowledge.recommendation_api import router as recommendation_router  # noqa: E402
+
+router.add_router("", recommendation_router)
 
 
 # Questions and answers.

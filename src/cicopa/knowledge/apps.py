@@ -20,6 +20,9 @@ class KnowledgeConfig(AppConfig):
     verbose_name = _("Knowledge library")
     robots_disallow = ("library/mine/", "library/review/")
 
+    def ready(self) -> None:
+        from cicopa.knowledge import checks  # noqa: F401  (registers the system checks)
+
     def load_demo(self, progress: Callable[[str], None]) -> None:
         from cicopa.knowledge import demo
 
@@ -35,11 +38,39 @@ class KnowledgeConfig(AppConfig):
 
         return [NavItem(_("Library"), "knowledge:library", order=30, also_current=PAGES)]
 
+    def profile_sections(self) -> list[Any]:
+        from cicopa.core.extensions import ProfileSection
+        from cicopa.knowledge.views import profile_section
+
+        return [ProfileSection("knowledge/_profile_experiences.html", profile_section, order=30)]
+
     def account_panels(self) -> list[Any]:
         from cicopa.core.extensions import AccountPanel
         from cicopa.knowledge.views import account_panel
 
         return [AccountPanel("knowledge/_account_knowledge.html", account_panel, order=30)]
+
+
+# --- Recommendations -----------------------------------------------------------------------------------------------
+PAGES = (  # type: ignore[assignment]
+    *PAGES,
+    "knowledge:recommendations",
+    "knowledge:recommendation",
+    "knowledge:recommendation_new",
+    "knowledge:recommendation_edit",
+    "knowledge:recommendation_circulate",
+    "knowledge:recommendation_adoption",
+)
+
+
+def _recommendation_daily_tasks(self: KnowledgeConfig) -> list[Any]:
+    from cicopa.core.extensions import DailyTask
+    from cicopa.knowledge import recommendation_tasks
+
+    return [DailyTask("knowledge.remind_recommendations", recommendation_tasks.remind_recommendations, hour=6)]
+
+
+KnowledgeConfig.daily_tasks = _recommendation_daily_tasks  # type: ignore[attr-defined]
 
 
 # Questions and answers, under the library's link too.

@@ -177,6 +177,158 @@ def load_demo(*, progress: Callable[[str], None] = lambda s: None) -> None:
     progress(f"{written} experiences")
 
 
+# --- Recommendations -----------------------------------------------------------------------------------------------
+# Two recommendations of the secretariat in English, French and Spanish: one circulated to every demo member
+# organisation, one to those of Europe, with responses spread over the weeks after (the same every time: the n-th
+# recipient by name takes the n-th path of RESPONSE_PATHS), and follow-up dates after the circulation.
+
+RECOMMENDATIONS: list[dict[str, Any]] = [
+    {
+        "reference": "R-2026-01",
+        "topics": ["transfers", "legislation"],
+        "issued": datetime.datetime(2026, 9, 7, 9, 0, tzinfo=datetime.UTC),
+        "follow_up": datetime.date(2027, 3, 31),
+        "region": None,
+        "texts": {
+            "en": (
+                "Give workers a right of first offer when a business is sold",
+                "Member organisations are invited to ask their governments for a right of first offer for employees "
+                "when the owner of a small or medium-sized business sells it or retires, with a period long enough "
+                "to form a worker co-operative and find its finance.\n\nThey are also invited to offer advice to "
+                "the workers concerned, and to report by the follow-up date what they have done.",
+            ),
+            "fr": (
+                "Donner aux salariés un droit de première offre lors de la cession d'une entreprise",
+                "Les organisations membres sont invitées à demander à leurs gouvernements un droit de première offre "
+                "pour les salariés lorsque le propriétaire d'une petite ou moyenne entreprise la cède ou part à la "
+                "retraite, avec un délai suffisant pour constituer une coopérative de travail et trouver son "
+                "financement.\n\nElles sont aussi invitées à conseiller les salariés concernés et à rendre compte de "
+                "leurs actions avant la date de suivi.",
+            ),
+            "es": (
+                "Dar a los trabajadores un derecho de primera oferta cuando se vende una empresa",
+                "Se invita a las organizaciones miembros a pedir a sus gobiernos un derecho de primera oferta para "
+                "los trabajadores cuando el propietario de una pequeña o mediana empresa la vende o se jubila, con "
+                "un plazo suficiente para constituir una cooperativa de trabajo y encontrar su financiación.\n\n"
+                "También se las invita a asesorar a los trabajadores afectados y a informar de lo hecho antes de la "
+                "fecha de seguimiento.",
+            ),
+        },
+    },
+    {
+        "reference": "R-2026-02",
+        "topics": ["procurement"],
+        "issued": datetime.datetime(2026, 10, 5, 9, 0, tzinfo=datetime.UTC),
+        "follow_up": datetime.date(2027, 1, 31),
+        "region": "150",  # Europe
+        "texts": {
+            "en": (
+                "Open public procurement to producers' co-operatives",
+                "Member organisations in Europe are invited to press for reserved contracts and social clauses in "
+                "public procurement, as the European directives allow, and to train their members to bid.",
+            ),
+            "fr": (
+                "Ouvrir les marchés publics aux coopératives de production",
+                "Les organisations membres d'Europe sont invitées à défendre les marchés réservés et les clauses "
+                "sociales dans la commande publique, comme les directives européennes le permettent, et à former "
+                "leurs membres à répondre aux appels d'offres.",
+            ),
+            "es": (
+                "Abrir la contratación pública a las cooperativas de producción",
+                "Se invita a las organizaciones miembros de Europa a defender los contratos reservados y las "
+                "cláusulas sociales en la contratación pública, como permiten las directivas europeas, y a formar a "
+                "sus miembros para licitar.",
+            ),
+        },
+    },
+]
+
+# (days after circulation, status, comment) steps; an empty path: no answer yet.
+RESPONSE_PATHS: list[list[tuple[int, str, str]]] = [
+    [(3, "acknowledged", ""), (20, "under_consideration", "On the agenda of our board."), (45, "adopted", "Adopted.")],
+    [(5, "acknowledged", "")],
+    [],
+    [(10, "under_consideration", "Discussed with the ministry of labour.")],
+    [(8, "acknowledged", ""), (30, "partly_adopted", "Adopted for worker buy-outs only.")],
+    [],
+    [(12, "not_adopted", "Our national law already provides for it in another form.")],
+    [(2, "acknowledged", ""), (16, "under_consideration", "")],
+    [(25, "adopted", "Adopted by our general assembly.")],
+    [],
+]
+
+
+def load_recommendations(*, progress: Callable[[str], None] = lambda s: None) -> None:
+    from cicopa.core.models import in_region
+    from cicopa.knowledge.models import (
+        Circulation,
+        Recipient,
+        Recommendation,
+        RecommendationStatus,
+        RecommendationText,
+        Response,
+    )
+    from cicopa.registry.models import OrganisationStatus
+
+    if Recommendation.objects.filter(reference__in=[r["reference"] for r in RECOMMENDATIONS]).exists():
+        return
+    topics = {t.code: t for t in Topic.objects.all()}
+    members = Organisation.objects.filter(
+        is_demo=True, kind=OrganisationKind.MEMBER_ORGANISATION, status=OrganisationStatus.ACTIVE
+    ).order_by("sort_name", "id")
+    answers = 0
+    with transaction.atomic():
+        for spec in RECOMMENDATIONS:
+            issued = spec["issued"]
+            rec = Recommendation.objects.create(
+                reference=spec["reference"],
+                status=RecommendationStatus.ISSUED,
+                follow_up_date=spec["follow_up"],
+                issued_at=issued,
+            )
+            for language, (title, text) in spec["texts"].items():
+                RecommendationText.objects.create(recommendation=rec, language=language, title=title, text=text)
+            rec.topics.set([topics[c] for c in spec["topics"] if c in topics])
+            rec.experiences.set(list(Experience.objects.filter(status=ExperienceStatus.PUBLISHED).order_by("id")[:2]))
+            audience = members.filter(in_region(spec["region"])) if spec["region"] else members
+            circulated = issued + datetime.timedelta(days=1)
+            orgs = list(audience)
+            circulation = Circulation.objects.create(
+                recommendation=rec,
+                circulated_at=circulated,
+                audience={"scope": "regions", "codes": [spec["region"]]} if spec["region"] else {"scope": "all"},
+                added=len(orgs),
+            )
+            for i, org in enumerate(orgs):
+                recipient = Recipient.objects.create(
+                    recommendation=rec,
+                    organisation=org,
+                    circulation=circulation,
+                    circulated_at=circulated,
+                    status_changed_at=circulated,
+                )
+                Response.objects.create(recipient=recipient, status="received", at=circulated)
+                for days, status, comment in RESPONSE_PATHS[i % len(RESPONSE_PATHS)]:
+                    at = circulated + datetime.timedelta(days=days, hours=i % 7)
+                    Response.objects.create(recipient=recipient, status=status, comment=comment, at=at)
+                    recipient.status, recipient.status_changed_at = status, at
+                    answers += 1
+                recipient.save(update_fields=["status", "status_changed_at"])
+            from cicopa.knowledge.recommendation_services import recommendation_item
+
+            library.index_put(recommendation_item(rec))
+            audit.record(actor=None, action="knowledge.recommendation.create", obj=rec, changes={"demo": [None, True]})
+    progress(f"{len(RECOMMENDATIONS)} recommendations, {answers} responses")
+
+
+_load_experiences = load_demo
+
+
+def load_demo(*, progress: Callable[[str], None] = lambda s: None) -> None:  # type: ignore[no-redef]
+    _load_experiences(progress=progress)
+    load_recommendations(progress=progress)
+
+
 # Questions to the network, asked by demo co-operatives and answered by others: one with its most useful answer
 # marked (so public, and in the library's search), the others open. Written directly, as the experiences are, with
 # one audit entry each.
@@ -278,9 +430,9 @@ def load_demo_questions(*, progress: Callable[[str], None] = lambda s: None) -> 
     progress(f"{written} questions")
 
 
-_load_experiences = load_demo
+_load_before_questions = load_demo
 
 
 def load_demo(*, progress: Callable[[str], None] = lambda s: None) -> None:  # type: ignore[no-redef]
-    _load_experiences(progress=progress)
+    _load_before_questions(progress=progress)
     load_demo_questions(progress=progress)

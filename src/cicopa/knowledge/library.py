@@ -468,5 +468,9 @@ def newest(*, topic: str | None = None, limit: int = 30) -> list[tuple[LibraryEn
     return [(e, cards[(e.kind, e.object_id)]) for e in entries if (e.kind, e.object_id) in cards]
 
 
+# --- Recommendations -----------------------------------------------------------------------------------------------
+CARD_MAKERS[LibraryKind.RECOMMENDATION] = "cicopa.knowledge.recommendation_queries.recommendation_cards"
+
+
 # Questions and answers: an answered question's card.
 CARD_MAKERS[LibraryKind.QUESTION] = "cicopa.knowledge.question_queries.library_cards"

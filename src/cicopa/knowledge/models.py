@@ -196,6 +196,166 @@ class Attachment(PlainTextModel):
         return reverse("knowledge:attachment", args=[self.experience_id, self.pk])
 
 
+# --- Recommendations and their adoption -------------------------------------------------------------------------
+# The secretariat writes a recommendation in English, French and Spanish, issues it (it becomes public) and
+# circulates it to member organisations, all of them or those of chosen regions, countries or sectors; each
+# recipient records its response over time (received → acknowledged → under consideration → adopted, partly
+# adopted or not adopted), every change a dated row of its history.
+
+
+class RecommendationStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    ISSUED = "issued", _("Issued")
+
+
+class Recommendation(models.Model):
+    reference = models.CharField(_("reference"), max_length=20, unique=True)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=RecommendationStatus.choices,
+        default=RecommendationStatus.DRAFT,
+        db_index=True,
+    )
+    topics = models.ManyToManyField(Topic, blank=True, related_name="recommendations", verbose_name=_("topics"))
+    experiences = models.ManyToManyField(
+        Experience, blank=True, related_name="recommendations", verbose_name=_("linked experiences")
+    )
+    follow_up_date = models.DateField(_("follow-up date"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    issued_at = models.DateTimeField(_("issued"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-issued_at", "-id"]
+        verbose_name = _("recommendation")
+        verbose_name_plural = _("recommendations")
+
+    def __str__(self) -> str:
+        return self.reference
+
+    def get_absolute_url(self) -> str:
+        return reverse("knowledge:recommendation", args=[self.pk])
+
+    @property
+    def is_issued(self) -> bool:
+        return self.status == RecommendationStatus.ISSUED
+
+    def text(self, language: str | None = None) -> RecommendationText | None:
+        """Its text in `language` (the reader's), else English, else any; uses prefetched texts."""
+        from django.utils.translation import get_language
+
+        texts = {t.language: t for t in self.texts.all()}
+        for code in (language or (get_language() or "en")[:2], "en", *sorted(texts)):
+            if code in texts:
+                return texts[code]
+        return None
+
+    @property
+    def title(self) -> str:
+        shown = self.text()
+        return shown.title if shown else self.reference
+
+
+class RecommendationText(PlainTextModel):
+    recommendation = models.ForeignKey(Recommendation, on_delete=models.CASCADE, related_name="texts")
+    language = models.CharField(_("language"), max_length=8, choices=LANGUAGE_CHOICES)
+    title = models.CharField(_("title"), max_length=200)
+    text = models.TextField(_("text"), max_length=20_000, blank=True)
+
+    def __str__(self) -> str:
+        return self.title
+
+    class Meta:
+        ordering = ["language"]
+        constraints = [
+            models.UniqueConstraint(fields=["recommendation", "language"], name="knowledge_recommendation_text_once")
+        ]
+
+
+class Circulation(models.Model):
+    """One sending of a recommendation, with the audience as chosen (kept for the record)."""
+
+    recommendation = models.ForeignKey(Recommendation, on_delete=models.CASCADE, related_name="circulations")
+    circulated_at = models.DateTimeField(_("circulated"))
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # {"scope": "all" | "regions" | "countries" | "sectors", "codes": [...]}
+    audience = models.JSONField(_("audience"), default=dict)
+    added = models.PositiveIntegerField(_("organisations added"), default=0)
+
+    class Meta:
+        ordering = ["circulated_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.recommendation} {self.circulated_at:%Y-%m-%d}"
+
+
+class ResponseStatus(models.TextChoices):
+    RECEIVED = "received", _("Received")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    UNDER_CONSIDERATION = "under_consideration", _("Under consideration")
+    ADOPTED = "adopted", _("Adopted")
+    PARTLY_ADOPTED = "partly_adopted", _("Partly adopted")
+    NOT_ADOPTED = "not_adopted", _("Not adopted")
+
+
+class Recipient(models.Model):
+    """A member organisation a recommendation was circulated to, with its latest response's status."""
+
+    recommendation = models.ForeignKey(Recommendation, on_delete=models.CASCADE, related_name="recipients")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="recommendations_received", verbose_name=_("organisation")
+    )
+    circulation = models.ForeignKey(Circulation, null=True, on_delete=models.SET_NULL, related_name="recipients")
+    circulated_at = models.DateTimeField(_("circulated"))
+    status = models.CharField(
+        _("status"), max_length=24, choices=ResponseStatus.choices, default=ResponseStatus.RECEIVED, db_index=True
+    )
+    status_changed_at = models.DateTimeField(_("status changed"))
+    reminded_at = models.DateTimeField(_("reminded"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["organisation__sort_name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["recommendation", "organisation"], name="knowledge_recipient_once")
+        ]
+        verbose_name = _("recipient")
+        verbose_name_plural = _("recipients")
+
+    def __str__(self) -> str:
+        return f"{self.recommendation} → {self.organisation}"
+
+
+class Response(PlainTextModel):
+    """One dated step of a recipient's response; the latest is its current status."""
+
+    recipient = models.ForeignKey(Recipient, on_delete=models.CASCADE, related_name="responses")
+    status = models.CharField(_("status"), max_length=24, choices=ResponseStatus.choices)
+    comment = models.TextField(_("comment"), max_length=5_000, blank=True)
+    evidence_url = models.URLField(_("evidence link"), max_length=500, blank=True)
+    evidence_filename = models.CharField(_("evidence document"), max_length=200, blank=True)
+    evidence_media_type = models.CharField(max_length=100, blank=True)
+    evidence_size = models.PositiveIntegerField(default=0)
+    evidence_data = models.BinaryField(null=True, editable=False)
+    at = models.DateTimeField(_("date"))
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    by_secretariat = models.BooleanField(_("recorded by the secretariat"), default=False)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("response")
+        verbose_name_plural = _("responses")
+
+    def __str__(self) -> str:
+        return f"{self.recipient}: {self.status}"
+
+    def get_evidence_url(self) -> str:
+        return reverse("knowledge:recommendation_evidence", args=[self.recipient.recommendation_id, self.pk])
+
+
 # Questions and answers: a co-operative asks the network, peers answer, the asker marks the most useful answer.
 
 

@@ -6,13 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 
+from cicopa.core.fulltext import TextQuery
 from cicopa.core.i18n import CONTENT_LANGUAGES, current_language
 from cicopa.core.models import Country, Sector
-from cicopa.knowledge import permissions
+from cicopa.knowledge import library, permissions
 from cicopa.knowledge.library import Card
-from cicopa.knowledge.models import Attachment, Experience, ExperienceStatus, Topic
+from cicopa.knowledge.models import Attachment, Experience, ExperienceStatus, LibraryEntry, LibraryKind, Topic
 
 MAX_WORDS = 200
 
@@ -64,8 +65,7 @@ def with_details(qs: QuerySet[Experience]) -> QuerySet[Experience]:
 
 
 def published_experiences(filters: ExperienceFilters | None = None) -> QuerySet[Experience]:
-    """The public library: published experiences, newest first, narrowed by `filters`. The words are a plain
-    filter on the texts in every language for now; the library's full-text search comes with its other kinds."""
+    """Published experiences, newest first, narrowed by `filters` (the API's list of experiences)."""
     qs = Experience.objects.filter(permissions.PUBLIC_EXPERIENCE)
     f = filters or ExperienceFilters()
     if f.topic:
@@ -78,15 +78,13 @@ def published_experiences(filters: ExperienceFilters | None = None) -> QuerySet[
         qs = qs.filter(language=f.language)
     if f.year:
         qs = qs.filter(year=f.year)
-    for word in f.q.split()[:10]:
-        qs = qs.filter(
-            Q(title__icontains=word)
-            | Q(summary__icontains=word)
-            | Q(problem__icontains=word)
-            | Q(translations__title__icontains=word)
-            | Q(translations__summary__icontains=word)
-            | Q(organisation__name__icontains=word)
-        )
+    if f.q:  # through the library's index: the same words find the same experiences as its search
+        found = library.INDEX.with_index(
+            LibraryEntry.objects.filter(kind=LibraryKind.EXPERIENCE), TextQuery.parse(f.q), []
+        ).values("object_id")
+        # Compiled on its own: as a subquery, Django would alias the table that the index's join names.
+        sql, params = found.query.sql_with_params()
+        qs = qs.extra(where=[f"knowledge_experience.id IN ({sql})"], params=params)  # noqa: S610 - bound parameters
     return with_details(qs.distinct().order_by("-published_at", "-id"))
 
 

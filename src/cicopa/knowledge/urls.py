@@ -22,6 +22,35 @@ urlpatterns = [
     path("review/", views.review, name="review"),
 ]
 
+# --- Recommendations -----------------------------------------------------------------------------------------------
+from cicopa.knowledge import recommendation_views  # noqa: E402
+
+urlpatterns += [
+    path("recommendations/", recommendation_views.recommendations, name="recommendations"),
+    path("recommendations/new/", recommendation_views.recommendation_new, name="recommendation_new"),
+    path("recommendations/<int:pk>/", recommendation_views.recommendation, name="recommendation"),
+    path("recommendations/<int:pk>/edit/", recommendation_views.recommendation_edit, name="recommendation_edit"),
+    path("recommendations/<int:pk>/issue/", recommendation_views.recommendation_issue, name="recommendation_issue"),
+    path(
+        "recommendations/<int:pk>/circulate/",
+        recommendation_views.recommendation_circulate,
+        name="recommendation_circulate",
+    ),
+    path(
+        "recommendations/<int:pk>/respond/", recommendation_views.recommendation_respond, name="recommendation_respond"
+    ),
+    path(
+        "recommendations/<int:pk>/evidence/<int:response_id>/",
+        recommendation_views.recommendation_evidence,
+        name="recommendation_evidence",
+    ),
+    path(
+        "recommendations/<int:pk>/adoption/",
+        recommendation_views.recommendation_adoption,
+        name="recommendation_adoption",
+    ),
+]
+
 # Questions and answers.
 from cicopa.knowledge import question_views  # noqa: E402
 

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -177,10 +178,11 @@ def experience_new(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(_("You do not write for any organisation."))
     from django.utils import timezone
 
+    chosen = next((o.pk for o in organisations if o.slug == request.GET.get("organisation")), None)
     form = ExperienceForm(
         request.POST or None,
         organisations=organisations,
-        initial={"language": current_language(), "year": timezone.localdate().year},
+        initial={"language": current_language(), "year": timezone.localdate().year, "organisation": chosen},
     )
     if request.method == "POST" and form.is_valid():
         org = next(o for o in organisations if o.pk == form.cleaned_data["organisation"])
@@ -282,6 +284,22 @@ def review(request: HttpRequest) -> HttpResponse:
         "knowledge/review.html",
         {"cards": [card(e) for e in queries.review_queue()], "return_form": ReturnForm()},
     )
+
+
+def profile_section(request: HttpRequest, organisation: Any) -> dict[str, Any] | None:
+    """An organisation's profile: its newest published experiences (nothing when it has none and the reader cannot
+    write for it)."""
+    found = list(queries.published_experiences().filter(organisation=organisation)[:6])
+    can_write = permissions.can_write_for(request.user, organisation)
+    if not found and not can_write:
+        return None
+    language = current_language()
+    return {
+        "cards": [card(e, language) for e in found[:5]],
+        "more": len(found) > 5,
+        "can_write": can_write,
+        "write_url": reverse("knowledge:experience_new") + "?organisation=" + organisation.slug,
+    }
 
 
 def account_panel(request: HttpRequest) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("core", "0010_country_names_from_cldr"),
-        ("knowledge", "0003_library"),
+        ("knowledge", "0004_recommendations"),
         ("registry", "0019_organisation_subdivision"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
