@@ -68,6 +68,13 @@ def api(client, federation, alice, charlie, dave):
     study = knowledge_studies.study_create(
         actor=charlie, organisation=federation["menuiserie"], data={"language": "fr", "title": "Étude"}
     )
+
+    from cicopa.knowledge import question_services as questions
+
+    question = questions.question_ask(
+        actor=charlie, organisation=federation["menuiserie"], data={"language": "fr", "title": "Q ?", "body": "Q"}
+    )
+    answer = questions.answer_post(actor=alice, question=question, organisation=None, body="R")
     doc = client.get("/api/v1/openapi.json").json()
     token = {"HTTP_AUTHORIZATION": "Bearer " + api_token_create(actor=alice, user=alice, name="sweep")[1]}
     real = {
@@ -81,6 +88,8 @@ def api(client, federation, alice, charlie, dave):
         "experience_id": str(experience.pk),
         "recommendation_id": str(recommendation.pk),
         "study_id": str(study.pk),
+        "question_id": str(question.pk),
+        "answer_id": str(answer.pk),
     }
     return doc, token, real
 

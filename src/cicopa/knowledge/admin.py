@@ -97,3 +97,34 @@ class StudyAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> Any:
         return super().get_queryset(request).defer("text")
+
+
+# Questions and answers: read here, written through their pages, the API and their services.
+from cicopa.knowledge.models import Answer, Question  # noqa: E402
+
+
+class AnswerInline(admin.TabularInline):
+    model = Answer
+    fields = ("organisation", "author", "body", "created_at")
+    readonly_fields = fields
+    extra = 0
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return bool(request.user.is_active and request.user.is_staff)
+
+
+@admin.register(Question)
+class QuestionAdmin(ExperienceAdmin):
+    list_display = ("title", "organisation", "language", "status", "created_at", "answered_at")
+    list_filter = ("status", "language", "topics")
+    exclude = ("sectors", "accepted_answer")  # type: ignore[assignment]
+    inlines = (AnswerInline,)

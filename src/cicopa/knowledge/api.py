@@ -351,13 +351,11 @@ def search(request: HttpRequest, params: Query[SearchQuery]) -> dict[str, Any]:
     }
 
 
-# --- Recommendations -----------------------------------------------------------------------------------------------
+# The routers of recommendations, studies, and questions and answers (they import from here: so, last).
+from cicopa.knowledge.question_api import router as question_router  # noqa: E402
 from cicopa.knowledge.recommendation_api import router as recommendation_router  # noqa: E402
-
-router.add_router("", recommendation_router)
-
-
-# Studies (knowledge/study_api.py)
 from cicopa.knowledge.study_api import router as study_router  # noqa: E402
 
+router.add_router("", recommendation_router)
 router.add_router("", study_router)
+router.add_router("", question_router)

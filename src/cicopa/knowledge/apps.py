@@ -11,6 +11,22 @@ PAGES = (
     "knowledge:experience_edit",
     "knowledge:my_experiences",
     "knowledge:review",
+    "knowledge:study",
+    "knowledge:study_new",
+    "knowledge:study_edit",
+    "knowledge:my_studies",
+    "knowledge:study_review",
+    "knowledge:questions",
+    "knowledge:question",
+    "knowledge:question_new",
+    "knowledge:question_edit",
+    "knowledge:answer_edit",
+    "knowledge:recommendations",
+    "knowledge:recommendation",
+    "knowledge:recommendation_new",
+    "knowledge:recommendation_edit",
+    "knowledge:recommendation_circulate",
+    "knowledge:recommendation_adoption",
 )
 
 
@@ -44,41 +60,14 @@ class KnowledgeConfig(AppConfig):
 
         return [ProfileSection("knowledge/_profile_experiences.html", profile_section, order=30)]
 
+    def daily_tasks(self) -> list[Any]:
+        from cicopa.core.extensions import DailyTask
+        from cicopa.knowledge import recommendation_tasks
+
+        return [DailyTask("knowledge.remind_recommendations", recommendation_tasks.remind_recommendations, hour=6)]
+
     def account_panels(self) -> list[Any]:
         from cicopa.core.extensions import AccountPanel
         from cicopa.knowledge.views import account_panel
 
         return [AccountPanel("knowledge/_account_knowledge.html", account_panel, order=30)]
-
-
-# --- Recommendations -----------------------------------------------------------------------------------------------
-PAGES = (  # type: ignore[assignment]
-    *PAGES,
-    "knowledge:recommendations",
-    "knowledge:recommendation",
-    "knowledge:recommendation_new",
-    "knowledge:recommendation_edit",
-    "knowledge:recommendation_circulate",
-    "knowledge:recommendation_adoption",
-)
-
-
-def _recommendation_daily_tasks(self: KnowledgeConfig) -> list[Any]:
-    from cicopa.core.extensions import DailyTask
-    from cicopa.knowledge import recommendation_tasks
-
-    return [DailyTask("knowledge.remind_recommendations", recommendation_tasks.remind_recommendations, hour=6)]
-
-
-KnowledgeConfig.daily_tasks = _recommendation_daily_tasks  # type: ignore[attr-defined]
-
-
-# Studies: their pages are the library's too.
-PAGES = (  # type: ignore[assignment]
-    *PAGES,
-    "knowledge:study",
-    "knowledge:study_new",
-    "knowledge:study_edit",
-    "knowledge:my_studies",
-    "knowledge:study_review",
-)

@@ -139,7 +139,7 @@ def _organisation(country: str | None, index: int) -> Organisation | None:
     return qs[index:].first() or qs.first()
 
 
-def load_demo(*, progress: Callable[[str], None] = lambda s: None) -> None:
+def load_experiences(*, progress: Callable[[str], None] = lambda s: None) -> None:
     if Experience.objects.filter(organisation__is_demo=True).exists():
         return
     topics = {t.code: t for t in Topic.objects.all()}
@@ -321,14 +321,6 @@ def load_recommendations(*, progress: Callable[[str], None] = lambda s: None) ->
     progress(f"{len(RECOMMENDATIONS)} recommendations, {answers} responses")
 
 
-_load_experiences = load_demo
-
-
-def load_demo(*, progress: Callable[[str], None] = lambda s: None) -> None:  # type: ignore[no-redef]
-    _load_experiences(progress=progress)
-    load_recommendations(progress=progress)
-
-
 # --- Studies ------------------------------------------------------------------------------------------------------
 # CICOPA's own text "What is CICOPA?" (1998), published by the secretariat, and three short studies of member
 # organisations in French, Spanish and English, each with a PDF made here (core/pdf.py) whose text is read as an
@@ -485,10 +477,112 @@ def load_demo_studies(*, progress: Callable[[str], None] = lambda s: None) -> No
     progress(f"{len(written)} studies")
 
 
-_load_before_studies = load_demo
+# --- Questions ----------------------------------------------------------------------------------------------------
+# Questions to the network, asked by demo co-operatives and answered by others: one with its most useful answer
+# marked (so public, and in the library's search), the others open. Written directly, as the experiences are, with
+# one audit entry each.
+
+QUESTIONS: list[dict[str, Any]] = [
+    {
+        "country": "FR",
+        "language": "fr",
+        "topics": ["finance", "governance"],
+        "title": "Comment associer les nouveaux salariés au capital sans les endetter ?",
+        "body": "Nous sommes une Scop de 25 salariés. Les nouveaux arrivants hésitent à devenir associés car la part "
+        "sociale représente deux mois de salaire. Comment avez-vous facilité leur entrée au capital ?",
+        "answers": [
+            (
+                "ES",
+                "En nuestra cooperativa la aportación se descuenta de la nómina durante tres años, sin intereses. "
+                "Así nadie tiene que pedir un préstamo para hacerse socio.",
+            ),
+            (
+                None,
+                "We pay part of the annual surplus as capital shares rather than cash: after two or three years a new "
+                "worker holds their share without having paid anything up front.",
+            ),
+        ],
+        "accepted": 0,
+    },
+    {
+        "country": "ES",
+        "language": "es",
+        "topics": ["social"],
+        "title": "¿Qué seguro de salud ofrecen a sus socias y socios trabajadores?",
+        "body": "Queremos mejorar la protección de las personas socias más allá de la seguridad social. ¿Han negociado "
+        "un seguro colectivo? ¿Con una mutua o con una aseguradora?",
+        "answers": [
+            (
+                "FR",
+                "Nous avons adhéré à une mutuelle d'entreprise négociée par notre union régionale : le contrat groupé "
+                "coûte un tiers de moins qu'un contrat pris seuls.",
+            ),
+        ],
+        "accepted": None,
+    },
+    {
+        "country": None,
+        "language": "en",
+        "topics": ["governance", "technology"],
+        "title": "How do you run a general assembly with members in several cities?",
+        "body": "Our members now work in four cities. Travelling to one place for the general assembly is costly and "
+        "attendance is falling. Has anyone held a hybrid or online assembly, and how did voting work?",
+        "answers": [],
+        "accepted": None,
+    },
+]
 
 
-def load_demo(*, progress: Callable[[str], None] = lambda s: None) -> None:  # type: ignore[no-redef]
-    """The library's demo: experiences, recommendations, then studies."""
-    _load_before_studies(progress=progress)
+def load_demo_questions(*, progress: Callable[[str], None] = lambda s: None) -> None:
+    from cicopa.knowledge import question_services
+    from cicopa.knowledge.models import Answer, Question, QuestionStatus
+
+    if Question.objects.filter(organisation__is_demo=True).exists():
+        return
+    topics = {t.code: t for t in Topic.objects.all()}
+    base = datetime.datetime(2025, 3, 3, 9, 0, tzinfo=datetime.UTC)
+    written = 0
+    with transaction.atomic():
+        for i, spec in enumerate(QUESTIONS):
+            org = _organisation(spec["country"], i + 1)
+            if org is None or org.country_id is None:
+                continue
+            q = Question.objects.create(
+                organisation=org,
+                language=spec["language"],
+                title=spec["title"],
+                body=spec["body"],
+                country_id=org.country_id,
+            )
+            q.topics.set([topics[c] for c in spec["topics"] if c in topics])
+            q.sectors.set(list(org.sectors.all()[:1]))
+            audit.record(actor=None, action="knowledge.question.create", obj=q, changes={"demo": [None, True]})
+            answers = []
+            for j, (country, body) in enumerate(spec["answers"]):
+                peer = _organisation(country, i + j + 2)
+                if peer is None or peer.pk == org.pk:
+                    continue
+                answer = Answer.objects.create(question=q, organisation=peer, body=body)
+                Answer.objects.filter(pk=answer.pk).update(created_at=base + datetime.timedelta(days=i, hours=j + 3))
+                audit.record(actor=None, action="knowledge.answer.create", obj=answer, changes={"demo": [None, True]})
+                answers.append(answer)
+            moment = base + datetime.timedelta(days=i)
+            Question.objects.filter(pk=q.pk).update(created_at=moment, updated_at=moment)
+            if spec["accepted"] is not None and len(answers) > spec["accepted"]:
+                q.accepted_answer = answers[spec["accepted"]]
+                q.status = QuestionStatus.ANSWERED
+                q.answered_at = moment + datetime.timedelta(days=2)
+                q.save(update_fields=["accepted_answer", "status", "answered_at"])
+                audit.record(actor=None, action="knowledge.question.accept", obj=q, changes={"demo": [None, True]})
+                question_services.library_sync(Question.objects.get(pk=q.pk), False)
+            written += 1
+    progress(f"{written} questions")
+
+
+def load_demo(*, progress: Callable[[str], None] = lambda s: None) -> None:
+    """The library's demo: experiences, recommendations circulated to the member organisations, studies, and
+    questions to the network."""
+    load_experiences(progress=progress)
+    load_recommendations(progress=progress)
     load_demo_studies(progress=progress)
+    load_demo_questions(progress=progress)

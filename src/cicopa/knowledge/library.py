@@ -474,3 +474,6 @@ CARD_MAKERS[LibraryKind.RECOMMENDATION] = "cicopa.knowledge.recommendation_queri
 
 # Studies (knowledge/study_queries.py)
 CARD_MAKERS[LibraryKind.STUDY] = "cicopa.knowledge.study_queries.library_cards"
+
+# Questions and answers: an answered question's card.
+CARD_MAKERS[LibraryKind.QUESTION] = "cicopa.knowledge.question_queries.library_cards"

@@ -466,3 +466,112 @@ class StudyFile(PlainTextModel):
 
     def get_absolute_url(self) -> str:
         return reverse("knowledge:study_file", args=[self.study_id])
+
+
+# Questions and answers: a co-operative asks the network, peers answer, the asker marks the most useful answer.
+
+
+class QuestionStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    ANSWERED = "answered", _("Answered")
+    CLOSED = "closed", _("Closed")
+
+
+class Question(PlainTextModel):
+    """A question an organisation asks the network. Every signed-in person reads it and its answers as soon as it
+    is asked; the public reads it once its asker has marked an answer as the most useful (PUBLIC_QUESTION in
+    question_permissions), and it is then part of the library's search."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="questions", verbose_name=_("asked by")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="questions",
+        verbose_name=_("written by"),
+    )
+    language = models.CharField(_("written in"), max_length=8, choices=LANGUAGE_CHOICES)
+    title = models.CharField(_("question"), max_length=200)
+    body = models.TextField(_("details"), max_length=10_000)
+    country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="+", verbose_name=_("country"))
+    sectors = models.ManyToManyField(Sector, blank=True, related_name="+", verbose_name=_("sectors"))
+    topics = models.ManyToManyField(Topic, blank=True, related_name="questions", verbose_name=_("topics"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=QuestionStatus.choices, default=QuestionStatus.OPEN, db_index=True
+    )
+    accepted_answer = models.ForeignKey(
+        "Answer",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("most useful answer"),
+    )
+    # When an answer was first marked the most useful: the question's date in the public library.
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    experience = models.ForeignKey(
+        Experience,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("made into the experience"),
+    )
+    created_at = models.DateTimeField(_("asked"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+        indexes = [models.Index(fields=["status", "created_at"], name="knowledge_question_status")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("knowledge:question", args=[self.pk])
+
+    @property
+    def is_public(self) -> bool:
+        return self.accepted_answer_id is not None
+
+
+class Answer(PlainTextModel):
+    """An answer to a question, given for an organisation (none when the secretariat answers as itself)."""
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers")
+    organisation = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="answers",
+        verbose_name=_("answered for"),
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="answers",
+        verbose_name=_("written by"),
+    )
+    body = models.TextField(_("answer"), max_length=10_000)
+    created_at = models.DateTimeField(_("answered"), auto_now_add=True)
+    edited_at = models.DateTimeField(_("edited"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+
+    def __str__(self) -> str:
+        return self.body[:80]
+
+    def get_absolute_url(self) -> str:
+        return f"{self.question.get_absolute_url()}#answer-{self.pk}"

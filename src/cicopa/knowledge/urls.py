@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cicopa.knowledge import feeds, views
+from cicopa.knowledge import feeds, question_views, recommendation_views, study_views, views
 
 app_name = "knowledge"
 urlpatterns = [
@@ -22,9 +22,7 @@ urlpatterns = [
     path("review/", views.review, name="review"),
 ]
 
-# --- Recommendations -----------------------------------------------------------------------------------------------
-from cicopa.knowledge import recommendation_views  # noqa: E402
-
+# Recommendations
 urlpatterns += [
     path("recommendations/", recommendation_views.recommendations, name="recommendations"),
     path("recommendations/new/", recommendation_views.recommendation_new, name="recommendation_new"),
@@ -51,10 +49,7 @@ urlpatterns += [
     ),
 ]
 
-
-# Studies (knowledge/study_views.py)
-from cicopa.knowledge import study_views  # noqa: E402
-
+# Studies
 urlpatterns += [
     path("studies/<int:pk>/", study_views.study, name="study"),
     path("studies/<int:pk>/pdf/", study_views.study_file, name="study_file"),
@@ -64,4 +59,15 @@ urlpatterns += [
     path("studies/new/", study_views.study_new, name="study_new"),
     path("mine/studies/", study_views.my_studies, name="my_studies"),
     path("review/studies/", study_views.study_review, name="study_review"),
+]
+
+# Questions and answers.
+urlpatterns += [
+    path("questions/", question_views.questions, name="questions"),
+    path("questions/ask/", question_views.question_new, name="question_new"),
+    path("questions/<int:pk>/", question_views.question, name="question"),
+    path("questions/<int:pk>/edit/", question_views.question_edit, name="question_edit"),
+    path("questions/<int:pk>/answers/", question_views.answer_add, name="answer_add"),
+    path("questions/<int:pk>/answers/<int:answer_id>/edit/", question_views.answer_edit, name="answer_edit"),
+    path("questions/<int:pk>/<slug:step>/", question_views.question_step, name="question_step"),
 ]
