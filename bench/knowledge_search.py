@@ -7,9 +7,10 @@ bm25(), PostgreSQL's ts_rank()), the best 20 read and their cards made, and the 
 facets count read. Also the results alone (no facets) against the floor without the facets' read.
 
 The library: experiences (a few hundred words in five parts, a fifth with a translation), studies with the text
-of their PDFs (20 pages on average, 2 to 60), answered questions with their answers and recommendations in three
-languages, in the shares of LIBRARY below; words of a large made-up vocabulary drawn by Zipf's law
-(bench/_listing_words.py) among the words of co-operative writing, topics, countries, sectors and years drawn.
+of their PDFs (20 pages on average, 2 to 60: pages of three paragraphs drawn from a pool of 20,000),
+answered questions with two to six answers, and recommendations in three languages, in the shares of LIBRARY
+below; words of a large made-up vocabulary drawn by Zipf's law (bench/_listing_words.py) among the words of
+co-operative writing, topics, countries, sectors and years drawn.
 
 Usage: python bench/knowledge_search.py [--size 100000] [--repeat 30] [--database postgres://...]
 """
@@ -192,9 +193,92 @@ def recommendations(lib: Library, first: int, n: int, size: int) -> Iterator[Any
         yield recommendation_services.recommendation_item(rec)
 
 
+PARAGRAPHS = 20_000  # a study's pages are drawn from this many paragraphs of about 110 words, three a page
+
+
+def studies(lib: Library, first: int, n: int, size: int) -> Iterator[Any]:
+    """Published studies with the text of their PDFs (2 to 60 pages, 20 on average), and their library items."""
+    from cicopa.knowledge import study_queries
+    from cicopa.knowledge.models import ExperienceStatus, Extraction, Study
+
+    rng = lib.rng
+    if not hasattr(lib, "paragraphs"):
+        lib.paragraphs = [lib.text(rng.randint(90, 130)) for _ in range(PARAGRAPHS)]  # type: ignore[attr-defined]
+    paragraphs = lib.paragraphs  # type: ignore[attr-defined]
+    made = []
+    for i in range(n):
+        pages = min(60, max(2, round(rng.gammavariate(4.0, 5.0))))
+        made.append(
+            Study(
+                organisation_id=rng.choice(lib.organisations)[0] if rng.random() < 0.8 else None,
+                language=lib.language(),
+                title=lib.text(rng.randint(6, 14)).capitalize(),
+                authors="\n".join(lib.text(2).title() for _ in range(rng.randint(1, 3))),
+                year=rng.randint(1990, 2026),
+                abstract=lib.text(rng.randint(80, 200)),
+                status=ExperienceStatus.PUBLISHED,
+                text="\n\n".join(rng.choice(paragraphs) for _ in range(3 * pages)),
+                pages=pages,
+                extraction=Extraction.DONE,
+                published_at=lib.moment(first + i, size),
+            )
+        )
+    Study.objects.bulk_create(made, batch_size=500)
+    topics, countries = [], []
+    for study in made:
+        topics += [Study.topics.through(study_id=study.pk, topic_id=c) for c in lib.topic_codes()]
+        countries += [Study.countries.through(study_id=study.pk, country_id=c) for c in rng.sample(lib.countries, 2)]
+    Study.topics.through.objects.bulk_create(topics, batch_size=5_000)
+    Study.countries.through.objects.bulk_create(countries, batch_size=5_000)
+    for study in Study.objects.filter(pk__in=[s.pk for s in made]).prefetch_related("topics", "countries", "sectors"):
+        yield study_queries.library_item(study)
+
+
+def questions(lib: Library, first: int, n: int, size: int) -> Iterator[Any]:
+    """Questions with two to six answers, one marked the most useful, and their library items."""
+    from cicopa.knowledge import question_services
+    from cicopa.knowledge.models import Answer, Question, QuestionStatus
+
+    rng = lib.rng
+    made = []
+    for i in range(n):
+        org_id, iso = rng.choice(lib.organisations)
+        made.append(
+            Question(
+                organisation_id=org_id,
+                language=lib.language(),
+                title=lib.text(rng.randint(5, 12)).capitalize() + "?",
+                body=lib.text(rng.randint(30, 150)),
+                country_id=iso,
+                status=QuestionStatus.ANSWERED,
+                answered_at=lib.moment(first + i, size),
+            )
+        )
+    Question.objects.bulk_create(made, batch_size=2_000)
+    answers, topics = [], []
+    for question in made:
+        for _ in range(rng.randint(2, 6)):
+            answers.append(
+                Answer(question=question, organisation_id=rng.choice(lib.organisations)[0], body=lib.text(60))
+            )
+        topics += [Question.topics.through(question_id=question.pk, topic_id=c) for c in lib.topic_codes()]
+    Answer.objects.bulk_create(answers, batch_size=2_000)
+    Question.topics.through.objects.bulk_create(topics, batch_size=5_000)
+    first_answer = {}
+    for answer in answers:
+        first_answer.setdefault(answer.question_id, answer.pk)
+    for question in made:
+        question.accepted_answer_id = first_answer[question.pk]
+    Question.objects.bulk_update(made, ["accepted_answer"], batch_size=2_000)
+    for question in Question.objects.filter(pk__in=[q.pk for q in made]).select_related("organisation"):
+        yield question_services.question_item(question)
+
+
 # (kind, share of the library, generator)
 LIBRARY: list[tuple[str, float, Callable[[Library, int, int, int], Iterator[Any]]]] = [
-    ("experience", 0.95, experiences),
+    ("experience", 0.50, experiences),
+    ("study", 0.10, studies),
+    ("question", 0.35, questions),
     ("recommendation", 0.05, recommendations),
 ]
 
@@ -270,9 +354,13 @@ def figures(repeat: int, postgres: bool) -> None:
     ]
     limit = settings.CICOPA_SEARCH_COUNT_LIMIT
 
-    def floor(q: str, tags: list[list[str]], facets: bool) -> None:
+    def floor(q: str, tags: list[list[str]], facets: bool, without: list[list[list[str]]]) -> None:
         """The bare full-text SQL of the same page: every hit counted, the best 20 by the index's rank, their
-        cards; and the hits' filter values for the facets."""
+        cards; and the hits' filter values for the facets, once and once more without each filter in use
+        (`without`: the filters' tags, each time with one left out)."""
+        if facets:
+            for other in without:
+                facet_tags(q, other)
         text = TextQuery.parse(q)
         table, fts = INDEX.table, INDEX.fts_table
         with connection.cursor() as c:
@@ -319,6 +407,30 @@ def figures(repeat: int, postgres: bool) -> None:
                     c.fetchall()
         library.item_cards([(kind, object_id) for _id, kind, object_id in rows])
 
+    def facet_tags(q: str, tags: list[list[str]]) -> None:
+        text = TextQuery.parse(q)
+        table, fts = INDEX.table, INDEX.fts_table
+        with connection.cursor() as c:
+            if postgres:
+                where = ["search_vector @@ to_tsquery('simple', %s)"] if text else []
+                params: list[object] = [text.tsquery()] if text else []
+                if tags:
+                    where.append("search_tags_vector @@ to_tsquery('simple', %s)")
+                    params.append(tags_tsquery(tags))
+                c.execute(
+                    f"SELECT search_tags FROM {table} WHERE {' AND '.join(where) or 'TRUE'} LIMIT %s",
+                    [*params, limit + 1],
+                )
+            elif text or tags:
+                c.execute(
+                    f"SELECT e.search_tags FROM {fts} JOIN {table} e ON e.id = {fts}.rowid WHERE {fts} MATCH %s"
+                    " LIMIT %s",
+                    [fts5_query(text, tags), limit + 1],
+                )
+            else:
+                c.execute(f"SELECT search_tags FROM {table} LIMIT %s", [limit + 1])
+            c.fetchall()
+
     say("")
     say(
         f"{'search':<14} {'p50':>8} {'p95':>8} {'floor p95':>10} {'ratio':>7} │ {'results p95':>11} "
@@ -328,10 +440,11 @@ def figures(repeat: int, postgres: bool) -> None:
         filters = LibraryFilters(q=q, **params)
         page = library.search(filters)
         tags = filters.tags()
+        without = [LibraryFilters(q=q, **{k: v for k, v in params.items() if k != name}).tags() for name in params]
         ours = timed(lambda f=filters: library.search(f), repeat)
-        bare = timed(lambda q=q, t=tags: floor(q, t, True), repeat)
+        bare = timed(lambda q=q, t=tags, w=without: floor(q, t, True, w), repeat)
         results = timed(lambda f=filters: library.search(f, with_facets=False), repeat)
-        bare_results = timed(lambda q=q, t=tags: floor(q, t, False), repeat)
+        bare_results = timed(lambda q=q, t=tags: floor(q, t, False, []), repeat)
         total = f"{page.total:,}" + ("+" if page.capped else "")
         say(
             f"{label:<14} {pct(ours, 50):>6.1f}ms {pct(ours, 95):>6.1f}ms {pct(bare, 95):>8.1f}ms "

@@ -231,3 +231,13 @@ def test_the_index_is_wired_and_the_system_check_names_a_missing_trigger(db):
         cursor.execute("DROP TRIGGER knowledge_libraryentry_fts_au")
     errors = search_index_check(None, databases=["default"])
     assert [e.id for e in errors] == ["knowledge.E001"] and "knowledge_libraryentry_fts_au" in errors[0].msg
+
+
+def test_excerpt_of_a_pdfs_text_joins_its_broken_lines():
+    text = "\n  Annual report\n\nThe worker\nco-operative   grew.\n"
+    assert excerpt(text, ["cooperative"]) == [
+        ("Annual report The worker ", False),
+        ("co-operative", True),
+        (" grew.", False),
+    ]
+    assert excerpt("\n\n  Nothing  here\n", ["zebra"]) == [("Nothing here", False)]

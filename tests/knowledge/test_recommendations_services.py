@@ -94,6 +94,29 @@ def test_linked_experiences_must_be_published(rec_world, alice, draft, published
     assert list(rec.experiences.all()) == [published]
 
 
+def test_linked_studies_must_be_published_and_show_on_its_page(client, rec_world, alice, charlie, federation):
+    from study_pdfs import study_pdf
+
+    from cicopa.knowledge import study_services
+
+    study = study_services.study_create(
+        actor=alice, organisation=None, data={"language": "en", "title": "Worker buy-outs in Europe", "year": 2020}
+    )
+    study_services.study_upload_file(actor=alice, study=study, filename="s.pdf", data=study_pdf())
+    with pytest.raises(ValidationError) as refused:
+        rs.recommendation_create(actor=alice, data={"texts": recommendation_texts(), "studies": [study.pk]})
+    assert "studies" in refused.value.message_dict  # a draft
+    with pytest.raises(ValidationError):
+        rs.recommendation_create(actor=alice, data={"texts": recommendation_texts(), "studies": "12"})
+    study_services.study_publish(actor=alice, study=study)
+    rec = rs.recommendation_create(actor=alice, data={"texts": recommendation_texts(), "studies": [study.pk]})
+    assert list(rec.studies.all()) == [study]
+    rs.recommendation_issue(actor=alice, recommendation=rec)
+    html = client.get(rec.get_absolute_url()).content.decode()
+    assert "Studies it draws on" in html and study.get_absolute_url() in html
+    assert client.get(f"/api/v1/knowledge/recommendations/{rec.pk}").json()["studies"] == [study.pk]
+
+
 def test_a_draft_is_not_circulated(rec_draft, alice):
     with pytest.raises(ValidationError):
         rs.recommendation_circulate(actor=alice, recommendation=rec_draft, scope="all")

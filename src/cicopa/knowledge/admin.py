@@ -66,7 +66,7 @@ class RecommendationAdmin(_ReadOnly):
     list_display = ("reference", "status", "issued_at", "follow_up_date")
     list_filter = ("status", "topics")
     search_fields = ("reference", "texts__title")
-    exclude = ("experiences",)
+    exclude = ("experiences", "studies")
 
 
 @admin.register(Recipient)

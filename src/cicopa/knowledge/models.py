@@ -7,6 +7,8 @@ the others; readers see their own language where a translation exists, else the 
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -220,6 +222,9 @@ class Recommendation(models.Model):
     topics = models.ManyToManyField(Topic, blank=True, related_name="recommendations", verbose_name=_("topics"))
     experiences = models.ManyToManyField(
         Experience, blank=True, related_name="recommendations", verbose_name=_("linked experiences")
+    )
+    studies: models.ManyToManyField[Study, Any] = models.ManyToManyField(
+        "Study", blank=True, related_name="recommendations", verbose_name=_("linked studies")
     )
     follow_up_date = models.DateField(_("follow-up date"), null=True, blank=True)
     created_by = models.ForeignKey(

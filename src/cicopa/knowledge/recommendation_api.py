@@ -37,6 +37,7 @@ class RecommendationIn(JsonObject):
     )
     topics: list[str] | None = Field(None, description="Topic codes (GET /knowledge/topics)")
     experiences: list[int] | None = Field(None, description="Ids of published experiences it draws on")
+    studies: list[int] | None = Field(None, description="Ids of published studies it draws on")
     follow_up_date: datetime.date | None = Field(None, description="YYYY-MM-DD; reminders go out before it")
 
 
@@ -65,6 +66,7 @@ class RecommendationOut(Schema):
     texts: dict[str, dict[str, str]]
     topics: list[str]
     experiences: list[int]
+    studies: list[int]
     follow_up_date: str | None
     issued_at: str | None
 
@@ -112,6 +114,7 @@ def recommendation_dict(rec: Recommendation) -> dict[str, Any]:
         "texts": {t.language: {"title": t.title, "text": t.text} for t in rec.texts.all()},
         "topics": sorted(t.code for t in rec.topics.all()),
         "experiences": sorted(e.pk for e in rec.experiences.all()),
+        "studies": sorted(s.pk for s in rec.studies.all()),
         "follow_up_date": rec.follow_up_date.isoformat() if rec.follow_up_date else None,
         "issued_at": rec.issued_at.isoformat() if rec.issued_at else None,
     }

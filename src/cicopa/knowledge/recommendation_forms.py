@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from cicopa.core import queries as core_queries
 from cicopa.core.i18n import CONTENT_LANGUAGES
 from cicopa.core.names import language_name
-from cicopa.knowledge.models import Experience, ExperienceStatus, Recommendation, ResponseStatus, Topic
+from cicopa.knowledge.models import Experience, ExperienceStatus, Recommendation, ResponseStatus, Study, Topic
 
 
 def _choices(form: forms.Form, name: str, options: list[tuple[str, str]]) -> None:
@@ -35,6 +35,12 @@ class RecommendationForm(forms.Form):
         widget=forms.SelectMultiple(attrs={"size": 6}),
         help_text=_("Published experiences of the library that the recommendation draws on."),
     )
+    studies = forms.MultipleChoiceField(
+        label=_("Linked studies"),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text=_("Published studies of the library that the recommendation draws on."),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -45,6 +51,16 @@ class RecommendationForm(forms.Form):
             [
                 (str(e.pk), e.title)
                 for e in Experience.objects.filter(status=ExperienceStatus.PUBLISHED).order_by("title")[:500]
+            ],
+        )
+        _choices(
+            self,
+            "studies",
+            [
+                (str(s.pk), s.title)
+                for s in Study.objects.filter(status=ExperienceStatus.PUBLISHED)
+                .only("pk", "title")
+                .order_by("title")[:500]
             ],
         )
         for code in CONTENT_LANGUAGES:
@@ -72,6 +88,7 @@ class RecommendationForm(forms.Form):
             "texts": {c: {"title": d.get(f"title_{c}", ""), "text": d.get(f"text_{c}", "")} for c in CONTENT_LANGUAGES},
             "topics": list(d.get("topics") or []),
             "experiences": list(d.get("experiences") or []),
+            "studies": list(d.get("studies") or []),
             "follow_up_date": d.get("follow_up_date"),
         }
 
@@ -89,6 +106,7 @@ def recommendation_initial(rec: Recommendation) -> dict[str, Any]:
         "follow_up_date": rec.follow_up_date,
         "topics": [t.code for t in rec.topics.all()],
         "experiences": [str(e.pk) for e in rec.experiences.all()],
+        "studies": [str(s.pk) for s in rec.studies.all()],
     }
     for t in rec.texts.all():
         initial[f"title_{t.language}"] = t.title

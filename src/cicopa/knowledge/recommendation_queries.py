@@ -24,6 +24,7 @@ from cicopa.knowledge.models import (
     RecommendationStatus,
     Response,
     ResponseStatus,
+    Study,
 )
 
 STATUSES = list(ResponseStatus.values)
@@ -41,6 +42,7 @@ def with_details(qs: QuerySet[Recommendation]) -> QuerySet[Recommendation]:
             "experiences",
             queryset=Experience.objects.filter(status=ExperienceStatus.PUBLISHED).prefetch_related("translations"),
         ),
+        Prefetch("studies", queryset=Study.objects.filter(status=ExperienceStatus.PUBLISHED).defer("text")),
     )
 
 

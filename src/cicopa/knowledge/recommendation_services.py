@@ -38,11 +38,12 @@ from cicopa.knowledge.models import (
     RecommendationText,
     Response,
     ResponseStatus,
+    Study,
     Topic,
 )
 from cicopa.registry.models import AccessRole, Organisation, OrganisationAccess, OrganisationKind, OrganisationStatus
 
-RECOMMENDATION_FIELDS = ("texts", "topics", "experiences", "follow_up_date")
+RECOMMENDATION_FIELDS = ("texts", "topics", "experiences", "studies", "follow_up_date")
 AUDIENCE_SCOPES = ("all", "regions", "countries", "sectors")
 # What a person records: every status but "received", which the platform records at circulation.
 ANSWERS = tuple(s for s in ResponseStatus.values if s != ResponseStatus.RECEIVED)
@@ -66,6 +67,7 @@ def recommendation_snapshot(rec: Recommendation) -> dict[str, Any]:
         data["texts"] = {t.language: [t.title, t.text] for t in rec.texts.order_by("language")}
         data["topics"] = sorted(rec.topics.values_list("code", flat=True))
         data["experiences"] = sorted(rec.experiences.values_list("pk", flat=True))
+        data["studies"] = sorted(rec.studies.values_list("pk", flat=True))
     return data
 
 
@@ -124,24 +126,32 @@ def _clean_topics(value: Any, errors: dict[str, list[str]]) -> list[Topic]:
     return [found[c] for c in dict.fromkeys(codes) if c in found]
 
 
-def _clean_experiences(value: Any, errors: dict[str, list[str]]) -> list[Experience]:
+def _clean_linked(field: str, published: QuerySet[Any], value: Any, errors: dict[str, list[str]]) -> list[Any]:
+    """The published items of `published` that `value` (a list of their numbers) names, in its order; the list of
+    linked experiences or studies."""
+    wrong = {
+        "experiences": _("Give a list of experience numbers."),
+        "studies": _("Give a list of study numbers."),
+    }[field]
     if value in (None, ""):
         return []
     if isinstance(value, str) or not isinstance(value, Iterable):
-        errors.setdefault("experiences", []).append(_("Give a list of experience numbers."))
+        errors.setdefault(field, []).append(wrong)
         return []
     ids: list[int] = []
     for v in value:
         if isinstance(v, bool) or not str(v).strip().isdigit() or len(str(v).strip()) > 18:
-            errors.setdefault("experiences", []).append(_("Give a list of experience numbers."))
+            errors.setdefault(field, []).append(wrong)
             return []
         ids.append(int(str(v).strip()))
-    found = {e.pk: e for e in Experience.objects.filter(pk__in=ids, status=ExperienceStatus.PUBLISHED)}
+    found = {item.pk: item for item in published.filter(pk__in=ids)}
     missing = [i for i in ids if i not in found]
     if missing:
-        errors.setdefault("experiences", []).append(
-            _("No published experience has the number %(value)s.") % {"value": missing[0]}
-        )
+        message = {
+            "experiences": _("No published experience has the number %(value)s."),
+            "studies": _("No published study has the number %(value)s."),
+        }[field]
+        errors.setdefault(field, []).append(message % {"value": missing[0]})
     return [found[i] for i in dict.fromkeys(ids) if i in found]
 
 
@@ -170,7 +180,14 @@ def _apply(rec: Recommendation, data: Mapping[str, Any]) -> None:
     errors: dict[str, list[str]] = {}
     texts = _clean_texts(data["texts"], errors) if "texts" in data else None
     topics = _clean_topics(data["topics"], errors) if "topics" in data else None
-    experiences = _clean_experiences(data["experiences"], errors) if "experiences" in data else None
+    published_experiences = Experience.objects.filter(status=ExperienceStatus.PUBLISHED)
+    experiences = (
+        _clean_linked("experiences", published_experiences, data["experiences"], errors)
+        if "experiences" in data
+        else None
+    )
+    published_studies = Study.objects.filter(status=ExperienceStatus.PUBLISHED)
+    studies = _clean_linked("studies", published_studies, data["studies"], errors) if "studies" in data else None
     if "follow_up_date" in data:
         rec.follow_up_date = _clean_date(data["follow_up_date"], errors)
     if texts is not None and not texts:
@@ -192,6 +209,8 @@ def _apply(rec: Recommendation, data: Mapping[str, Any]) -> None:
         rec.topics.set(topics)
     if experiences is not None:
         rec.experiences.set(experiences)
+    if studies is not None:
+        rec.studies.set(studies)
 
 
 def _missing_message(missing: list[str]) -> str:

@@ -77,6 +77,7 @@ def recommendation(request: HttpRequest, pk: int) -> HttpResponse:
             "rec": rec,
             "shown": shown,
             "experiences": [card(e, language) for e in rec.experiences.all()],
+            "studies": list(rec.studies.all()),
             "own": own,
             "manages": permissions.can_manage_recommendations(user),
             "sees_adoption": permissions.can_see_adoption(user, rec),
