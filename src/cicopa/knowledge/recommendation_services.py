@@ -19,13 +19,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cicopa.core import audit, formats, notifications, versions
+from cicopa.core import audit, notifications, versions
 from cicopa.core import queries as core_queries
 from cicopa.core.errors import EditConflict, PermissionDenied, ValidationError
 from cicopa.core.i18n import CONTENT_LANGUAGES
 from cicopa.core.models import Country, Region, Sector, in_region
 from cicopa.core.names import language_name
-from cicopa.knowledge import files, library
+from cicopa.knowledge import library
 from cicopa.knowledge import recommendation_permissions as permissions
 from cicopa.knowledge.models import (
     Circulation,
@@ -41,6 +41,7 @@ from cicopa.knowledge.models import (
     Study,
     Topic,
 )
+from cicopa.knowledge.services import checked_document
 from cicopa.registry.models import AccessRole, Organisation, OrganisationAccess, OrganisationKind, OrganisationStatus
 
 RECOMMENDATION_FIELDS = ("texts", "topics", "experiences", "studies", "follow_up_date")
@@ -467,26 +468,7 @@ _URL = URLValidator(schemes=["http", "https"])
 def _clean_evidence_file(filename: Any, data: bytes | None) -> tuple[str, str, bytes] | None:
     if data is None:
         return None
-    name = " ".join(str(filename or "").replace("/", " ").replace("\\", " ").split())[-200:]
-    limit = settings.CICOPA_MAX_UPLOAD_BYTES
-    if len(data) > limit:
-        raise ValidationError(
-            {"file": [_("The file is larger than %(mb)s MB.") % {"mb": formats.format_number(limit // (1024 * 1024))}]}
-        )
-    if not data:
-        raise ValidationError({"file": [_("The file is empty.")]})
-    media_type = files.media_type(name, data)
-    if media_type is None:
-        raise ValidationError(
-            {
-                "file": [
-                    _(
-                        "Attach a PDF, an image (PNG, JPEG, GIF, WebP) or an office document (Word, Excel, "
-                        "PowerPoint, OpenDocument) whose content is what its name says."
-                    )
-                ]
-            }
-        )
+    name, media_type = checked_document(filename, data)
     return name, media_type, data
 
 

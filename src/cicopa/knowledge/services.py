@@ -372,20 +372,28 @@ def experience_return(*, actor: Any, experience: Experience, comment: str) -> Ex
 
 
 @transaction.atomic
-def experience_attach(*, actor: Any, experience: Experience, filename: str, data: bytes) -> Attachment:
-    """Attach a PDF, an image or an office document, checked by its content and its size."""
-    exp = _locked(experience)
-    if not permissions.can_edit_experience(actor, exp):
-        raise PermissionDenied(_("You may not change the attachments of this experience."))
+def file_name(filename: Any) -> str:
+    """An uploaded file's name as kept: no folders, spaces tidied, at most its last 200 characters."""
+    return " ".join(str(filename or "").replace("/", " ").replace("\\", " ").split())[-200:]
+
+
+def checked_document(filename: Any, data: bytes, *, pdf_only: bool = False) -> tuple[str, str]:
+    """(name, media type) of an uploaded document (an attachment, a response's evidence, a study's PDF) once it is
+    checked: its size, and its type read from its first bytes and agreeing with its name; a ValidationError on
+    "file" otherwise."""
+    name = file_name(filename)
     limit = settings.CICOPA_MAX_UPLOAD_BYTES
-    name = " ".join(str(filename or "").replace("/", " ").replace("\\", " ").split())[-200:]
     if len(data) > limit:
         raise ValidationError(
             {"file": [_("The file is larger than %(mb)s MB.") % {"mb": formats.format_number(limit // (1024 * 1024))}]}
         )
     if not data:
         raise ValidationError({"file": [_("The file is empty.")]})
+    if pdf_only and files.extension(name) != "pdf":
+        raise ValidationError({"file": [_("A study is a PDF: choose a file whose name ends in .pdf.")]})
     media_type = files.media_type(name, data)
+    if pdf_only and media_type != "application/pdf":
+        raise ValidationError({"file": [_("This file is not a PDF, whatever its name says: choose the study's PDF.")]})
     if media_type is None:
         raise ValidationError(
             {
@@ -397,6 +405,15 @@ def experience_attach(*, actor: Any, experience: Experience, filename: str, data
                 ]
             }
         )
+    return name, media_type
+
+
+def experience_attach(*, actor: Any, experience: Experience, filename: str, data: bytes) -> Attachment:
+    """Attach a PDF, an image or an office document, checked by its content and its size."""
+    exp = _locked(experience)
+    if not permissions.can_edit_experience(actor, exp):
+        raise PermissionDenied(_("You may not change the attachments of this experience."))
+    name, media_type = checked_document(filename, data)
     if exp.attachments.count() >= MAX_ATTACHMENTS:
         raise ValidationError(
             {

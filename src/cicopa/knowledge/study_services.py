@@ -8,18 +8,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cicopa.core import audit, background, formats, notifications, versions
+from cicopa.core import audit, background, notifications, versions
 from cicopa.core.errors import EditConflict, PermissionDenied, ValidationError
 from cicopa.core.i18n import CONTENT_LANGUAGES
 from cicopa.core.models import Country, Sector
-from cicopa.knowledge import files, permissions, study_text
+from cicopa.knowledge import permissions, study_text
 from cicopa.knowledge.models import (
     FIRST_YEAR,
     LAST_YEAR,
@@ -29,7 +28,7 @@ from cicopa.knowledge.models import (
     StudyFile,
     Topic,
 )
-from cicopa.knowledge.services import _codes, _text
+from cicopa.knowledge.services import _codes, _text, checked_document, file_name
 from cicopa.registry.models import Organisation
 
 STUDY_FIELDS = ("language", "title", "authors", "year", "abstract", "topics", "countries", "sectors")
@@ -164,10 +163,6 @@ def study_update(*, actor: Any, study: Study, data: Mapping[str, Any], based_on:
     return s
 
 
-def _file_name(filename: str) -> str:
-    return " ".join(str(filename or "").replace("/", " ").replace("\\", " ").split())[-200:]
-
-
 @transaction.atomic
 def study_upload_file(*, actor: Any, study: Study, filename: str, data: bytes) -> StudyFile:
     """Give the study its PDF (replacing the one it had). The PDF is checked by its first bytes and its name;
@@ -175,18 +170,7 @@ def study_upload_file(*, actor: Any, study: Study, filename: str, data: bytes) -
     s = _locked(study)
     if not permissions.can_edit_study(actor, s):
         raise PermissionDenied(_("You may not change the PDF of this study."))
-    limit = settings.CICOPA_MAX_UPLOAD_BYTES
-    name = _file_name(filename) or "study.pdf"
-    if len(data) > limit:
-        raise ValidationError(
-            {"file": [_("The file is larger than %(mb)s MB.") % {"mb": formats.format_number(limit // (1024 * 1024))}]}
-        )
-    if not data:
-        raise ValidationError({"file": [_("The file is empty.")]})
-    if files.extension(name) != "pdf":
-        raise ValidationError({"file": [_("A study is a PDF: choose a file whose name ends in .pdf.")]})
-    if files.media_type(name, data) != "application/pdf":
-        raise ValidationError({"file": [_("This file is not a PDF, whatever its name says: choose the study's PDF.")]})
+    name, _media_type = checked_document(file_name(filename) or "study.pdf", data, pdf_only=True)
     before = StudyFile.objects.filter(study=s).values_list("filename", "size").first()
     StudyFile.objects.update_or_create(
         study=s,
