@@ -8,20 +8,9 @@ import datetime
 import pytest
 from playwright.sync_api import expect
 
+from browser_steps import log_in, log_out
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page, username, password):
-    page.goto("/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("button", name="Log out")).to_be_visible()
-
-
-def log_out(page):
-    page.locator("header form[action*='/logout/'] button").click()
-    expect(page.locator("header form[action*='/logout/']")).to_have_count(0)
 
 
 @pytest.fixture

@@ -58,9 +58,11 @@ class LibraryEntry(models.Model):
     published_at = models.DateTimeField(db_index=True)
     topics = models.CharField(max_length=1_000, blank=True)  # topic codes, space-separated
     countries = models.CharField(max_length=1_000, blank=True)  # ISO 3166-1 codes, space-separated
+    # The tags before the body: SQLite reads a row's columns in order, and a study's body runs over many pages, which
+    # the facets' read of every hit's tags would otherwise walk through (30 ms for 10,000 hits).
     search_title = models.TextField(max_length=4_000, blank=True, editable=False)
-    search_body = models.TextField(max_length=4_000_000, blank=True, editable=False)
     search_tags = models.TextField(max_length=4_000, blank=True, editable=False)
+    search_body = models.TextField(max_length=4_000_000, blank=True, editable=False)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["kind", "object_id"], name="knowledge_entry_once")]

@@ -137,8 +137,8 @@ class Migration(migrations.Migration):
                 ("topics", models.CharField(blank=True, max_length=1000)),
                 ("countries", models.CharField(blank=True, max_length=1000)),
                 ("search_title", models.TextField(blank=True, editable=False, max_length=4000)),
-                ("search_body", models.TextField(blank=True, editable=False, max_length=4000000)),
                 ("search_tags", models.TextField(blank=True, editable=False, max_length=4000)),
+                ("search_body", models.TextField(blank=True, editable=False, max_length=4000000)),
             ],
             options={
                 "constraints": [models.UniqueConstraint(fields=("kind", "object_id"), name="knowledge_entry_once")],
