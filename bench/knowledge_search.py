@@ -334,7 +334,6 @@ def main() -> None:
 
 
 def figures(repeat: int, postgres: bool) -> None:
-    from django.conf import settings
     from django.db import connection
 
     from cicopa.core.fulltext import TextQuery, fts5_query, tags_tsquery
@@ -352,7 +351,7 @@ def figures(repeat: int, postgres: bool) -> None:
         ("nothing", "", {}),
         ("no match", "zzyzx", {}),
     ]
-    limit = settings.CICOPA_SEARCH_COUNT_LIMIT
+    sample = library.facet_sample()  # the facets' read, as the page does it
 
     def floor(q: str, tags: list[list[str]], facets: bool, without: list[list[list[str]]]) -> None:
         """The bare full-text SQL of the same page: every hit counted, the best 20 by the index's rank, their
@@ -379,7 +378,7 @@ def figures(repeat: int, postgres: bool) -> None:
                 )
                 rows = c.fetchall()
                 if facets:
-                    c.execute(f"SELECT search_tags FROM {table} WHERE {sql} LIMIT %s", [*params, limit + 1])
+                    c.execute(f"SELECT search_tags FROM {table} WHERE {sql} LIMIT %s", [*params, sample + 1])
                     c.fetchall()
             elif text or tags:
                 match = fts5_query(text, tags)
@@ -395,7 +394,7 @@ def figures(repeat: int, postgres: bool) -> None:
                     c.execute(
                         f"SELECT e.search_tags FROM {fts} JOIN {table} e ON e.id = {fts}.rowid WHERE {fts} MATCH %s"
                         " LIMIT %s",
-                        [match, limit + 1],
+                        [match, sample + 1],
                     )
                     c.fetchall()
             else:
@@ -403,7 +402,7 @@ def figures(repeat: int, postgres: bool) -> None:
                 c.execute(f"SELECT id, kind, object_id FROM {table} ORDER BY id DESC LIMIT 20")
                 rows = c.fetchall()
                 if facets:
-                    c.execute(f"SELECT search_tags FROM {table} LIMIT %s", [limit + 1])
+                    c.execute(f"SELECT search_tags FROM {table} LIMIT %s", [sample + 1])
                     c.fetchall()
         library.item_cards([(kind, object_id) for _id, kind, object_id in rows])
 
@@ -419,16 +418,16 @@ def figures(repeat: int, postgres: bool) -> None:
                     params.append(tags_tsquery(tags))
                 c.execute(
                     f"SELECT search_tags FROM {table} WHERE {' AND '.join(where) or 'TRUE'} LIMIT %s",
-                    [*params, limit + 1],
+                    [*params, sample + 1],
                 )
             elif text or tags:
                 c.execute(
                     f"SELECT e.search_tags FROM {fts} JOIN {table} e ON e.id = {fts}.rowid WHERE {fts} MATCH %s"
                     " LIMIT %s",
-                    [fts5_query(text, tags), limit + 1],
+                    [fts5_query(text, tags), sample + 1],
                 )
             else:
-                c.execute(f"SELECT search_tags FROM {table} LIMIT %s", [limit + 1])
+                c.execute(f"SELECT search_tags FROM {table} LIMIT %s", [sample + 1])
             c.fetchall()
 
     say("")

@@ -369,3 +369,7 @@ LOGGING = {
 CICOPA_SEARCH_RANK_LIMIT = env_int("CICOPA_SEARCH_RANK_LIMIT", 2000)
 # ... and results are counted up to this many ("10,000+").
 CICOPA_SEARCH_COUNT_LIMIT = env_int("CICOPA_SEARCH_COUNT_LIMIT", 10000)
+# The library's search counts its facets over this many first results.
+CICOPA_LIBRARY_FACET_SAMPLE = env_int("CICOPA_LIBRARY_FACET_SAMPLE", 2000)
+# Recommendations: their recipients that have not answered are reminded this many days before the follow-up date.
+CICOPA_RECOMMENDATION_REMINDER_DAYS = env_int("CICOPA_RECOMMENDATION_REMINDER_DAYS", 14)

@@ -133,7 +133,7 @@ def test_api_search(client, published):
     assert spanish["facets"]["kind"][0]["name"] == "Experiencias"
 
 
-@override_settings(CICOPA_SEARCH_RANK_LIMIT=2, CICOPA_SEARCH_COUNT_LIMIT=3)
+@override_settings(CICOPA_SEARCH_RANK_LIMIT=2, CICOPA_SEARCH_COUNT_LIMIT=3, CICOPA_LIBRARY_FACET_SAMPLE=4)
 def test_bounded_ranking_and_counting(client, alice, charlie, federation, make_data):
     for i in range(5):
         publish(alice, charlie, federation, make_data, title=f"Bois {i}", summary="bois " * i)
@@ -141,7 +141,8 @@ def test_bounded_ranking_and_counting(client, alice, charlie, federation, make_d
     assert page.total == 3 and page.capped and page.ranked_limit == 2 and page.pages == 1
     assert len(page.hits) == 2  # only the newest two are ranked
     assert {h.card.title for h in page.hits} == {"Bois 4", "Bois 3"}
-    assert page.facets_approximate
+    assert page.facets_approximate and sum(n for _c, _l, n in page.facets["kind"]) == 4  # the first 4 hits
+    assert "Counted among the first 4 results" in client.get("/library/?q=bois").content.decode()
     assert "newest 2" in client.get("/library/?q=bois").content.decode()
 
 

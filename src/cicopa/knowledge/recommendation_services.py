@@ -52,7 +52,7 @@ ANSWERS = tuple(s for s in ResponseStatus.values if s != ResponseStatus.RECEIVED
 
 def reminder_days() -> int:
     """How many days before the follow-up date those who have not answered are reminded."""
-    return int(getattr(settings, "CICOPA_RECOMMENDATION_REMINDER_DAYS", 14))
+    return int(settings.CICOPA_RECOMMENDATION_REMINDER_DAYS)
 
 
 # --- Writing ------------------------------------------------------------------------------------------------------

@@ -59,6 +59,7 @@ def library_page(request: HttpRequest) -> HttpResponse:
             "groups": _facet_groups(filters, page.facets),
             "sorts": [("relevance", _("Relevance")), ("newest", _("Newest first"))],
             "results": _results(page.hits),
+            "facet_sample": library.facet_sample(),
             "query": urlencode(filters.as_query(page=1)),
             "previous": urlencode(filters.as_query(page=filters.page - 1)) if filters.page > 1 else None,
             "next": urlencode(filters.as_query(page=filters.page + 1)) if filters.page < page.pages else None,
