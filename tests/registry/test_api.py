@@ -416,7 +416,9 @@ def test_the_openapi_document_types_every_answer_and_states_the_limits(client, f
     for path, operations in doc["paths"].items():
         for method, operation in operations.items():
             ok = operation["responses"].get("200") or operation["responses"].get("201")
-            assert ok and "schema" in ok["content"]["application/json"], (method, path)
+            # JSON, or a document typed as binary (a study's PDF)
+            assert ok and all("schema" in typed for typed in ok["content"].values()), (method, path)
+            assert set(ok["content"]) <= {"application/json", "application/pdf"}, (method, path)
     fields = doc["components"]["schemas"]["OrganisationIn"]["properties"]
     assert fields["name"]["maxLength"] == 255 and fields["description"]["maxLength"] == 10_000
     assert (fields["latitude"]["minimum"], fields["latitude"]["maximum"]) == (-90, 90)

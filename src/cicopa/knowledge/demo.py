@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
+from django.utils.text import slugify
 
 from cicopa.core import audit
 from cicopa.knowledge import library, services
@@ -469,7 +470,8 @@ def load_demo_studies(*, progress: Callable[[str], None] = lambda s: None) -> No
             countries = spec["countries"] or ([org.country_id] if org is not None and org.country_id else [])
             study.countries.set(Country.objects.filter(iso2__in=countries))
             data = study_pdf(spec)
-            StudyFile.objects.create(study=study, filename=f"study-{i + 1}.pdf", size=len(data), data=data)
+            name = f"{slugify(spec['title'])[:80] or f'study-{i + 1}'}.pdf"
+            StudyFile.objects.create(study=study, filename=name, size=len(data), data=data)
             audit.record(actor=None, action="knowledge.study.create", obj=study, changes={"demo": [None, True]})
             written.append(study.pk)
     for pk in written:  # read here, not in the background: the demo is whole when `cicopa demo` ends

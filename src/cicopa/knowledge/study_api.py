@@ -154,7 +154,14 @@ def get_study(request: HttpRequest, response: HttpResponse, study_id: int) -> di
     summary="The study's PDF",
     auth=None,
     response={200: None},
-    openapi_extra={"responses": {200: {"content": {"application/pdf": {}}, "description": "The PDF"}}},
+    openapi_extra={
+        "responses": {
+            200: {
+                "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+                "description": "The PDF",
+            }
+        }
+    },
 )
 def get_study_file(request: HttpRequest, study_id: int) -> HttpResponse:
     from cicopa.knowledge.views import _disposition
