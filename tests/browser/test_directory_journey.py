@@ -179,6 +179,7 @@ def test_the_subdivision_follows_the_country_and_filters_the_directory(page, acc
     expect(page.locator("#results")).not_to_contain_text("Confédération générale")
     expect(page.locator("#filter-subdivision")).to_have_value("FR-ARA")
     # another country in the filters: the subdivision chosen goes, and the new country's list comes with the results
+    page.wait_for_load_state("networkidle")  # the facets and the map that the page loads after it: not a race
     page.locator("#filter-country").select_option("ES")
     expect(page.locator("#filter-subdivision option[value='ES-AN']")).to_have_count(1)
     expect(page.locator("#results")).to_contain_text("Taxis Madrid")
