@@ -8,6 +8,7 @@ import json
 import pytest
 
 from cicopa.core.models import AuditEntry
+from cicopa.knowledge import recommendation_responses as responses
 from cicopa.knowledge import recommendation_services as rs
 from cicopa.knowledge.models import Recipient, Recommendation
 from knowledge_texts import recommendation_texts
@@ -296,7 +297,7 @@ def test_the_list_tells_an_officer_whose_response_is_awaited(client, both, rec_w
     client.force_login(bob)
     assert "response is awaited" in client.get("/library/recommendations/").content.decode()
     recipient = Recipient.objects.get(recommendation=issued, organisation=rec_world["fr"])
-    rs.response_record(actor=bob, recipient=recipient, status="acknowledged")
+    responses.response_record(actor=bob, recipient=recipient, status="acknowledged")
     assert "response is awaited" not in client.get("/library/recommendations/").content.decode()
     for user in (alice, charlie):
         client.force_login(user)

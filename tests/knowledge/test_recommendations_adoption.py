@@ -10,6 +10,7 @@ import pytest
 from django.utils import timezone
 
 from cicopa.knowledge import recommendation_queries as queries
+from cicopa.knowledge import recommendation_responses as responses
 from cicopa.knowledge import recommendation_services as rs
 from cicopa.knowledge.models import Recipient, Response
 
@@ -30,7 +31,7 @@ def answered(rec_circulated, alice, rec_world):
 
     def answer(key, status, day, **kwargs):
         recipient = Recipient.objects.get(recommendation=rec_circulated, organisation=rec_world[key])
-        response = rs.response_record(actor=alice, recipient=recipient, status=status, **kwargs)
+        response = responses.response_record(actor=alice, recipient=recipient, status=status, **kwargs)
         Response.objects.filter(pk=response.pk).update(at=moment(day))
         Recipient.objects.filter(pk=recipient.pk).update(status_changed_at=moment(day))
 

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import translation
 
 from cicopa.core.models import AuditEntry, Notification
+from cicopa.knowledge import recommendation_responses as responses
 from cicopa.knowledge import recommendation_services as rs
 from cicopa.knowledge.models import Recipient, RecommendationStatus, Response
 from knowledge_texts import recommendation_texts
@@ -198,12 +199,14 @@ def _recipient(rec, org):
 
 def test_responses_move_on_and_keep_their_history(rec_circulated, bob, rec_world):
     r = _recipient(rec_circulated, rec_world["fr"])
-    rs.response_record(actor=bob, recipient=r, status="acknowledged")
-    rs.response_record(actor=bob, recipient=r, status="under_consideration", comment="Au conseil d'administration")
-    rs.response_record(
+    responses.response_record(actor=bob, recipient=r, status="acknowledged")
+    responses.response_record(
+        actor=bob, recipient=r, status="under_consideration", comment="Au conseil d'administration"
+    )
+    responses.response_record(
         actor=bob, recipient=r, status="adopted", evidence_url="https://cg-scop.example/decision", comment="Voté"
     )
-    rs.response_record(
+    responses.response_record(
         actor=bob, recipient=r, status="partly_adopted", comment="Corrigé : en partie", filename="pv.pdf", data=PDF
     )
     r.refresh_from_db()
@@ -224,7 +227,7 @@ def test_responses_move_on_and_keep_their_history(rec_circulated, bob, rec_world
 
 def test_the_secretariat_may_record_on_behalf_and_it_is_marked(rec_circulated, alice, rec_world):
     r = _recipient(rec_circulated, rec_world["ke"])
-    response = rs.response_record(actor=alice, recipient=r, status="acknowledged", comment="By telephone")
+    response = responses.response_record(actor=alice, recipient=r, status="acknowledged", comment="By telephone")
     assert response.by_secretariat
 
 
@@ -232,7 +235,7 @@ def test_an_officer_never_records_for_another_organisation(rec_circulated, bob, 
     es = _recipient(rec_circulated, rec_world["es"])
     for user in (bob, charlie, dave, rec_world["marco"]):
         with pytest.raises(PermissionDenied):
-            rs.response_record(actor=user, recipient=es, status="adopted")
+            responses.response_record(actor=user, recipient=es, status="adopted")
     es.refresh_from_db()
     assert es.status == "received"
 
@@ -254,13 +257,13 @@ def test_bad_responses_are_refused(rec_circulated, bob, rec_world):
     ]
     for kwargs, field in cases:
         with pytest.raises(ValidationError) as exc:
-            rs.response_record(actor=bob, recipient=r, **kwargs)
+            responses.response_record(actor=bob, recipient=r, **kwargs)
         assert field in exc.value.message_dict, kwargs
     r.refresh_from_db()
     assert r.status == "received" and r.responses.count() == 1
     # an empty comment is allowed, and unicode is kept
-    rs.response_record(actor=bob, recipient=r, status="acknowledged", comment="")
-    rs.response_record(actor=bob, recipient=r, status="adopted", comment="Adoptée à l'unanimité ✓ 合作社")
+    responses.response_record(actor=bob, recipient=r, status="acknowledged", comment="")
+    responses.response_record(actor=bob, recipient=r, status="adopted", comment="Adoptée à l'unanimité ✓ 合作社")
     assert r.responses.last().comment == "Adoptée à l'unanimité ✓ 合作社"
 
 
@@ -278,12 +281,12 @@ def test_reminders_are_sent_once_to_those_who_have_not_answered_in_their_languag
     rec_circulated, bob, alice, rec_world
 ):
     elena, marco = rec_world["elena"], rec_world["marco"]
-    rs.response_record(actor=marco, recipient=_recipient(rec_circulated, rec_world["it"]), status="acknowledged")
+    responses.response_record(actor=marco, recipient=_recipient(rec_circulated, rec_world["it"]), status="acknowledged")
     # too early: 15 days before
-    assert rs.recommendation_remind_due(FOLLOW_UP - datetime.timedelta(days=15)) == 0
+    assert responses.recommendation_remind_due(FOLLOW_UP - datetime.timedelta(days=15)) == 0
     assert not reminders().exists()
     # 14 days before: FR and ES have not answered (IT has); CO and KE have no one to tell
-    assert rs.recommendation_remind_due(FOLLOW_UP - datetime.timedelta(days=14)) == 2
+    assert responses.recommendation_remind_due(FOLLOW_UP - datetime.timedelta(days=14)) == 2
     fr = reminders(bob).get()
     assert fr.subject == in_language(
         "fr",
@@ -300,23 +303,23 @@ def test_reminders_are_sent_once_to_those_who_have_not_answered_in_their_languag
     assert "31 de marzo de 2027" in es.body
     assert not reminders(marco).exists()
     # not twice, whether the task runs again the same day or the next
-    assert rs.recommendation_remind_due(FOLLOW_UP - datetime.timedelta(days=14)) == 0
-    assert rs.recommendation_remind_due(FOLLOW_UP - datetime.timedelta(days=3)) == 0
+    assert responses.recommendation_remind_due(FOLLOW_UP - datetime.timedelta(days=14)) == 0
+    assert responses.recommendation_remind_due(FOLLOW_UP - datetime.timedelta(days=3)) == 0
     assert reminders().count() == 2
     assert Recipient.objects.filter(reminded_at__isnull=False).count() == 2
     assert AuditEntry.objects.filter(action="knowledge.recommendation.remind").count() == 2
 
 
 def test_no_reminder_after_the_follow_up_date_nor_without_one(rec_circulated, alice):
-    assert rs.recommendation_remind_due(FOLLOW_UP + datetime.timedelta(days=1)) == 0
+    assert responses.recommendation_remind_due(FOLLOW_UP + datetime.timedelta(days=1)) == 0
     rs.recommendation_update(actor=alice, recommendation=rec_circulated, data={"follow_up_date": None})
-    assert rs.recommendation_remind_due(FOLLOW_UP - datetime.timedelta(days=1)) == 0
+    assert responses.recommendation_remind_due(FOLLOW_UP - datetime.timedelta(days=1)) == 0
     assert not reminders().exists()
 
 
 def test_the_reminder_days_are_a_setting(rec_circulated, settings):
     settings.CICOPA_RECOMMENDATION_REMINDER_DAYS = 30
-    assert rs.recommendation_remind_due(FOLLOW_UP - datetime.timedelta(days=30)) == 3  # FR, ES, IT
+    assert responses.recommendation_remind_due(FOLLOW_UP - datetime.timedelta(days=30)) == 3  # FR, ES, IT
 
 
 def test_the_daily_task_is_contributed():

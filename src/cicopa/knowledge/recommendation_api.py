@@ -19,6 +19,7 @@ from cicopa.core.api_input import IF_MATCH, JsonObject, if_match
 from cicopa.core.errors import PermissionDenied
 from cicopa.knowledge import recommendation_permissions as permissions
 from cicopa.knowledge import recommendation_queries as queries
+from cicopa.knowledge import recommendation_responses as responses
 from cicopa.knowledge import recommendation_services as services
 from cicopa.knowledge.models import Recipient, Recommendation
 from cicopa.knowledge.recommendation_views import adoption_figures
@@ -282,7 +283,7 @@ def record_response(request: HttpRequest, recommendation_id: int, payload: Respo
     recipient = Recipient.objects.filter(recommendation=rec, organisation__slug=payload.organisation[:120]).first()
     if recipient is None:
         raise HttpError(404, _("This recommendation was not sent to an organisation with this slug."))
-    services.response_record(
+    responses.response_record(
         actor=request.user,
         recipient=recipient,
         status=payload.status,

@@ -24,6 +24,7 @@ from cicopa.core.i18n import chart_texts, current_language
 from cicopa.core.names import language_name
 from cicopa.knowledge import recommendation_permissions as permissions
 from cicopa.knowledge import recommendation_queries as queries
+from cicopa.knowledge import recommendation_responses as responses
 from cicopa.knowledge import recommendation_services as services
 from cicopa.knowledge.models import Recipient, Recommendation, Response, ResponseStatus
 from cicopa.knowledge.recommendation_forms import (
@@ -199,7 +200,7 @@ def recommendation_respond(request: HttpRequest, pk: int) -> HttpResponse:
         limit = settings.CICOPA_MAX_UPLOAD_BYTES
         data = b"\0" * (limit + 1) if upload.size > limit else upload.read()
     try:
-        services.response_record(
+        responses.response_record(
             actor=request.user,
             recipient=recipient,
             status=form.cleaned_data["status"],
