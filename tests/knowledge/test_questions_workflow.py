@@ -219,6 +219,7 @@ def test_turned_into_a_published_experience_once(answered, charlie, alice, bob):
     assert Question.objects.get(pk=q.pk).experience == exp
     assert "knowledge.question.to_experience" in actions(q)
     assert Notification.objects.filter(user=charlie, kind="knowledge.question_experience").exists()
+    assert not Notification.objects.filter(user=alice).exists()  # not told of the steps she took herself
     with pytest.raises(ValidationError) as refused:
         services.question_to_experience(actor=alice, question=q)
     assert "experience" in refused.value.message_dict

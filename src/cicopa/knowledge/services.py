@@ -29,6 +29,7 @@ from cicopa.knowledge.models import (
     ExperienceStatus,
     ExperienceTranslation,
     LibraryKind,
+    Study,
     Topic,
 )
 from cicopa.registry.models import Organisation
@@ -233,7 +234,7 @@ def experience_update(
     if not permissions.can_manage_experience(actor, exp):
         raise PermissionDenied(_("You may not edit this experience."))
     if not exp.is_editable:
-        raise _refuse_step(
+        raise refuse_step(
             exp, _("Only a draft or a returned experience can be changed; the status of this one is “%(status)s”.")
         )
     before = experience_snapshot(exp)
@@ -251,9 +252,10 @@ def experience_update(
     return exp
 
 
-def _refuse_step(exp: Experience, message: str) -> ValidationError:
-    """An illegal step, said whole (no sentence pieced together: the status is a label of its own)."""
-    return ValidationError({"status": [message % {"status": exp.get_status_display()}]})
+def refuse_step(item: Experience | Study, message: str) -> ValidationError:
+    """An illegal step of an experience or a study, said whole (no sentence pieced together: the status is a label
+    of its own)."""
+    return ValidationError({"status": [message % {"status": item.get_status_display()}]})
 
 
 @transaction.atomic
@@ -264,7 +266,7 @@ def experience_submit(*, actor: Any, experience: Experience) -> Experience:
     if not permissions.can_manage_experience(actor, exp):
         raise PermissionDenied(_("You may not submit this experience."))
     if not exp.is_editable:
-        raise _refuse_step(
+        raise refuse_step(
             exp, _("Only a draft or a returned experience can be submitted; the status of this one is “%(status)s”.")
         )
     missing: dict[str, list[str]] = {}
@@ -282,25 +284,31 @@ def experience_submit(*, actor: Any, experience: Experience) -> Experience:
     return exp
 
 
-def _tell_authors(exp: Experience, actor: Any, kind: str, subject: Any, template: str) -> None:
-    """The author, or else the organisation's people, each in their own language."""
+def tell_authors(item: Experience | Study, actor: Any, kind: str, subject: Any, template: str) -> None:
+    """An experience's or a study's author, or else its organisation's people, each in their own language; not the
+    person who took the step (the secretariat publishing what it wrote itself)."""
     from cicopa.registry.models import OrganisationAccess
 
-    if exp.author_id:
-        users = [exp.author]
-    else:
+    if item.author_id:
+        users = [item.author]
+    elif item.organisation_id:
         users = [
-            a.user for a in OrganisationAccess.objects.filter(organisation=exp.organisation).select_related("user")
+            a.user
+            for a in OrganisationAccess.objects.filter(organisation_id=item.organisation_id).select_related("user")
         ]
+    else:
+        users = []
     for user in users:
+        if user is None or user.pk == getattr(actor, "pk", None):
+            continue
         notifications.notify(
             user=user,
             kind=kind,
             actor=actor,
             subject=subject,
             body_template=template,
-            context={"title": exp.title, "comment": exp.review_comment},
-            url=exp.get_absolute_url(),
+            context={"title": item.title, "comment": item.review_comment},
+            url=item.get_absolute_url(),
         )
 
 
@@ -311,7 +319,7 @@ def experience_publish(*, actor: Any, experience: Experience) -> Experience:
     if not permissions.can_review_experiences(actor):
         raise PermissionDenied(_("Only the secretariat publishes experiences."))
     if exp.status != ExperienceStatus.SUBMITTED:
-        raise _refuse_step(
+        raise refuse_step(
             exp, _("Only a submitted experience can be published; the status of this one is “%(status)s”.")
         )
     exp.status = ExperienceStatus.PUBLISHED
@@ -325,7 +333,7 @@ def experience_publish(*, actor: Any, experience: Experience) -> Experience:
         obj=exp,
         changes={"status": [ExperienceStatus.SUBMITTED, exp.status]},
     )
-    _tell_authors(
+    tell_authors(
         exp,
         actor,
         "knowledge.published",
@@ -342,7 +350,7 @@ def experience_return(*, actor: Any, experience: Experience, comment: str) -> Ex
     if not permissions.can_review_experiences(actor):
         raise PermissionDenied(_("Only the secretariat returns experiences."))
     if exp.status != ExperienceStatus.SUBMITTED:
-        raise _refuse_step(
+        raise refuse_step(
             exp, _("Only a submitted experience can be returned; the status of this one is “%(status)s”.")
         )
     comment = _text(comment if isinstance(comment, str) else "", False)
@@ -361,7 +369,7 @@ def experience_return(*, actor: Any, experience: Experience, comment: str) -> Ex
         obj=exp,
         changes={"status": [ExperienceStatus.SUBMITTED, exp.status], "comment": [None, comment]},
     )
-    _tell_authors(
+    tell_authors(
         exp,
         actor,
         "knowledge.returned",

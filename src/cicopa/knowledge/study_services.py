@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cicopa.core import audit, background, notifications, versions
+from cicopa.core import audit, background, versions
 from cicopa.core.errors import EditConflict, PermissionDenied, ValidationError
 from cicopa.core.i18n import CONTENT_LANGUAGES
 from cicopa.core.models import Country, Sector
@@ -28,7 +28,7 @@ from cicopa.knowledge.models import (
     StudyFile,
     Topic,
 )
-from cicopa.knowledge.services import _codes, _text, checked_document, file_name
+from cicopa.knowledge.services import _codes, _text, checked_document, file_name, refuse_step, tell_authors
 from cicopa.registry.models import Organisation
 
 STUDY_FIELDS = ("language", "title", "authors", "year", "abstract", "topics", "countries", "sectors")
@@ -135,11 +135,6 @@ def study_create(*, actor: Any, organisation: Organisation | None, data: Mapping
     return study
 
 
-def _refuse_step(s: Study, message: str) -> ValidationError:
-    """An illegal step, said whole (the status is a label of its own)."""
-    return ValidationError({"status": [message % {"status": s.get_status_display()}]})
-
-
 def _locked(study: Study) -> Study:
     return Study.objects.select_for_update(of=("self",)).select_related("organisation", "author").get(pk=study.pk)
 
@@ -150,7 +145,7 @@ def study_update(*, actor: Any, study: Study, data: Mapping[str, Any], based_on:
     if not permissions.can_manage_study(actor, s):
         raise PermissionDenied(_("You may not edit this study."))
     if not s.is_editable:
-        raise _refuse_step(
+        raise refuse_step(
             s, _("Only a draft or a returned study can be changed; the status of this one is “%(status)s”.")
         )
     before = study_snapshot(s)
@@ -241,7 +236,7 @@ def study_submit(*, actor: Any, study: Study) -> Study:
     if not permissions.can_manage_study(actor, s):
         raise PermissionDenied(_("You may not submit this study."))
     if not s.is_editable:
-        raise _refuse_step(
+        raise refuse_step(
             s, _("Only a draft or a returned study can be submitted; the status of this one is “%(status)s”.")
         )
     _require_file(s, _("Upload the PDF of the study before submitting it."))
@@ -253,28 +248,6 @@ def study_submit(*, actor: Any, study: Study) -> Study:
     return s
 
 
-def _tell_authors(s: Study, actor: Any, kind: str, subject: Any, template: str) -> None:
-    """The person who added it, or else its organisation's people, each in their own language."""
-    from cicopa.registry.models import OrganisationAccess
-
-    if s.author_id:
-        users = [s.author] if s.author_id != getattr(actor, "pk", None) else []
-    elif s.organisation_id:
-        users = [a.user for a in OrganisationAccess.objects.filter(organisation=s.organisation).select_related("user")]
-    else:
-        users = []
-    for user in users:
-        notifications.notify(
-            user=user,
-            kind=kind,
-            actor=actor,
-            subject=subject,
-            body_template=template,
-            context={"title": s.title, "comment": s.review_comment},
-            url=s.get_absolute_url(),
-        )
-
-
 @transaction.atomic
 def study_publish(*, actor: Any, study: Study) -> Study:
     """The secretariat publishes a submitted study (or, at once, a draft of its own review): from now on
@@ -283,7 +256,7 @@ def study_publish(*, actor: Any, study: Study) -> Study:
     if not permissions.can_review_studies(actor):
         raise PermissionDenied(_("Only the secretariat publishes studies."))
     if s.status not in (ExperienceStatus.SUBMITTED, ExperienceStatus.DRAFT):
-        raise _refuse_step(
+        raise refuse_step(
             s, _("Only a draft or a submitted study can be published; the status of this one is “%(status)s”.")
         )
     _require_file(s, _("Upload the PDF of the study before publishing it."))
@@ -294,7 +267,7 @@ def study_publish(*, actor: Any, study: Study) -> Study:
     s.save(update_fields=["status", "published_at", "review_comment", "updated_at"])
     audit.record(actor=actor, action="knowledge.study.publish", obj=s, changes={"status": [before, s.status]})
     _index(s)
-    _tell_authors(
+    tell_authors(
         s,
         actor,
         "knowledge.published",
@@ -311,7 +284,7 @@ def study_return(*, actor: Any, study: Study, comment: str) -> Study:
     if not permissions.can_review_studies(actor):
         raise PermissionDenied(_("Only the secretariat returns studies."))
     if s.status != ExperienceStatus.SUBMITTED:
-        raise _refuse_step(s, _("Only a submitted study can be returned; the status of this one is “%(status)s”."))
+        raise refuse_step(s, _("Only a submitted study can be returned; the status of this one is “%(status)s”."))
     comment = _text(comment if isinstance(comment, str) else "", False)
     if not comment:
         raise ValidationError({"comment": [_("Say what should change before it can be published.")]})
@@ -329,7 +302,7 @@ def study_return(*, actor: Any, study: Study, comment: str) -> Study:
         changes={"status": [ExperienceStatus.SUBMITTED, s.status], "comment": [None, comment]},
     )
     _index(s)
-    _tell_authors(
+    tell_authors(
         s,
         actor,
         "knowledge.returned",
