@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
-from django.db.models import F, OrderBy, QuerySet, Value
+from django.db.models import F, Model, OrderBy, QuerySet, Value
 from django.db.models.functions import Concat, NullIf, StrIndex
 
 from cicopa.core import choices, names, reference_cache
@@ -21,6 +21,20 @@ from cicopa.core.models import (
     Sector,
     TaskProgress,
 )
+
+M = TypeVar("M", bound=Model)
+
+
+def by_id(qs: QuerySet[M], value: Any) -> M | None:
+    """The record of `qs` under the id `value` (text from a path or a client), or None when there is none or `value`
+    is no id the database could hold: the page or the API then answers 404, never an error."""
+    try:
+        pk = int(value)
+    except (TypeError, ValueError):
+        return None
+    if not 0 < pk < 2**63:
+        return None
+    return qs.filter(pk=pk).first()
 
 
 def countries() -> list[Country]:

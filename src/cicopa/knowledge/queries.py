@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 
+from cicopa.core import queries as core_queries
 from cicopa.core.fulltext import TextQuery
 from cicopa.core.i18n import CONTENT_LANGUAGES, current_language
 from cicopa.core.models import Country, Sector
@@ -94,13 +95,7 @@ def review_queue() -> QuerySet[Experience]:
 
 def experience_for(user: Any, experience_id: Any) -> Experience | None:
     """The experience `user` may see under this id, or None (the page and the API answer 404)."""
-    try:
-        pk = int(experience_id)
-    except (TypeError, ValueError):
-        return None
-    if not 0 < pk < 2**63:
-        return None
-    return with_details(permissions.visible_experiences(user)).filter(pk=pk).first()
+    return core_queries.by_id(with_details(permissions.visible_experiences(user)), experience_id)
 
 
 def experience_cards(ids: list[int]) -> dict[int, Card]:

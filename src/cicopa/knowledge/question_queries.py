@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
+from cicopa.core import queries as core_queries
 from cicopa.core.i18n import current_language
 from cicopa.core.models import Country, Sector
 from cicopa.core.roles import is_authenticated
@@ -83,13 +84,7 @@ def questions(user: Any, filters: QuestionFilters | None = None) -> QuerySet[Que
 
 def question_for(user: Any, question_id: Any) -> Question | None:
     """The question `user` may read under this id, or None (the page and the API answer 404)."""
-    try:
-        pk = int(question_id)
-    except (TypeError, ValueError):
-        return None
-    if not 0 < pk < 2**63:
-        return None
-    return with_details(rules.visible_questions(user)).filter(pk=pk).first()
+    return core_queries.by_id(with_details(rules.visible_questions(user)), question_id)
 
 
 def answers_in_order(question: Question) -> list[Answer]:

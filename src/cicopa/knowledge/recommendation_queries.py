@@ -52,13 +52,7 @@ def issued_recommendations() -> QuerySet[Recommendation]:
 
 def recommendation_for(user: Any, recommendation_id: Any) -> Recommendation | None:
     """The recommendation `user` may see under this id, or None (the page and the API answer 404)."""
-    try:
-        pk = int(recommendation_id)
-    except (TypeError, ValueError):
-        return None
-    if not 0 < pk < 2**63:
-        return None
-    return with_details(permissions.visible_recommendations(user)).filter(pk=pk).first()
+    return core_queries.by_id(with_details(permissions.visible_recommendations(user)), recommendation_id)
 
 
 def recipients(rec: Recommendation) -> QuerySet[Recipient]:

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from cicopa.core import queries as core_queries
 from cicopa.core.i18n import current_language
 from cicopa.knowledge import library, permissions
 from cicopa.knowledge.models import ExperienceStatus, LibraryKind, Study, StudyFile
@@ -42,13 +43,7 @@ def managed(user: Any) -> QuerySet[Study]:
 
 def study_for(user: Any, study_id: Any) -> Study | None:
     """The study `user` may see under this id, or None (the page and the API answer 404)."""
-    try:
-        pk = int(study_id)
-    except (TypeError, ValueError):
-        return None
-    if not 0 < pk < 2**63:
-        return None
-    return with_details(permissions.visible_studies(user)).filter(pk=pk).first()
+    return core_queries.by_id(with_details(permissions.visible_studies(user)), study_id)
 
 
 # --- the library's search ---------------------------------------------------------------------------------------
