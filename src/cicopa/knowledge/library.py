@@ -31,7 +31,7 @@ from django.utils.translation import gettext_lazy
 from cicopa.core import params as query_params
 from cicopa.core import queries as core_queries
 from cicopa.core import reference_cache
-from cicopa.core.fulltext import FullTextIndex, TagGroups, TextQuery, is_postgres, tags_tsquery
+from cicopa.core.fulltext import FullTextIndex, TagGroups, TextQuery, fts5_query, is_postgres, tags_tsquery
 from cicopa.core.i18n import CONTENT_LANGUAGES
 from cicopa.core.names import language_name
 from cicopa.core.text import search_text
@@ -340,8 +340,6 @@ def _ranked(text: TextQuery, tags: TagGroups, offset: int, size: int, limit: int
         )
         params += [limit, text.tsquery(), size, offset]
     else:
-        from cicopa.core.fulltext import fts5_query
-
         match = fts5_query(text, tags)
         with connection.cursor() as cursor:
             cursor.execute(
@@ -466,10 +464,10 @@ def _labels() -> dict[str, dict[str, str]]:
 
 def newest(*, topic: str | None = None, limit: int = 30) -> list[tuple[LibraryEntry, Card]]:
     """The newest published items (of one topic), newest first, with their cards: what the feeds give."""
-    qs = LibraryEntry.objects.order_by("-published_at", "-id")
+    qs = LibraryEntry.objects.all()
     if topic:
-        qs = INDEX.with_index(qs, TextQuery(()), [[search_tag(TOPIC, topic)]]).order_by("-published_at", "-id")
-    entries = list(qs[:limit])
+        qs = INDEX.with_index(qs, TextQuery(()), [[search_tag(TOPIC, topic)]])
+    entries = list(qs.order_by("-published_at", "-id")[:limit])
     cards = item_cards([(e.kind, e.object_id) for e in entries])
     return [(e, cards[(e.kind, e.object_id)]) for e in entries if (e.kind, e.object_id) in cards]
 

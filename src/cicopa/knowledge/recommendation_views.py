@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -33,7 +32,7 @@ from cicopa.knowledge.recommendation_forms import (
     ResponseForm,
     recommendation_initial,
 )
-from cicopa.knowledge.views import _disposition, card
+from cicopa.knowledge.views import card, document_download, upload_bytes
 
 
 def _visible(request: HttpRequest, pk: int) -> Recommendation:
@@ -195,10 +194,7 @@ def recommendation_respond(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.error(request, str(error))
         return redirect(rec)
     upload = form.cleaned_data.get("file")
-    data = None
-    if upload is not None:
-        limit = settings.CICOPA_MAX_UPLOAD_BYTES
-        data = b"\0" * (limit + 1) if upload.size > limit else upload.read()
+    data = upload_bytes(upload) if upload is not None else None
     try:
         responses.response_record(
             actor=request.user,
@@ -227,10 +223,7 @@ def recommendation_evidence(request: HttpRequest, pk: int, response_id: int) -> 
         permissions.can_see_adoption(request.user, rec) or permissions.can_respond_for(request.user, found.recipient)
     ):
         raise Http404
-    response = HttpResponse(bytes(found.evidence_data or b""), content_type=found.evidence_media_type)
-    response["Content-Disposition"] = _disposition(found.evidence_filename)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return document_download(found.evidence_data or b"", found.evidence_filename, found.evidence_media_type)
 
 
 # --- The adoption dashboard ---------------------------------------------------------------------------------------

@@ -164,16 +164,13 @@ def get_study(request: HttpRequest, response: HttpResponse, study_id: int) -> di
     },
 )
 def get_study_file(request: HttpRequest, study_id: int) -> HttpResponse:
-    from cicopa.knowledge.views import _disposition
+    from cicopa.knowledge.views import document_download
 
     study = _study(request, study_id)
     found = StudyFile.objects.filter(study_id=study.pk).first()
     if found is None:
         raise HttpError(404, _("This study has no PDF yet."))
-    response = HttpResponse(bytes(found.data), content_type="application/pdf")
-    response["Content-Disposition"] = _disposition(found.filename)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return document_download(found.data, found.filename, "application/pdf")
 
 
 @router.post("/knowledge/studies", summary="Describe a study (a draft)", auth=WRITE_AUTH, response={201: StudyOut})

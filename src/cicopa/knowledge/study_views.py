@@ -4,9 +4,6 @@ queue of studies to review. Thin: parse the request, call a query or a service, 
 
 from __future__ import annotations
 
-from typing import Any
-
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -25,7 +22,7 @@ from cicopa.knowledge.excerpts import excerpt
 from cicopa.knowledge.forms import ReturnForm
 from cicopa.knowledge.models import Extraction, Study, StudyFile
 from cicopa.knowledge.study_forms import SECRETARIAT, StudyFileForm, StudyForm, study_initial
-from cicopa.knowledge.views import _disposition
+from cicopa.knowledge.views import document_download, upload_bytes
 
 PAGE_SIZE = 20
 MAX_QUERY = 200
@@ -36,12 +33,6 @@ def _visible(request: HttpRequest, pk: int) -> Study:
     if study is None:
         raise Http404
     return study
-
-
-def _upload_bytes(upload: Any) -> bytes:
-    if upload.size > settings.CICOPA_MAX_UPLOAD_BYTES:
-        return b"\0" * (settings.CICOPA_MAX_UPLOAD_BYTES + 1)  # refused by the service with its message
-    return bytes(upload.read())
 
 
 def study(request: HttpRequest, pk: int) -> HttpResponse:
@@ -77,10 +68,7 @@ def study_file(request: HttpRequest, pk: int) -> HttpResponse:
     found = StudyFile.objects.filter(study_id=s.pk).first()
     if found is None:
         raise Http404
-    response = HttpResponse(bytes(found.data), content_type="application/pdf")
-    response["Content-Disposition"] = _disposition(found.filename)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return document_download(found.data, found.filename, "application/pdf")
 
 
 @login_required
@@ -133,7 +121,7 @@ def study_new(request: HttpRequest) -> HttpResponse:
                 if upload is not None:
                     try:
                         study_services.study_upload_file(
-                            actor=request.user, study=s, filename=upload.name, data=_upload_bytes(upload)
+                            actor=request.user, study=s, filename=upload.name, data=upload_bytes(upload)
                         )
                     except ValidationError as exc:
                         report_errors(request, exc)
@@ -171,7 +159,7 @@ def study_upload(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(s)
     upload = form.cleaned_data["file"]
     try:
-        study_services.study_upload_file(actor=request.user, study=s, filename=upload.name, data=_upload_bytes(upload))
+        study_services.study_upload_file(actor=request.user, study=s, filename=upload.name, data=upload_bytes(upload))
     except ValidationError as exc:
         report_errors(request, exc)
     else:

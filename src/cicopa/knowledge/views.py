@@ -5,8 +5,9 @@ call a query or a service, render."""
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -14,6 +15,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -138,18 +140,25 @@ def attachment(request: HttpRequest, pk: int, attachment_id: int) -> HttpRespons
     found = exp.attachments.filter(pk=attachment_id).first()
     if found is None:
         raise Http404
-    response = HttpResponse(bytes(found.content), content_type=found.media_type)
-    # Served as a download, never shown inline, so that no uploaded document runs in the site's origin.
-    response["Content-Disposition"] = _disposition(found.filename)
+    return document_download(found.content, found.filename, found.media_type)
+
+
+def document_download(data: bytes | memoryview, filename: str, media_type: str) -> HttpResponse:
+    """An uploaded document (an attachment, a study's PDF, a response's evidence) served as a download, never shown
+    inline, so that none runs in the site's origin; its name as given, accents and all, offered too (RFC 6266)."""
+    response = HttpResponse(bytes(data), content_type=media_type)
+    ascii_name = filename.encode("ascii", "ignore").decode().replace('"', "") or "attachment"
+    response["Content-Disposition"] = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
     response["X-Content-Type-Options"] = "nosniff"
     return response
 
 
-def _disposition(filename: str) -> str:
-    from urllib.parse import quote
-
-    ascii_name = filename.encode("ascii", "ignore").decode().replace('"', "") or "attachment"
-    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
+def upload_bytes(upload: Any) -> bytes:
+    """An uploaded file's bytes; past the upload limit, bytes enough for the service to refuse it with its message
+    (the file itself is not read into memory)."""
+    if upload.size > settings.CICOPA_MAX_UPLOAD_BYTES:
+        return b"\0" * (settings.CICOPA_MAX_UPLOAD_BYTES + 1)
+    return bytes(upload.read())
 
 
 @login_required
@@ -177,8 +186,6 @@ def experience_new(request: HttpRequest) -> HttpResponse:
     organisations = _organisations(request)
     if not organisations:
         raise PermissionDenied(_("You do not write for any organisation."))
-    from django.utils import timezone
-
     chosen = next((o.pk for o in organisations if o.slug == request.GET.get("organisation")), None)
     form = ExperienceForm(
         request.POST or None,
@@ -248,14 +255,8 @@ def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Choose a file to attach."))
         return redirect(exp)
     upload = form.cleaned_data["file"]
-    from django.conf import settings
-
-    if upload.size > settings.CICOPA_MAX_UPLOAD_BYTES:
-        data = b"\0" * (settings.CICOPA_MAX_UPLOAD_BYTES + 1)  # refused by the service with its message
-    else:
-        data = upload.read()
     try:
-        services.experience_attach(actor=request.user, experience=exp, filename=upload.name, data=data)
+        services.experience_attach(actor=request.user, experience=exp, filename=upload.name, data=upload_bytes(upload))
     except ValidationError as exc:
         report_errors(request, exc)
     else:
