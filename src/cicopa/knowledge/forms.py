@@ -16,6 +16,27 @@ from cicopa.knowledge.models import LANGUAGE_CHOICES, TEXT_FIELDS, Experience, T
 TEXTAREA_ROWS = {"summary": 3, "problem": 6, "actions": 6, "results": 5, "lessons": 5}
 
 
+def set_choices(form: forms.Form, name: str, options: list[tuple[Any, str]]) -> None:
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField)
+    field.choices = options
+
+
+def fill_choices(form: forms.Form, organisations: list[tuple[Any, str]] | None = None) -> None:
+    """The choices of the library's usual fields that `form` has, in the reader's language: the organisations one
+    writes for (given), a country (or none: the organisation's), countries, topics and sectors."""
+    makers: dict[str, Any] = {
+        "organisation": lambda: organisations or [],
+        "country": lambda: [("", "—")] + [(c.iso2, c.name) for c in core_queries.countries()],
+        "countries": lambda: [(c.iso2, c.name) for c in core_queries.countries()],
+        "topics": lambda: [(t.code, t.name) for t in Topic.objects.all()],
+        "sectors": lambda: [(s.code, s.name) for s in core_queries.sectors()],
+    }
+    for name, make in makers.items():
+        if name in form.fields:
+            set_choices(form, name, make())
+
+
 def translation_field(language: str, part: str) -> str:
     return f"tr_{language}_{part}"
 
@@ -69,16 +90,7 @@ class ExperienceForm(forms.Form):
 
     def __init__(self, *args: Any, organisations: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        choices: dict[str, list[tuple[Any, str]]] = {
-            "organisation": [(o.pk, o.name) for o in organisations],
-            "country": [("", "—")] + [(c.iso2, c.name) for c in core_queries.countries()],
-            "topics": [(t.code, t.name) for t in Topic.objects.all()],
-            "sectors": [(s.code, s.name) for s in core_queries.sectors()],
-        }
-        for name, options in choices.items():
-            field = self.fields[name]
-            assert isinstance(field, forms.ChoiceField)
-            field.choices = options
+        fill_choices(self, [(o.pk, o.name) for o in organisations])
         for name, rows in TEXTAREA_ROWS.items():
             self.fields[name].widget.attrs["rows"] = rows
         for code in CONTENT_LANGUAGES:

@@ -8,8 +8,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cicopa.core import queries as core_queries
-from cicopa.knowledge.models import LANGUAGE_CHOICES, Question, Topic
+from cicopa.knowledge.forms import fill_choices
+from cicopa.knowledge.models import LANGUAGE_CHOICES, Question
 
 
 class QuestionForm(forms.Form):
@@ -38,16 +38,7 @@ class QuestionForm(forms.Form):
 
     def __init__(self, *args: Any, organisations: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        choices: dict[str, list[tuple[Any, str]]] = {
-            "organisation": [(o.pk, o.name) for o in organisations],
-            "country": [("", "—")] + [(c.iso2, c.name) for c in core_queries.countries()],
-            "topics": [(t.code, t.name) for t in Topic.objects.all()],
-            "sectors": [(s.code, s.name) for s in core_queries.sectors()],
-        }
-        for name, options in choices.items():
-            field = self.fields[name]
-            assert isinstance(field, forms.ChoiceField)
-            field.choices = options
+        fill_choices(self, [(o.pk, o.name) for o in organisations])
 
     def service_data(self) -> dict[str, Any]:
         d = self.cleaned_data

@@ -10,13 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from cicopa.core import queries as core_queries
 from cicopa.core.i18n import CONTENT_LANGUAGES
 from cicopa.core.names import language_name
-from cicopa.knowledge.models import Experience, ExperienceStatus, Recommendation, ResponseStatus, Study, Topic
-
-
-def _choices(form: forms.Form, name: str, options: list[tuple[str, str]]) -> None:
-    field = form.fields[name]
-    assert isinstance(field, forms.ChoiceField)
-    field.choices = options
+from cicopa.knowledge.forms import fill_choices, set_choices
+from cicopa.knowledge.models import Experience, ExperienceStatus, Recommendation, ResponseStatus, Study
 
 
 class RecommendationForm(forms.Form):
@@ -44,8 +39,8 @@ class RecommendationForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _choices(self, "topics", [(t.code, t.name) for t in Topic.objects.all()])
-        _choices(
+        fill_choices(self)
+        set_choices(
             self,
             "experiences",
             [
@@ -53,7 +48,7 @@ class RecommendationForm(forms.Form):
                 for e in Experience.objects.filter(status=ExperienceStatus.PUBLISHED).order_by("title")[:500]
             ],
         )
-        _choices(
+        set_choices(
             self,
             "studies",
             [
@@ -141,9 +136,9 @@ class CirculateForm(forms.Form):
         names = core_queries.names_by_code()
         levels = {r.m49: r.level for r in Region.objects.all()}
         regions = sorted(names["region"].items(), key=lambda kv: (levels.get(kv[0]) != "region", kv[1]))
-        _choices(self, "regions", [(code, name) for code, name in regions if code != "001"])
-        _choices(self, "countries", sorted(names["country"].items(), key=lambda kv: kv[1]))
-        _choices(self, "sectors", list(names["sector"].items()))
+        set_choices(self, "regions", [(code, name) for code, name in regions if code != "001"])
+        set_choices(self, "countries", sorted(names["country"].items(), key=lambda kv: kv[1]))
+        set_choices(self, "sectors", list(names["sector"].items()))
 
     def audience(self) -> tuple[str, list[str]]:
         scope = self.cleaned_data["scope"]

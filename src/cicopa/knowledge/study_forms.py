@@ -8,8 +8,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cicopa.core import queries as core_queries
-from cicopa.knowledge.models import FIRST_YEAR, LANGUAGE_CHOICES, LAST_YEAR, Study, Topic
+from cicopa.knowledge.forms import fill_choices
+from cicopa.knowledge.models import FIRST_YEAR, LANGUAGE_CHOICES, LAST_YEAR, Study
 
 SECRETARIAT = ""  # the organisation choice of a study of the secretariat's own
 
@@ -57,16 +57,7 @@ class StudyForm(forms.Form):
         orgs: list[tuple[Any, str]] = [(str(o.pk), o.name) for o in organisations]
         if secretariat:
             orgs.insert(0, (SECRETARIAT, str(_("The CICOPA secretariat"))))
-        choices: dict[str, list[tuple[Any, str]]] = {
-            "organisation": orgs,
-            "countries": [(c.iso2, c.name) for c in core_queries.countries()],
-            "topics": [(t.code, t.name) for t in Topic.objects.all()],
-            "sectors": [(s.code, s.name) for s in core_queries.sectors()],
-        }
-        for name, options in choices.items():
-            field = self.fields[name]
-            assert isinstance(field, forms.ChoiceField)
-            field.choices = options
+        fill_choices(self, orgs)
         if not with_file:
             del self.fields["file"]
 
